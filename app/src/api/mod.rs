@@ -1,0 +1,4 @@
+//! Server functions: thin, authorised doors from the browser to the services.
+//! Each file holds one area's wire types and its `#[server]` functions.
+pub mod account;
+pub mod community;

@@ -1,0 +1,69 @@
+//! Q Commons: the web platform on which an improvement community governs itself as a commons.
+//!
+//! `domain` is pure governance logic, `api` the server functions, `server` what runs only
+//! on the server, `ui` what people see.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod domain;
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+pub use error::AppError;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/qcommons.css" />
+        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Link rel="icon" href="/icons/icon.svg" type_="image/svg+xml" />
+        <Link rel="apple-touch-icon" href="/icons/icon-192.png" />
+        <Meta name="theme-color" content="#1d4e5f" />
+        <Meta name="description" content="Q Commons: where the Q community co-produces, decides and stewards together." />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Q Commons".to_owned() } else { format!("{page} · Q Commons") }
+        } />
+        <Router>
+            <ui::layout::Layout>
+                <Routes fallback=ui::pages::not_found::NotFound>
+                    <Route path=path!("") view=ui::pages::home::HomePage />
+                    <Route path=path!("/register") view=ui::pages::account::RegisterPage />
+                    <Route path=path!("/sign-in") view=ui::pages::account::SignInPage />
+                    <Route path=path!("/sign-in-link") view=ui::pages::account::SignInLinkPage />
+                    <Route path=path!("/sign-in-link/use") view=ui::pages::account::UseSignInLinkPage />
+                    <Route path=path!("/forgot-password") view=ui::pages::account::ForgotPasswordPage />
+                    <Route path=path!("/reset-password") view=ui::pages::account::ResetPasswordPage />
+                    <Route path=path!("/account") view=ui::pages::account::AccountPage />
+                    <Route path=path!("/outbox") view=ui::pages::outbox::OutboxPage />
+                </Routes>
+            </ui::layout::Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,122 @@
+//! Request glue for server functions: the app state, who is signed in (from the session
+//! cookie), the client's address, and mapping errors to HTTP statuses.
+use super::AppState;
+use super::entities::person;
+use super::services::sessions;
+use crate::error::AppError;
+use http::{HeaderValue, StatusCode, header, request::Parts};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+pub const SESSION_COOKIE: &str = "qc_session";
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function's context");
+        AppError::Internal
+    })
+}
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// The session token from the request's cookies, if any.
+pub fn session_token() -> Option<String> {
+    let parts = parts()?;
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+pub async fn current_person(state: &AppState) -> Result<Option<person::Model>, AppError> {
+    match session_token() {
+        Some(token) => sessions::person_for_token(&state.db, &token).await,
+        None => Ok(None),
+    }
+}
+
+pub async fn require_person(state: &AppState) -> Result<person::Model, AppError> {
+    current_person(state).await?.ok_or(AppError::Unauthenticated)
+}
+
+fn secure(state: &AppState) -> bool {
+    state.config.secure_cookies()
+        || (state.config.trust_proxy
+            && parts()
+                .and_then(|p| p.headers.get("x-forwarded-proto").cloned())
+                .is_some_and(|v| v == "https"))
+}
+
+fn set_cookie(value: String) {
+    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&value)) {
+        res.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// Start a session for this person and hand its cookie to the browser.
+pub async fn start_session(state: &AppState, person_id: i64) -> Result<(), AppError> {
+    let token = sessions::create(&state.db, person_id).await?;
+    let secure = if secure(state) { "; Secure" } else { "" };
+    let max_age = sessions::SESSION_DAYS * 24 * 3600;
+    set_cookie(format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ));
+    Ok(())
+}
+
+/// End the current session (if any) and clear its cookie.
+pub async fn end_session(state: &AppState) -> Result<(), AppError> {
+    if let Some(token) = session_token() {
+        sessions::end(&state.db, &token).await?;
+    }
+    let secure = if secure(state) { "; Secure" } else { "" };
+    set_cookie(format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"));
+    Ok(())
+}
+
+/// The client's address, for rate limits: the socket's peer, or the first
+/// `X-Forwarded-For` hop when a trusted proxy stands in front.
+pub fn client_ip(state: &AppState) -> String {
+    let Some(parts) = parts() else { return "unknown".into() };
+    if state.config.trust_proxy {
+        if let Some(ip) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+        {
+            return ip.trim().to_owned();
+        }
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Give an error its HTTP status. A plain HTML form post (no JavaScript yet) is left
+/// alone: it is answered with a redirect back to the form, which shows the error.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        let form_post = parts()
+            .and_then(|p| p.headers.get(header::ACCEPT).cloned())
+            .is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("text/html")));
+        if !form_post {
+            if let (Some(res), Ok(status)) =
+                (use_context::<ResponseOptions>(), StatusCode::from_u16(err.status()))
+            {
+                res.set_status(status);
+            }
+        }
+    }
+    result
+}

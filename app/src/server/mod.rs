@@ -1,0 +1,23 @@
+//! Everything that runs only on the server: configuration, the database, entities,
+//! services (the business operations, callable without HTTP) and the request glue.
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod password;
+pub mod security;
+pub mod services;
+pub mod testing;
+pub mod tokens;
+
+pub use config::Config;
+
+use std::sync::Arc;
+
+/// What every request can reach: the database, the configuration and the mailer.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: sea_orm::DatabaseConnection,
+    pub config: Arc<Config>,
+    pub mailer: services::mail::Mailer,
+}

@@ -1,0 +1,157 @@
+//! Demo data: the 2018 Q pilot structure and a few accounts to sign in with.
+//! Written only into an empty database.
+use crate::domain::structure::{PartnerKind, RoleKind, SpaceKind};
+use crate::error::AppError;
+use crate::server::entities::{partner_organisation, person, role, space, space_partner};
+use crate::server::services::accounts;
+use chrono::{Months, Utc};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
+
+pub const DEMO_PASSWORD: &str = "commons-demo-2018";
+
+pub struct DemoAccount {
+    pub name: &'static str,
+    pub email: &'static str,
+    pub role: &'static str,
+}
+
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount { name: "Hein le Roux", email: "hein@demo.q-commons.org", role: "convener, West of England" },
+    DemoAccount { name: "Helen Smith", email: "helen@demo.q-commons.org", role: "convener, South West" },
+    DemoAccount { name: "Karen Morrell", email: "karen@demo.q-commons.org", role: "convener, North East and North Cumbria" },
+    DemoAccount { name: "Priya Patel", email: "priya@demo.q-commons.org", role: "Q project team" },
+    DemoAccount { name: "Sam Okafor", email: "sam@demo.q-commons.org", role: "patient member, steward in West of England" },
+];
+
+struct RegionSeed {
+    slug: &'static str,
+    name: &'static str,
+    purpose: &'static str,
+    ahsn: &'static str,
+    website: &'static str,
+    convener_email: &'static str,
+}
+
+const REGIONS: &[RegionSeed] = &[
+    RegionSeed {
+        slug: "west-of-england",
+        name: "West of England",
+        purpose: "The regional commons for Q members in Bristol, Bath, Gloucestershire, Swindon and Wiltshire.",
+        ahsn: "West of England AHSN",
+        website: "https://www.weahsn.net",
+        convener_email: "hein@demo.q-commons.org",
+    },
+    RegionSeed {
+        slug: "south-west",
+        name: "South West",
+        purpose: "The regional commons for Q members in Cornwall, Devon and Somerset.",
+        ahsn: "South West AHSN",
+        website: "https://www.swahsn.com",
+        convener_email: "helen@demo.q-commons.org",
+    },
+    RegionSeed {
+        slug: "north-east-and-north-cumbria",
+        name: "North East and North Cumbria",
+        purpose: "The regional commons for Q members from the Scottish border to the Tees valley and North Cumbria.",
+        ahsn: "AHSN North East and North Cumbria",
+        website: "https://www.ahsn-nenc.org.uk",
+        convener_email: "karen@demo.q-commons.org",
+    },
+];
+
+async fn add_space(
+    db: &DatabaseConnection,
+    parent_id: Option<i64>,
+    kind: SpaceKind,
+    slug: &str,
+    name: &str,
+    purpose: &str,
+) -> Result<space::Model, AppError> {
+    Ok(space::ActiveModel {
+        parent_id: Set(parent_id),
+        kind: Set(kind.code().into()),
+        slug: Set(slug.into()),
+        name: Set(name.into()),
+        purpose: Set(purpose.into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+async fn add_role(
+    db: &DatabaseConnection,
+    person_id: i64,
+    space_id: i64,
+    kind: RoleKind,
+    months: Option<u32>,
+) -> Result<(), AppError> {
+    let today = Utc::now().date_naive();
+    role::ActiveModel {
+        person_id: Set(person_id),
+        space_id: Set(space_id),
+        kind: Set(kind.code().into()),
+        starts_on: Set(today),
+        ends_on: Set(months.and_then(|m| today.checked_add_months(Months::new(m)))),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Seed the demo community if nobody has an account yet. Returns whether it seeded.
+pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
+    if person::Entity::find().count(db).await? > 0 {
+        return Ok(false);
+    }
+    let mut people = std::collections::HashMap::new();
+    for a in DEMO_ACCOUNTS {
+        let p = accounts::register(db, a.name, a.email, DEMO_PASSWORD).await?;
+        people.insert(a.email, p.id);
+    }
+    let national = add_space(
+        db,
+        None,
+        SpaceKind::NationalStewardshipGroup,
+        "national",
+        "National commons stewardship group",
+        "Stewards the commons of the whole Q community and decides what belongs at national level.",
+    )
+    .await?;
+    add_role(db, people["priya@demo.q-commons.org"], national.id, RoleKind::ProjectTeam, None).await?;
+
+    for r in REGIONS {
+        let region = add_space(db, Some(national.id), SpaceKind::Region, r.slug, r.name, r.purpose).await?;
+        let group = add_space(
+            db,
+            Some(region.id),
+            SpaceKind::StewardshipGroup,
+            &format!("{}-stewardship-group", r.slug),
+            &format!("{} commons stewardship group", r.name),
+            "Stewards the regional commons with the convener.",
+        )
+        .await?;
+        let ahsn = partner_organisation::ActiveModel {
+            name: Set(r.ahsn.into()),
+            kind: Set(PartnerKind::Ahsn.code().into()),
+            website: Set(Some(r.website.into())),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        space_partner::ActiveModel {
+            space_id: Set(region.id),
+            partner_organisation_id: Set(ahsn.id),
+            relationship: Set("host".into()),
+        }
+        .insert(db)
+        .await?;
+        add_role(db, people[r.convener_email], region.id, RoleKind::Convener, Some(12)).await?;
+        if r.slug == "west-of-england" {
+            add_role(db, people["sam@demo.q-commons.org"], group.id, RoleKind::Steward, None).await?;
+        }
+    }
+    Ok(true)
+}

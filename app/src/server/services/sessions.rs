@@ -1,0 +1,61 @@
+//! Sessions live in the database, so several app servers on one PostgreSQL share them.
+use crate::error::AppError;
+use crate::server::entities::{person, session};
+use crate::server::tokens;
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+
+pub const SESSION_DAYS: i64 = 30;
+
+/// Create a session and return the secret for its cookie (only its digest is stored).
+pub async fn create(db: &DatabaseConnection, person_id: i64) -> Result<String, AppError> {
+    let secret = tokens::new_secret();
+    let now = Utc::now();
+    session::ActiveModel {
+        token_hash: Set(tokens::digest(&secret)),
+        person_id: Set(person_id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(SESSION_DAYS)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(secret)
+}
+
+pub async fn person_for_token(
+    db: &DatabaseConnection,
+    secret: &str,
+) -> Result<Option<person::Model>, AppError> {
+    let Some(found) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(tokens::digest(secret)))
+        .filter(session::Column::ExpiresAt.gt(Utc::now()))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(person::Entity::find_by_id(found.person_id).one(db).await?)
+}
+
+pub async fn end(db: &DatabaseConnection, secret: &str) -> Result<(), AppError> {
+    session::Entity::delete_many()
+        .filter(session::Column::TokenHash.eq(tokens::digest(secret)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// End every session of a person but the one given (after a password change).
+pub async fn end_others(
+    db: &DatabaseConnection,
+    person_id: i64,
+    keep_secret: Option<&str>,
+) -> Result<(), AppError> {
+    let mut delete = session::Entity::delete_many().filter(session::Column::PersonId.eq(person_id));
+    if let Some(keep) = keep_secret {
+        delete = delete.filter(session::Column::TokenHash.ne(tokens::digest(keep)));
+    }
+    delete.exec(db).await?;
+    Ok(())
+}

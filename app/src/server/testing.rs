@@ -1,0 +1,34 @@
+//! Test databases: an in-memory SQLite always, and a fresh PostgreSQL schema when
+//! `TEST_DATABASE_URL` is set, each with the real migrations applied.
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use std::future::Future;
+
+/// Run `test` once per database. A PostgreSQL schema is dropped after a passing run;
+/// one left by a failing run is named `qc_test_…` and is swept by `.ci/run`.
+pub async fn for_each_database<F, Fut>(test: F)
+where
+    F: Fn(DatabaseConnection) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let sqlite = super::db::connect("sqlite::memory:").await.expect("in-memory SQLite");
+    test(sqlite).await;
+
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else { return };
+    if url.is_empty() {
+        return;
+    }
+    let schema = format!("qc_test_{}", super::tokens::new_secret().to_lowercase().replace(['-', '_'], "")[..16].to_owned());
+    let admin = super::db::connect_with(&url, None).await.expect("PostgreSQL at TEST_DATABASE_URL");
+    admin
+        .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+        .await
+        .expect("create test schema");
+    let db = super::db::connect_with(&url, Some(&schema)).await.expect("connect to test schema");
+    super::db::migrate(&db).await.expect("migrate test schema");
+    test(db.clone()).await;
+    db.close().await.ok();
+    admin
+        .execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
+        .await
+        .expect("drop test schema");
+}

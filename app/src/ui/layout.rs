@@ -1,0 +1,122 @@
+//! The app shell: skip link, header with the community's name, navigation and
+//! signed-in state, the main landmark, and the footer.
+use crate::api::account::{
+    Register, SessionInfo, SignIn, SignOut, UseSignInLink, ResetPassword, get_session_info,
+};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The actions that change who is signed in, and the visit's session info that they refresh.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub register: ServerAction<Register>,
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_out: ServerAction<SignOut>,
+    pub use_link: ServerAction<UseSignInLink>,
+    pub reset: ServerAction<ResetPassword>,
+    pub session: Resource<Result<SessionInfo, AppError>>,
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let register = ServerAction::<Register>::new();
+    let sign_in = ServerAction::<SignIn>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let use_link = ServerAction::<UseSignInLink>::new();
+    let reset = ServerAction::<ResetPassword>::new();
+    let session = Resource::new(
+        move || {
+            (
+                register.version().get(),
+                sign_in.version().get(),
+                sign_out.version().get(),
+                use_link.version().get(),
+                reset.version().get(),
+            )
+        },
+        |_| get_session_info(),
+    );
+    provide_context(Auth { register, sign_in, sign_out, use_link, reset, session });
+    view! {
+        <a class="skip-link" href="#main">"Skip to main content"</a>
+        <SiteHeader />
+        <main id="main" tabindex="-1">{children()}</main>
+        <SiteFooter />
+    }
+}
+
+#[component]
+fn SiteHeader() -> impl IntoView {
+    let auth = use_auth();
+    let name = move || {
+        auth.session
+            .get()
+            .and_then(|r| r.ok())
+            .map(|s| s.community_name)
+            .unwrap_or_else(|| "Q Commons".into())
+    };
+    view! {
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="brand" href="/">
+                    <span class="brand__mark" aria-hidden="true">"Q"</span>
+                    <Transition fallback=|| "Q Commons">{name}</Transition>
+                </a>
+                <nav aria-label="Main" class="site-nav">
+                    <ul>
+                        <li><a href="/">"Community"</a></li>
+                        <Transition fallback=|| ()>
+                            <AccountNav />
+                        </Transition>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn AccountNav() -> impl IntoView {
+    let auth = use_auth();
+    move || {
+        let info = auth.session.get().and_then(|r| r.ok());
+        let demo = info.as_ref().is_some_and(|s| s.demo);
+        let outbox = demo.then(|| view! { <li><a href="/outbox">"Outbox"</a></li> });
+        match info.and_then(|s| s.user) {
+            Some(user) => view! {
+                {outbox}
+                <li><a href="/account" class="signed-in-as">
+                    <span class="visually-hidden">"Signed in as "</span>{user.name}
+                </a></li>
+                <li>
+                    <ActionForm action=auth.sign_out attr:class="inline-form">
+                        <button type="submit" class="link-button">"Sign out"</button>
+                    </ActionForm>
+                </li>
+            }
+            .into_any(),
+            None => view! {
+                {outbox}
+                <li><a href="/sign-in">"Sign in"</a></li>
+                <li><a href="/register" class="button button--small">"Join"</a></li>
+            }
+            .into_any(),
+        }
+    }
+}
+
+#[component]
+fn SiteFooter() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <p>
+                "Q Commons — governed by its members as a commons. "
+                "Patients, carers and professionals take part on equal terms."
+            </p>
+        </footer>
+    }
+}

@@ -1,0 +1,4 @@
+//! What people see: the layout, shared widgets, and one module per area of pages.
+pub mod form;
+pub mod layout;
+pub mod pages;

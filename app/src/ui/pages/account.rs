@@ -1,0 +1,210 @@
+//! Account pages: join, sign in (password or e-mailed link), reset and change password.
+use crate::api::account::{ChangePassword, RequestPasswordReset, RequestSignInLink};
+use crate::domain::account::{NAME_MAX, EMAIL_MAX, PASSWORD_MAX};
+use crate::ui::form::{Field, FormError, Submit, action_error};
+use crate::ui::layout::use_auth;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn query_flag(name: &'static str) -> Memo<bool> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get(name).is_some())
+}
+
+fn query_value(name: &'static str) -> Memo<String> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get(name).unwrap_or_default())
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let action = use_auth().register;
+    let error = action_error(action);
+    view! {
+        <Title text="Join Q Commons" />
+        <section class="panel narrow">
+            <h1>"Join Q Commons"</h1>
+            <p>"Create your account. You can then apply to join your region's commons."</p>
+            <ActionForm action attr:novalidate=true attr:class="stack">
+                <FormError error />
+                <Field label="Your name" name="name" autocomplete="name" maxlength=NAME_MAX error />
+                <Field label="E-mail address" name="email" input_type="email" autocomplete="email" maxlength=EMAIL_MAX error />
+                <Field label="Password" name="password" input_type="password" autocomplete="new-password"
+                    hint="At least 10 characters. A short sentence is easy to remember." maxlength=PASSWORD_MAX error />
+                <Submit label="Create account" pending=action.pending() />
+            </ActionForm>
+            <p>"Already have an account? " <a href="/sign-in">"Sign in"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = use_auth().sign_in;
+    let error = action_error(action);
+    view! {
+        <Title text="Sign in" />
+        <section class="panel narrow">
+            <h1>"Sign in"</h1>
+            <ActionForm action attr:novalidate=true attr:class="stack">
+                <FormError error />
+                <Field label="E-mail address" name="email" input_type="email" autocomplete="email" maxlength=EMAIL_MAX error />
+                <Field label="Password" name="password" input_type="password" autocomplete="current-password" maxlength=PASSWORD_MAX error />
+                <Submit label="Sign in" pending=action.pending() />
+            </ActionForm>
+            <ul class="links">
+                <li><a href="/sign-in-link">"Sign in with a link sent by e-mail instead"</a></li>
+                <li><a href="/forgot-password">"Forgotten your password?"</a></li>
+                <li><a href="/register">"New here? Join Q Commons"</a></li>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignInLinkPage() -> impl IntoView {
+    let action = ServerAction::<RequestSignInLink>::new();
+    let error = action_error(action);
+    let sent = query_flag("sent");
+    view! {
+        <Title text="Sign in with an e-mailed link" />
+        <section class="panel narrow">
+            <h1>"Sign in with an e-mailed link"</h1>
+            <Show when=move || sent.get()>
+                <p class="notice" role="status">
+                    "If that address has an account, a sign-in link is on its way. It works once, for 20 minutes."
+                </p>
+            </Show>
+            <ActionForm action attr:novalidate=true attr:class="stack">
+                <FormError error />
+                <Field label="E-mail address" name="email" input_type="email" autocomplete="email" maxlength=EMAIL_MAX error />
+                <Submit label="Send me a link" pending=action.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn UseSignInLinkPage() -> impl IntoView {
+    let action = use_auth().use_link;
+    let error = action_error(action);
+    let token = query_value("token");
+    view! {
+        <Title text="Sign in" />
+        <section class="panel narrow">
+            <h1>"Sign in to Q Commons"</h1>
+            <p>"Press the button to finish signing in on this device."</p>
+            <ActionForm action attr:class="stack">
+                <TokenError error />
+                <input type="hidden" name="token" prop:value=move || token.get() />
+                <Submit label="Sign in" pending=action.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The one-time token is not a field anyone types: show its error as a form message.
+#[component]
+fn TokenError(#[prop(into)] error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+    move || {
+        error.get().filter(|e| e.field() == Some("token")).map(|e| {
+            view! {
+                <p class="form-error" role="alert">
+                    {e.to_string()} " " <a href="/sign-in-link">"Ask for a new link"</a>
+                </p>
+            }
+        })
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let error = action_error(action);
+    let sent = query_flag("sent");
+    view! {
+        <Title text="Reset your password" />
+        <section class="panel narrow">
+            <h1>"Reset your password"</h1>
+            <Show when=move || sent.get()>
+                <p class="notice" role="status">
+                    "If that address has an account, a link to choose a new password is on its way. It works once, for an hour."
+                </p>
+            </Show>
+            <ActionForm action attr:novalidate=true attr:class="stack">
+                <FormError error />
+                <Field label="E-mail address" name="email" input_type="email" autocomplete="email" maxlength=EMAIL_MAX error />
+                <Submit label="Send me a link" pending=action.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let action = use_auth().reset;
+    let error = action_error(action);
+    let token = query_value("token");
+    view! {
+        <Title text="Choose a new password" />
+        <section class="panel narrow">
+            <h1>"Choose a new password"</h1>
+            <ActionForm action attr:novalidate=true attr:class="stack">
+                <TokenError error />
+                <FormError error />
+                <input type="hidden" name="token" prop:value=move || token.get() />
+                <Field label="New password" name="new_password" input_type="password" autocomplete="new-password"
+                    hint="At least 10 characters." maxlength=PASSWORD_MAX error />
+                <Submit label="Save new password" pending=action.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Title text="Your account" />
+        <section class="panel narrow">
+            <h1>"Your account"</h1>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || auth.session.get().map(|r| match r.ok().and_then(|s| s.user) {
+                    None => view! {
+                        <p>"You are not signed in. " <a href="/sign-in">"Sign in"</a> " to see your account."</p>
+                    }.into_any(),
+                    Some(user) => view! {
+                        <dl class="facts">
+                            <dt>"Name"</dt><dd>{user.name}</dd>
+                            <dt>"E-mail"</dt><dd>{user.email}</dd>
+                        </dl>
+                        <ChangePasswordForm />
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let error = action_error(action);
+    let changed = query_flag("password_changed");
+    let reset = query_flag("password_reset");
+    view! {
+        <h2>"Change your password"</h2>
+        <Show when=move || changed.get() || reset.get()>
+            <p class="notice" role="status">"Your new password is saved. Other devices have been signed out."</p>
+        </Show>
+        <ActionForm action attr:novalidate=true attr:class="stack">
+            <FormError error />
+            <Field label="Current password" name="current_password" input_type="password"
+                autocomplete="current-password" maxlength=PASSWORD_MAX error />
+            <Field label="New password" name="new_password" input_type="password" autocomplete="new-password"
+                hint="At least 10 characters." maxlength=PASSWORD_MAX error />
+            <Submit label="Change password" pending=action.pending() />
+        </ActionForm>
+    }
+}

@@ -1,0 +1,78 @@
+//! The community home: what Q Commons is, and the nested structure of its spaces.
+use crate::api::community::{RegionSummary, get_community_overview};
+use crate::ui::layout::use_auth;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| get_community_overview());
+    view! {
+        <Title text="" />
+        <Welcome />
+        <Suspense fallback=|| view! { <p>"Loading the community…"</p> }>
+            {move || overview.get().map(|r| match r {
+                Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                Ok(o) => view! {
+                    <section class="panel" aria-labelledby="structure-heading">
+                        <h2 id="structure-heading">"How the commons is organised"</h2>
+                        {o.national.map(|n| view! {
+                            <p class="lead"><strong>{n.name}</strong> " — " {n.purpose}</p>
+                        })}
+                        <ul class="cards" role="list">
+                            {o.regions.into_iter().map(|r| view! { <RegionCard region=r /> }).collect_view()}
+                        </ul>
+                    </section>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Welcome() -> impl IntoView {
+    let auth = use_auth();
+    let greeting = move || {
+        auth.session.get().and_then(|r| r.ok()).and_then(|s| s.user).map(|u| {
+            view! { <p class="greeting">"Welcome back, " <strong>{u.name}</strong> "."</p> }
+        })
+    };
+    view! {
+        <section class="hero">
+            <h1>"Improving health and care, together"</h1>
+            <p>
+                "Q Commons is where the Q community — patients, carers and people of many professions — "
+                "co-produces ideas, decides together and stewards what it holds in common, "
+                "in its regions and nationally."
+            </p>
+            <Transition fallback=|| ()>{greeting}</Transition>
+        </section>
+    }
+}
+
+#[component]
+fn RegionCard(region: RegionSummary) -> impl IntoView {
+    let heading_id = format!("region-{}", region.space.slug);
+    let labelled_by = heading_id.clone();
+    view! {
+        <li class="card">
+            <article aria-labelledby=labelled_by>
+                <h3 id=heading_id>{region.space.name}</h3>
+                <p>{region.space.purpose}</p>
+                <dl class="facts">
+                    <dt>"Convener"</dt>
+                    <dd>
+                        {if region.conveners.is_empty() {
+                            "None at present".to_owned()
+                        } else {
+                            region.conveners.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", ")
+                        }}
+                    </dd>
+                    <dt>"Hosted by"</dt>
+                    <dd>{if region.host_partners.is_empty() { "—".to_owned() } else { region.host_partners.join(", ") }}</dd>
+                    {region.stewardship_group.map(|g| view! { <dt>"Stewarded by"</dt><dd>{g}</dd> })}
+                </dl>
+            </article>
+        </li>
+    }
+}

@@ -1,0 +1,152 @@
+//! The Q Commons server: configuration, database, demo data, and the axum app.
+use app::server::services::{demo, mail::Mailer};
+use app::server::{AppState, Config, db, security};
+use app::{App, shell};
+use axum::Router;
+use axum::serve::ListenerExt;
+use clap::Parser;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+
+/// Q Commons: the platform on which an improvement community governs itself as a commons.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Database: `sqlite://path/file.db` (embedded, the default) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/qcommons.db")]
+    database_url: String,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+
+    /// Folder with the built site (pkg/ with the WASM, JS and CSS, and the public assets).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    site_root: String,
+
+    /// The address people use to reach the app; links in e-mails start with it.
+    /// `https://…` also marks the session cookie Secure.
+    #[arg(long, env = "QC_PUBLIC_URL")]
+    public_url: Option<String>,
+
+    /// The community's name, shown in the header and e-mails.
+    #[arg(long, env = "QC_COMMUNITY_NAME", default_value = "Q Commons")]
+    community_name: String,
+
+    /// Demo mode: seed demo data into an empty database and show the e-mail outbox page.
+    #[arg(long, env = "QC_DEMO", default_value_t = false)]
+    demo: bool,
+
+    /// SMTP server for outgoing e-mail, e.g. `smtps://user:password@smtp.example.org:465`.
+    /// Without it, e-mail is kept in the outbox table and written to the log.
+    #[arg(long, env = "SMTP_URL")]
+    smtp_url: Option<String>,
+
+    /// Sender of outgoing e-mail.
+    #[arg(long, env = "QC_MAIL_FROM", default_value = "Q Commons <no-reply@localhost>")]
+    mail_from: String,
+
+    /// Trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy in front.
+    #[arg(long, env = "QC_TRUST_PROXY", default_value_t = false)]
+    trust_proxy: bool,
+
+    /// Log filter, e.g. `info` or `server=debug,app=debug`.
+    #[arg(long, env = "RUST_LOG", default_value = "info")]
+    log: String,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&args.log))
+        .init();
+    if let Err(message) = run(args).await {
+        tracing::error!("{message}");
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let db = db::connect(&args.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let backend = if db::is_sqlite(&args.database_url) { "SQLite" } else { "PostgreSQL" };
+    tracing::info!(backend, "database ready, migrations applied");
+
+    let config = Config {
+        community_name: args.community_name,
+        public_url: args.public_url.unwrap_or_else(|| format!("http://{}", args.addr)),
+        demo: args.demo,
+        trust_proxy: args.trust_proxy,
+    };
+    if config.demo {
+        let seeded = demo::seed_if_empty(&db)
+            .await
+            .map_err(|e| format!("cannot write the demo data: {e}"))?;
+        print_demo_accounts(seeded);
+    }
+    let mailer = Mailer::new(args.smtp_url.as_deref(), &args.mail_from)?;
+    let state = AppState { db, config: Arc::new(config), mailer };
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("qcommons")
+        .site_root(args.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(args.addr)
+        .build();
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let app = Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, context, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(axum::middleware::from_fn(security::refuse_cross_site))
+        .layer(CompressionLayer::new())
+        .with_state(leptos_options);
+
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?
+        // Streamed pages stall ~40 ms on Nagle + delayed ACK without this.
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    println!("Q Commons is running at {} ({backend})", state.config.public_url);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+fn print_demo_accounts(seeded: bool) {
+    if seeded {
+        println!("Demo data written: the national group, three regions, their conveners and AHSNs.");
+    }
+    println!("Demo accounts (password for all: {}):", demo::DEMO_PASSWORD);
+    for a in demo::DEMO_ACCOUNTS {
+        println!("  {:<28} {:<16} {}", a.email, a.name, a.role);
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
