@@ -229,7 +229,12 @@ impl MigrationTrait for Migration {
                 .col(string_len(Space::Name, 120))
                 .col(text(Space::Purpose))
                 .col(timestamp_with_time_zone(Space::CreatedAt))
-                .foreign_key(&mut fk(Space::Table, Space::ParentId, Space::Table, Space::Id))
+                .foreign_key(&mut fk(
+                    Space::Table,
+                    Space::ParentId,
+                    Space::Table,
+                    Space::Id,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -281,7 +286,12 @@ impl MigrationTrait for Migration {
                 .col(string_len(Role::Kind, 40))
                 .col(date(Role::StartsOn))
                 .col(date_null(Role::EndsOn))
-                .foreign_key(&mut fk(Role::Table, Role::PersonId, Person::Table, Person::Id))
+                .foreign_key(&mut fk(
+                    Role::Table,
+                    Role::PersonId,
+                    Person::Table,
+                    Person::Id,
+                ))
                 .foreign_key(&mut fk(Role::Table, Role::SpaceId, Space::Table, Space::Id))
                 .to_owned(),
         )

@@ -17,7 +17,11 @@ use tower_http::compression::CompressionLayer;
 #[command(version, about)]
 struct Args {
     /// Database: `sqlite://path/file.db` (embedded, the default) or `postgres://user@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/qcommons.db")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/qcommons.db"
+    )]
     database_url: String,
 
     /// Address and port to listen on.
@@ -47,7 +51,11 @@ struct Args {
     smtp_url: Option<String>,
 
     /// Sender of outgoing e-mail.
-    #[arg(long, env = "QC_MAIL_FROM", default_value = "Q Commons <no-reply@localhost>")]
+    #[arg(
+        long,
+        env = "QC_MAIL_FROM",
+        default_value = "Q Commons <no-reply@localhost>"
+    )]
     mail_from: String,
 
     /// Trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy in front.
@@ -76,12 +84,18 @@ async fn run(args: Args) -> Result<(), String> {
     let db = db::connect(&args.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    let backend = if db::is_sqlite(&args.database_url) { "SQLite" } else { "PostgreSQL" };
+    let backend = if db::is_sqlite(&args.database_url) {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
     tracing::info!(backend, "database ready, migrations applied");
 
     let config = Config {
         community_name: args.community_name,
-        public_url: args.public_url.unwrap_or_else(|| format!("http://{}", args.addr)),
+        public_url: args
+            .public_url
+            .unwrap_or_else(|| format!("http://{}", args.addr)),
         demo: args.demo,
         trust_proxy: args.trust_proxy,
     };
@@ -92,7 +106,11 @@ async fn run(args: Args) -> Result<(), String> {
         print_demo_accounts(seeded);
     }
     let mailer = Mailer::new(args.smtp_url.as_deref(), &args.mail_from)?;
-    let state = AppState { db, config: Arc::new(config), mailer };
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+        mailer,
+    };
 
     let leptos_options = LeptosOptions::builder()
         .output_name("qcommons")
@@ -122,16 +140,24 @@ async fn run(args: Args) -> Result<(), String> {
         .tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-    println!("Q Commons is running at {} ({backend})", state.config.public_url);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    println!(
+        "Q Commons is running at {} ({backend})",
+        state.config.public_url
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))
 }
 
 fn print_demo_accounts(seeded: bool) {
     if seeded {
-        println!("Demo data written: the national group, three regions, their conveners and AHSNs.");
+        println!(
+            "Demo data written: the national group, three regions, their conveners and AHSNs."
+        );
     }
     println!("Demo accounts (password for all: {}):", demo::DEMO_PASSWORD);
     for a in demo::DEMO_ACCOUNTS {
@@ -144,7 +170,8 @@ async fn shutdown_signal() {
         let _ = tokio::signal::ctrl_c().await;
     };
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -95,8 +95,14 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 #[server(endpoint = "change_password")]
-pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
-    use crate::server::{auth, services::{accounts, sessions}};
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use crate::server::{
+        auth,
+        services::{accounts, sessions},
+    };
     auth::respond(
         async {
             let state = auth::state()?;
@@ -116,7 +122,8 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     auth::respond(
         async {
             let state = auth::state()?;
-            accounts::request_password_reset(&state.db, &state.mailer, &state.config, &email).await?;
+            accounts::request_password_reset(&state.db, &state.mailer, &state.config, &email)
+                .await?;
             leptos_axum::redirect("/forgot-password?sent=1");
             Ok(())
         }

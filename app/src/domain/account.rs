@@ -19,7 +19,10 @@ pub fn validate_name(raw: &str) -> Result<String, AppError> {
         ));
     }
     if name.chars().any(char::is_control) {
-        return Err(AppError::invalid("name", "Your name has characters we cannot show."));
+        return Err(AppError::invalid(
+            "name",
+            "Your name has characters we cannot show.",
+        ));
     }
     Ok(name)
 }
@@ -64,7 +67,10 @@ pub fn validate_new_password(field: &str, raw: &str) -> Result<(), AppError> {
         ));
     }
     if raw.trim().is_empty() {
-        return Err(AppError::invalid(field, "A password cannot be only spaces."));
+        return Err(AppError::invalid(
+            field,
+            "A password cannot be only spaces.",
+        ));
     }
     Ok(())
 }
@@ -82,18 +88,34 @@ mod tests {
     fn empty_or_long_names_are_refused_on_the_name_field() {
         assert_eq!(validate_name("   ").unwrap_err().field(), Some("name"));
         let long = "x".repeat(NAME_MAX + 1);
-        assert!(validate_name(&long).unwrap_err().to_string().contains("at most"));
+        assert!(
+            validate_name(&long)
+                .unwrap_err()
+                .to_string()
+                .contains("at most")
+        );
         assert!(validate_name(&"é".repeat(NAME_MAX)).is_ok());
     }
 
     #[test]
     fn email_is_lowercased() {
-        assert_eq!(validate_email(" Ada@Example.ORG ").unwrap(), "ada@example.org");
+        assert_eq!(
+            validate_email(" Ada@Example.ORG ").unwrap(),
+            "ada@example.org"
+        );
     }
 
     #[test]
     fn malformed_emails_are_refused() {
-        for bad in ["", "ada", "ada@", "@example.org", "ada@example", "a b@example.org", "ada@@example.org"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "a b@example.org",
+            "ada@@example.org",
+        ] {
             let err = validate_email(bad).unwrap_err();
             assert_eq!(err.field(), Some("email"), "{bad:?} should be refused");
         }

@@ -67,8 +67,14 @@ impl SpaceKind {
         matches!(
             (self, child),
             (NationalStewardshipGroup, Region)
-                | (NationalStewardshipGroup, SpecialInterestGroup | ProjectGroup)
-                | (Region, StewardshipGroup | SpecialInterestGroup | ProjectGroup)
+                | (
+                    NationalStewardshipGroup,
+                    SpecialInterestGroup | ProjectGroup
+                )
+                | (
+                    Region,
+                    StewardshipGroup | SpecialInterestGroup | ProjectGroup
+                )
         )
     }
 }

@@ -44,7 +44,9 @@ pub async fn current_person(state: &AppState) -> Result<Option<person::Model>, A
 }
 
 pub async fn require_person(state: &AppState) -> Result<person::Model, AppError> {
-    current_person(state).await?.ok_or(AppError::Unauthenticated)
+    current_person(state)
+        .await?
+        .ok_or(AppError::Unauthenticated)
 }
 
 fn secure(state: &AppState) -> bool {
@@ -56,7 +58,10 @@ fn secure(state: &AppState) -> bool {
 }
 
 fn set_cookie(value: String) {
-    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&value)) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&value),
+    ) {
         res.append_header(header::SET_COOKIE, value);
     }
 }
@@ -78,14 +83,18 @@ pub async fn end_session(state: &AppState) -> Result<(), AppError> {
         sessions::end(&state.db, &token).await?;
     }
     let secure = if secure(state) { "; Secure" } else { "" };
-    set_cookie(format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"));
+    set_cookie(format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
+    ));
     Ok(())
 }
 
 /// The client's address, for rate limits: the socket's peer, or the first
 /// `X-Forwarded-For` hop when a trusted proxy stands in front.
 pub fn client_ip(state: &AppState) -> String {
-    let Some(parts) = parts() else { return "unknown".into() };
+    let Some(parts) = parts() else {
+        return "unknown".into();
+    };
     if state.config.trust_proxy {
         if let Some(ip) = parts
             .headers
@@ -111,9 +120,10 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             .and_then(|p| p.headers.get(header::ACCEPT).cloned())
             .is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("text/html")));
         if !form_post {
-            if let (Some(res), Ok(status)) =
-                (use_context::<ResponseOptions>(), StatusCode::from_u16(err.status()))
-            {
+            if let (Some(res), Ok(status)) = (
+                use_context::<ResponseOptions>(),
+                StatusCode::from_u16(err.status()),
+            ) {
                 res.set_status(status);
             }
         }

@@ -19,7 +19,11 @@ impl Config {
 
     /// A full link to a path of the app, for e-mails.
     pub fn link(&self, path_and_query: &str) -> String {
-        format!("{}{}", self.public_url.trim_end_matches('/'), path_and_query)
+        format!(
+            "{}{}",
+            self.public_url.trim_end_matches('/'),
+            path_and_query
+        )
     }
 }
 

@@ -17,7 +17,9 @@ fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     if is_sqlite_memory(url) {
         return None;
     }
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty()).then(|| path.into())
 }
@@ -29,7 +31,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
-pub(crate) async fn connect_with(url: &str, search_path: Option<&str>) -> Result<DatabaseConnection, DbErr> {
+pub(crate) async fn connect_with(
+    url: &str,
+    search_path: Option<&str>,
+) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10))
@@ -38,10 +43,14 @@ pub(crate) async fn connect_with(url: &str, search_path: Option<&str>) -> Result
         opts.set_schema_search_path(schema.to_owned());
     }
     if is_sqlite(url) {
-        if let Some(parent) = sqlite_file(url).as_deref().and_then(std::path::Path::parent) {
+        if let Some(parent) = sqlite_file(url)
+            .as_deref()
+            .and_then(std::path::Path::parent)
+        {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    DbErr::Custom(format!("cannot create {}: {e}", parent.display()))
+                })?;
             }
         }
         // Every connection to `sqlite::memory:` is its own database: keep to one.
@@ -68,7 +77,8 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         let conn = sea_orm::TransactionTrait::begin(db).await?;
         conn.execute_unprepared(txn_free_lock).await?;
         let result = Migrator::up(&conn, None).await;
-        conn.execute_unprepared("SELECT pg_advisory_unlock(7263001)").await?;
+        conn.execute_unprepared("SELECT pg_advisory_unlock(7263001)")
+            .await?;
         conn.commit().await?;
         result
     } else {
@@ -82,7 +92,10 @@ mod tests {
 
     #[test]
     fn sqlite_urls_name_their_file() {
-        assert_eq!(sqlite_file("sqlite://data/q.db?mode=rwc").unwrap().to_str(), Some("data/q.db"));
+        assert_eq!(
+            sqlite_file("sqlite://data/q.db?mode=rwc").unwrap().to_str(),
+            Some("data/q.db")
+        );
         assert_eq!(sqlite_file("sqlite:q.db").unwrap().to_str(), Some("q.db"));
         assert!(sqlite_file("sqlite::memory:").is_none());
         assert!(is_sqlite("sqlite::memory:"));

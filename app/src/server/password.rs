@@ -1,8 +1,8 @@
 //! Password hashing with argon2id (the `argon2` crate, RustCrypto: maintained, pure Rust,
 //! PHC strings so parameters can be raised later without breaking old hashes).
 use crate::error::AppError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 fn hash_blocking(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
@@ -17,7 +17,11 @@ fn hash_blocking(password: &str) -> Result<String, AppError> {
 
 fn verify_blocking(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -50,9 +54,21 @@ mod tests {
     async fn hashes_are_argon2id_and_verify() {
         let phc = hash("correct horse battery".into()).await.unwrap();
         assert!(phc.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery".into(), Some(phc.clone())).await.unwrap());
-        assert!(!verify("wrong horse battery".into(), Some(phc)).await.unwrap());
+        assert!(
+            verify("correct horse battery".into(), Some(phc.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify("wrong horse battery".into(), Some(phc))
+                .await
+                .unwrap()
+        );
         assert!(!verify("anything".into(), None).await.unwrap());
-        assert!(!verify("anything".into(), Some("not a hash".into())).await.unwrap());
+        assert!(
+            !verify("anything".into(), Some("not a hash".into()))
+                .await
+                .unwrap()
+        );
     }
 }

@@ -10,20 +10,34 @@ where
     F: Fn(DatabaseConnection) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let sqlite = super::db::connect("sqlite::memory:").await.expect("in-memory SQLite");
+    let sqlite = super::db::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
     test(sqlite).await;
 
-    let Ok(url) = std::env::var("TEST_DATABASE_URL") else { return };
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+        return;
+    };
     if url.is_empty() {
         return;
     }
-    let schema = format!("qc_test_{}", super::tokens::new_secret().to_lowercase().replace(['-', '_'], "")[..16].to_owned());
-    let admin = super::db::connect_with(&url, None).await.expect("PostgreSQL at TEST_DATABASE_URL");
+    let schema = format!(
+        "qc_test_{}",
+        super::tokens::new_secret()
+            .to_lowercase()
+            .replace(['-', '_'], "")[..16]
+            .to_owned()
+    );
+    let admin = super::db::connect_with(&url, None)
+        .await
+        .expect("PostgreSQL at TEST_DATABASE_URL");
     admin
         .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
         .await
         .expect("create test schema");
-    let db = super::db::connect_with(&url, Some(&schema)).await.expect("connect to test schema");
+    let db = super::db::connect_with(&url, Some(&schema))
+        .await
+        .expect("connect to test schema");
     super::db::migrate(&db).await.expect("migrate test schema");
     test(db.clone()).await;
     db.close().await.ok();

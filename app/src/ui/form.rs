@@ -25,7 +25,10 @@ pub fn Field(
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let message = Memo::new(move |_| {
-        error.get().filter(|e| e.field() == Some(name)).map(|e| e.to_string())
+        error
+            .get()
+            .filter(|e| e.field() == Some(name))
+            .map(|e| e.to_string())
     });
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());

@@ -1,7 +1,7 @@
 //! The app shell: skip link, header with the community's name, navigation and
 //! signed-in state, the main landmark, and the footer.
 use crate::api::account::{
-    Register, SessionInfo, SignIn, SignOut, UseSignInLink, ResetPassword, get_session_info,
+    Register, ResetPassword, SessionInfo, SignIn, SignOut, UseSignInLink, get_session_info,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -40,7 +40,20 @@ pub fn Layout(children: Children) -> impl IntoView {
         },
         |_| get_session_info(),
     );
-    provide_context(Auth { register, sign_in, sign_out, use_link, reset, session });
+    provide_context(Auth {
+        register,
+        sign_in,
+        sign_out,
+        use_link,
+        reset,
+        session,
+    });
+    // Effects run only in the browser, once hydrated: say so for tests and styles.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <SiteHeader />

@@ -22,7 +22,10 @@ pub const MAX_EMAILS_PER_HOUR: u64 = 5;
 pub const PASSWORD_RESET: &str = "password_reset";
 pub const MAGIC_LINK: &str = "magic_link";
 
-pub async fn find_by_email(db: &DatabaseConnection, email: &str) -> Result<Option<person::Model>, AppError> {
+pub async fn find_by_email(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<Option<person::Model>, AppError> {
     Ok(person::Entity::find()
         .filter(person::Column::Email.eq(email.trim().to_lowercase()))
         .one(db)
@@ -75,12 +78,19 @@ async fn recent_failures(
     Ok(sign_in_attempt::Entity::find()
         .filter(column.eq(value))
         .filter(sign_in_attempt::Column::Succeeded.eq(false))
-        .filter(sign_in_attempt::Column::AttemptedAt.gt(Utc::now() - Duration::minutes(WINDOW_MINUTES)))
+        .filter(
+            sign_in_attempt::Column::AttemptedAt.gt(Utc::now() - Duration::minutes(WINDOW_MINUTES)),
+        )
         .count(db)
         .await?)
 }
 
-async fn record_attempt(db: &DatabaseConnection, email: &str, client_ip: &str, succeeded: bool) -> Result<(), AppError> {
+async fn record_attempt(
+    db: &DatabaseConnection,
+    email: &str,
+    client_ip: &str,
+    succeeded: bool,
+) -> Result<(), AppError> {
     sign_in_attempt::ActiveModel {
         email: Set(email.chars().take(254).collect()),
         client_ip: Set(client_ip.chars().take(64).collect()),
@@ -107,7 +117,8 @@ pub async fn sign_in(
         return Err(AppError::invalid("password", "Enter your password."));
     }
     if recent_failures(db, sign_in_attempt::Column::Email, &email).await? >= MAX_FAILURES_PER_EMAIL
-        || recent_failures(db, sign_in_attempt::Column::ClientIp, client_ip).await? >= MAX_FAILURES_PER_IP
+        || recent_failures(db, sign_in_attempt::Column::ClientIp, client_ip).await?
+            >= MAX_FAILURES_PER_IP
     {
         return Err(AppError::RateLimited {
             retry_after_minutes: WINDOW_MINUTES as u32,
@@ -138,13 +149,20 @@ pub async fn change_password(
     if person.password_hash.is_some()
         && !password::verify(current_password.to_owned(), person.password_hash.clone()).await?
     {
-        return Err(AppError::invalid("current_password", "Your current password is not right."));
+        return Err(AppError::invalid(
+            "current_password",
+            "Your current password is not right.",
+        ));
     }
     validate_new_password("new_password", new_password)?;
     set_password(db, person.id, new_password).await
 }
 
-async fn set_password(db: &DatabaseConnection, person_id: i64, new_password: &str) -> Result<(), AppError> {
+async fn set_password(
+    db: &DatabaseConnection,
+    person_id: i64,
+    new_password: &str,
+) -> Result<(), AppError> {
     let hash = password::hash(new_password.to_owned()).await?;
     person::ActiveModel {
         id: sea_orm::ActiveValue::Unchanged(person_id),
@@ -168,23 +186,42 @@ async fn send_link(
 ) -> Result<(), AppError> {
     let email = validate_email(email)?;
     let Some(person) = find_by_email(db, &email).await? else {
-        tracing::info!(purpose, "sign-in e-mail requested for an address with no account");
+        tracing::info!(
+            purpose,
+            "sign-in e-mail requested for an address with no account"
+        );
         return Ok(());
     };
     let sent_lately = crate::server::entities::outbox_email::Entity::find()
         .filter(crate::server::entities::outbox_email::Column::ToAddress.eq(&person.email))
-        .filter(crate::server::entities::outbox_email::Column::CreatedAt.gt(Utc::now() - Duration::hours(1)))
+        .filter(
+            crate::server::entities::outbox_email::Column::CreatedAt
+                .gt(Utc::now() - Duration::hours(1)),
+        )
         .count(db)
         .await?;
     if sent_lately >= MAX_EMAILS_PER_HOUR {
-        tracing::warn!(purpose, "sign-in e-mail not sent: hourly limit for this address reached");
+        tracing::warn!(
+            purpose,
+            "sign-in e-mail not sent: hourly limit for this address reached"
+        );
         return Ok(());
     }
     let secret = tokens::new_secret();
     let now = Utc::now();
     let (valid_for, path, subject, what) = match purpose {
-        PASSWORD_RESET => (Duration::hours(1), "/reset-password", "Reset your password", "choose a new password"),
-        _ => (Duration::minutes(20), "/sign-in-link/use", "Your sign-in link", "sign in"),
+        PASSWORD_RESET => (
+            Duration::hours(1),
+            "/reset-password",
+            "Reset your password",
+            "choose a new password",
+        ),
+        _ => (
+            Duration::minutes(20),
+            "/sign-in-link/use",
+            "Your sign-in link",
+            "sign in",
+        ),
     };
     login_token::ActiveModel {
         token_hash: Set(tokens::digest(&secret)),
@@ -205,7 +242,12 @@ async fn send_link(
         minutes = valid_for.num_minutes(),
     );
     mailer
-        .send(db, &person.email, &format!("{subject} — {}", config.community_name), &body)
+        .send(
+            db,
+            &person.email,
+            &format!("{subject} — {}", config.community_name),
+            &body,
+        )
         .await
 }
 
@@ -228,7 +270,11 @@ pub async fn request_magic_link(
 }
 
 /// Spend a one-time token: it must exist, be for this purpose, unused and unexpired.
-async fn use_token(db: &DatabaseConnection, secret: &str, purpose: &str) -> Result<person::Model, AppError> {
+async fn use_token(
+    db: &DatabaseConnection,
+    secret: &str,
+    purpose: &str,
+) -> Result<person::Model, AppError> {
     let expired = || {
         AppError::invalid(
             "token",
@@ -247,7 +293,10 @@ async fn use_token(db: &DatabaseConnection, secret: &str, purpose: &str) -> Resu
     }
     // Mark used only if still unused: of two concurrent uses, one wins.
     let marked = login_token::Entity::update_many()
-        .col_expr(login_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            login_token::Column::UsedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(login_token::Column::Id.eq(token.id))
         .filter(login_token::Column::UsedAt.is_null())
         .exec(db)
@@ -261,7 +310,11 @@ async fn use_token(db: &DatabaseConnection, secret: &str, purpose: &str) -> Resu
         .ok_or_else(expired)
 }
 
-pub async fn reset_password(db: &DatabaseConnection, secret: &str, new_password: &str) -> Result<person::Model, AppError> {
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    secret: &str,
+    new_password: &str,
+) -> Result<person::Model, AppError> {
     validate_new_password("new_password", new_password)?;
     let person = use_token(db, secret, PASSWORD_RESET).await?;
     set_password(db, person.id, new_password).await?;
@@ -269,6 +322,290 @@ pub async fn reset_password(db: &DatabaseConnection, secret: &str, new_password:
     Ok(person)
 }
 
-pub async fn use_magic_link(db: &DatabaseConnection, secret: &str) -> Result<person::Model, AppError> {
+pub async fn use_magic_link(
+    db: &DatabaseConnection,
+    secret: &str,
+) -> Result<person::Model, AppError> {
     use_token(db, secret, MAGIC_LINK).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::entities::outbox_email;
+    use crate::server::services::sessions;
+    use crate::server::testing::for_each_database;
+    use sea_orm::QueryOrder;
+
+    const PW: &str = "a long enough password";
+
+    fn config() -> Config {
+        Config::default()
+    }
+
+    async fn newest_link(db: &DatabaseConnection, to: &str) -> String {
+        let mail = outbox_email::Entity::find()
+            .filter(outbox_email::Column::ToAddress.eq(to))
+            .order_by_desc(outbox_email::Column::Id)
+            .one(db)
+            .await
+            .unwrap()
+            .expect("an e-mail in the outbox");
+        let start = mail.body.find("token=").expect("a token in the e-mail") + "token=".len();
+        mail.body[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[tokio::test]
+    async fn register_stores_a_normalised_account_with_an_argon2id_hash() {
+        for_each_database(|db| async move {
+            let p = register(&db, "  Ada  Okonjo ", "Ada@Example.org", PW)
+                .await
+                .unwrap();
+            assert_eq!(p.name, "Ada Okonjo");
+            assert_eq!(p.email, "ada@example.org");
+            assert!(p.password_hash.unwrap().starts_with("$argon2id$"));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn duplicate_email_is_refused_whatever_its_case_and_changes_nothing() {
+        for_each_database(|db| async move {
+            register(&db, "Ada", "ada@example.org", PW).await.unwrap();
+            let err = register(&db, "Other", "ADA@example.org", "other long password")
+                .await
+                .unwrap_err();
+            assert_eq!(err.field(), Some("email"));
+            assert_eq!(err.status(), 409);
+            assert_eq!(person::Entity::find().count(&db).await.unwrap(), 1);
+            sign_in(&db, "ada@example.org", PW, "1.1.1.1")
+                .await
+                .expect("the first password still works");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn bad_input_is_refused_before_anything_is_written() {
+        for_each_database(|db| async move {
+            assert_eq!(
+                register(&db, "", "a@example.org", PW)
+                    .await
+                    .unwrap_err()
+                    .field(),
+                Some("name")
+            );
+            assert_eq!(
+                register(&db, "A", "nope", PW).await.unwrap_err().field(),
+                Some("email")
+            );
+            assert_eq!(
+                register(&db, "A", "a@example.org", "short")
+                    .await
+                    .unwrap_err()
+                    .field(),
+                Some("password")
+            );
+            assert_eq!(person::Entity::find().count(&db).await.unwrap(), 0);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn sign_in_accepts_the_right_password_only() {
+        for_each_database(|db| async move {
+            let p = register(&db, "Ada", "ada@example.org", PW).await.unwrap();
+            assert_eq!(
+                sign_in(&db, " ADA@example.org ", PW, "ip")
+                    .await
+                    .unwrap()
+                    .id,
+                p.id
+            );
+            let err = sign_in(&db, "ada@example.org", "wrong password", "ip")
+                .await
+                .unwrap_err();
+            assert_eq!(err.field(), Some("password"));
+            let unknown = sign_in(&db, "nobody@example.org", PW, "ip")
+                .await
+                .unwrap_err();
+            assert_eq!(
+                unknown, err,
+                "an unknown address looks the same as a wrong password"
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn sign_in_is_rate_limited_per_email_after_repeated_failures() {
+        for_each_database(|db| async move {
+            register(&db, "Ada", "ada@example.org", PW).await.unwrap();
+            for _ in 0..MAX_FAILURES_PER_EMAIL {
+                sign_in(&db, "ada@example.org", "wrong password", "ip")
+                    .await
+                    .unwrap_err();
+            }
+            let err = sign_in(&db, "ada@example.org", PW, "other-ip")
+                .await
+                .unwrap_err();
+            assert_eq!(
+                err,
+                AppError::RateLimited {
+                    retry_after_minutes: WINDOW_MINUTES as u32
+                }
+            );
+            assert_eq!(err.status(), 429);
+            // Another account is not locked out by Ada's failures.
+            register(&db, "Bo", "bo@example.org", PW).await.unwrap();
+            sign_in(&db, "bo@example.org", PW, "other-ip")
+                .await
+                .unwrap();
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn sign_in_is_rate_limited_per_client_address() {
+        for_each_database(|db| async move {
+            for i in 0..MAX_FAILURES_PER_IP {
+                sign_in(
+                    &db,
+                    &format!("guess{i}@example.org"),
+                    "wrong password",
+                    "6.6.6.6",
+                )
+                .await
+                .unwrap_err();
+            }
+            register(&db, "Ada", "ada@example.org", PW).await.unwrap();
+            let err = sign_in(&db, "ada@example.org", PW, "6.6.6.6")
+                .await
+                .unwrap_err();
+            assert_eq!(err.status(), 429);
+            sign_in(&db, "ada@example.org", PW, "7.7.7.7")
+                .await
+                .unwrap();
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn change_password_needs_the_current_one() {
+        for_each_database(|db| async move {
+            let p = register(&db, "Ada", "ada@example.org", PW).await.unwrap();
+            let err = change_password(&db, &p, "wrong", "a new long password")
+                .await
+                .unwrap_err();
+            assert_eq!(err.field(), Some("current_password"));
+            let err = change_password(&db, &p, PW, "short").await.unwrap_err();
+            assert_eq!(err.field(), Some("new_password"));
+            sign_in(&db, "ada@example.org", PW, "ip")
+                .await
+                .expect("unchanged after refusals");
+            change_password(&db, &p, PW, "a new long password")
+                .await
+                .unwrap();
+            sign_in(&db, "ada@example.org", "a new long password", "ip")
+                .await
+                .unwrap();
+            assert!(sign_in(&db, "ada@example.org", PW, "ip").await.is_err());
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn password_reset_link_works_once_and_ends_other_sessions() {
+        for_each_database(|db| async move {
+            let mailer = Mailer::outbox_only();
+            let p = register(&db, "Ada", "ada@example.org", PW).await.unwrap();
+            let old_session = sessions::create(&db, p.id).await.unwrap();
+            request_password_reset(&db, &mailer, &config(), "ADA@example.org")
+                .await
+                .unwrap();
+            let token = newest_link(&db, "ada@example.org").await;
+
+            let err = reset_password(&db, &token, "short").await.unwrap_err();
+            assert_eq!(
+                err.field(),
+                Some("new_password"),
+                "a bad password does not spend the link"
+            );
+            assert_eq!(
+                reset_password(&db, &token, "my new long password")
+                    .await
+                    .unwrap()
+                    .id,
+                p.id
+            );
+            assert!(
+                sessions::person_for_token(&db, &old_session)
+                    .await
+                    .unwrap()
+                    .is_none()
+            );
+            sign_in(&db, "ada@example.org", "my new long password", "ip")
+                .await
+                .unwrap();
+            let again = reset_password(&db, &token, "another long password")
+                .await
+                .unwrap_err();
+            assert_eq!(again.field(), Some("token"));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn reset_for_an_unknown_address_sends_nothing_and_says_nothing() {
+        for_each_database(|db| async move {
+            request_password_reset(&db, &Mailer::outbox_only(), &config(), "nobody@example.org")
+                .await
+                .unwrap();
+            assert_eq!(outbox_email::Entity::find().count(&db).await.unwrap(), 0);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn magic_link_signs_in_once_and_not_as_a_reset_token() {
+        for_each_database(|db| async move {
+            let mailer = Mailer::outbox_only();
+            let p = register(&db, "Ada", "ada@example.org", PW).await.unwrap();
+            request_magic_link(&db, &mailer, &config(), "ada@example.org")
+                .await
+                .unwrap();
+            let token = newest_link(&db, "ada@example.org").await;
+            assert!(
+                reset_password(&db, &token, "my new long password")
+                    .await
+                    .is_err()
+            );
+            assert_eq!(use_magic_link(&db, &token).await.unwrap().id, p.id);
+            assert!(use_magic_link(&db, &token).await.is_err());
+            assert!(use_magic_link(&db, "made-up-token").await.is_err());
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn sign_in_emails_to_one_address_are_limited_per_hour() {
+        for_each_database(|db| async move {
+            let mailer = Mailer::outbox_only();
+            register(&db, "Ada", "ada@example.org", PW).await.unwrap();
+            for _ in 0..MAX_EMAILS_PER_HOUR + 3 {
+                request_magic_link(&db, &mailer, &config(), "ada@example.org")
+                    .await
+                    .unwrap();
+            }
+            assert_eq!(
+                outbox_email::Entity::find().count(&db).await.unwrap(),
+                MAX_EMAILS_PER_HOUR
+            );
+        })
+        .await;
+    }
 }

@@ -16,7 +16,10 @@ fn summary(s: &space::Model) -> SpaceSummary {
     }
 }
 
-pub async fn overview(db: &DatabaseConnection, community_name: &str) -> Result<CommunityOverview, AppError> {
+pub async fn overview(
+    db: &DatabaseConnection,
+    community_name: &str,
+) -> Result<CommunityOverview, AppError> {
     let spaces = space::Entity::find()
         .filter(space::Column::Kind.is_in([
             SpaceKind::NationalStewardshipGroup.code(),
@@ -56,16 +59,22 @@ pub async fn overview(db: &DatabaseConnection, community_name: &str) -> Result<C
     let mut conveners_by_space: HashMap<i64, Vec<ConvenerSummary>> = HashMap::new();
     for (r, p) in conveners {
         if let Some(p) = p {
-            conveners_by_space.entry(r.space_id).or_default().push(ConvenerSummary {
-                name: p.name,
-                term_ends_on: r.ends_on,
-            });
+            conveners_by_space
+                .entry(r.space_id)
+                .or_default()
+                .push(ConvenerSummary {
+                    name: p.name,
+                    term_ends_on: r.ends_on,
+                });
         }
     }
     let mut hosts_by_space: HashMap<i64, Vec<String>> = HashMap::new();
     for (sp, org) in hosts {
         if let Some(org) = org {
-            hosts_by_space.entry(sp.space_id).or_default().push(org.name);
+            hosts_by_space
+                .entry(sp.space_id)
+                .or_default()
+                .push(org.name);
         }
     }
 

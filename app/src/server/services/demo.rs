@@ -16,11 +16,31 @@ pub struct DemoAccount {
 }
 
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { name: "Hein le Roux", email: "hein@demo.q-commons.org", role: "convener, West of England" },
-    DemoAccount { name: "Helen Smith", email: "helen@demo.q-commons.org", role: "convener, South West" },
-    DemoAccount { name: "Karen Morrell", email: "karen@demo.q-commons.org", role: "convener, North East and North Cumbria" },
-    DemoAccount { name: "Priya Patel", email: "priya@demo.q-commons.org", role: "Q project team" },
-    DemoAccount { name: "Sam Okafor", email: "sam@demo.q-commons.org", role: "patient member, steward in West of England" },
+    DemoAccount {
+        name: "Hein le Roux",
+        email: "hein@demo.q-commons.org",
+        role: "convener, West of England",
+    },
+    DemoAccount {
+        name: "Helen Smith",
+        email: "helen@demo.q-commons.org",
+        role: "convener, South West",
+    },
+    DemoAccount {
+        name: "Karen Morrell",
+        email: "karen@demo.q-commons.org",
+        role: "convener, North East and North Cumbria",
+    },
+    DemoAccount {
+        name: "Priya Patel",
+        email: "priya@demo.q-commons.org",
+        role: "Q project team",
+    },
+    DemoAccount {
+        name: "Sam Okafor",
+        email: "sam@demo.q-commons.org",
+        role: "patient member, steward in West of England",
+    },
 ];
 
 struct RegionSeed {
@@ -120,10 +140,25 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
         "Stewards the commons of the whole Q community and decides what belongs at national level.",
     )
     .await?;
-    add_role(db, people["priya@demo.q-commons.org"], national.id, RoleKind::ProjectTeam, None).await?;
+    add_role(
+        db,
+        people["priya@demo.q-commons.org"],
+        national.id,
+        RoleKind::ProjectTeam,
+        None,
+    )
+    .await?;
 
     for r in REGIONS {
-        let region = add_space(db, Some(national.id), SpaceKind::Region, r.slug, r.name, r.purpose).await?;
+        let region = add_space(
+            db,
+            Some(national.id),
+            SpaceKind::Region,
+            r.slug,
+            r.name,
+            r.purpose,
+        )
+        .await?;
         let group = add_space(
             db,
             Some(region.id),
@@ -148,10 +183,72 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
         }
         .insert(db)
         .await?;
-        add_role(db, people[r.convener_email], region.id, RoleKind::Convener, Some(12)).await?;
+        add_role(
+            db,
+            people[r.convener_email],
+            region.id,
+            RoleKind::Convener,
+            Some(12),
+        )
+        .await?;
         if r.slug == "west-of-england" {
-            add_role(db, people["sam@demo.q-commons.org"], group.id, RoleKind::Steward, None).await?;
+            add_role(
+                db,
+                people["sam@demo.q-commons.org"],
+                group.id,
+                RoleKind::Steward,
+                None,
+            )
+            .await?;
         }
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::services::community;
+    use crate::server::testing::for_each_database;
+
+    #[tokio::test]
+    async fn demo_seeds_the_2018_pilot_once() {
+        for_each_database(|db| async move {
+            assert!(seed_if_empty(&db).await.unwrap());
+            assert!(
+                !seed_if_empty(&db).await.unwrap(),
+                "a second start writes nothing"
+            );
+            let o = community::overview(&db, "Q Commons").await.unwrap();
+            assert_eq!(o.national.unwrap().slug, "national");
+            let regions: Vec<_> = o.regions.iter().map(|r| r.space.name.as_str()).collect();
+            assert_eq!(
+                regions,
+                [
+                    "North East and North Cumbria",
+                    "South West",
+                    "West of England"
+                ]
+            );
+            let west = o
+                .regions
+                .iter()
+                .find(|r| r.space.slug == "west-of-england")
+                .unwrap();
+            assert_eq!(west.conveners[0].name, "Hein le Roux");
+            assert!(
+                west.conveners[0].term_ends_on.is_some(),
+                "a convener's term has an end"
+            );
+            assert_eq!(west.host_partners, ["West of England AHSN"]);
+            assert_eq!(
+                west.stewardship_group.as_deref(),
+                Some("West of England commons stewardship group")
+            );
+            accounts::sign_in(&db, "karen@demo.q-commons.org", DEMO_PASSWORD, "ip")
+                .await
+                .unwrap();
+        })
+        .await;
+    }
 }

@@ -17,7 +17,9 @@ pub struct Mailer {
 impl Mailer {
     /// `smtp_url` as lettre reads it, e.g. `smtps://user:pass@smtp.example.org:465`.
     pub fn new(smtp_url: Option<&str>, from: &str) -> Result<Self, String> {
-        let from: Mailbox = from.parse().map_err(|e| format!("mail sender {from:?}: {e}"))?;
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| format!("mail sender {from:?}: {e}"))?;
         let transport = smtp_url
             .filter(|u| !u.is_empty())
             .map(|url| {
@@ -33,7 +35,9 @@ impl Mailer {
     pub fn outbox_only() -> Self {
         Mailer {
             transport: None,
-            from: "Q Commons <no-reply@localhost>".parse().expect("a valid literal mailbox"),
+            from: "Q Commons <no-reply@localhost>"
+                .parse()
+                .expect("a valid literal mailbox"),
         }
     }
 
@@ -55,7 +59,12 @@ impl Mailer {
         .await?;
 
         let Some(transport) = &self.transport else {
-            tracing::info!(to, subject, body, "e-mail kept in the outbox (no SMTP configured)");
+            tracing::info!(
+                to,
+                subject,
+                body,
+                "e-mail kept in the outbox (no SMTP configured)"
+            );
             return Ok(());
         };
         let outcome = match to.parse::<Mailbox>() {
@@ -65,7 +74,11 @@ impl Mailer {
                 .subject(subject)
                 .body(body.to_owned())
             {
-                Ok(message) => transport.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+                Ok(message) => transport
+                    .send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             },
             Err(e) => Err(e.to_string()),

@@ -59,3 +59,55 @@ pub async fn end_others(
     delete.exec(db).await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::services::accounts;
+    use crate::server::testing::for_each_database;
+
+    #[tokio::test]
+    async fn a_session_finds_its_person_until_it_ends() {
+        for_each_database(|db| async move {
+            let p = accounts::register(&db, "Ada", "ada@example.org", "a long enough password")
+                .await
+                .unwrap();
+            let secret = create(&db, p.id).await.unwrap();
+            assert_eq!(
+                person_for_token(&db, &secret).await.unwrap().unwrap().id,
+                p.id
+            );
+            assert!(
+                person_for_token(&db, "not-a-session")
+                    .await
+                    .unwrap()
+                    .is_none()
+            );
+            let stored = session::Entity::find().one(&db).await.unwrap().unwrap();
+            assert_ne!(stored.token_hash, secret, "only the digest is stored");
+            end(&db, &secret).await.unwrap();
+            assert!(person_for_token(&db, &secret).await.unwrap().is_none());
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn expired_sessions_find_nobody() {
+        for_each_database(|db| async move {
+            let p = accounts::register(&db, "Ada", "ada@example.org", "a long enough password")
+                .await
+                .unwrap();
+            let secret = create(&db, p.id).await.unwrap();
+            session::Entity::update_many()
+                .col_expr(
+                    session::Column::ExpiresAt,
+                    sea_orm::sea_query::Expr::value(Utc::now() - Duration::minutes(1)),
+                )
+                .exec(&db)
+                .await
+                .unwrap();
+            assert!(person_for_token(&db, &secret).await.unwrap().is_none());
+        })
+        .await;
+    }
+}

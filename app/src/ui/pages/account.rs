@@ -1,6 +1,6 @@
 //! Account pages: join, sign in (password or e-mailed link), reset and change password.
 use crate::api::account::{ChangePassword, RequestPasswordReset, RequestSignInLink};
-use crate::domain::account::{NAME_MAX, EMAIL_MAX, PASSWORD_MAX};
+use crate::domain::account::{EMAIL_MAX, NAME_MAX, PASSWORD_MAX};
 use crate::ui::form::{Field, FormError, Submit, action_error};
 use crate::ui::layout::use_auth;
 use leptos::prelude::*;

@@ -33,9 +33,13 @@ pub fn HomePage() -> impl IntoView {
 fn Welcome() -> impl IntoView {
     let auth = use_auth();
     let greeting = move || {
-        auth.session.get().and_then(|r| r.ok()).and_then(|s| s.user).map(|u| {
-            view! { <p class="greeting">"Welcome back, " <strong>{u.name}</strong> "."</p> }
-        })
+        auth.session
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|s| s.user)
+            .map(|u| {
+                view! { <p class="greeting">"Welcome back, " <strong>{u.name}</strong> "."</p> }
+            })
     };
     view! {
         <section class="hero">

@@ -1,0 +1,52 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+
+/** Scan the page as it is now with axe-core for WCAG 2.0/2.1/2.2 A and AA. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'])
+    .analyze();
+  const found = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+  expect(found, `axe-core violations on ${page.url()}`).toEqual([]);
+}
+
+/** Wait until the WASM has hydrated the page (the app marks <body>). */
+export async function hydrated(page: Page) {
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+}
+
+export function uniqueEmail(tag: string) {
+  return `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.org`;
+}
+
+export const PASSWORD = 'a long enough password';
+
+export async function register(page: Page, name: string, email: string, password = PASSWORD) {
+  await page.goto('/register');
+  await hydrated(page);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('link', { name: `Signed in as ${name}` })).toBeVisible();
+}
+
+export async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.goto('/sign-in');
+  await hydrated(page);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/** The newest e-mail's link to the given path, from the demo-mode outbox page. */
+export async function linkFromOutbox(page: Page, to: string, path: string): Promise<string> {
+  await page.goto('/outbox');
+  const item = page.locator('.outbox__item', { hasText: `To ${to}` }).first();
+  const body = await item.locator('pre').innerText();
+  const match = body.match(new RegExp(`https?://[^\\s]*${path.replace('/', '\\/')}\\?token=[A-Za-z0-9_-]+`));
+  expect(match, `a ${path} link in the e-mail to ${to}`).not.toBeNull();
+  return new URL(match![0]).pathname + new URL(match![0]).search;
+}
