@@ -14,7 +14,7 @@ pub mod ui;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 pub use error::AppError;
 
@@ -52,16 +52,18 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <ui::layout::Layout>
+                // In-order streaming: every page is whole HTML without JavaScript (forms work before
+                // the WASM loads), while still streaming as each part is ready.
                 <Routes fallback=ui::pages::not_found::NotFound>
-                    <Route path=path!("") view=ui::pages::home::HomePage />
-                    <Route path=path!("/register") view=ui::pages::account::RegisterPage />
-                    <Route path=path!("/sign-in") view=ui::pages::account::SignInPage />
-                    <Route path=path!("/sign-in-link") view=ui::pages::account::SignInLinkPage />
-                    <Route path=path!("/sign-in-link/use") view=ui::pages::account::UseSignInLinkPage />
-                    <Route path=path!("/forgot-password") view=ui::pages::account::ForgotPasswordPage />
-                    <Route path=path!("/reset-password") view=ui::pages::account::ResetPasswordPage />
-                    <Route path=path!("/account") view=ui::pages::account::AccountPage />
-                    <Route path=path!("/outbox") view=ui::pages::outbox::OutboxPage />
+                    <Route path=path!("") ssr=SsrMode::InOrder view=ui::pages::home::HomePage />
+                    <Route path=path!("/register") ssr=SsrMode::InOrder view=ui::pages::account::RegisterPage />
+                    <Route path=path!("/sign-in") ssr=SsrMode::InOrder view=ui::pages::account::SignInPage />
+                    <Route path=path!("/sign-in-link") ssr=SsrMode::InOrder view=ui::pages::account::SignInLinkPage />
+                    <Route path=path!("/sign-in-link/use") ssr=SsrMode::InOrder view=ui::pages::account::UseSignInLinkPage />
+                    <Route path=path!("/forgot-password") ssr=SsrMode::InOrder view=ui::pages::account::ForgotPasswordPage />
+                    <Route path=path!("/reset-password") ssr=SsrMode::InOrder view=ui::pages::account::ResetPasswordPage />
+                    <Route path=path!("/account") ssr=SsrMode::InOrder view=ui::pages::account::AccountPage />
+                    <Route path=path!("/outbox") ssr=SsrMode::InOrder view=ui::pages::outbox::OutboxPage />
                 </Routes>
             </ui::layout::Layout>
         </Router>

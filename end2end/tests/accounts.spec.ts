@@ -36,7 +36,8 @@ test('a duplicate e-mail address gets a clear message and changes nothing', asyn
   const email = uniqueEmail('dup');
   await register(page, 'First Person', email);
 
-  const other = await browser.newPage();
+  const context = await browser.newContext();
+  const other = await context.newPage();
   await other.goto('/register');
   await hydrated(other);
   await other.getByLabel('Your name').fill('Second Person');
@@ -50,7 +51,7 @@ test('a duplicate e-mail address gets a clear message and changes nothing', asyn
   // The first account still signs in with its own password.
   await signIn(other, email);
   await expect(other.getByRole('link', { name: 'Signed in as First Person' })).toBeVisible();
-  await other.close();
+  await context.close();
 });
 
 test('empty and malformed input is refused field by field', async ({ page }) => {
@@ -72,6 +73,8 @@ test('empty and malformed input is refused field by field', async ({ page }) => 
 });
 
 test.describe('with JavaScript disabled', () => {
+  // axe-core runs as JavaScript in the page, so it cannot scan here; the same pages
+  // are scanned with JavaScript on in the other tests.
   test.use({ javaScriptEnabled: false });
 
   test('registering and a wrong sign-in still work as plain forms', async ({ page }) => {
@@ -82,7 +85,6 @@ test.describe('with JavaScript disabled', () => {
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect(page.getByRole('link', { name: 'Signed in as Noor Script' })).toBeVisible();
-    await expectAccessible(page);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
@@ -92,7 +94,6 @@ test.describe('with JavaScript disabled', () => {
     await page.getByLabel('Password').fill('wrong password here');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.locator('#field-password-error')).toHaveText(/do not match an account/);
-    await expectAccessible(page);
   });
 });
 

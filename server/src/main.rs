@@ -14,7 +14,10 @@ use tower_http::compression::CompressionLayer;
 
 /// Q Commons: the platform on which an improvement community governs itself as a commons.
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(
+    version,
+    about = "Q Commons: the platform on which an improvement community governs itself as a commons."
+)]
 struct Args {
     /// Database: `sqlite://path/file.db` (embedded, the default) or `postgres://user@host/db`.
     #[arg(

@@ -1,52 +1,54 @@
 //! The app shell: skip link, header with the community's name, navigation and
 //! signed-in state, the main landmark, and the footer.
-use crate::api::account::{
-    Register, ResetPassword, SessionInfo, SignIn, SignOut, UseSignInLink, get_session_info,
-};
+use crate::api::account::{SessionInfo, SignOut, get_session_info};
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
-/// The actions that change who is signed in, and the visit's session info that they refresh.
+/// The visit's session info, and a way for pages to say that who is signed in may have changed.
 #[derive(Clone, Copy)]
 pub struct Auth {
-    pub register: ServerAction<Register>,
-    pub sign_in: ServerAction<SignIn>,
-    pub sign_out: ServerAction<SignOut>,
-    pub use_link: ServerAction<UseSignInLink>,
-    pub reset: ServerAction<ResetPassword>,
     pub session: Resource<Result<SessionInfo, AppError>>,
+    pub sign_out: ServerAction<SignOut>,
+    changed: RwSignal<u64>,
 }
 
 pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }
 
+/// A server action that may sign someone in or out: when it completes, the session
+/// info is fetched again. Create it in the page (inside `<Routes>`), so that an error
+/// from a plain form post without JavaScript reaches it from the URL.
+pub fn session_action<S>() -> ServerAction<S>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    let action = ServerAction::<S>::new();
+    let changed = use_auth().changed;
+    Effect::new(move |seen: Option<usize>| {
+        let version = action.version().get();
+        if seen.is_some_and(|seen| seen != version) {
+            changed.update(|n| *n += 1);
+        }
+        version
+    });
+    action
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let register = ServerAction::<Register>::new();
-    let sign_in = ServerAction::<SignIn>::new();
     let sign_out = ServerAction::<SignOut>::new();
-    let use_link = ServerAction::<UseSignInLink>::new();
-    let reset = ServerAction::<ResetPassword>::new();
+    let changed = RwSignal::new(0u64);
     let session = Resource::new(
-        move || {
-            (
-                register.version().get(),
-                sign_in.version().get(),
-                sign_out.version().get(),
-                use_link.version().get(),
-                reset.version().get(),
-            )
-        },
+        move || (changed.get(), sign_out.version().get()),
         |_| get_session_info(),
     );
     provide_context(Auth {
-        register,
-        sign_in,
-        sign_out,
-        use_link,
-        reset,
         session,
+        sign_out,
+        changed,
     });
     // Effects run only in the browser, once hydrated: say so for tests and styles.
     Effect::new(|_| {

@@ -1,8 +1,11 @@
 //! Account pages: join, sign in (password or e-mailed link), reset and change password.
-use crate::api::account::{ChangePassword, RequestPasswordReset, RequestSignInLink};
+use crate::api::account::{
+    ChangePassword, Register, RequestPasswordReset, RequestSignInLink, ResetPassword, SignIn,
+    UseSignInLink,
+};
 use crate::domain::account::{EMAIL_MAX, NAME_MAX, PASSWORD_MAX};
 use crate::ui::form::{Field, FormError, Submit, action_error};
-use crate::ui::layout::use_auth;
+use crate::ui::layout::{session_action, use_auth};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -19,7 +22,7 @@ fn query_value(name: &'static str) -> Memo<String> {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let action = use_auth().register;
+    let action = session_action::<Register>();
     let error = action_error(action);
     view! {
         <Title text="Join Q Commons" />
@@ -41,7 +44,7 @@ pub fn RegisterPage() -> impl IntoView {
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let action = use_auth().sign_in;
+    let action = session_action::<SignIn>();
     let error = action_error(action);
     view! {
         <Title text="Sign in" />
@@ -87,7 +90,7 @@ pub fn SignInLinkPage() -> impl IntoView {
 
 #[component]
 pub fn UseSignInLinkPage() -> impl IntoView {
-    let action = use_auth().use_link;
+    let action = session_action::<UseSignInLink>();
     let error = action_error(action);
     let token = query_value("token");
     view! {
@@ -143,7 +146,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let action = use_auth().reset;
+    let action = session_action::<ResetPassword>();
     let error = action_error(action);
     let token = query_value("token");
     view! {
