@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up what is missing, then run every test: unit and service tests (on SQLite, and on
-# PostgreSQL too when TEST_DATABASE_URL is set), then the browser tests in Chromium.
+# PostgreSQL too when TEST_DATABASE_URL is set), then the browser tests in Chromium
+# (on SQLite, and again on a fresh PostgreSQL database when TEST_DATABASE_URL is set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -8,20 +9,28 @@ scripts/setup.sh
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  step "Sweeping test schemas left by failed runs on PostgreSQL"
-  if command -v psql >/dev/null; then
-    psql "$TEST_DATABASE_URL" -Atq -c "SELECT 'DROP SCHEMA ' || nspname || ' CASCADE;' FROM pg_namespace WHERE nspname LIKE 'qc_test_%'" \
-      | psql "$TEST_DATABASE_URL" -q >/dev/null || true
-  fi
+if [ -n "${TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null; then
+  step "Sweeping test schemas and databases left by failed runs on PostgreSQL"
+  psql "$TEST_DATABASE_URL" -Atq -c "SELECT 'DROP SCHEMA ' || nspname || ' CASCADE;' FROM pg_namespace WHERE nspname LIKE 'qc_test_%'" \
+    | psql "$TEST_DATABASE_URL" -q >/dev/null || true
+  psql "$TEST_DATABASE_URL" -Atq -c "SELECT 'DROP DATABASE ' || datname || ';' FROM pg_database WHERE datname LIKE 'qc_e2e_%'" \
+    | psql "$TEST_DATABASE_URL" -q >/dev/null || true
 fi
 
-step "Unit and service tests (${TEST_DATABASE_URL:+PostgreSQL and }SQLite)"
+step "Unit and service tests (SQLite${TEST_DATABASE_URL:+ and PostgreSQL})"
 cargo test -p app --features ssr
-cargo test -p migration -p server
 
 step "Building the site (server + WASM)"
 cargo leptos build
 
-step "End-to-end tests in Chromium (desktop and 360 px phone)"
+step "End-to-end tests in Chromium on SQLite (desktop and 360 px phone)"
 (cd end2end && npx playwright test)
+
+if [ -n "${TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null; then
+  e2e_db="qc_e2e_$$"
+  step "End-to-end tests in Chromium on PostgreSQL (database $e2e_db)"
+  psql "$TEST_DATABASE_URL" -q -c "CREATE DATABASE $e2e_db"
+  trap 'psql "$TEST_DATABASE_URL" -q -c "DROP DATABASE IF EXISTS $e2e_db" >/dev/null 2>&1 || true' EXIT
+  pg_url="${TEST_DATABASE_URL%/*}/$e2e_db"
+  (cd end2end && E2E_DATABASE_URL="$pg_url" npx playwright test)
+fi
