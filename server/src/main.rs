@@ -1,16 +1,9 @@
 //! The Q Commons server: configuration, database, demo data, and the axum app.
 use app::server::services::{demo, mail::Mailer};
-use app::server::{AppState, Config, db, security};
-use app::{App, shell};
-use axum::Router;
-use axum::serve::ListenerExt;
+use app::server::{AppState, Config, db};
 use clap::Parser;
-use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tower_http::compression::CompressionLayer;
 
 /// Q Commons: the platform on which an improvement community governs itself as a commons.
 #[derive(Parser, Debug)]
@@ -115,45 +108,18 @@ async fn run(args: Args) -> Result<(), String> {
         mailer,
     };
 
-    let leptos_options = LeptosOptions::builder()
-        .output_name("qcommons")
-        .site_root(args.site_root.as_str())
-        .site_pkg_dir("pkg")
-        .site_addr(args.addr)
-        .build();
-    let routes = generate_route_list(App);
-    let context = {
-        let state = state.clone();
-        move || provide_context(state.clone())
-    };
-    let app = Router::new()
-        .leptos_routes_with_context(&leptos_options, routes, context, {
-            let options = leptos_options.clone();
-            move || shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler(shell))
-        .layer(axum::middleware::from_fn(security::refuse_cross_site))
-        .layer(CompressionLayer::new())
-        .with_state(leptos_options);
-
+    let leptos_options = server::leptos_options(&args.site_root, args.addr);
+    let app = server::router(state.clone(), leptos_options);
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?
-        // Streamed pages stall ~40 ms on Nagle + delayed ACK without this.
-        .tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     println!(
         "Q Commons is running at {} ({backend})",
         state.config.public_url
     );
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server error: {e}"))
+    server::serve(listener, app, shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
 }
 
 fn print_demo_accounts(seeded: bool) {
