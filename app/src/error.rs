@@ -2,20 +2,21 @@
 //! with the HTTP status it maps to and, where it is about one form field, which.
 use serde::{Deserialize, Serialize};
 
+/// What is wrong with one form field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
-    /// The input is not acceptable; `field` names the form field it is about.
-    #[error("{message}")]
-    Invalid {
-        field: Option<String>,
-        message: String,
-    },
+    /// The input is not acceptable: every field that is wrong, each with its message.
+    #[error("{}", join_messages(.0))]
+    Invalid(Vec<FieldError>),
     /// The input clashes with something that exists (e.g. an e-mail already registered).
-    #[error("{message}")]
-    Conflict {
-        field: Option<String>,
-        message: String,
-    },
+    #[error("{}", .0.message)]
+    Conflict(FieldError),
     #[error("Please sign in to do that.")]
     Unauthenticated,
     #[error("You do not have permission to do that.")]
@@ -32,33 +33,55 @@ pub enum AppError {
     Transport(String),
 }
 
+fn join_messages(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError::Invalid {
-            field: Some(field.to_owned()),
+        AppError::Invalid(vec![FieldError {
+            field: field.to_owned(),
             message: message.into(),
-        }
+        }])
     }
 
     pub fn conflict(field: &str, message: impl Into<String>) -> Self {
-        AppError::Conflict {
-            field: Some(field.to_owned()),
+        AppError::Conflict(FieldError {
+            field: field.to_owned(),
             message: message.into(),
+        })
+    }
+
+    /// The form fields this error is about, in form order; empty for form-level errors.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            AppError::Invalid(errors) => errors,
+            AppError::Conflict(error) => std::slice::from_ref(error),
+            _ => &[],
         }
     }
 
-    /// The form field this error is about, if any.
+    /// The first form field this error is about, if any.
     pub fn field(&self) -> Option<&str> {
-        match self {
-            AppError::Invalid { field, .. } | AppError::Conflict { field, .. } => field.as_deref(),
-            _ => None,
-        }
+        self.field_errors().first().map(|e| e.field.as_str())
+    }
+
+    /// What is wrong with this one field, if anything.
+    pub fn message_for(&self, field: &str) -> Option<&str> {
+        self.field_errors()
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Invalid { .. } => 422,
-            AppError::Conflict { .. } => 409,
+            AppError::Invalid(_) => 422,
+            AppError::Conflict(_) => 409,
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
@@ -74,6 +97,38 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         AppError::Transport(value.to_string())
+    }
+}
+
+/// Checks a whole form, so that a person sees every problem at once, not one per try.
+#[derive(Debug, Default)]
+pub struct Validation {
+    errors: Vec<FieldError>,
+}
+
+impl Validation {
+    /// Keep the value if it passed; remember its field errors if not.
+    pub fn check<T>(&mut self, result: Result<T, AppError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(AppError::Invalid(errors)) => {
+                self.errors.extend(errors);
+                None
+            }
+            Err(AppError::Conflict(error)) => {
+                self.errors.push(error);
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self.errors))
+        }
     }
 }
 
@@ -97,6 +152,26 @@ mod tests {
         assert_eq!(e.to_string(), "Enter an e-mail address.");
         assert_eq!(AppError::conflict("email", "taken").status(), 409);
         assert_eq!(AppError::Forbidden.field(), None);
+    }
+
+    #[test]
+    fn validation_gathers_every_field_error() {
+        let mut v = Validation::default();
+        assert_eq!(v.check(Ok::<_, AppError>(1)), Some(1));
+        assert_eq!(
+            v.check(Err::<(), _>(AppError::invalid("name", "Enter your name."))),
+            None
+        );
+        assert_eq!(
+            v.check(Err::<(), _>(AppError::invalid("email", "Enter an e-mail."))),
+            None
+        );
+        let err = v.finish().unwrap_err();
+        assert_eq!(err.message_for("name"), Some("Enter your name."));
+        assert_eq!(err.message_for("email"), Some("Enter an e-mail."));
+        assert_eq!(err.message_for("password"), None);
+        assert_eq!(err.to_string(), "Enter your name. Enter an e-mail.");
+        assert!(Validation::default().finish().is_ok());
     }
 
     #[test]

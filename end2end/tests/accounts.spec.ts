@@ -54,22 +54,23 @@ test('a duplicate e-mail address gets a clear message and changes nothing', asyn
   await context.close();
 });
 
-test('empty and malformed input is refused field by field', async ({ page }) => {
+test('empty and malformed input is refused, every field at once', async ({ page }) => {
   await page.goto('/register');
   await hydrated(page);
   await page.getByLabel('E-mail address').fill('not-an-address');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.locator('#field-name-error')).toHaveText('Enter your name.');
-
-  await page.getByLabel('Your name').fill('Mo Malformed');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.locator('#field-email-error')).toHaveText(/like name@example.org/);
-
-  await page.getByLabel('E-mail address').fill(uniqueEmail('mo'));
   await page.getByLabel('Password', { exact: true }).fill('short');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.locator('#field-name-error')).toHaveText('Enter your name.');
+  await expect(page.locator('#field-email-error')).toHaveText(/like name@example.org/);
   await expect(page.locator('#field-password-error')).toHaveText(/at least 10 characters/);
+  await expect(page.getByLabel('Your name')).toHaveAttribute('aria-describedby', 'field-name-error');
   await expectAccessible(page);
+
+  await page.getByLabel('Your name').fill('Mo Malformed');
+  await page.getByLabel('E-mail address').fill(uniqueEmail('mo'));
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('link', { name: 'Signed in as Mo Malformed' })).toBeVisible();
 });
 
 test.describe('with JavaScript disabled', () => {

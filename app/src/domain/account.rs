@@ -1,5 +1,5 @@
 //! What makes a name, an e-mail address and a password acceptable for an account.
-use crate::error::AppError;
+use crate::error::{AppError, Validation};
 
 pub const NAME_MAX: usize = 120;
 pub const EMAIL_MAX: usize = 254;
@@ -75,6 +75,20 @@ pub fn validate_new_password(field: &str, raw: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A registration form, checked whole: the normalised name and e-mail, or every problem.
+pub fn validate_registration(
+    name: &str,
+    email: &str,
+    password: &str,
+) -> Result<(String, String), AppError> {
+    let mut v = Validation::default();
+    let name = v.check(validate_name(name));
+    let email = v.check(validate_email(email));
+    v.check(validate_new_password("password", password));
+    v.finish()?;
+    name.zip(email).ok_or(AppError::Internal)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +135,21 @@ mod tests {
         }
         let long = format!("{}@example.org", "a".repeat(EMAIL_MAX));
         assert!(validate_email(&long).is_err());
+    }
+
+    #[test]
+    fn a_registration_reports_every_bad_field_at_once() {
+        let err = validate_registration("", "nope", "short").unwrap_err();
+        let fields: Vec<_> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(fields, ["name", "email", "password"]);
+        assert_eq!(
+            validate_registration(" Ada ", "ADA@example.org", "long enough now").unwrap(),
+            ("Ada".to_owned(), "ada@example.org".to_owned())
+        );
     }
 
     #[test]

@@ -27,8 +27,7 @@ pub fn Field(
     let message = Memo::new(move |_| {
         error
             .get()
-            .filter(|e| e.field() == Some(name))
-            .map(|e| e.to_string())
+            .and_then(|e| e.message_for(name).map(str::to_owned))
     });
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
@@ -72,7 +71,7 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     move || {
         error
             .get()
-            .filter(|e| e.field().is_none())
+            .filter(|e| e.field_errors().is_empty())
             .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
     }
 }

@@ -1,6 +1,6 @@
 //! Accounts: registering, signing in (rate-limited), changing and resetting passwords,
 //! and signing in by a link sent by e-mail.
-use crate::domain::account::{validate_email, validate_name, validate_new_password};
+use crate::domain::account::{validate_email, validate_new_password, validate_registration};
 use crate::error::AppError;
 use crate::server::Config;
 use crate::server::entities::{login_token, person, sign_in_attempt};
@@ -45,9 +45,7 @@ pub async fn register(
     email: &str,
     password: &str,
 ) -> Result<person::Model, AppError> {
-    let name = validate_name(name)?;
-    let email = validate_email(email)?;
-    validate_new_password("password", password)?;
+    let (name, email) = validate_registration(name, email, password)?;
     if find_by_email(db, &email).await?.is_some() {
         return Err(email_taken());
     }
@@ -110,12 +108,17 @@ pub async fn sign_in(
     client_ip: &str,
 ) -> Result<person::Model, AppError> {
     let email = email.trim().to_lowercase();
+    let mut v = crate::error::Validation::default();
     if email.is_empty() {
-        return Err(AppError::invalid("email", "Enter your e-mail address."));
+        v.check::<()>(Err(AppError::invalid(
+            "email",
+            "Enter your e-mail address.",
+        )));
     }
     if password.is_empty() {
-        return Err(AppError::invalid("password", "Enter your password."));
+        v.check::<()>(Err(AppError::invalid("password", "Enter your password.")));
     }
+    v.finish()?;
     if recent_failures(db, sign_in_attempt::Column::Email, &email).await? >= MAX_FAILURES_PER_EMAIL
         || recent_failures(db, sign_in_attempt::Column::ClientIp, client_ip).await?
             >= MAX_FAILURES_PER_IP

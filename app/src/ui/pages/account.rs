@@ -168,12 +168,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let auth = use_auth();
+    let user = move || auth.session.get().and_then(|r| r.ok()).and_then(|s| s.user);
     view! {
         <Title text="Your account" />
         <section class="panel narrow">
             <h1>"Your account"</h1>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || auth.session.get().map(|r| match r.ok().and_then(|s| s.user) {
+                {move || match user() {
                     None => view! {
                         <p>"You are not signed in. " <a href="/sign-in">"Sign in"</a> " to see your account."</p>
                     }.into_any(),
@@ -182,9 +183,13 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>"Name"</dt><dd>{user.name}</dd>
                             <dt>"E-mail"</dt><dd>{user.email}</dd>
                         </dl>
-                        <ChangePasswordForm />
                     }.into_any(),
-                })}
+                }}
+                // Outside the closure above, so a refresh of the session info does not
+                // re-create the form and wipe what someone is typing.
+                <Show when=move || user().is_some()>
+                    <ChangePasswordForm />
+                </Show>
             </Transition>
         </section>
     }
