@@ -158,9 +158,11 @@ test('reset a forgotten password, then change it', async ({ page }) => {
   await page.getByLabel('Current password').fill('my brand new password');
   await page.getByLabel('New password').fill('yet another password');
   await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page).toHaveURL(/password_changed=1/);
   await expect(page.getByRole('status')).toContainText('Your new password is saved');
 
   await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
   await signIn(page, email, 'yet another password');
   await expect(page.getByRole('link', { name: 'Signed in as Rae Reset' })).toBeVisible();
 });
