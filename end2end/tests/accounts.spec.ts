@@ -10,7 +10,7 @@ test('register, sign out, sign in and see your name', async ({ page }) => {
   await expectAccessible(page);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Sign in' })).toBeVisible();
   await expect(page.getByRole('link', { name: /Signed in as/ })).toHaveCount(0);
 
   await signIn(page, email);
@@ -22,7 +22,7 @@ test('a wrong password gets a clear message next to the field', async ({ page })
   const email = uniqueEmail('wrong');
   await register(page, 'Wren Wrong', email);
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Sign in' })).toBeVisible();
 
   await signIn(page, email, 'not the password at all');
   const password = page.getByLabel('Password');
@@ -88,7 +88,7 @@ test.describe('with JavaScript disabled', () => {
     await expect(page.getByRole('link', { name: 'Signed in as Noor Script' })).toBeVisible();
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+    await expect(page.getByRole('navigation').getByRole('link', { name: 'Sign in' })).toBeVisible();
 
     await page.goto('/sign-in');
     await page.getByLabel('E-mail address').fill(email);
@@ -102,7 +102,7 @@ test('sign in with a link sent by e-mail', async ({ page }) => {
   const email = uniqueEmail('link');
   await register(page, 'Lin Link', email);
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Sign in' })).toBeVisible();
 
   await page.goto('/sign-in-link');
   await hydrated(page);
@@ -121,7 +121,7 @@ test('sign in with a link sent by e-mail', async ({ page }) => {
 
   // The link works once.
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Sign in' })).toBeVisible();
   await page.goto(link);
   await hydrated(page);
   await page.getByRole('button', { name: 'Sign in' }).last().click();
@@ -132,7 +132,7 @@ test('reset a forgotten password, then change it', async ({ page }) => {
   const email = uniqueEmail('reset');
   await register(page, 'Rae Reset', email);
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Sign in' })).toBeVisible();
 
   await page.goto('/forgot-password');
   await hydrated(page);
@@ -162,7 +162,7 @@ test('reset a forgotten password, then change it', async ({ page }) => {
   await expect(page.getByRole('status')).toContainText('Your new password is saved');
 
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Sign in' })).toBeVisible();
   await signIn(page, email, 'yet another password');
   await expect(page.getByRole('link', { name: 'Signed in as Rae Reset' })).toBeVisible();
 });
