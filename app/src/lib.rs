@@ -64,6 +64,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") ssr=SsrMode::InOrder view=ui::pages::account::ResetPasswordPage />
                     <Route path=path!("/account") ssr=SsrMode::InOrder view=ui::pages::account::AccountPage />
                     <Route path=path!("/outbox") ssr=SsrMode::InOrder view=ui::pages::outbox::OutboxPage />
+                    <Route path=path!("/apply") ssr=SsrMode::InOrder view=ui::pages::membership::ApplyPage />
+                    <Route path=path!("/spaces/:slug") ssr=SsrMode::InOrder view=ui::pages::space::SpacePageView />
                 </Routes>
             </ui::layout::Layout>
         </Router>

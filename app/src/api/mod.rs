@@ -2,3 +2,5 @@
 //! Each file holds one area's wire types and its `#[server]` functions.
 pub mod account;
 pub mod community;
+pub mod membership;
+pub mod spaces;

@@ -1,3 +1,5 @@
 //! Pure, typed governance and community rules: no IO, no Leptos; shared by server and browser.
 pub mod account;
+#[macro_use]
 pub mod structure;
+pub mod membership;

@@ -2,6 +2,7 @@
 //! kinds of role held in a space, and kinds of partner organisation.
 use serde::{Deserialize, Serialize};
 
+/// A closed vocabulary from DOMAIN.md: the enum, its stored code and its label.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
         $(#[$meta])*

@@ -19,6 +19,7 @@ pub fn Field(
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] maxlength: Option<usize>,
+    #[prop(default = true)] required: bool,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -56,7 +57,7 @@ pub fn Field(
                 name=name
                 type=input_type
                 autocomplete=autocomplete
-                required=true
+                required=required
                 maxlength=maxlength
                 aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=described_by
@@ -83,5 +84,149 @@ pub fn Submit(label: &'static str, #[prop(into)] pending: Signal<bool>) -> impl 
         <button type="submit" class="button" aria-disabled=move || pending.get().then_some("true")>
             {move || if pending.get() { "Please wait…" } else { label }}
         </button>
+    }
+}
+
+/// Links a control to its hint and error message for screen readers.
+fn described_by(
+    hint_id: Option<String>,
+    error_id: String,
+    message: Memo<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || {
+        let ids: Vec<String> = hint_id
+            .iter()
+            .cloned()
+            .chain(message.get().is_some().then(|| error_id.clone()))
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+fn field_message(error: Signal<Option<AppError>>, name: &'static str) -> Memo<Option<String>> {
+    Memo::new(move |_| {
+        error
+            .get()
+            .and_then(|e| e.message_for(name).map(str::to_owned))
+    })
+}
+
+#[component]
+fn ErrorText(id: String, message: Memo<Option<String>>) -> impl IntoView {
+    move || {
+        message
+            .get()
+            .map(|m| view! { <p class="field__error" id=id.clone() role="alert">{m}</p> })
+    }
+}
+
+/// A choice of one from a list, as a native `<select>`.
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    name: &'static str,
+    /// (value, label) pairs.
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] placeholder: Option<String>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let message = field_message(error, name);
+    view! {
+        <div class="field" class:field--error=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <ErrorText id=error_id.clone() message />
+            <select
+                id=id
+                name=name
+                required=true
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=described_by(None, error_id, message)
+            >
+                {placeholder.map(|p| view! { <option value="">{p}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(value, text)| view! { <option value=value>{text}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// Several choices as checkboxes in a fieldset, sent as `name[]`.
+#[component]
+pub fn CheckboxesField(
+    legend: &'static str,
+    name: &'static str,
+    /// (value, label) pairs.
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let message = field_message(error, name);
+    let input_name = format!("{name}[]");
+    view! {
+        <fieldset
+            class="field checkboxes"
+            class:field--error=move || message.get().is_some()
+            aria-describedby=described_by(hint.map(|_| hint_id.clone()), error_id.clone(), message)
+        >
+            <legend>{legend}</legend>
+            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
+            <ErrorText id=error_id.clone() message />
+            {options
+                .into_iter()
+                .map(|(value, text)| {
+                    let option_id = format!("{id}-{value}");
+                    view! {
+                        <div class="checkbox">
+                            <input type="checkbox" id=option_id.clone() name=input_name.clone() value=value />
+                            <label for=option_id>{text}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+/// Longer text, with a live count of characters left.
+#[component]
+pub fn TextAreaField(
+    label: &'static str,
+    name: &'static str,
+    maxlength: usize,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = true)] required: bool,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let message = field_message(error, name);
+    let used = RwSignal::new(0usize);
+    view! {
+        <div class="field" class:field--error=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
+            <ErrorText id=error_id.clone() message />
+            <textarea
+                id=id
+                name=name
+                rows="5"
+                required=required
+                maxlength=maxlength
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=described_by(hint.map(|_| hint_id.clone()), error_id, message)
+                on:input=move |ev| used.set(event_target_value(&ev).chars().count())
+            ></textarea>
+            <p class="field__count">
+                {move || format!("{} characters left", maxlength.saturating_sub(used.get()))}
+            </p>
+        </div>
     }
 }

@@ -1,5 +1,10 @@
 //! SeaORM entities: one module a table, named as in DOMAIN.md.
+pub mod audit_log;
+pub mod group_membership;
 pub mod login_token;
+pub mod member;
+pub mod member_perspective;
+pub mod membership_application;
 pub mod outbox_email;
 pub mod partner_organisation;
 pub mod person;

@@ -11,6 +11,8 @@ pub struct Model {
     /// A [`crate::domain::structure::PartnerKind`] code.
     pub kind: String,
     pub website: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

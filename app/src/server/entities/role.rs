@@ -13,6 +13,7 @@ pub struct Model {
     pub kind: String,
     pub starts_on: Date,
     pub ends_on: Option<Date>,
+    pub appointed_by: Option<i64>,
     #[sea_orm(belongs_to, from = "person_id", to = "id")]
     pub person: BelongsTo<super::person::Entity>,
     #[sea_orm(belongs_to, from = "space_id", to = "id")]

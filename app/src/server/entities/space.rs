@@ -14,6 +14,8 @@ pub struct Model {
     pub name: String,
     pub purpose: String,
     pub created_at: DateTimeUtc,
+    /// How members join a group: `open`, or `by_request`.
+    pub joining: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

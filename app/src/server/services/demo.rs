@@ -1,8 +1,11 @@
 //! Demo data: the 2018 Q pilot structure and a few accounts to sign in with.
 //! Written only into an empty database.
+use crate::domain::membership::{MembershipStatus, Perspective};
 use crate::domain::structure::{PartnerKind, RoleKind, SpaceKind};
 use crate::error::AppError;
-use crate::server::entities::{partner_organisation, person, role, space, space_partner};
+use crate::server::entities::{
+    member, member_perspective, partner_organisation, person, role, space, space_partner,
+};
 use crate::server::services::accounts;
 use chrono::{Months, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
@@ -13,6 +16,8 @@ pub struct DemoAccount {
     pub name: &'static str,
     pub email: &'static str,
     pub role: &'static str,
+    pub region: &'static str,
+    pub perspectives: &'static [Perspective],
 }
 
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
@@ -20,27 +25,140 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         name: "Hein le Roux",
         email: "hein@demo.q-commons.org",
         role: "convener, West of England",
+        region: "west-of-england",
+        perspectives: &[Perspective::ImprovementSpecialist],
     },
     DemoAccount {
         name: "Helen Smith",
         email: "helen@demo.q-commons.org",
         role: "convener, South West",
+        region: "south-west",
+        perspectives: &[Perspective::Clinician, Perspective::Educator],
     },
     DemoAccount {
         name: "Karen Morrell",
         email: "karen@demo.q-commons.org",
         role: "convener, North East and North Cumbria",
+        region: "north-east-and-north-cumbria",
+        perspectives: &[Perspective::Manager],
     },
     DemoAccount {
         name: "Priya Patel",
         email: "priya@demo.q-commons.org",
         role: "Q project team",
+        region: "west-of-england",
+        perspectives: &[Perspective::ImprovementSpecialist],
     },
     DemoAccount {
         name: "Sam Okafor",
         email: "sam@demo.q-commons.org",
         role: "patient member, steward in West of England",
+        region: "west-of-england",
+        perspectives: &[Perspective::Patient],
     },
+];
+
+/// Demo members without accounts, so that region pages and the directory look real:
+/// (name, region slug, perspectives, organisation).
+const DEMO_MEMBERS: &[(&str, &str, &[Perspective], Option<&str>)] = &[
+    (
+        "Aisha Rahman",
+        "west-of-england",
+        &[Perspective::Patient],
+        None,
+    ),
+    ("Ben Carter", "west-of-england", &[Perspective::Carer], None),
+    (
+        "Chloe Evans",
+        "west-of-england",
+        &[Perspective::Clinician],
+        Some("North Bristol NHS Trust"),
+    ),
+    (
+        "Dev Mistry",
+        "west-of-england",
+        &[Perspective::Manager, Perspective::ImprovementSpecialist],
+        Some("Sirona care & health"),
+    ),
+    (
+        "Ellen Walsh",
+        "west-of-england",
+        &[Perspective::Researcher],
+        Some("University of Bristol"),
+    ),
+    (
+        "Femi Adeyemi",
+        "west-of-england",
+        &[Perspective::Educator],
+        Some("University of the West of England"),
+    ),
+    (
+        "Grace Lin",
+        "south-west",
+        &[Perspective::Patient, Perspective::Carer],
+        None,
+    ),
+    (
+        "Harry Pascoe",
+        "south-west",
+        &[Perspective::Clinician],
+        Some("Royal Cornwall Hospitals NHS Trust"),
+    ),
+    (
+        "Isla Trevithick",
+        "south-west",
+        &[Perspective::ImprovementSpecialist],
+        Some("Torbay and South Devon NHS Foundation Trust"),
+    ),
+    ("Jack Nance", "south-west", &[Perspective::Carer], None),
+    (
+        "Kemi Obi",
+        "south-west",
+        &[Perspective::Researcher, Perspective::Clinician],
+        Some("University of Exeter"),
+    ),
+    (
+        "Liam Hughes",
+        "south-west",
+        &[Perspective::Other],
+        Some("Healthwatch Devon"),
+    ),
+    (
+        "Maya Singh",
+        "north-east-and-north-cumbria",
+        &[Perspective::Patient],
+        None,
+    ),
+    (
+        "Noah Robson",
+        "north-east-and-north-cumbria",
+        &[Perspective::Manager],
+        Some("Newcastle upon Tyne Hospitals"),
+    ),
+    (
+        "Olivia Armstrong",
+        "north-east-and-north-cumbria",
+        &[Perspective::Carer, Perspective::Educator],
+        None,
+    ),
+    (
+        "Priti Shah",
+        "north-east-and-north-cumbria",
+        &[Perspective::Clinician],
+        Some("Cumbria, Northumberland, Tyne and Wear NHS Foundation Trust"),
+    ),
+    (
+        "Quinn Bell",
+        "north-east-and-north-cumbria",
+        &[Perspective::ImprovementSpecialist],
+        Some("AHSN North East and North Cumbria"),
+    ),
+    (
+        "Rosa Milburn",
+        "north-east-and-north-cumbria",
+        &[Perspective::Researcher],
+        Some("Newcastle University"),
+    ),
 ];
 
 struct RegionSeed {
@@ -100,6 +218,42 @@ async fn add_space(
     .await?)
 }
 
+async fn add_member(
+    db: &DatabaseConnection,
+    person_id: i64,
+    region_id: i64,
+    perspectives: &[Perspective],
+    organisation: Option<&str>,
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    member::ActiveModel {
+        person_id: Set(person_id),
+        status: Set(MembershipStatus::Active.code().into()),
+        home_region_id: Set(Some(region_id)),
+        organisation: Set(organisation.map(str::to_owned)),
+        clinician_discipline: Set(perspectives
+            .contains(&Perspective::Clinician)
+            .then(|| "General practice".to_owned())),
+        bio: Set(String::new()),
+        interests: Set(String::new()),
+        show_email: Set(false),
+        show_organisation: Set(true),
+        joined_on: Set(Some(now.date_naive())),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    member_perspective::Entity::insert_many(perspectives.iter().map(|p| {
+        member_perspective::ActiveModel {
+            person_id: Set(person_id),
+            perspective: Set(p.code().into()),
+        }
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
 async fn add_role(
     db: &DatabaseConnection,
     person_id: i64,
@@ -149,6 +303,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
     )
     .await?;
 
+    let mut region_ids: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
     for r in REGIONS {
         let region = add_space(
             db,
@@ -201,6 +356,34 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
             )
             .await?;
         }
+        region_ids.insert(r.slug, region.id);
+    }
+    for a in DEMO_ACCOUNTS {
+        add_member(
+            db,
+            people[a.email],
+            region_ids[a.region],
+            a.perspectives,
+            None,
+        )
+        .await?;
+    }
+    for (name, region, perspectives, organisation) in DEMO_MEMBERS {
+        let now = Utc::now();
+        let p = person::ActiveModel {
+            name: Set((*name).into()),
+            email: Set(format!(
+                "{}@members.demo.q-commons.org",
+                name.to_lowercase().replace(' ', ".")
+            )),
+            password_hash: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        add_member(db, p.id, region_ids[region], perspectives, *organisation).await?;
     }
     Ok(true)
 }

@@ -1,7 +1,10 @@
 //! The business operations. Each takes a database connection and plain arguments,
 //! so tests call them directly on SQLite and PostgreSQL.
 pub mod accounts;
+pub mod audit;
 pub mod community;
 pub mod demo;
 pub mod mail;
+pub mod membership;
 pub mod sessions;
+pub mod spaces;

@@ -1,4 +1,6 @@
 pub mod account;
 pub mod home;
+pub mod membership;
 pub mod not_found;
 pub mod outbox;
+pub mod space;

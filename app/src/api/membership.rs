@@ -1,0 +1,114 @@
+//! Membership: applying to join, deciding applications, roles, the directory and profiles.
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionChoice {
+    pub slug: String,
+    pub name: String,
+}
+
+/// What the "apply to join" page needs: the regions, and where the applicant stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyPage {
+    pub regions: Vec<RegionChoice>,
+    pub signed_in: bool,
+    /// `applicant` with a pending application, `active`, … or `None` if never applied.
+    pub status: Option<String>,
+    pub pending_region: Option<String>,
+    /// The last decision, if the last application was declined: the reason given.
+    pub declined_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingApplication {
+    pub id: i64,
+    pub person_name: String,
+    pub perspectives: Vec<String>,
+    pub organisation: Option<String>,
+    pub reason: String,
+    pub applied_on: String,
+}
+
+#[server(endpoint = "apply_page")]
+pub async fn get_apply_page() -> Result<ApplyPage, AppError> {
+    use crate::server::{auth, services::membership};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let person = auth::current_person(&state).await?;
+            membership::apply_page(&state.db, person.as_ref()).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "apply")]
+pub async fn apply(
+    region: String,
+    perspectives: Option<Vec<String>>,
+    clinician_discipline: String,
+    organisation: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::server::auth;
+    use crate::server::services::membership::{self, ApplicationForm};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let person = auth::require_person(&state).await?;
+            let form = ApplicationForm {
+                region_slug: region,
+                perspectives: perspectives.unwrap_or_default(),
+                clinician_discipline,
+                organisation,
+                reason,
+            };
+            membership::apply(&state.db, &person, &form).await?;
+            leptos_axum::redirect("/apply?applied=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "pending_applications")]
+pub async fn get_pending_applications(region: String) -> Result<Vec<PendingApplication>, AppError> {
+    use crate::server::{auth, services::membership};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let person = auth::require_person(&state).await?;
+            membership::pending_applications(&state.db, person.id, &region).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "decide_application")]
+pub async fn decide_application(
+    application_id: i64,
+    decision: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth, services::membership};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let person = auth::require_person(&state).await?;
+            let approve = match decision.as_str() {
+                "approve" => true,
+                "decline" => false,
+                _ => {
+                    return Err(AppError::invalid(
+                        "decision",
+                        "Choose to approve or decline.",
+                    ));
+                }
+            };
+            membership::decide(&state.db, person.id, application_id, approve, &reason).await
+        }
+        .await,
+    )
+}

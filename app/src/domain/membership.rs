@@ -1,0 +1,413 @@
+//! Who belongs (Ostrom 1a: clear boundaries) and who may do what where: perspectives,
+//! membership statuses, roles held in a space for a period, and the permission rules
+//! decided from (person, role, space, date). Pure: the server asks, the browser previews.
+use crate::domain::structure::{RoleKind, SpaceKind};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Longest reason for an application or a decision, in characters.
+pub const REASON_MAX: usize = 2000;
+
+vocabulary! {
+    /// The perspective a person speaks from; a member may hold several.
+    Perspective {
+        Patient => "patient", "Patient";
+        Carer => "carer", "Carer";
+        Clinician => "clinician", "Clinician";
+        Manager => "manager", "Manager";
+        Researcher => "researcher", "Researcher";
+        ImprovementSpecialist => "improvement_specialist", "Improvement specialist";
+        Educator => "educator", "Educator";
+        Other => "other", "Other";
+    }
+}
+
+vocabulary! {
+    MembershipStatus {
+        Applicant => "applicant", "Applicant";
+        Active => "active", "Active";
+        Lapsed => "lapsed", "Lapsed";
+        Suspended => "suspended", "Suspended";
+        Left => "left", "Left";
+    }
+}
+
+impl Perspective {
+    /// Patients and carers: the lived-experience voices whose balance the community watches.
+    pub fn is_lived_experience(self) -> bool {
+        matches!(self, Perspective::Patient | Perspective::Carer)
+    }
+}
+
+/// A role as held: which kind, in which space, for which period (`ends_on` inclusive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldRole {
+    pub kind: RoleKind,
+    pub space_id: i64,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+}
+
+impl HeldRole {
+    pub fn is_current(&self, today: NaiveDate) -> bool {
+        self.starts_on <= today && self.ends_on.is_none_or(|end| today <= end)
+    }
+
+    /// Days until the term ends, if it has an end and has not ended.
+    pub fn days_left(&self, today: NaiveDate) -> Option<i64> {
+        self.ends_on
+            .filter(|_| self.is_current(today))
+            .map(|end| (end - today).num_days())
+    }
+}
+
+/// A space as the rules need to see it: its kind, and the region that governs it
+/// (for a region, itself; for a region's group, its region) and that region's
+/// stewardship group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceScope {
+    pub space_id: i64,
+    pub kind: SpaceKind,
+    pub region_id: Option<i64>,
+    pub stewardship_group_id: Option<i64>,
+}
+
+/// What a person (the actor) holds: their membership status and roles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub person_id: i64,
+    pub status: Option<MembershipStatus>,
+    pub roles: Vec<HeldRole>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    /// Approve or decline an application to join, in a region.
+    DecideApplication,
+    /// Appoint, renew or end a convener's term, in a region.
+    AppointConvener,
+    /// Appoint or end a steward, in a region's stewardship group.
+    AppointSteward,
+    /// Read the audit log of a space.
+    ViewAuditLog,
+    /// Change a member's status (suspend, reinstate), in their home region.
+    ChangeMemberStatus,
+    /// Approve requests to join a group, or remove from it.
+    ManageGroupMembers,
+}
+
+impl Actor {
+    /// Roles that grant anything today. The project team are staff: their role stands on
+    /// its own. Every other role needs an active membership: a lapsed, suspended or
+    /// departed member's roles grant nothing, nor does a role outside its term.
+    fn current_roles(&self, today: NaiveDate) -> impl Iterator<Item = &HeldRole> {
+        let active = self.status == Some(MembershipStatus::Active);
+        self.roles
+            .iter()
+            .filter(move |r| r.is_current(today) && (active || r.kind == RoleKind::ProjectTeam))
+    }
+
+    fn holds(&self, kind: RoleKind, space_id: Option<i64>, today: NaiveDate) -> bool {
+        space_id.is_some_and(|id| {
+            self.current_roles(today)
+                .any(|r| r.kind == kind && r.space_id == id)
+        })
+    }
+
+    pub fn is_project_team(&self, today: NaiveDate) -> bool {
+        self.current_roles(today)
+            .any(|r| r.kind == RoleKind::ProjectTeam)
+    }
+
+    fn convenes(&self, scope: &SpaceScope, today: NaiveDate) -> bool {
+        self.holds(RoleKind::Convener, scope.region_id, today)
+    }
+
+    fn stewards(&self, scope: &SpaceScope, today: NaiveDate) -> bool {
+        self.holds(RoleKind::Steward, scope.stewardship_group_id, today)
+    }
+
+    /// May this actor take this action in this space today?
+    pub fn may(&self, action: Action, scope: &SpaceScope, today: NaiveDate) -> bool {
+        if self.is_project_team(today) {
+            return true;
+        }
+        match action {
+            Action::AppointConvener => false,
+            Action::AppointSteward | Action::ChangeMemberStatus => self.convenes(scope, today),
+            Action::DecideApplication | Action::ViewAuditLog | Action::ManageGroupMembers => {
+                self.convenes(scope, today) || self.stewards(scope, today)
+            }
+        }
+    }
+}
+
+/// Counts of people by perspective, in a fixed order, for the balance of voices.
+pub fn perspective_balance<'a>(
+    perspectives_of_each: impl IntoIterator<Item = &'a [Perspective]>,
+) -> Vec<(Perspective, usize)> {
+    let mut counts = vec![0usize; Perspective::ALL.len()];
+    for held in perspectives_of_each {
+        for p in Perspective::ALL {
+            if held.contains(p) {
+                counts[*p as usize] += 1;
+            }
+        }
+    }
+    Perspective::ALL.iter().copied().zip(counts).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::*;
+    use RoleKind::*;
+
+    const NATIONAL: i64 = 1;
+    const WEST: i64 = 10;
+    const WEST_GROUP: i64 = 11;
+    const SOUTH: i64 = 20;
+    const SOUTH_GROUP: i64 = 21;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn today() -> NaiveDate {
+        day("2026-06-01")
+    }
+
+    fn region(id: i64, group: i64) -> SpaceScope {
+        SpaceScope {
+            space_id: id,
+            kind: SpaceKind::Region,
+            region_id: Some(id),
+            stewardship_group_id: Some(group),
+        }
+    }
+
+    fn group_of(region_id: i64, group: i64) -> SpaceScope {
+        SpaceScope {
+            space_id: group,
+            kind: SpaceKind::StewardshipGroup,
+            region_id: Some(region_id),
+            stewardship_group_id: Some(group),
+        }
+    }
+
+    fn actor(roles: &[(RoleKind, i64, &str, Option<&str>)]) -> Actor {
+        Actor {
+            person_id: 7,
+            status: Some(MembershipStatus::Active),
+            roles: roles
+                .iter()
+                .map(|(kind, space_id, from, to)| HeldRole {
+                    kind: *kind,
+                    space_id: *space_id,
+                    starts_on: day(from),
+                    ends_on: to.map(day),
+                })
+                .collect(),
+        }
+    }
+
+    fn convener_of_west() -> Actor {
+        actor(&[(Convener, WEST, "2026-01-01", Some("2026-12-31"))])
+    }
+
+    fn steward_of_west() -> Actor {
+        actor(&[(Steward, WEST_GROUP, "2026-01-01", None)])
+    }
+
+    fn project_team() -> Actor {
+        actor(&[(ProjectTeam, NATIONAL, "2025-01-01", None)])
+    }
+
+    /// The whole table: (who, action, where) → allowed.
+    #[test]
+    fn permission_table_over_roles_actions_and_spaces() {
+        let plain_member = actor(&[(Member, WEST, "2026-01-01", None)]);
+        let table: &[(&str, Actor, Action, SpaceScope, bool)] = &[
+            (
+                "convener approves in own region",
+                convener_of_west(),
+                DecideApplication,
+                region(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "convener cannot approve in another region",
+                convener_of_west(),
+                DecideApplication,
+                region(SOUTH, SOUTH_GROUP),
+                false,
+            ),
+            (
+                "steward approves in own region",
+                steward_of_west(),
+                DecideApplication,
+                region(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "steward cannot approve in another region",
+                steward_of_west(),
+                DecideApplication,
+                region(SOUTH, SOUTH_GROUP),
+                false,
+            ),
+            (
+                "member cannot approve",
+                plain_member.clone(),
+                DecideApplication,
+                region(WEST, WEST_GROUP),
+                false,
+            ),
+            (
+                "project team approves anywhere",
+                project_team(),
+                DecideApplication,
+                region(SOUTH, SOUTH_GROUP),
+                true,
+            ),
+            (
+                "project team appoints conveners",
+                project_team(),
+                AppointConvener,
+                region(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "convener cannot appoint a convener",
+                convener_of_west(),
+                AppointConvener,
+                region(WEST, WEST_GROUP),
+                false,
+            ),
+            (
+                "steward cannot appoint a convener",
+                steward_of_west(),
+                AppointConvener,
+                region(WEST, WEST_GROUP),
+                false,
+            ),
+            (
+                "convener appoints stewards in own region",
+                convener_of_west(),
+                AppointSteward,
+                group_of(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "convener cannot appoint stewards elsewhere",
+                convener_of_west(),
+                AppointSteward,
+                group_of(SOUTH, SOUTH_GROUP),
+                false,
+            ),
+            (
+                "steward cannot appoint stewards",
+                steward_of_west(),
+                AppointSteward,
+                group_of(WEST, WEST_GROUP),
+                false,
+            ),
+            (
+                "project team appoints stewards",
+                project_team(),
+                AppointSteward,
+                group_of(SOUTH, SOUTH_GROUP),
+                true,
+            ),
+            (
+                "steward reads own region's audit log",
+                steward_of_west(),
+                ViewAuditLog,
+                region(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "steward cannot read another region's audit log",
+                steward_of_west(),
+                ViewAuditLog,
+                region(SOUTH, SOUTH_GROUP),
+                false,
+            ),
+            (
+                "member cannot read the audit log",
+                plain_member.clone(),
+                ViewAuditLog,
+                region(WEST, WEST_GROUP),
+                false,
+            ),
+            (
+                "convener suspends in own region",
+                convener_of_west(),
+                ChangeMemberStatus,
+                region(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "steward cannot suspend",
+                steward_of_west(),
+                ChangeMemberStatus,
+                region(WEST, WEST_GROUP),
+                false,
+            ),
+        ];
+        for (what, who, action, scope, allowed) in table {
+            assert_eq!(who.may(*action, scope, today()), *allowed, "{what}");
+        }
+    }
+
+    #[test]
+    fn lapsed_convener_cannot_appoint() {
+        let lapsed = actor(&[(Convener, WEST, "2025-01-01", Some("2025-12-31"))]);
+        assert!(!lapsed.may(AppointSteward, &group_of(WEST, WEST_GROUP), today()));
+        assert!(!lapsed.may(DecideApplication, &region(WEST, WEST_GROUP), today()));
+    }
+
+    #[test]
+    fn a_term_counts_from_its_first_to_its_last_day() {
+        let c = convener_of_west();
+        let west = region(WEST, WEST_GROUP);
+        assert!(c.may(DecideApplication, &west, day("2026-01-01")));
+        assert!(c.may(DecideApplication, &west, day("2026-12-31")));
+        assert!(!c.may(DecideApplication, &west, day("2025-12-31")));
+        assert!(!c.may(DecideApplication, &west, day("2027-01-01")));
+    }
+
+    #[test]
+    fn a_suspended_member_s_roles_grant_nothing_but_staff_roles_stand() {
+        let mut c = convener_of_west();
+        c.status = Some(MembershipStatus::Suspended);
+        assert!(!c.may(DecideApplication, &region(WEST, WEST_GROUP), today()));
+        let mut staff = project_team();
+        staff.status = None;
+        assert!(staff.may(AppointConvener, &region(WEST, WEST_GROUP), today()));
+    }
+
+    #[test]
+    fn days_left_counts_down_to_the_end_of_term() {
+        let role = &convener_of_west().roles[0];
+        assert_eq!(role.days_left(day("2026-12-01")), Some(30));
+        assert_eq!(role.days_left(day("2027-01-02")), None);
+        assert_eq!(steward_of_west().roles[0].days_left(today()), None);
+    }
+
+    #[test]
+    fn perspective_balance_counts_each_person_once_per_perspective() {
+        let people: Vec<Vec<Perspective>> = vec![
+            vec![Perspective::Patient],
+            vec![Perspective::Carer, Perspective::Researcher],
+            vec![Perspective::Patient, Perspective::Carer],
+        ];
+        let balance = perspective_balance(people.iter().map(Vec::as_slice));
+        let get = |p| balance.iter().find(|(q, _)| *q == p).unwrap().1;
+        assert_eq!(get(Perspective::Patient), 2);
+        assert_eq!(get(Perspective::Carer), 2);
+        assert_eq!(get(Perspective::Researcher), 1);
+        assert_eq!(get(Perspective::Clinician), 0);
+        assert_eq!(balance.len(), Perspective::ALL.len());
+    }
+}

@@ -1,0 +1,216 @@
+//! Reading a space's page in a fixed number of queries, whatever its size.
+use crate::api::spaces::{ActivityItem, PartnerLink, RoleHolder, SpaceLink, SpacePage};
+use crate::domain::membership::{Action, MembershipStatus, Perspective};
+use crate::domain::structure::{PartnerKind, RoleKind, SpaceKind};
+use crate::error::AppError;
+use crate::server::entities::{
+    audit_log, group_membership, member, member_perspective, partner_organisation, person, role,
+    space, space_partner,
+};
+use crate::server::services::membership;
+use chrono::Utc;
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+fn link(s: &space::Model) -> SpaceLink {
+    SpaceLink {
+        slug: s.slug.clone(),
+        name: s.name.clone(),
+        kind: SpaceKind::from_code(&s.kind)
+            .map_or("Space", |k| k.label())
+            .to_owned(),
+    }
+}
+
+/// Who counts as a member of a space: a region's are those whose home it is; the national
+/// group's, every active member; a group's, those who joined it (or steward it).
+fn member_condition(space: &space::Model, kind: SpaceKind) -> Condition {
+    let active = member::Column::Status.eq(MembershipStatus::Active.code());
+    match kind {
+        SpaceKind::NationalStewardshipGroup => Condition::all().add(active),
+        SpaceKind::Region => Condition::all()
+            .add(active)
+            .add(member::Column::HomeRegionId.eq(space.id)),
+        _ => Condition::all().add(active).add(
+            Condition::any()
+                .add(
+                    member::Column::PersonId.in_subquery(
+                        Query::select()
+                            .column(group_membership::Column::PersonId)
+                            .from(group_membership::Entity)
+                            .and_where(group_membership::Column::SpaceId.eq(space.id))
+                            .and_where(group_membership::Column::Status.eq("active"))
+                            .to_owned(),
+                    ),
+                )
+                .add(
+                    member::Column::PersonId.in_subquery(
+                        Query::select()
+                            .column(role::Column::PersonId)
+                            .from(role::Entity)
+                            .and_where(role::Column::SpaceId.eq(space.id))
+                            .to_owned(),
+                    ),
+                ),
+        ),
+    }
+}
+
+pub async fn page(
+    db: &DatabaseConnection,
+    slug: &str,
+    viewer: Option<i64>,
+) -> Result<SpacePage, AppError> {
+    let space = space::Entity::find()
+        .filter(space::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such space.".into()))?;
+    let kind = SpaceKind::from_code(&space.kind).ok_or(AppError::Internal)?;
+    let parent = match space.parent_id {
+        Some(id) => space::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let children = space::Entity::find()
+        .filter(space::Column::ParentId.eq(space.id))
+        .order_by_asc(space::Column::Name)
+        .all(db)
+        .await?;
+
+    let today = Utc::now().date_naive();
+    let roles = role::Entity::find()
+        .find_also_related(person::Entity)
+        .filter(role::Column::SpaceId.eq(space.id))
+        .filter(role::Column::Kind.ne(RoleKind::Member.code()))
+        .filter(role::Column::StartsOn.lte(today))
+        .filter(
+            Condition::any()
+                .add(role::Column::EndsOn.is_null())
+                .add(role::Column::EndsOn.gte(today)),
+        )
+        .order_by_asc(role::Column::Kind)
+        .order_by_asc(role::Column::StartsOn)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(r, p)| {
+            let p = p?;
+            let days_left = r
+                .ends_on
+                .map(|end| (end - today).num_days())
+                .filter(|d| *d <= 60);
+            Some(RoleHolder {
+                person_id: p.id,
+                name: p.name,
+                role: RoleKind::from_code(&r.kind)
+                    .map_or("Role", |k| k.label())
+                    .to_owned(),
+                ends_on: r.ends_on.map(|d| d.format("%-d %B %Y").to_string()),
+                days_left,
+            })
+        })
+        .collect();
+
+    let partners = space_partner::Entity::find()
+        .find_also_related(partner_organisation::Entity)
+        .filter(space_partner::Column::SpaceId.eq(space.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(sp, org)| {
+            let org = org?;
+            Some(PartnerLink {
+                kind: PartnerKind::from_code(&org.kind)
+                    .map_or("Organisation", |k| k.label())
+                    .to_owned(),
+                name: org.name,
+                relationship: sp.relationship,
+                website: org.website,
+            })
+        })
+        .collect();
+
+    let members_here = member_condition(&space, kind);
+    let members = member::Entity::find()
+        .filter(members_here.clone())
+        .count(db)
+        .await?;
+    let counts: Vec<(String, i64)> = member_perspective::Entity::find()
+        .select_only()
+        .column(member_perspective::Column::Perspective)
+        .column_as(
+            Expr::col(member_perspective::Column::PersonId).count(),
+            "count",
+        )
+        .filter(
+            member_perspective::Column::PersonId.in_subquery(
+                Query::select()
+                    .column(member::Column::PersonId)
+                    .from(member::Entity)
+                    .cond_where(members_here)
+                    .to_owned(),
+            ),
+        )
+        .group_by(member_perspective::Column::Perspective)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let balance = Perspective::ALL
+        .iter()
+        .map(|p| {
+            let n = counts
+                .iter()
+                .find(|(code, _)| code == p.code())
+                .map_or(0, |(_, n)| *n);
+            (p.label().to_owned(), u64::try_from(n).unwrap_or(0))
+        })
+        .collect();
+
+    let (can_decide, can_read_log) = match viewer {
+        Some(viewer) => {
+            let actor = membership::actor(db, viewer).await?;
+            let scope = membership::scope(db, &space).await?;
+            (
+                kind == SpaceKind::Region && actor.may(Action::DecideApplication, &scope, today),
+                actor.may(Action::ViewAuditLog, &scope, today),
+            )
+        }
+        None => (false, false),
+    };
+    let activity = if can_read_log {
+        Some(
+            audit_log::Entity::find()
+                .filter(audit_log::Column::SpaceId.eq(space.id))
+                .order_by_desc(audit_log::Column::Id)
+                .limit(20)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|e| ActivityItem {
+                    at: e.at.format("%-d %b %Y %H:%M").to_string(),
+                    summary: e.summary,
+                    reason: e.reason,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+
+    Ok(SpacePage {
+        space: link(&space),
+        purpose: space.purpose.clone(),
+        parent: parent.as_ref().map(link),
+        children: children.iter().map(link).collect(),
+        roles,
+        partners,
+        members,
+        balance,
+        activity,
+        can_decide,
+    })
+}

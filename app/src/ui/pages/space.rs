@@ -1,0 +1,231 @@
+//! A space's page: purpose, role holders, members by perspective, partners, activity,
+//! and — for its convener and stewards — the applications waiting for a decision.
+use crate::api::membership::{DecideApplication, PendingApplication, get_pending_applications};
+use crate::api::spaces::{SpacePage, get_space_page};
+use crate::ui::form::{FormError, action_error};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn SpacePageView() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let decide = ServerAction::<DecideApplication>::new();
+    let page = Resource::new(
+        move || (slug(), decide.version().get()),
+        |(slug, _)| get_space_page(slug),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => view! {
+                    <Title text="Not found" />
+                    <section class="panel narrow"><h1>"We could not show this space"</h1><p>{e.to_string()}</p></section>
+                }.into_any(),
+                Ok(p) => view! { <SpaceDetails page=p decide /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SpaceDetails(page: SpacePage, decide: ServerAction<DecideApplication>) -> impl IntoView {
+    let slug = page.space.slug.clone();
+    view! {
+        <Title text=page.space.name.clone() />
+        <nav aria-label="Breadcrumb" class="breadcrumb">
+            <a href="/">"Community"</a>
+            {page.parent.map(|p| view! { " › " <a href=format!("/spaces/{}", p.slug)>{p.name}</a> })}
+        </nav>
+        <section class="panel">
+            <p class="kind">{page.space.kind}</p>
+            <h1>{page.space.name}</h1>
+            <p class="lead">{page.purpose}</p>
+            <div class="columns">
+                <RoleHolders roles=page.roles />
+                <Partners partners=page.partners />
+            </div>
+            {(!page.children.is_empty()).then(|| view! {
+                <h2>"Groups here"</h2>
+                <ul class="links">
+                    {page.children.into_iter().map(|c| view! {
+                        <li><a href=format!("/spaces/{}", c.slug)>{c.name}</a> " — " {c.kind}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
+        <PerspectiveBalance members=page.members balance=page.balance />
+        {page.can_decide.then(|| view! { <PendingApplications slug=slug.clone() decide /> })}
+        {page.activity.map(|items| view! { <Activity items /> })}
+    }
+}
+
+#[component]
+fn RoleHolders(roles: Vec<crate::api::spaces::RoleHolder>) -> impl IntoView {
+    view! {
+        <div>
+            <h2>"Who holds which role"</h2>
+            {if roles.is_empty() {
+                view! { <p>"No one holds a role here at present."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="people">
+                        {roles.into_iter().map(|r| view! {
+                            <li>
+                                <strong>{r.name}</strong> ", " {r.role}
+                                {r.ends_on.map(|d| view! { <span class="meta">" · term ends " {d}</span> })}
+                                {r.days_left.map(|n| view! {
+                                    <span class="badge">{format!("term ends in {n} days")}</span>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn Partners(partners: Vec<crate::api::spaces::PartnerLink>) -> impl IntoView {
+    (!partners.is_empty()).then(|| {
+        view! {
+            <div>
+                <h2>"Partner organisations"</h2>
+                <ul class="people">
+                    {partners.into_iter().map(|p| view! {
+                        <li>
+                            {match p.website {
+                                Some(url) => view! { <a href=url rel="external">{p.name}</a> }.into_any(),
+                                None => view! { <span>{p.name}</span> }.into_any(),
+                            }}
+                            <span class="meta">" · " {p.kind} " · " {p.relationship}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}
+
+/// Counts by perspective as numbers and as bars: the balance of voices at a glance.
+#[component]
+fn PerspectiveBalance(members: u64, balance: Vec<(String, u64)>) -> impl IntoView {
+    let most = balance.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    view! {
+        <section class="panel" aria-labelledby="balance-heading">
+            <h2 id="balance-heading">"Members and their perspectives"</h2>
+            <p>{format!("{members} active member{}.", if members == 1 { "" } else { "s" })}
+               " A member may speak from several perspectives."</p>
+            <table class="balance">
+                <caption class="visually-hidden">"Members by perspective"</caption>
+                <thead><tr><th scope="col">"Perspective"</th><th scope="col">"Members"</th><th scope="col" aria-hidden="true"></th></tr></thead>
+                <tbody>
+                    {balance.into_iter().map(|(label, n)| {
+                        let width = format!("width: {}%", n * 100 / most);
+                        view! {
+                            <tr>
+                                <th scope="row">{label}</th>
+                                <td class="num">{n}</td>
+                                <td class="bar-cell" aria-hidden="true"><span class="bar" style=width></span></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn PendingApplications(slug: String, decide: ServerAction<DecideApplication>) -> impl IntoView {
+    let pending = Resource::new(
+        move || (slug.clone(), decide.version().get()),
+        |(slug, _)| get_pending_applications(slug),
+    );
+    let error = action_error(decide);
+    view! {
+        <section class="panel" aria-labelledby="pending-heading">
+            <h2 id="pending-heading">"Applications waiting for a decision"</h2>
+            <FormError error />
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || pending.get().map(|r| match r {
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p>"None at present."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="applications">
+                            {list.into_iter().map(|a| view! { <ApplicationCard application=a decide /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ApplicationCard(
+    application: PendingApplication,
+    decide: ServerAction<DecideApplication>,
+) -> impl IntoView {
+    let heading = format!("application-{}", application.id);
+    let labelled_by = heading.clone();
+    let reason_id = format!("decision-reason-{}", application.id);
+    let error = action_error(decide);
+    let reason_error = move || {
+        error
+            .get()
+            .and_then(|e| e.message_for("reason").map(str::to_owned))
+    };
+    view! {
+        <li class="card">
+            <article aria-labelledby=labelled_by>
+                <h3 id=heading>{application.person_name.clone()}</h3>
+                <p class="meta">"Applied " {application.applied_on} " · " {application.perspectives.join(", ")}
+                    {application.organisation.map(|o| format!(" · {o}"))}</p>
+                <blockquote>{application.reason}</blockquote>
+                <ActionForm action=decide attr:class="stack" attr:novalidate=true>
+                    <input type="hidden" name="application_id" value=application.id />
+                    <div class="field">
+                        <label for=reason_id.clone()>
+                            "Reason for " {application.person_name.clone()} " (needed to decline; they will see it)"
+                        </label>
+                        {move || reason_error().map(|m| view! { <p class="field__error" role="alert">{m}</p> })}
+                        <textarea id=reason_id name="reason" rows="2" maxlength="2000"></textarea>
+                    </div>
+                    <div class="actions">
+                        <button type="submit" name="decision" value="approve" class="button">
+                            "Approve " <span class="visually-hidden">{application.person_name.clone()}</span>
+                        </button>
+                        <button type="submit" name="decision" value="decline" class="button button--secondary">
+                            "Decline " <span class="visually-hidden">{application.person_name}</span>
+                        </button>
+                    </div>
+                </ActionForm>
+            </article>
+        </li>
+    }
+}
+
+#[component]
+fn Activity(items: Vec<crate::api::spaces::ActivityItem>) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="activity-heading">
+            <h2 id="activity-heading">"Recent governance activity"</h2>
+            <p class="meta">"Shown to this space's convener and stewards and to the project team."</p>
+            {if items.is_empty() {
+                view! { <p>"Nothing yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="activity">
+                        {items.into_iter().map(|i| view! {
+                            <li><span class="meta">{i.at}</span> " " {i.summary}
+                                {i.reason.map(|r| view! { <span class="meta">" — “" {r} "”"</span> })}</li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+}
