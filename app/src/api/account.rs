@@ -16,6 +16,8 @@ pub struct SessionInfo {
     pub community_name: String,
     pub demo: bool,
     pub user: Option<CurrentUser>,
+    /// The signed-in person's membership status code, if they have applied or joined.
+    pub member_status: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,15 +36,25 @@ pub async fn get_session_info() -> Result<SessionInfo, AppError> {
     auth::respond(
         async {
             let state = auth::state()?;
-            let user = auth::current_person(&state).await?.map(|p| CurrentUser {
-                id: p.id,
-                name: p.name,
-                email: p.email,
-            });
+            use crate::server::entities::member;
+            use sea_orm::EntityTrait;
+            let person = auth::current_person(&state).await?;
+            let member_status = match &person {
+                Some(p) => member::Entity::find_by_id(p.id)
+                    .one(&state.db)
+                    .await?
+                    .map(|m| m.status),
+                None => None,
+            };
             Ok(SessionInfo {
                 community_name: state.config.community_name.clone(),
                 demo: state.config.demo,
-                user,
+                user: person.map(|p| CurrentUser {
+                    id: p.id,
+                    name: p.name,
+                    email: p.email,
+                }),
+                member_status,
             })
         }
         .await,

@@ -101,9 +101,11 @@ fn AccountNav() -> impl IntoView {
         let info = auth.session.get().and_then(|r| r.ok());
         let demo = info.as_ref().is_some_and(|s| s.demo);
         let outbox = demo.then(|| view! { <li><a href="/outbox">"Outbox"</a></li> });
+        let member = info.as_ref().and_then(|s| s.member_status.clone());
         match info.and_then(|s| s.user) {
             Some(user) => view! {
                 {outbox}
+                {(member.as_deref() != Some("active")).then(|| view! { <li><a href="/apply">"Apply to join"</a></li> })}
                 <li><a href="/account" class="signed-in-as">
                     <span class="visually-hidden">"Signed in as "</span>{user.name}
                 </a></li>

@@ -61,7 +61,9 @@ fn RegionCard(region: RegionSummary) -> impl IntoView {
     view! {
         <li class="card">
             <article aria-labelledby=labelled_by>
-                <h3 id=heading_id>{region.space.name}</h3>
+                <h3 id=heading_id>
+                    <a href=format!("/spaces/{}", region.space.slug)>{region.space.name}</a>
+                </h3>
                 <p>{region.space.purpose}</p>
                 <dl class="facts">
                     <dt>"Convener"</dt>

@@ -1,0 +1,124 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expectAccessible, hydrated, register, signIn, uniqueEmail } from './helpers';
+
+const DEMO_PASSWORD = 'commons-demo-2018';
+
+async function signedInAs(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email, DEMO_PASSWORD);
+  await expect(page.getByRole('link', { name: /Signed in as/ })).toBeVisible();
+  return page;
+}
+
+async function carersIn(page: Page, slug: string): Promise<number> {
+  await page.goto(`/spaces/${slug}`);
+  const row = page.getByRole('row', { name: /^Carer/ });
+  return Number(await row.getByRole('cell').first().innerText());
+}
+
+// Each project approves in its own region, so that the two running at once do not
+// change each other's member counts.
+const REGIONS = {
+  desktop: { slug: 'west-of-england', name: 'West of England', convener: 'hein@demo.q-commons.org' },
+  phone: { slug: 'north-east-and-north-cumbria', name: 'North East and North Cumbria', convener: 'karen@demo.q-commons.org' },
+};
+type Region = (typeof REGIONS)['desktop'];
+
+async function applyTo(page: Page, region: Region, name: string) {
+  await register(page, name, uniqueEmail(name.split(' ')[0].toLowerCase()));
+  await page.getByRole('link', { name: 'Apply to join' }).click();
+  await expect(page.getByRole('heading', { name: 'Apply to join Q' })).toBeVisible();
+  await hydrated(page);
+  await expectAccessible(page);
+  await page.getByLabel('Your region').selectOption({ label: region.name });
+  await page.getByLabel('Carer').check();
+  await page.getByLabel('Researcher').check();
+  await page.getByLabel('Organisation (optional)').fill('University of Bristol');
+  await page.getByLabel('Why you want to join').fill('I care for my father and study hospital discharge.');
+  await page.getByRole('button', { name: 'Send application' }).click();
+  await expect(page.getByRole('status')).toContainText(`Your application to join ${region.name}`);
+  await expectAccessible(page);
+}
+
+test('a person applies, the region\'s convener approves, and they count as a member', async ({ page, browser }, info) => {
+  const region = REGIONS[info.project.name as keyof typeof REGIONS];
+  const name = `Cara ${Date.now().toString(36)}`;
+  const observer = await (await browser.newContext()).newPage();
+  const carersBefore = await carersIn(observer, region.slug);
+
+  await applyTo(page, region, name);
+
+  const hein = await signedInAs(browser, region.convener);
+  await hein.goto(`/spaces/${region.slug}`);
+  await expect(hein.getByRole('heading', { name: 'Applications waiting for a decision' })).toBeVisible();
+  const card = hein.getByRole('article', { name });
+  await expect(card).toContainText('I care for my father');
+  await expect(card).toContainText('Carer, Researcher');
+  await hydrated(hein);
+  await expectAccessible(hein);
+  await card.getByRole('button', { name: `Approve ${name}` }).click();
+  await expect(hein.getByRole('article', { name })).toHaveCount(0);
+  await expect(hein.getByRole('heading', { name: 'Recent governance activity' })).toBeVisible();
+  await expect(hein.getByText(`${name} was approved to join ${region.name}`)).toBeVisible();
+  await expectAccessible(hein);
+
+  await page.goto('/apply');
+  await expect(page.getByText('You are a member of Q.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Apply to join' })).toHaveCount(0);
+  expect(await carersIn(observer, region.slug)).toBe(carersBefore + 1);
+  await expectAccessible(observer);
+});
+
+test('a convener of another region cannot see or decide the application', async ({ page, browser, request }) => {
+  const name = `Dan ${Date.now().toString(36)}`;
+  await applyTo(page, REGIONS.desktop, name);
+
+  const helen = await signedInAs(browser, 'helen@demo.q-commons.org');
+  await helen.goto('/spaces/west-of-england');
+  await expect(helen.getByRole('heading', { name: 'West of England', level: 1 })).toBeVisible();
+  await expect(helen.getByRole('heading', { name: 'Applications waiting for a decision' })).toHaveCount(0);
+  await expect(helen.getByText(name)).toHaveCount(0);
+
+  // Asking the server directly is refused too: authorisation is decided there.
+  const refused = await helen.request.post('/api/pending_applications', {
+    form: { region: 'west-of-england' },
+  });
+  expect(refused.status()).toBe(403);
+  const decided = await helen.request.post('/api/decide_application', {
+    form: { application_id: '1', decision: 'approve', reason: '' },
+  });
+  expect(decided.status()).toBe(403);
+  expect((await request.post('/api/pending_applications', { form: { region: 'west-of-england' } })).status()).toBe(401);
+});
+
+test('declining needs a reason, and the applicant sees it', async ({ page, browser }) => {
+  const name = `Eve ${Date.now().toString(36)}`;
+  await applyTo(page, REGIONS.desktop, name);
+
+  const hein = await signedInAs(browser, 'hein@demo.q-commons.org');
+  await hein.goto('/spaces/west-of-england');
+  await hydrated(hein);
+  const card = hein.getByRole('article', { name });
+  await card.getByRole('button', { name: `Decline ${name}` }).click();
+  await expect(card.getByRole('alert')).toContainText('Give the applicant a reason');
+  await card.getByLabel(/Reason for/).fill('Please apply in the region where you live.');
+  await card.getByRole('button', { name: `Decline ${name}` }).click();
+  await expect(hein.getByRole('article', { name })).toHaveCount(0);
+
+  await page.goto('/apply');
+  await expect(page.getByText('Please apply in the region where you live.')).toBeVisible();
+  await expect(page.getByLabel('Your region')).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('an application with nothing filled in says what is missing', async ({ page }) => {
+  await register(page, 'Finn Empty', uniqueEmail('finn'));
+  await page.goto('/apply');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Send application' }).click();
+  await expect(page.locator('#field-region-error')).toHaveText('Choose the region you live or work in.');
+  await expect(page.locator('#field-perspectives-error')).toContainText('at least one perspective');
+  await expect(page.locator('#field-reason-error')).toContainText('why you want to join');
+  await expectAccessible(page);
+});
