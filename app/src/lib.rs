@@ -52,20 +52,23 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <ui::layout::Layout>
-                // In-order streaming: every page is whole HTML without JavaScript (forms work before
-                // the WASM loads), while still streaming as each part is ready.
+                // Async rendering: the server waits for a page's data and sends whole HTML, so
+                // pages work without JavaScript (forms post before the WASM loads) and titles
+                // set from data reach the <head>.
                 <Routes fallback=ui::pages::not_found::NotFound>
-                    <Route path=path!("") ssr=SsrMode::InOrder view=ui::pages::home::HomePage />
-                    <Route path=path!("/register") ssr=SsrMode::InOrder view=ui::pages::account::RegisterPage />
-                    <Route path=path!("/sign-in") ssr=SsrMode::InOrder view=ui::pages::account::SignInPage />
-                    <Route path=path!("/sign-in-link") ssr=SsrMode::InOrder view=ui::pages::account::SignInLinkPage />
-                    <Route path=path!("/sign-in-link/use") ssr=SsrMode::InOrder view=ui::pages::account::UseSignInLinkPage />
-                    <Route path=path!("/forgot-password") ssr=SsrMode::InOrder view=ui::pages::account::ForgotPasswordPage />
-                    <Route path=path!("/reset-password") ssr=SsrMode::InOrder view=ui::pages::account::ResetPasswordPage />
-                    <Route path=path!("/account") ssr=SsrMode::InOrder view=ui::pages::account::AccountPage />
-                    <Route path=path!("/outbox") ssr=SsrMode::InOrder view=ui::pages::outbox::OutboxPage />
-                    <Route path=path!("/apply") ssr=SsrMode::InOrder view=ui::pages::membership::ApplyPage />
-                    <Route path=path!("/spaces/:slug") ssr=SsrMode::InOrder view=ui::pages::space::SpacePageView />
+                    <Route path=path!("") ssr=SsrMode::Async view=ui::pages::home::HomePage />
+                    <Route path=path!("/register") ssr=SsrMode::Async view=ui::pages::account::RegisterPage />
+                    <Route path=path!("/sign-in") ssr=SsrMode::Async view=ui::pages::account::SignInPage />
+                    <Route path=path!("/sign-in-link") ssr=SsrMode::Async view=ui::pages::account::SignInLinkPage />
+                    <Route path=path!("/sign-in-link/use") ssr=SsrMode::Async view=ui::pages::account::UseSignInLinkPage />
+                    <Route path=path!("/forgot-password") ssr=SsrMode::Async view=ui::pages::account::ForgotPasswordPage />
+                    <Route path=path!("/reset-password") ssr=SsrMode::Async view=ui::pages::account::ResetPasswordPage />
+                    <Route path=path!("/account") ssr=SsrMode::Async view=ui::pages::account::AccountPage />
+                    <Route path=path!("/outbox") ssr=SsrMode::Async view=ui::pages::outbox::OutboxPage />
+                    <Route path=path!("/members") ssr=SsrMode::Async view=ui::pages::directory::DirectoryPageView />
+                    <Route path=path!("/members/:id") ssr=SsrMode::Async view=ui::pages::directory::ProfilePageView />
+                    <Route path=path!("/apply") ssr=SsrMode::Async view=ui::pages::membership::ApplyPage />
+                    <Route path=path!("/spaces/:slug") ssr=SsrMode::Async view=ui::pages::space::SpacePageView />
                 </Routes>
             </ui::layout::Layout>
         </Router>

@@ -68,6 +68,33 @@ test('a person applies, the region\'s convener approves, and they count as a mem
   await expect(page.getByRole('link', { name: 'Apply to join' })).toHaveCount(0);
   expect(await carersIn(observer, region.slug)).toBe(carersBefore + 1);
   await expectAccessible(observer);
+
+  // The new member is in the directory, found by name and by region, and has a profile.
+  await page.getByRole('link', { name: 'Members', exact: true }).click();
+  await page.getByLabel('Name, organisation or interest').fill(name);
+  await page.getByLabel('Region').selectOption({ label: region.name });
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('status')).toHaveText('1 member found');
+  await expectAccessible(page);
+  await page.getByRole('main').getByRole('link', { name }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await expect(page.getByText('Carer, Researcher')).toBeVisible();
+  await expectAccessible(page);
+
+  // Members choose what others see: the e-mail address is hidden until they show it.
+  await expect(hein.getByRole('link', { name: 'Members', exact: true })).toBeVisible();
+  const profileUrl = page.url();
+  await hein.goto(profileUrl);
+  await expect(hein.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await expect(hein.getByText('E-mail', { exact: true })).toHaveCount(0);
+  await hydrated(page);
+  await page.getByLabel('Interests (what you would like to be found for)').fill('hospital discharge');
+  await page.getByLabel('Show my e-mail address').check();
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByRole('status')).toContainText('Your profile is saved');
+  await hein.reload();
+  await expect(hein.getByText('E-mail', { exact: true })).toBeVisible();
+  await expect(hein.getByText('hospital discharge')).toBeVisible();
 });
 
 test('a convener of another region cannot see or decide the application', async ({ page, browser, request }) => {

@@ -2,5 +2,6 @@
 //! Each file holds one area's wire types and its `#[server]` functions.
 pub mod account;
 pub mod community;
+pub mod directory;
 pub mod membership;
 pub mod spaces;

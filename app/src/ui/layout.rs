@@ -104,9 +104,10 @@ fn AccountNav() -> impl IntoView {
         let member = info.as_ref().and_then(|s| s.member_status.clone());
         match info.and_then(|s| s.user) {
             Some(user) => view! {
+                <li><a href="/members">"Members"</a></li>
                 {outbox}
                 {(member.as_deref() != Some("active")).then(|| view! { <li><a href="/apply">"Apply to join"</a></li> })}
-                <li><a href="/account" class="signed-in-as">
+                <li><a href=format!("/members/{}", user.id) class="signed-in-as">
                     <span class="visually-hidden">"Signed in as "</span>{user.name}
                 </a></li>
                 <li>

@@ -18,6 +18,8 @@ pub struct Model {
     pub show_organisation: bool,
     pub joined_on: Option<Date>,
     pub updated_at: DateTimeUtc,
+    #[sea_orm(belongs_to, from = "person_id", to = "id")]
+    pub person: BelongsTo<super::person::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod community;
 pub mod demo;
+pub mod directory;
 pub mod mail;
 pub mod membership;
 pub mod sessions;

@@ -29,7 +29,8 @@ pub fn ApplyPage() -> impl IntoView {
 
 #[component]
 fn ApplyState(page: ApplyPage, action: ServerAction<Apply>) -> impl IntoView {
-    let applied = use_query_map().read_untracked().get("applied").is_some();
+    let query = use_query_map();
+    let applied = move || query.read().get("applied").is_some();
     if !page.signed_in {
         return view! {
             <p>"Q is a community of people improving health and care. To apply, first "
@@ -45,7 +46,7 @@ fn ApplyState(page: ApplyPage, action: ServerAction<Apply>) -> impl IntoView {
         .into_any(),
         (_, Some(region)) => view! {
             <p class="notice" role="status">
-                {if applied { "Thank you — your application is in. " } else { "" }}
+                {move || if applied() { "Thank you — your application is in. " } else { "" }}
                 "Your application to join " <strong>{region}</strong>
                 " is with the region's convener and stewards. You will see their decision here."
             </p>

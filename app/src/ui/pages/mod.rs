@@ -1,4 +1,5 @@
 pub mod account;
+pub mod directory;
 pub mod home;
 pub mod membership;
 pub mod not_found;

@@ -32,6 +32,7 @@ pub fn SpacePageView() -> impl IntoView {
 #[component]
 fn SpaceDetails(page: SpacePage, decide: ServerAction<DecideApplication>) -> impl IntoView {
     let slug = page.space.slug.clone();
+    let directory = (page.space.kind == "Region").then(|| format!("/members?region={slug}"));
     view! {
         <Title text=page.space.name.clone() />
         <nav aria-label="Breadcrumb" class="breadcrumb">
@@ -55,7 +56,8 @@ fn SpaceDetails(page: SpacePage, decide: ServerAction<DecideApplication>) -> imp
                 </ul>
             })}
         </section>
-        <PerspectiveBalance members=page.members balance=page.balance />
+        <PerspectiveBalance members=page.members balance=page.balance
+            directory />
         {page.can_decide.then(|| view! { <PendingApplications slug=slug.clone() decide /> })}
         {page.activity.map(|items| view! { <Activity items /> })}
     }
@@ -111,13 +113,18 @@ fn Partners(partners: Vec<crate::api::spaces::PartnerLink>) -> impl IntoView {
 
 /// Counts by perspective as numbers and as bars: the balance of voices at a glance.
 #[component]
-fn PerspectiveBalance(members: u64, balance: Vec<(String, u64)>) -> impl IntoView {
+fn PerspectiveBalance(
+    members: u64,
+    balance: Vec<(String, u64)>,
+    directory: Option<String>,
+) -> impl IntoView {
     let most = balance.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     view! {
         <section class="panel" aria-labelledby="balance-heading">
             <h2 id="balance-heading">"Members and their perspectives"</h2>
             <p>{format!("{members} active member{}.", if members == 1 { "" } else { "s" })}
-               " A member may speak from several perspectives."</p>
+               " A member may speak from several perspectives. "
+               {directory.map(|href| view! { <a href=href>"See the members"</a> })}</p>
             <table class="balance">
                 <caption class="visually-hidden">"Members by perspective"</caption>
                 <thead><tr><th scope="col">"Perspective"</th><th scope="col">"Members"</th><th scope="col" aria-hidden="true"></th></tr></thead>

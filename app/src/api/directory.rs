@@ -1,0 +1,119 @@
+//! The member directory and profiles.
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE_SIZE: u64 = 20;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryQuery {
+    pub q: String,
+    pub region: String,
+    pub perspective: String,
+    pub role: String,
+    pub page: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberCard {
+    pub person_id: i64,
+    pub name: String,
+    pub region: Option<String>,
+    pub perspectives: Vec<String>,
+    pub organisation: Option<String>,
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryPage {
+    pub members: Vec<MemberCard>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    /// (slug, name) of every region, for the filter.
+    pub regions: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleLine {
+    pub role: String,
+    pub space: String,
+    pub space_slug: String,
+    pub from: String,
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub person_id: i64,
+    pub name: String,
+    pub status: String,
+    pub region: Option<(String, String)>,
+    pub perspectives: Vec<String>,
+    pub clinician_discipline: Option<String>,
+    pub organisation: Option<String>,
+    pub email: Option<String>,
+    pub bio: String,
+    pub interests: String,
+    pub joined_on: Option<String>,
+    pub roles_now: Vec<RoleLine>,
+    pub roles_before: Vec<RoleLine>,
+    pub is_self: bool,
+    /// For the edit form: what the member has chosen to show.
+    pub show_email: bool,
+    pub show_organisation: bool,
+}
+
+#[server(endpoint = "directory")]
+pub async fn search_directory(query: DirectoryQuery) -> Result<DirectoryPage, AppError> {
+    use crate::server::{auth, services::directory};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let viewer = auth::require_person(&state).await?;
+            directory::search(&state.db, viewer.id, &query).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "profile")]
+pub async fn get_profile(person_id: i64) -> Result<Profile, AppError> {
+    use crate::server::{auth, services::directory};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let viewer = auth::require_person(&state).await?;
+            directory::profile(&state.db, viewer.id, person_id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "update_profile")]
+pub async fn update_profile(
+    bio: String,
+    interests: String,
+    organisation: String,
+    show_email: Option<String>,
+    show_organisation: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{auth, services::directory};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let person = auth::require_person(&state).await?;
+            let choices = directory::ProfileChoices {
+                bio,
+                interests,
+                organisation,
+                show_email: show_email.is_some(),
+                show_organisation: show_organisation.is_some(),
+            };
+            directory::update_profile(&state.db, &person, &choices).await?;
+            leptos_axum::redirect(&format!("/members/{}?saved=1", person.id));
+            Ok(())
+        }
+        .await,
+    )
+}
