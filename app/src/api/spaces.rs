@@ -13,12 +13,26 @@ pub struct SpaceLink {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleHolder {
+    pub role_id: i64,
     pub person_id: i64,
     pub name: String,
     pub role: String,
     pub ends_on: Option<String>,
     /// Set when the term ends within 60 days: the convener's "term ends in N days".
     pub days_left: Option<i64>,
+    /// Whether the viewer may end this term (and renew it, for a convener).
+    pub can_change: bool,
+    pub renewable: bool,
+}
+
+/// The appointment form, for those who may appoint here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointPanel {
+    pub role: String,
+    /// (person id, name) of the active members who can be appointed.
+    pub candidates: Vec<(i64, String)>,
+    pub default_starts_on: String,
+    pub default_ends_on: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +65,7 @@ pub struct SpacePage {
     pub activity: Option<Vec<ActivityItem>>,
     /// Whether the viewer may decide applications to join here.
     pub can_decide: bool,
+    pub appoint: Option<AppointPanel>,
 }
 
 #[server(endpoint = "space_page")]
@@ -61,6 +76,58 @@ pub async fn get_space_page(slug: String) -> Result<SpacePage, AppError> {
             let state = auth::state()?;
             let viewer = auth::current_person(&state).await?;
             spaces::page(&state.db, &slug, viewer.map(|p| p.id)).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "appoint_role")]
+pub async fn appoint_role(
+    space: String,
+    person_id: String,
+    starts_on: String,
+    ends_on: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth, services::roles};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let actor = auth::require_person(&state).await?;
+            let person_id = person_id
+                .parse()
+                .map_err(|_| AppError::invalid("person_id", "Choose an active member."))?;
+            let appointment = roles::Appointment {
+                person_id,
+                starts_on,
+                ends_on,
+                reason,
+            };
+            roles::appoint(&state.db, actor.id, &space, &appointment).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "change_role_term")]
+pub async fn change_role_term(role_id: i64, change: String) -> Result<(), AppError> {
+    use crate::server::{auth, services::roles};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let actor = auth::require_person(&state).await?;
+            let renew = match change.as_str() {
+                "renew" => true,
+                "end" => false,
+                _ => {
+                    return Err(AppError::invalid(
+                        "change",
+                        "Choose to renew or end the term.",
+                    ));
+                }
+            };
+            roles::change_term(&state.db, actor.id, role_id, renew).await
         }
         .await,
     )

@@ -7,5 +7,6 @@ pub mod demo;
 pub mod directory;
 pub mod mail;
 pub mod membership;
+pub mod roles;
 pub mod sessions;
 pub mod spaces;

@@ -1,5 +1,7 @@
 //! Reading a space's page in a fixed number of queries, whatever its size.
-use crate::api::spaces::{ActivityItem, PartnerLink, RoleHolder, SpaceLink, SpacePage};
+use crate::api::spaces::{
+    ActivityItem, AppointPanel, PartnerLink, RoleHolder, SpaceLink, SpacePage,
+};
 use crate::domain::membership::{Action, MembershipStatus, Perspective};
 use crate::domain::structure::{PartnerKind, RoleKind, SpaceKind};
 use crate::error::AppError;
@@ -7,7 +9,7 @@ use crate::server::entities::{
     audit_log, group_membership, member, member_perspective, partner_organisation, person, role,
     space, space_partner,
 };
-use crate::server::services::membership;
+use crate::server::services::{membership, roles as role_rules};
 use chrono::Utc;
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, Query};
@@ -60,6 +62,25 @@ fn member_condition(space: &space::Model, kind: SpaceKind) -> Condition {
     }
 }
 
+/// Active members of a region, by name: who may be appointed there.
+async fn candidates(
+    db: &DatabaseConnection,
+    region_id: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(member::Entity::find()
+        .inner_join(person::Entity)
+        .select_also(person::Entity)
+        .filter(member::Column::HomeRegionId.eq(region_id))
+        .filter(member::Column::Status.eq(MembershipStatus::Active.code()))
+        .order_by_asc(person::Column::Name)
+        .limit(1000)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(_, p)| p.map(|p| (p.id, p.name)))
+        .collect())
+}
+
 pub async fn page(
     db: &DatabaseConnection,
     slug: &str,
@@ -82,6 +103,19 @@ pub async fn page(
         .await?;
 
     let today = Utc::now().date_naive();
+    let scope = membership::scope(db, &space).await?;
+    let appointable = role_rules::appointable(kind);
+    let (can_decide, can_read_log, can_appoint) = match viewer {
+        Some(viewer) => {
+            let actor = membership::actor(db, viewer).await?;
+            (
+                kind == SpaceKind::Region && actor.may(Action::DecideApplication, &scope, today),
+                actor.may(Action::ViewAuditLog, &scope, today),
+                appointable.is_some_and(|(_, action)| actor.may(action, &scope, today)),
+            )
+        }
+        None => (false, false, false),
+    };
     let roles = role::Entity::find()
         .find_also_related(person::Entity)
         .filter(role::Column::SpaceId.eq(space.id))
@@ -103,7 +137,12 @@ pub async fn page(
                 .ends_on
                 .map(|end| (end - today).num_days())
                 .filter(|d| *d <= 60);
+            let kind = RoleKind::from_code(&r.kind);
+            let changeable = can_appoint && appointable.is_some_and(|(k, _)| Some(k) == kind);
             Some(RoleHolder {
+                role_id: r.id,
+                can_change: changeable,
+                renewable: changeable && kind == Some(RoleKind::Convener),
                 person_id: p.id,
                 name: p.name,
                 role: RoleKind::from_code(&r.kind)
@@ -170,17 +209,6 @@ pub async fn page(
         })
         .collect();
 
-    let (can_decide, can_read_log) = match viewer {
-        Some(viewer) => {
-            let actor = membership::actor(db, viewer).await?;
-            let scope = membership::scope(db, &space).await?;
-            (
-                kind == SpaceKind::Region && actor.may(Action::DecideApplication, &scope, today),
-                actor.may(Action::ViewAuditLog, &scope, today),
-            )
-        }
-        None => (false, false),
-    };
     let activity = if can_read_log {
         Some(
             audit_log::Entity::find()
@@ -212,5 +240,21 @@ pub async fn page(
         balance,
         activity,
         can_decide,
+        appoint: match (can_appoint, appointable, scope.region_id) {
+            (true, Some((role_kind, _)), Some(region_id)) => Some(AppointPanel {
+                role: role_kind.label().to_owned(),
+                candidates: candidates(db, region_id).await?,
+                default_starts_on: today.to_string(),
+                default_ends_on: (role_kind == RoleKind::Convener)
+                    .then(|| {
+                        today.checked_add_months(chrono::Months::new(
+                            role_rules::CONVENER_TERM_MONTHS,
+                        ))
+                    })
+                    .flatten()
+                    .map(|d| d.to_string()),
+            }),
+            _ => None,
+        },
     })
 }

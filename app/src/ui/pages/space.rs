@@ -1,8 +1,8 @@
 //! A space's page: purpose, role holders, members by perspective, partners, activity,
 //! and — for its convener and stewards — the applications waiting for a decision.
 use crate::api::membership::{DecideApplication, PendingApplication, get_pending_applications};
-use crate::api::spaces::{SpacePage, get_space_page};
-use crate::ui::form::{FormError, action_error};
+use crate::api::spaces::{AppointPanel, AppointRole, ChangeRoleTerm, SpacePage, get_space_page};
+use crate::ui::form::{Field, FormError, SelectField, Submit, action_error};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -12,9 +12,19 @@ pub fn SpacePageView() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let decide = ServerAction::<DecideApplication>::new();
+    let appoint = ServerAction::<AppointRole>::new();
+    let change = ServerAction::<ChangeRoleTerm>::new();
+    let actions = RoleActions { appoint, change };
     let page = Resource::new(
-        move || (slug(), decide.version().get()),
-        |(slug, _)| get_space_page(slug),
+        move || {
+            (
+                slug(),
+                decide.version().get(),
+                appoint.version().get(),
+                change.version().get(),
+            )
+        },
+        |(slug, ..)| get_space_page(slug),
     );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -23,14 +33,25 @@ pub fn SpacePageView() -> impl IntoView {
                     <Title text="Not found" />
                     <section class="panel narrow"><h1>"We could not show this space"</h1><p>{e.to_string()}</p></section>
                 }.into_any(),
-                Ok(p) => view! { <SpaceDetails page=p decide /> }.into_any(),
+                Ok(p) => view! { <SpaceDetails page=p decide actions /> }.into_any(),
             })}
         </Suspense>
     }
 }
 
+/// The actions that change who holds a role here; the page refreshes when they complete.
+#[derive(Clone, Copy)]
+struct RoleActions {
+    appoint: ServerAction<AppointRole>,
+    change: ServerAction<ChangeRoleTerm>,
+}
+
 #[component]
-fn SpaceDetails(page: SpacePage, decide: ServerAction<DecideApplication>) -> impl IntoView {
+fn SpaceDetails(
+    page: SpacePage,
+    decide: ServerAction<DecideApplication>,
+    actions: RoleActions,
+) -> impl IntoView {
     let slug = page.space.slug.clone();
     let directory = (page.space.kind == "Region").then(|| format!("/members?region={slug}"));
     view! {
@@ -44,9 +65,10 @@ fn SpaceDetails(page: SpacePage, decide: ServerAction<DecideApplication>) -> imp
             <h1>{page.space.name}</h1>
             <p class="lead">{page.purpose}</p>
             <div class="columns">
-                <RoleHolders roles=page.roles />
+                <RoleHolders roles=page.roles change=actions.change />
                 <Partners partners=page.partners />
             </div>
+            {page.appoint.map(|panel| view! { <AppointForm panel space=slug.clone() appoint=actions.appoint /> })}
             {(!page.children.is_empty()).then(|| view! {
                 <h2>"Groups here"</h2>
                 <ul class="links">
@@ -64,7 +86,10 @@ fn SpaceDetails(page: SpacePage, decide: ServerAction<DecideApplication>) -> imp
 }
 
 #[component]
-fn RoleHolders(roles: Vec<crate::api::spaces::RoleHolder>) -> impl IntoView {
+fn RoleHolders(
+    roles: Vec<crate::api::spaces::RoleHolder>,
+    change: ServerAction<ChangeRoleTerm>,
+) -> impl IntoView {
     view! {
         <div>
             <h2>"Who holds which role"</h2>
@@ -75,11 +100,12 @@ fn RoleHolders(roles: Vec<crate::api::spaces::RoleHolder>) -> impl IntoView {
                     <ul class="people">
                         {roles.into_iter().map(|r| view! {
                             <li>
-                                <strong>{r.name}</strong> ", " {r.role}
+                                <strong>{r.name.clone()}</strong> ", " {r.role}
                                 {r.ends_on.map(|d| view! { <span class="meta">" · term ends " {d}</span> })}
                                 {r.days_left.map(|n| view! {
                                     <span class="badge">{format!("term ends in {n} days")}</span>
                                 })}
+                                {r.can_change.then(|| view! { <TermButtons role_id=r.role_id name=r.name.clone() renewable=r.renewable change /> })}
                             </li>
                         }).collect_view()}
                     </ul>
@@ -234,5 +260,74 @@ fn Activity(items: Vec<crate::api::spaces::ActivityItem>) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+#[component]
+fn TermButtons(
+    role_id: i64,
+    name: String,
+    renewable: bool,
+    change: ServerAction<ChangeRoleTerm>,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=change attr:class="term-buttons">
+            <input type="hidden" name="role_id" value=role_id />
+            {renewable.then(|| view! {
+                <button type="submit" name="change" value="renew" class="button button--small button--secondary">
+                    "Renew " <span class="visually-hidden">{format!("{name}'s term")}</span>
+                </button>
+            })}
+            <button type="submit" name="change" value="end" class="button button--small button--secondary">
+                "End term" <span class="visually-hidden">{format!(" of {name}")}</span>
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn AppointForm(
+    panel: AppointPanel,
+    space: String,
+    appoint: ServerAction<AppointRole>,
+) -> impl IntoView {
+    let error = action_error(appoint);
+    let heading = format!("Appoint a {}", panel.role.to_lowercase());
+    view! {
+        <details class="appoint" open=move || error.get().is_some()>
+            <summary>{heading.clone()}</summary>
+            <ActionForm action=appoint attr:class="stack" attr:novalidate=true>
+                <FormError error />
+                <input type="hidden" name="space" value=space />
+                <SelectField label="Member" name="person_id" options=panel.candidates.into_iter().map(|(id, n)| (id.to_string(), n)).collect()
+                    placeholder="Choose a member" error />
+                <DateField label="Term starts" name="starts_on" value=panel.default_starts_on error />
+                <DateField label="Term ends" name="ends_on" value=panel.default_ends_on.unwrap_or_default() error />
+                <Field label="Reason (optional, recorded in the audit log)" name="reason" required=false maxlength=2000 error />
+                <Submit label="Appoint" pending=appoint.pending() />
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn DateField(
+    label: &'static str,
+    name: &'static str,
+    value: String,
+    #[prop(into)] error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let message = move || {
+        error
+            .get()
+            .and_then(|e| e.message_for(name).map(str::to_owned))
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            {move || message().map(|m| view! { <p class="field__error" role="alert">{m}</p> })}
+            <input id=id type="date" name=name value=value />
+        </div>
     }
 }
