@@ -149,3 +149,37 @@ test('an application with nothing filled in says what is missing', async ({ page
   await expect(page.locator('#field-reason-error')).toContainText('why you want to join');
   await expectAccessible(page);
 });
+
+test('a member sees their own history, moves region and leaves', async ({ page, browser }, info) => {
+  const region = REGIONS[info.project.name as keyof typeof REGIONS];
+  const name = `Gil ${Date.now().toString(36)}`;
+  await applyTo(page, region, name);
+  const convener = await signedInAs(browser, region.convener);
+  await convener.goto(`/spaces/${region.slug}`);
+  await hydrated(convener);
+  await convener.getByRole('article', { name }).getByRole('button', { name: `Approve ${name}` }).click();
+  await expect(convener.getByRole('article', { name })).toHaveCount(0);
+
+  await page.goto('/');
+  await page.getByRole('link', { name: `Signed in as ${name}` }).click();
+  await expect(page.getByRole('heading', { name: 'Your history' })).toBeVisible();
+  await expect(page.getByText(`${name} was approved to join ${region.name}`)).toBeVisible();
+  await hydrated(page);
+  await expectAccessible(page);
+
+  await page.getByLabel('Move to another region').selectOption({ label: 'South West' });
+  await page.getByRole('button', { name: 'Move region' }).click();
+  await expect(page.getByText(`${name} moved their home region to South West`)).toBeVisible();
+  await expect(page.getByRole('link', { name: 'South West' })).toBeVisible();
+
+  await page.getByText('Leave Q').click();
+  await page.getByLabel('Why you are leaving (optional)').fill('Changing jobs');
+  await page.getByRole('button', { name: 'Leave the community' }).click();
+  await expect(page.getByText(`${name} left the community`)).toBeVisible();
+  await expect(page.getByText('Left', { exact: true })).toBeVisible();
+  await expectAccessible(page);
+
+  // Gone from the directory.
+  await convener.goto(`/members?q=${encodeURIComponent(name)}`);
+  await expect(convener.getByRole('status')).toHaveText('0 members found');
+});

@@ -62,6 +62,11 @@ pub struct Profile {
     /// For the edit form: what the member has chosen to show.
     pub show_email: bool,
     pub show_organisation: bool,
+    /// Your own history of membership and role changes (only on your own profile).
+    pub history: Vec<crate::api::spaces::ActivityItem>,
+    /// Regions to move to (only on your own profile, while active).
+    pub regions: Vec<(String, String)>,
+    pub active: bool,
 }
 
 #[server(endpoint = "directory")]
@@ -113,6 +118,32 @@ pub async fn update_profile(
             directory::update_profile(&state.db, &person, &choices).await?;
             leptos_axum::redirect(&format!("/members/{}?saved=1", person.id));
             Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "move_region")]
+pub async fn move_region(region: String) -> Result<(), AppError> {
+    use crate::server::{auth, services::membership};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let person = auth::require_person(&state).await?;
+            membership::move_region(&state.db, &person, &region).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "leave_community")]
+pub async fn leave_community(reason: String) -> Result<(), AppError> {
+    use crate::server::{auth, services::membership};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let person = auth::require_person(&state).await?;
+            membership::leave(&state.db, &person, &reason).await
         }
         .await,
     )

@@ -6,7 +6,7 @@ use crate::api::directory::{
 use crate::domain::membership::{MembershipStatus, Perspective};
 use crate::domain::structure::{RoleKind, SpaceKind};
 use crate::error::{AppError, Validation};
-use crate::server::entities::{member, member_perspective, person, role, space};
+use crate::server::entities::{audit_log, member, member_perspective, person, role, space};
 use crate::server::services::audit::{self, Entry};
 use crate::server::services::membership;
 use chrono::{NaiveDate, Utc};
@@ -278,7 +278,40 @@ pub async fn profile(
         joined_on: None,
         updated_at: Utc::now(),
     });
+    let active = m.status == MembershipStatus::Active.code();
+    let history = if is_self {
+        // One event may be logged in two spaces (a move, in both regions): show it once.
+        let mut items: Vec<crate::api::spaces::ActivityItem> = audit_log::Entity::find()
+            .filter(audit_log::Column::SubjectPersonId.eq(person_id))
+            .order_by_desc(audit_log::Column::Id)
+            .limit(50)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| crate::api::spaces::ActivityItem {
+                at: e.at.format("%-d %b %Y %H:%M").to_string(),
+                summary: e.summary,
+                reason: e.reason,
+            })
+            .collect();
+        items.dedup_by(|a, b| a.summary == b.summary && a.at == b.at);
+        items
+    } else {
+        Vec::new()
+    };
+    let regions = if is_self && active {
+        regions(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.slug, r.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Profile {
+        history,
+        regions,
+        active,
         person_id,
         name: p.name,
         status: MembershipStatus::from_code(&m.status)

@@ -498,6 +498,111 @@ pub async fn decide(
     Ok(())
 }
 
+/// Leave the community: membership ends, a pending application is withdrawn, and every
+/// role held ends today. Nothing is deleted: the history stays.
+pub async fn leave(
+    db: &DatabaseConnection,
+    person: &person::Model,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = optional_text("reason", reason, REASON_MAX, "A reason")?;
+    let txn = db.begin().await?;
+    let m = member::Entity::find_by_id(person.id)
+        .one(&txn)
+        .await?
+        .filter(|m| m.status != MembershipStatus::Left.code())
+        .ok_or_else(|| {
+            AppError::conflict(
+                "reason",
+                "You are not a member, so there is nothing to leave.",
+            )
+        })?;
+    let today = Utc::now().date_naive();
+    let yesterday = today.pred_opt().unwrap_or(today);
+    role::Entity::update_many()
+        .col_expr(
+            role::Column::EndsOn,
+            sea_orm::sea_query::Expr::value(yesterday),
+        )
+        .filter(role::Column::PersonId.eq(person.id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(role::Column::EndsOn.is_null())
+                .add(role::Column::EndsOn.gte(today)),
+        )
+        .exec(&txn)
+        .await?;
+    membership_application::Entity::update_many()
+        .col_expr(
+            membership_application::Column::Status,
+            sea_orm::sea_query::Expr::value("withdrawn"),
+        )
+        .filter(membership_application::Column::PersonId.eq(person.id))
+        .filter(membership_application::Column::Status.eq(PENDING))
+        .exec(&txn)
+        .await?;
+    let region = m.home_region_id;
+    let mut m: member::ActiveModel = m.into();
+    m.status = Set(MembershipStatus::Left.code().into());
+    m.updated_at = Set(Utc::now());
+    m.update(&txn).await?;
+    audit::record(
+        &txn,
+        Entry {
+            actor_id: Some(person.id),
+            space_id: region,
+            subject_person_id: Some(person.id),
+            action: "membership.left",
+            summary: format!("{} left the community", person.name),
+            reason,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Move an active member's home to another region; both regions' logs record it.
+pub async fn move_region(
+    db: &DatabaseConnection,
+    person: &person::Model,
+    region_slug: &str,
+) -> Result<(), AppError> {
+    let to = region_by_slug(db, region_slug)
+        .await
+        .map_err(|_| AppError::invalid("region", "Choose the region you are moving to."))?;
+    let txn = db.begin().await?;
+    let m = member::Entity::find_by_id(person.id)
+        .one(&txn)
+        .await?
+        .filter(|m| m.status == MembershipStatus::Active.code())
+        .ok_or_else(|| AppError::conflict("region", "Only active members can move region."))?;
+    if m.home_region_id == Some(to.id) {
+        return Err(AppError::invalid("region", "That is already your region."));
+    }
+    let from = m.home_region_id;
+    let mut m: member::ActiveModel = m.into();
+    m.home_region_id = Set(Some(to.id));
+    m.updated_at = Set(Utc::now());
+    m.update(&txn).await?;
+    for space_id in [from, Some(to.id)] {
+        audit::record(
+            &txn,
+            Entry {
+                actor_id: Some(person.id),
+                space_id,
+                subject_person_id: Some(person.id),
+                action: "membership.moved",
+                summary: format!("{} moved their home region to {}", person.name, to.name),
+                reason: None,
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -746,6 +851,59 @@ mod tests {
                 .unwrap();
             let (_, app) = applicant(&db, "north-east-and-north-cumbria").await;
             decide(&db, priya.id, app, true, "").await.unwrap();
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_member_can_move_region_and_leave_and_their_roles_end() {
+        for_each_database(|db| async move {
+            let (_, _, sam) = seeded(&db).await;
+            let sam = person::Entity::find_by_id(sam)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                move_region(&db, &sam, "west-of-england")
+                    .await
+                    .unwrap_err()
+                    .field(),
+                Some("region")
+            );
+            move_region(&db, &sam, "south-west").await.unwrap();
+            let m = member::Entity::find_by_id(sam.id)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                m.home_region_id,
+                Some(region_by_slug(&db, "south-west").await.unwrap().id)
+            );
+
+            leave(&db, &sam, "Moving abroad").await.unwrap();
+            let m = member::Entity::find_by_id(sam.id)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(m.status, "left");
+            let actor = actor(&db, sam.id).await.unwrap();
+            let today = Utc::now().date_naive();
+            assert!(
+                actor.roles.iter().all(|r| !r.is_current(today)),
+                "their steward role ended"
+            );
+            assert_eq!(leave(&db, &sam, "").await.unwrap_err().status(), 409);
+            let moved = audit_log::Entity::find()
+                .filter(audit_log::Column::Action.eq("membership.moved"))
+                .count(&db)
+                .await
+                .unwrap();
+            assert_eq!(moved, 2, "both regions' logs record a move");
+            // Someone who left may apply again.
+            apply(&db, &sam, &form("south-west")).await.unwrap();
         })
         .await;
     }

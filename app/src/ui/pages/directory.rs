@@ -1,7 +1,7 @@
 //! The member directory (search and filters that work as a plain GET form) and profiles.
 use crate::api::directory::{
-    DirectoryPage, DirectoryQuery, MemberCard, Profile, RoleLine, UpdateProfile, get_profile,
-    search_directory,
+    DirectoryPage, DirectoryQuery, LeaveCommunity, MemberCard, MoveRegion, Profile, RoleLine,
+    UpdateProfile, get_profile, search_directory,
 };
 use crate::domain::membership::Perspective;
 use crate::domain::structure::RoleKind;
@@ -158,9 +158,18 @@ pub fn ProfilePageView() -> impl IntoView {
             .unwrap_or(0)
     };
     let save = ServerAction::<UpdateProfile>::new();
+    let moves = ServerAction::<MoveRegion>::new();
+    let leave = ServerAction::<LeaveCommunity>::new();
     let profile = Resource::new(
-        move || (id(), save.version().get()),
-        |(id, _)| get_profile(id),
+        move || {
+            (
+                id(),
+                save.version().get(),
+                moves.version().get(),
+                leave.version().get(),
+            )
+        },
+        |(id, ..)| get_profile(id),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -169,17 +178,24 @@ pub fn ProfilePageView() -> impl IntoView {
                     <Title text="Member" />
                     <section class="panel narrow"><h1>"We could not show this member"</h1><p>{e.to_string()}</p></section>
                 }.into_any(),
-                Ok(p) => view! { <ProfileView profile=p save /> }.into_any(),
+                Ok(p) => view! { <ProfileView profile=p save moves leave /> }.into_any(),
             })}
         </Transition>
     }
 }
 
 #[component]
-fn ProfileView(profile: Profile, save: ServerAction<UpdateProfile>) -> impl IntoView {
+fn ProfileView(
+    profile: Profile,
+    save: ServerAction<UpdateProfile>,
+    moves: ServerAction<MoveRegion>,
+    leave: ServerAction<LeaveCommunity>,
+) -> impl IntoView {
     let query = use_query_map();
     let saved = move || query.read().get("saved").is_some();
-    let editable = profile.is_self.then(|| profile.clone());
+    let editable = (profile.is_self && profile.active).then(|| profile.clone());
+    let membership = (profile.is_self && profile.active).then(|| profile.regions.clone());
+    let history = profile.is_self.then(|| profile.history.clone());
     view! {
         <Title text=profile.name.clone() />
         <section class="panel">
@@ -204,6 +220,8 @@ fn ProfileView(profile: Profile, save: ServerAction<UpdateProfile>) -> impl Into
             <Roles title="Roles before" roles=profile.roles_before />
         </section>
         {editable.map(|p| view! { <EditProfile profile=p save /> })}
+        {membership.map(|regions| view! { <YourMembership regions moves leave /> })}
+        {history.map(|items| view! { <YourHistory items /> })}
     }
 }
 
@@ -268,6 +286,59 @@ fn EditProfile(profile: Profile, save: ServerAction<UpdateProfile>) -> impl Into
                 </fieldset>
                 <Submit label="Save profile" pending=save.pending() />
             </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn YourMembership(
+    regions: Vec<(String, String)>,
+    moves: ServerAction<MoveRegion>,
+    leave: ServerAction<LeaveCommunity>,
+) -> impl IntoView {
+    let move_error = action_error(moves);
+    let leave_error = action_error(leave);
+    view! {
+        <section class="panel" aria-labelledby="membership-heading">
+            <h2 id="membership-heading">"Your membership"</h2>
+            <ActionForm action=moves attr:class="stack" attr:novalidate=true>
+                <FormError error=move_error />
+                <crate::ui::form::SelectField label="Move to another region" name="region" options=regions
+                    placeholder="Choose a region" error=move_error />
+                <Submit label="Move region" pending=moves.pending() />
+            </ActionForm>
+            <details class="appoint">
+                <summary>"Leave Q"</summary>
+                <p>"Your roles end today and you stop being listed. Your history is kept, and you can apply again."</p>
+                <ActionForm action=leave attr:class="stack" attr:novalidate=true>
+                    <FormError error=leave_error />
+                    <crate::ui::form::Field label="Why you are leaving (optional)" name="reason" required=false
+                        maxlength=2000 error=leave_error />
+                    <button type="submit" class="button button--secondary">"Leave the community"</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn YourHistory(items: Vec<crate::api::spaces::ActivityItem>) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="history-heading">
+            <h2 id="history-heading">"Your history"</h2>
+            <p class="meta">"Every change to your membership and roles, as the audit log records it. Only you see this here."</p>
+            {if items.is_empty() {
+                view! { <p>"Nothing yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="activity">
+                        {items.into_iter().map(|i| view! {
+                            <li><span class="meta">{i.at}</span> " " {i.summary}
+                                {i.reason.map(|r| view! { <span class="meta">" — “" {r} "”"</span> })}</li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
         </section>
     }
 }
