@@ -6,94 +6,16 @@
 use app::server::services::{demo, mail::Mailer};
 use app::server::{AppState, Config, db};
 use axum::{Router, response::Html, routing::get};
-use bytes::Bytes;
-use http_body_util::{BodyExt, Empty};
-use hyper_util::client::legacy::{Client, connect::HttpConnector};
-use hyper_util::rt::TokioExecutor;
 use std::io::Write;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod common;
+use common::{load, ms};
 
 const CONCURRENCY: usize = 32;
 const WARM_UP: Duration = Duration::from_secs(1);
 const MEASURE: Duration = Duration::from_secs(5);
-
-struct Stats {
-    requests: usize,
-    elapsed: Duration,
-    latencies: Vec<Duration>,
-    errors: usize,
-}
-
-impl Stats {
-    fn rps(&self) -> f64 {
-        self.requests as f64 / self.elapsed.as_secs_f64()
-    }
-    fn pct(&self, p: f64) -> Duration {
-        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
-        self.latencies[i]
-    }
-}
-
-async fn load(
-    client: &Client<HttpConnector, Empty<Bytes>>,
-    url: &str,
-    duration: Duration,
-) -> Stats {
-    let start = Instant::now();
-    let deadline = start + duration;
-    let tasks: Vec<_> = (0..CONCURRENCY)
-        .map(|_| {
-            let client = client.clone();
-            let uri: http::Uri = url.parse().expect("a valid URL");
-            tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut errors = 0;
-                while Instant::now() < deadline {
-                    let t = Instant::now();
-                    match client.get(uri.clone()).await {
-                        Ok(res) if res.status().is_success() => {
-                            match res.into_body().collect().await {
-                                Ok(_) => latencies.push(t.elapsed()),
-                                Err(_) => errors += 1,
-                            }
-                        }
-                        _ => errors += 1,
-                    }
-                }
-                (latencies, errors)
-            })
-        })
-        .collect();
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for t in tasks {
-        let (l, e) = t.await.expect("load task");
-        all.extend(l);
-        errors += e;
-    }
-    let elapsed = start.elapsed();
-    all.sort();
-    Stats {
-        requests: all.len(),
-        elapsed,
-        latencies: all,
-        errors,
-    }
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-async fn spawn(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(server::serve(listener, router, std::future::pending()));
-    format!("http://{addr}/")
-}
 
 fn wasm_sizes() {
     let path =
@@ -138,26 +60,15 @@ async fn main() {
         site_root.to_str().expect("utf-8 path"),
         "127.0.0.1:0".parse().unwrap(),
     );
-    let app_url = spawn(server::router(state, options)).await;
-
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
-    let client = Client::builder(TokioExecutor::new()).build(connector);
-    let page = client
-        .get(app_url.parse().unwrap())
-        .await
-        .expect("the app answers")
-        .into_body()
-        .collect()
-        .await
-        .expect("a body")
-        .to_bytes();
-    let html = String::from_utf8(page.to_vec()).expect("utf-8 page");
+    let app_url = format!("{}/", common::spawn(server::router(state, options)).await);
+    let client = common::client();
+    let (_, html) = common::get(&client, &app_url, None).await;
     assert!(
         html.contains("West of England"),
         "the page rendered the demo community"
     );
-    let bare_url = spawn(Router::new().route(
+    let page_len = html.len();
+    let bare_url = common::spawn(Router::new().route(
         "/",
         get(move || {
             let html = html.clone();
@@ -168,7 +79,7 @@ async fn main() {
 
     println!(
         "Home page ({} bytes), {CONCURRENCY} connections, {}s each after {}s warm-up, on {} cores:\n",
-        page.len(),
+        page_len,
         MEASURE.as_secs(),
         WARM_UP.as_secs(),
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -182,8 +93,8 @@ async fn main() {
         ("Q Commons app (SSR + DB)", &app_url),
         ("bare axum, same bytes", &bare_url),
     ] {
-        load(&client, url, WARM_UP).await;
-        let s = load(&client, url, MEASURE).await;
+        load(&client, url, None, CONCURRENCY, WARM_UP).await;
+        let s = load(&client, url, None, CONCURRENCY, MEASURE).await;
         println!(
             "{:<26} {:>10.0} {:>10} {:>10} {:>10} {:>10} {:>7}",
             name,
@@ -191,7 +102,7 @@ async fn main() {
             ms(s.pct(0.50)),
             ms(s.pct(0.90)),
             ms(s.pct(0.99)),
-            ms(*s.latencies.last().unwrap_or(&Duration::ZERO)),
+            ms(s.max()),
             s.errors
         );
         results.push(s);

@@ -1,0 +1,128 @@
+//! What the benchmarks share: a keep-alive HTTP client with TCP_NODELAY, a bounded load
+//! loop recording every latency, percentiles, and serving a router on a free port.
+#![allow(dead_code)]
+use axum::Router;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty};
+use hyper_util::client::legacy::{Client, connect::HttpConnector};
+use hyper_util::rt::TokioExecutor;
+use std::time::{Duration, Instant};
+
+pub type HttpClient = Client<HttpConnector, Empty<Bytes>>;
+
+pub fn client() -> HttpClient {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    Client::builder(TokioExecutor::new()).build(connector)
+}
+
+pub struct Stats {
+    pub requests: usize,
+    pub elapsed: Duration,
+    pub latencies: Vec<Duration>,
+    pub errors: usize,
+}
+
+impl Stats {
+    pub fn rps(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+    pub fn pct(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies[i]
+    }
+    pub fn max(&self) -> Duration {
+        self.latencies.last().copied().unwrap_or(Duration::ZERO)
+    }
+}
+
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// `concurrency` loops, each sending requests one after another until `duration` is up.
+pub async fn load(
+    client: &HttpClient,
+    url: &str,
+    cookie: Option<&str>,
+    concurrency: usize,
+    duration: Duration,
+) -> Stats {
+    let start = Instant::now();
+    let deadline = start + duration;
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let client = client.clone();
+            let uri: http::Uri = url.parse().expect("a valid URL");
+            let cookie = cookie.map(str::to_owned);
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = 0;
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    let mut req = http::Request::get(uri.clone());
+                    if let Some(c) = &cookie {
+                        req = req.header(http::header::COOKIE, c.as_str());
+                    }
+                    let req = req.body(Empty::<Bytes>::new()).expect("a request");
+                    match client.request(req).await {
+                        Ok(res) if res.status().is_success() => {
+                            match res.into_body().collect().await {
+                                Ok(_) => latencies.push(t.elapsed()),
+                                Err(_) => errors += 1,
+                            }
+                        }
+                        _ => errors += 1,
+                    }
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (l, e) = t.await.expect("load task");
+        all.extend(l);
+        errors += e;
+    }
+    let elapsed = start.elapsed();
+    all.sort();
+    Stats {
+        requests: all.len(),
+        elapsed,
+        latencies: all,
+        errors,
+    }
+}
+
+/// One GET, returning the status and body.
+pub async fn get(
+    client: &HttpClient,
+    url: &str,
+    cookie: Option<&str>,
+) -> (http::StatusCode, String) {
+    let mut req = http::Request::get(url);
+    if let Some(c) = cookie {
+        req = req.header(http::header::COOKIE, c);
+    }
+    let res = client
+        .request(req.body(Empty::<Bytes>::new()).expect("a request"))
+        .await
+        .expect("the server answers");
+    let status = res.status();
+    let body = res.into_body().collect().await.expect("a body").to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+pub async fn spawn(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(server::serve(listener, router, std::future::pending()));
+    format!("http://{addr}")
+}

@@ -1,0 +1,174 @@
+//! Benchmark: a community of 1,000 and of 10,000 members — a region page and the member
+//! directory, served over HTTP by the real app to a signed-in convener. Prints latency
+//! percentiles and the number of SQL queries each page costs, which must not grow with
+//! the number of members.
+//!
+//! Run with `cargo bench -p server --bench community`.
+use app::domain::membership::{MembershipStatus, Perspective};
+use app::server::entities::{member, member_perspective, person, space};
+use app::server::services::{accounts, demo, mail::Mailer, sessions};
+use app::server::{AppState, Config, db};
+use chrono::Utc;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+mod common;
+use common::{load, ms};
+
+const FIRST: &[&str] = &[
+    "Alex", "Sam", "Jo", "Priya", "Femi", "Grace", "Tom", "Aisha", "Ben", "Mina", "Rob", "Lena",
+];
+const LAST: &[&str] = &[
+    "Smith", "Patel", "Jones", "Okafor", "Evans", "Khan", "Walsh", "Brown", "Lin", "Hughes",
+];
+
+/// Add `n` active members across the three regions, with one or two perspectives each.
+async fn add_members(db: &DatabaseConnection, n: usize) {
+    let regions: Vec<i64> = space::Entity::find()
+        .filter(space::Column::Kind.eq("region"))
+        .order_by_asc(space::Column::Id)
+        .all(db)
+        .await
+        .expect("regions")
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let now = Utc::now();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
+        person::Entity::insert_many(chunk.iter().map(|i| person::ActiveModel {
+            name: Set(format!(
+                "{} {} {i}",
+                FIRST[i % FIRST.len()],
+                LAST[(i / 7) % LAST.len()]
+            )),
+            email: Set(format!("bench{i}@example.org")),
+            password_hash: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }))
+        .exec(db)
+        .await
+        .expect("people");
+    }
+    let people = person::Entity::find()
+        .filter(person::Column::Email.like("bench%"))
+        .order_by_asc(person::Column::Id)
+        .all(db)
+        .await
+        .expect("people");
+    for chunk in people.chunks(500) {
+        member::Entity::insert_many(chunk.iter().enumerate().map(|(i, p)| member::ActiveModel {
+            person_id: Set(p.id),
+            status: Set(MembershipStatus::Active.code().into()),
+            home_region_id: Set(Some(regions[(p.id as usize + i) % regions.len()])),
+            organisation: Set(Some(format!("Trust {}", p.id % 40))),
+            clinician_discipline: Set(None),
+            bio: Set(String::new()),
+            interests: Set(if p.id % 5 == 0 {
+                "discharge".into()
+            } else {
+                "primary care".into()
+            }),
+            show_email: Set(false),
+            show_organisation: Set(true),
+            joined_on: Set(Some(now.date_naive())),
+            updated_at: Set(now),
+        }))
+        .exec(db)
+        .await
+        .expect("members");
+        member_perspective::Entity::insert_many(chunk.iter().flat_map(|p| {
+            let first = Perspective::ALL[p.id as usize % Perspective::ALL.len()];
+            let second = Perspective::ALL[(p.id as usize / 3) % Perspective::ALL.len()];
+            let mut rows = vec![first];
+            if second != first && p.id % 2 == 0 {
+                rows.push(second);
+            }
+            rows.into_iter()
+                .map(move |x| member_perspective::ActiveModel {
+                    person_id: Set(p.id),
+                    perspective: Set(x.code().into()),
+                })
+        }))
+        .exec(db)
+        .await
+        .expect("perspectives");
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let pages = [
+        ("region page", "/spaces/west-of-england"),
+        ("directory, first page", "/members"),
+        (
+            "directory search + filter",
+            "/members?q=smith&region=west-of-england&perspective=carer&page=2",
+        ),
+    ];
+    println!(
+        "Signed in as a convener; 4 connections, 3 s per page after 0.5 s warm-up, on 2 cores.\n"
+    );
+    println!(
+        "{:>7}  {:<27} {:>8} {:>10} {:>10} {:>10} {:>8}",
+        "members", "page", "req/s", "p50", "p95", "p99", "queries"
+    );
+    for n in [1_000usize, 10_000] {
+        let dir =
+            std::env::temp_dir().join(format!("qc-bench-community-{}-{n}", std::process::id()));
+        let url = format!("sqlite://{}/bench.db", dir.display());
+        let mut database = db::connect(&url).await.expect("database");
+        demo::seed_if_empty(&database).await.expect("demo data");
+        add_members(&database, n).await;
+        let hein = accounts::find_by_email(&database, "hein@demo.q-commons.org")
+            .await
+            .unwrap()
+            .unwrap();
+        let cookie = format!(
+            "qc_session={}",
+            sessions::create(&database, hein.id).await.unwrap()
+        );
+        let queries = Arc::new(AtomicUsize::new(0));
+        let counter = queries.clone();
+        database.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        let state = AppState {
+            db: database,
+            config: Arc::new(Config {
+                demo: true,
+                ..Config::default()
+            }),
+            mailer: Mailer::outbox_only(),
+        };
+        let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
+        let options =
+            server::leptos_options(site_root.to_str().unwrap(), "127.0.0.1:0".parse().unwrap());
+        let base = common::spawn(server::router(state, options)).await;
+        let client = common::client();
+        for (label, path) in pages {
+            let url = format!("{base}{path}");
+            queries.store(0, Ordering::Relaxed);
+            let (status, body) = common::get(&client, &url, Some(&cookie)).await;
+            let per_page = queries.load(Ordering::Relaxed);
+            assert!(
+                status.is_success() && body.contains("</html>"),
+                "{label}: {status}"
+            );
+            load(&client, &url, Some(&cookie), 4, Duration::from_millis(500)).await;
+            let s = load(&client, &url, Some(&cookie), 4, Duration::from_secs(3)).await;
+            println!(
+                "{n:>7}  {label:<27} {:>8.0} {:>10} {:>10} {:>10} {:>8}",
+                s.rps(),
+                ms(s.pct(0.5)),
+                ms(s.pct(0.95)),
+                ms(s.pct(0.99)),
+                per_page
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
