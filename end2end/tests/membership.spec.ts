@@ -119,6 +119,19 @@ test('a convener of another region cannot see or decide the application', async 
   expect((await request.post('/api/pending_applications', { form: { region: 'west-of-england' } })).status()).toBe(401);
 });
 
+test('a steward approves in their own region but not in another', async ({ browser }) => {
+  // Sam Okafor is a steward of the West of England stewardship group.
+  const sam = await signedInAs(browser, 'sam@demo.q-commons.org');
+  await sam.goto('/spaces/west-of-england');
+  await expect(sam.getByRole('heading', { name: 'Applications waiting for a decision' })).toBeVisible();
+  await expectAccessible(sam);
+  await sam.goto('/spaces/south-west');
+  await expect(sam.getByRole('heading', { name: 'South West', level: 1 })).toBeVisible();
+  await expect(sam.getByRole('heading', { name: 'Applications waiting for a decision' })).toHaveCount(0);
+  const refused = await sam.request.post('/api/pending_applications', { form: { region: 'south-west' } });
+  expect(refused.status()).toBe(403);
+});
+
 test('declining needs a reason, and the applicant sees it', async ({ page, browser }) => {
   const name = `Eve ${Date.now().toString(36)}`;
   await applyTo(page, REGIONS.desktop, name);

@@ -4,4 +4,5 @@ pub mod account;
 pub mod community;
 pub mod directory;
 pub mod membership;
+pub mod partners;
 pub mod spaces;

@@ -94,6 +94,8 @@ pub enum Action {
     ChangeMemberStatus,
     /// Approve requests to join a group, or remove from it.
     ManageGroupMembers,
+    /// Record a partner organisation's relationship with a region.
+    ManagePartners,
 }
 
 impl Actor {
@@ -134,7 +136,9 @@ impl Actor {
         }
         match action {
             Action::AppointConvener => false,
-            Action::AppointSteward | Action::ChangeMemberStatus => self.convenes(scope, today),
+            Action::AppointSteward | Action::ChangeMemberStatus | Action::ManagePartners => {
+                self.convenes(scope, today)
+            }
             Action::DecideApplication | Action::ViewAuditLog | Action::ManageGroupMembers => {
                 self.convenes(scope, today) || self.stewards(scope, today)
             }

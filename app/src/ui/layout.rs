@@ -84,6 +84,7 @@ fn SiteHeader() -> impl IntoView {
                 <nav aria-label="Main" class="site-nav">
                     <ul>
                         <li><a href="/">"Community"</a></li>
+                        <li><a href="/partners">"Partners"</a></li>
                         <Transition fallback=|| ()>
                             <AccountNav />
                         </Transition>

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod directory;
 pub mod mail;
 pub mod membership;
+pub mod partners;
 pub mod roles;
 pub mod sessions;
 pub mod spaces;

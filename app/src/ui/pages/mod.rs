@@ -4,4 +4,5 @@ pub mod home;
 pub mod membership;
 pub mod not_found;
 pub mod outbox;
+pub mod partners;
 pub mod space;
