@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/members") ssr=SsrMode::Async view=ui::pages::directory::DirectoryPageView />
                     <Route path=path!("/members/:id") ssr=SsrMode::Async view=ui::pages::directory::ProfilePageView />
                     <Route path=path!("/partners") ssr=SsrMode::Async view=ui::pages::partners::PartnersPageView />
+                    <Route path=path!("/groups/new") ssr=SsrMode::Async view=ui::pages::groups::NewGroupPage />
                     <Route path=path!("/apply") ssr=SsrMode::Async view=ui::pages::membership::ApplyPage />
                     <Route path=path!("/spaces/:slug") ssr=SsrMode::Async view=ui::pages::space::SpacePageView />
                 </Routes>

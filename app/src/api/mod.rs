@@ -3,6 +3,7 @@
 pub mod account;
 pub mod community;
 pub mod directory;
+pub mod groups;
 pub mod membership;
 pub mod partners;
 pub mod spaces;

@@ -25,6 +25,19 @@ pub struct RoleHolder {
     pub renewable: bool,
 }
 
+/// A group's joining, for the viewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupPanel {
+    /// `open` or `by_request`.
+    pub joining: String,
+    /// The viewer's place: `active`, `requested`, or `None`.
+    pub viewer_status: Option<String>,
+    /// Whether the viewer is an active member of the community (and so may join).
+    pub viewer_may_join: bool,
+    /// (person id, name) of requests to join, for those who may admit them.
+    pub requests: Option<Vec<(i64, String)>>,
+}
+
 /// The appointment form, for those who may appoint here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppointPanel {
@@ -66,6 +79,9 @@ pub struct SpacePage {
     /// Whether the viewer may decide applications to join here.
     pub can_decide: bool,
     pub appoint: Option<AppointPanel>,
+    pub group: Option<GroupPanel>,
+    /// Whether the viewer may form a group here (an active member, on a region or national page).
+    pub may_form_group: bool,
 }
 
 #[server(endpoint = "space_page")]

@@ -4,7 +4,7 @@ use crate::api::directory::{
     DirectoryPage, DirectoryQuery, MemberCard, PAGE_SIZE, Profile, RoleLine,
 };
 use crate::domain::membership::{MembershipStatus, Perspective};
-use crate::domain::structure::{RoleKind, SpaceKind};
+use crate::domain::structure::RoleKind;
 use crate::error::{AppError, Validation};
 use crate::server::entities::{audit_log, member, member_perspective, person, role, space};
 use crate::server::services::audit::{self, Entry};
@@ -50,14 +50,6 @@ fn current_role_condition(today: NaiveDate) -> Condition {
     )
 }
 
-async fn regions(db: &DatabaseConnection) -> Result<Vec<space::Model>, AppError> {
-    Ok(space::Entity::find()
-        .filter(space::Column::Kind.eq(SpaceKind::Region.code()))
-        .order_by_asc(space::Column::Name)
-        .all(db)
-        .await?)
-}
-
 pub async fn search(
     db: &DatabaseConnection,
     viewer_id: i64,
@@ -65,7 +57,7 @@ pub async fn search(
 ) -> Result<DirectoryPage, AppError> {
     may_browse(db, viewer_id).await?;
     let today = Utc::now().date_naive();
-    let regions = regions(db).await?;
+    let regions = membership::regions(db).await?;
 
     let mut filter =
         Condition::all().add(member::Column::Status.eq(MembershipStatus::Active.code()));
@@ -300,7 +292,7 @@ pub async fn profile(
         Vec::new()
     };
     let regions = if is_self && active {
-        regions(db)
+        membership::regions(db)
             .await?
             .into_iter()
             .map(|r| (r.slug, r.name))

@@ -114,7 +114,8 @@ pub async fn authorise(
     }
 }
 
-async fn regions(db: &DatabaseConnection) -> Result<Vec<space::Model>, AppError> {
+/// Every region, by name.
+pub async fn regions(db: &impl ConnectionTrait) -> Result<Vec<space::Model>, AppError> {
     Ok(space::Entity::find()
         .filter(space::Column::Kind.eq(SpaceKind::Region.code()))
         .order_by_asc(space::Column::Name)

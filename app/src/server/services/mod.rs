@@ -5,6 +5,7 @@ pub mod audit;
 pub mod community;
 pub mod demo;
 pub mod directory;
+pub mod groups;
 pub mod mail;
 pub mod membership;
 pub mod partners;

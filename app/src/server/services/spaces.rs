@@ -1,6 +1,6 @@
 //! Reading a space's page in a fixed number of queries, whatever its size.
 use crate::api::spaces::{
-    ActivityItem, AppointPanel, PartnerLink, RoleHolder, SpaceLink, SpacePage,
+    ActivityItem, AppointPanel, GroupPanel, PartnerLink, RoleHolder, SpaceLink, SpacePage,
 };
 use crate::domain::membership::{Action, MembershipStatus, Perspective};
 use crate::domain::structure::{PartnerKind, RoleKind, SpaceKind};
@@ -81,6 +81,43 @@ async fn candidates(
         .collect())
 }
 
+async fn group_panel(
+    db: &DatabaseConnection,
+    group: &space::Model,
+    viewer: Option<i64>,
+    viewer_active: bool,
+    may_manage: bool,
+) -> Result<GroupPanel, AppError> {
+    let viewer_status = match viewer {
+        Some(id) => group_membership::Entity::find_by_id((group.id, id))
+            .one(db)
+            .await?
+            .map(|g| g.status),
+        None => None,
+    };
+    let requests = if may_manage {
+        Some(
+            group_membership::Entity::find()
+                .filter(group_membership::Column::SpaceId.eq(group.id))
+                .filter(group_membership::Column::Status.eq("requested"))
+                .find_also_related(person::Entity)
+                .all(db)
+                .await?
+                .into_iter()
+                .filter_map(|(_, p)| p.map(|p| (p.id, p.name)))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(GroupPanel {
+        joining: group.joining.clone(),
+        viewer_status,
+        viewer_may_join: viewer_active,
+        requests,
+    })
+}
+
 pub async fn page(
     db: &DatabaseConnection,
     slug: &str,
@@ -105,15 +142,19 @@ pub async fn page(
     let today = Utc::now().date_naive();
     let scope = membership::scope(db, &space).await?;
     let appointable = role_rules::appointable(kind);
-    let (can_decide, can_read_log, can_appoint) = match viewer {
-        Some(viewer) => {
-            let actor = membership::actor(db, viewer).await?;
-            (
-                kind == SpaceKind::Region && actor.may(Action::DecideApplication, &scope, today),
-                actor.may(Action::ViewAuditLog, &scope, today),
-                appointable.is_some_and(|(_, action)| actor.may(action, &scope, today)),
-            )
-        }
+    let viewer_actor = match viewer {
+        Some(viewer) => Some(membership::actor(db, viewer).await?),
+        None => None,
+    };
+    let viewer_active = viewer_actor
+        .as_ref()
+        .is_some_and(|a| a.status == Some(MembershipStatus::Active));
+    let (can_decide, can_read_log, can_appoint) = match &viewer_actor {
+        Some(actor) => (
+            kind == SpaceKind::Region && actor.may(Action::DecideApplication, &scope, today),
+            actor.may(Action::ViewAuditLog, &scope, today),
+            appointable.is_some_and(|(_, action)| actor.may(action, &scope, today)),
+        ),
         None => (false, false, false),
     };
     let roles = role::Entity::find()
@@ -240,6 +281,22 @@ pub async fn page(
         balance,
         activity,
         can_decide,
+        group: if matches!(
+            kind,
+            SpaceKind::SpecialInterestGroup | SpaceKind::ProjectGroup
+        ) {
+            let may_manage = viewer_actor
+                .as_ref()
+                .is_some_and(|a| a.may(Action::ManageGroupMembers, &scope, today));
+            Some(group_panel(db, &space, viewer, viewer_active, may_manage).await?)
+        } else {
+            None
+        },
+        may_form_group: viewer_active
+            && matches!(
+                kind,
+                SpaceKind::Region | SpaceKind::NationalStewardshipGroup
+            ),
         appoint: match (can_appoint, appointable, scope.region_id) {
             (true, Some((role_kind, _)), Some(region_id)) => Some(AppointPanel {
                 role: role_kind.label().to_owned(),

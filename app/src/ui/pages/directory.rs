@@ -327,18 +327,7 @@ fn YourHistory(items: Vec<crate::api::spaces::ActivityItem>) -> impl IntoView {
         <section class="panel" aria-labelledby="history-heading">
             <h2 id="history-heading">"Your history"</h2>
             <p class="meta">"Every change to your membership and roles, as the audit log records it. Only you see this here."</p>
-            {if items.is_empty() {
-                view! { <p>"Nothing yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ol class="activity">
-                        {items.into_iter().map(|i| view! {
-                            <li><span class="meta">{i.at}</span> " " {i.summary}
-                                {i.reason.map(|r| view! { <span class="meta">" — “" {r} "”"</span> })}</li>
-                        }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
+            <crate::ui::widgets::ActivityList items />
         </section>
     }
 }

@@ -1,5 +1,6 @@
 pub mod account;
 pub mod directory;
+pub mod groups;
 pub mod home;
 pub mod membership;
 pub mod not_found;

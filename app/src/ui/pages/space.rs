@@ -1,7 +1,10 @@
 //! A space's page: purpose, role holders, members by perspective, partners, activity,
 //! and — for its convener and stewards — the applications waiting for a decision.
+use crate::api::groups::{ChangeGroupMembership, DecideGroupRequest};
 use crate::api::membership::{DecideApplication, PendingApplication, get_pending_applications};
-use crate::api::spaces::{AppointPanel, AppointRole, ChangeRoleTerm, SpacePage, get_space_page};
+use crate::api::spaces::{
+    AppointPanel, AppointRole, ChangeRoleTerm, GroupPanel, SpacePage, get_space_page,
+};
 use crate::ui::form::{Field, FormError, SelectField, Submit, action_error};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,7 +17,14 @@ pub fn SpacePageView() -> impl IntoView {
     let decide = ServerAction::<DecideApplication>::new();
     let appoint = ServerAction::<AppointRole>::new();
     let change = ServerAction::<ChangeRoleTerm>::new();
-    let actions = RoleActions { appoint, change };
+    let membership = ServerAction::<ChangeGroupMembership>::new();
+    let admit = ServerAction::<DecideGroupRequest>::new();
+    let actions = RoleActions {
+        appoint,
+        change,
+        membership,
+        admit,
+    };
     let page = Resource::new(
         move || {
             (
@@ -22,6 +32,8 @@ pub fn SpacePageView() -> impl IntoView {
                 decide.version().get(),
                 appoint.version().get(),
                 change.version().get(),
+                membership.version().get(),
+                admit.version().get(),
             )
         },
         |(slug, ..)| get_space_page(slug),
@@ -44,6 +56,8 @@ pub fn SpacePageView() -> impl IntoView {
 struct RoleActions {
     appoint: ServerAction<AppointRole>,
     change: ServerAction<ChangeRoleTerm>,
+    membership: ServerAction<ChangeGroupMembership>,
+    admit: ServerAction<DecideGroupRequest>,
 }
 
 #[component]
@@ -69,6 +83,10 @@ fn SpaceDetails(
                 <Partners partners=page.partners />
             </div>
             {page.appoint.map(|panel| view! { <AppointForm panel space=slug.clone() appoint=actions.appoint /> })}
+            {page.group.map(|panel| view! { <GroupJoining panel group=slug.clone() actions /> })}
+            {page.may_form_group.then(|| view! {
+                <p><a class="button button--secondary" href=format!("/groups/new?parent={slug}")>"Form a group here"</a></p>
+            })}
             {(!page.children.is_empty()).then(|| view! {
                 <h2>"Groups here"</h2>
                 <ul class="links">
@@ -247,18 +265,7 @@ fn Activity(items: Vec<crate::api::spaces::ActivityItem>) -> impl IntoView {
         <section class="panel" aria-labelledby="activity-heading">
             <h2 id="activity-heading">"Recent governance activity"</h2>
             <p class="meta">"Shown to this space's convener and stewards and to the project team."</p>
-            {if items.is_empty() {
-                view! { <p>"Nothing yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ol class="activity">
-                        {items.into_iter().map(|i| view! {
-                            <li><span class="meta">{i.at}</span> " " {i.summary}
-                                {i.reason.map(|r| view! { <span class="meta">" — “" {r} "”"</span> })}</li>
-                        }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
+            <crate::ui::widgets::ActivityList items />
         </section>
     }
 }
@@ -328,6 +335,63 @@ fn DateField(
             <label for=id.clone()>{label}</label>
             {move || message().map(|m| view! { <p class="field__error" role="alert">{m}</p> })}
             <input id=id type="date" name=name value=value />
+        </div>
+    }
+}
+
+#[component]
+fn GroupJoining(panel: GroupPanel, group: String, actions: RoleActions) -> impl IntoView {
+    let error = action_error(actions.membership);
+    let group_for_requests = group.clone();
+    let by_request = panel.joining == "by_request";
+    let button = match (panel.viewer_status.as_deref(), panel.viewer_may_join) {
+        (Some("active"), _) => Some(("leave", "Leave this group")),
+        (Some(_), _) => None,
+        (None, true) => Some((
+            "join",
+            if by_request {
+                "Ask to join"
+            } else {
+                "Join this group"
+            },
+        )),
+        (None, false) => None,
+    };
+    view! {
+        <div class="group-joining">
+            <p class="meta">{if by_request { "Members join by request." } else { "Open to every member." }}</p>
+            {(panel.viewer_status.as_deref() == Some("requested"))
+                .then(|| view! { <p class="notice" role="status">"You have asked to join; the region's convener or stewards will decide."</p> })}
+            <FormError error />
+            {button.map(move |(change, label)| view! {
+                <ActionForm action=actions.membership>
+                    <input type="hidden" name="group" value=group.clone() />
+                    <input type="hidden" name="change" value=change />
+                    <button type="submit" class="button">{label}</button>
+                </ActionForm>
+            })}
+            {panel.requests.filter(|r| !r.is_empty()).map(move |requests| view! {
+                <h2>"Asking to join"</h2>
+                <ul class="people">
+                    {requests.into_iter().map(|(id, name)| {
+                        let g = group_for_requests.clone();
+                        view! {
+                        <li>
+                            <strong>{name.clone()}</strong>
+                            <ActionForm action=actions.admit attr:class="term-buttons">
+                                <input type="hidden" name="group" value=g />
+                                <input type="hidden" name="person_id" value=id />
+                                <button type="submit" name="decision" value="admit" class="button button--small">
+                                    "Admit " <span class="visually-hidden">{name.clone()}</span>
+                                </button>
+                                <button type="submit" name="decision" value="turn_down" class="button button--small button--secondary">
+                                    "Turn down " <span class="visually-hidden">{name}</span>
+                                </button>
+                            </ActionForm>
+                        </li>
+                    }}).collect_view()}
+                </ul>
+            })}
         </div>
     }
 }
