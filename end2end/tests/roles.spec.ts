@@ -63,3 +63,27 @@ test('a convener cannot appoint conveners but appoints stewards in their own reg
   await expect(hein.getByRole('listitem').filter({ hasText: `${who}, Steward` })).toBeVisible();
   await expectAccessible(hein);
 });
+
+test('a convener suspends a member with a reason, then reinstates them', async ({ browser }, info) => {
+  const who = info.project.name === 'desktop' ? 'Dev Mistry' : 'Femi Adeyemi';
+  const hein = await as(browser, 'hein@demo.q-commons.org');
+  await hein.goto(`/members?q=${encodeURIComponent(who)}`);
+  await hein.getByRole('main').getByRole('link', { name: who }).click();
+  await expect(hein.getByRole('heading', { name: 'Membership status' })).toBeVisible();
+  await hydrated(hein);
+  await hein.getByRole('button', { name: `Suspend ${who}` }).click();
+  await expect(hein.locator('#field-reason-error')).toContainText('Give a reason');
+  await hein.getByLabel(/Reason/).fill('Repeated breaches of the code of conduct');
+  await hein.getByRole('button', { name: `Suspend ${who}` }).click();
+  await expect(hein.getByText(`${who} is suspended.`)).toBeVisible();
+  await expectAccessible(hein);
+
+  // Suspended members leave the directory; Helen (another region) cannot see or act.
+  const helen = await as(browser, 'helen@demo.q-commons.org');
+  await helen.goto(`/members?q=${encodeURIComponent(who)}`);
+  await expect(helen.getByRole('status')).toHaveText('0 members found');
+
+  await hein.getByLabel(/Reason/).fill('Conversation held; welcome back');
+  await hein.getByRole('button', { name: `Reinstate ${who}` }).click();
+  await expect(hein.getByText(`${who} is active.`)).toBeVisible();
+});

@@ -67,6 +67,8 @@ pub struct Profile {
     /// Regions to move to (only on your own profile, while active).
     pub regions: Vec<(String, String)>,
     pub active: bool,
+    /// Whether the viewer may suspend or reinstate this member.
+    pub can_change_status: bool,
 }
 
 #[server(endpoint = "directory")]
@@ -144,6 +146,33 @@ pub async fn leave_community(reason: String) -> Result<(), AppError> {
             let state = auth::state()?;
             let person = auth::require_person(&state).await?;
             membership::leave(&state.db, &person, &reason).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "set_member_status")]
+pub async fn set_member_status(
+    person_id: i64,
+    change: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth, services::membership};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let actor = auth::require_person(&state).await?;
+            let suspend = match change.as_str() {
+                "suspend" => true,
+                "reinstate" => false,
+                _ => {
+                    return Err(AppError::invalid(
+                        "change",
+                        "Choose to suspend or reinstate.",
+                    ));
+                }
+            };
+            membership::set_status(&state.db, actor.id, person_id, suspend, &reason).await
         }
         .await,
     )

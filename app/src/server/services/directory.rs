@@ -213,20 +213,33 @@ pub async fn profile(
         .await?
         .ok_or_else(not_found)?;
     let m = member::Entity::find_by_id(person_id).one(db).await?;
-    // Others see active members only; you always see yourself.
-    if !is_self
-        && m.as_ref()
-            .is_none_or(|m| m.status != MembershipStatus::Active.code())
-    {
-        return Err(not_found());
-    }
-    let region = match m.as_ref().and_then(|m| m.home_region_id) {
-        Some(id) => space::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|s| (s.slug, s.name)),
+    // Who may suspend or reinstate: the home region's convener, or the project team.
+    let home = match m.as_ref().and_then(|m| m.home_region_id) {
+        Some(id) => space::Entity::find_by_id(id).one(db).await?,
         None => None,
     };
+    let can_change_status = !is_self
+        && match &home {
+            Some(region) => {
+                let scope = membership::scope(db, region).await?;
+                membership::actor(db, viewer_id).await?.may(
+                    crate::domain::membership::Action::ChangeMemberStatus,
+                    &scope,
+                    Utc::now().date_naive(),
+                )
+            }
+            None => false,
+        };
+    // Others see active members only (and suspended ones, to those who may reinstate them);
+    // you always see yourself.
+    let visible = m.as_ref().is_some_and(|m| {
+        m.status == MembershipStatus::Active.code()
+            || (can_change_status && m.status == MembershipStatus::Suspended.code())
+    });
+    if !is_self && !visible {
+        return Err(not_found());
+    }
+    let region = home.map(|s| (s.slug, s.name));
     let today = Utc::now().date_naive();
     let date = |d: NaiveDate| d.format("%-d %B %Y").to_string();
     let (mut roles_now, mut roles_before) = (Vec::new(), Vec::new());
@@ -301,6 +314,7 @@ pub async fn profile(
         Vec::new()
     };
     Ok(Profile {
+        can_change_status,
         history,
         regions,
         active,

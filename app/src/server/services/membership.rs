@@ -604,6 +604,82 @@ pub async fn move_region(
     Ok(())
 }
 
+/// Suspend an active member, or reinstate a suspended one, with a reason — for their home
+/// region's convener or the project team. A suspended member's roles grant nothing.
+pub async fn set_status(
+    db: &DatabaseConnection,
+    actor_id: i64,
+    person_id: i64,
+    suspend: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = optional_text("reason", reason, REASON_MAX, "A reason")?.ok_or_else(|| {
+        AppError::invalid(
+            "reason",
+            "Give a reason; the member will see it in their history.",
+        )
+    })?;
+    let txn = db.begin().await?;
+    let m = member::Entity::find_by_id(person_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such member.".into()))?;
+    let region = match m.home_region_id {
+        Some(id) => space::Entity::find_by_id(id).one(&txn).await?,
+        None => None,
+    }
+    .ok_or(AppError::Forbidden)?;
+    authorise(&txn, actor_id, Action::ChangeMemberStatus, &region).await?;
+    if actor_id == person_id {
+        return Err(AppError::Forbidden);
+    }
+    let (from, to) = if suspend {
+        (MembershipStatus::Active, MembershipStatus::Suspended)
+    } else {
+        (MembershipStatus::Suspended, MembershipStatus::Active)
+    };
+    if m.status != from.code() {
+        return Err(AppError::conflict(
+            "reason",
+            format!(
+                "Only a member who is {} can be {}.",
+                from.label().to_lowercase(),
+                if suspend { "suspended" } else { "reinstated" }
+            ),
+        ));
+    }
+    let who = person::Entity::find_by_id(person_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let mut m: member::ActiveModel = m.into();
+    m.status = Set(to.code().into());
+    m.updated_at = Set(Utc::now());
+    m.update(&txn).await?;
+    audit::record(
+        &txn,
+        Entry {
+            actor_id: Some(actor_id),
+            space_id: Some(region.id),
+            subject_person_id: Some(person_id),
+            action: if suspend {
+                "membership.suspended"
+            } else {
+                "membership.reinstated"
+            },
+            summary: format!(
+                "{} was {}",
+                who.name,
+                if suspend { "suspended" } else { "reinstated" }
+            ),
+            reason: Some(reason),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -905,6 +981,49 @@ mod tests {
             assert_eq!(moved, 2, "both regions' logs record a move");
             // Someone who left may apply again.
             apply(&db, &sam, &form("south-west")).await.unwrap();
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_convener_suspends_and_reinstates_with_a_reason_and_suspension_voids_roles() {
+        for_each_database(|db| async move {
+            let (hein, helen, sam) = seeded(&db).await;
+            assert_eq!(
+                set_status(&db, hein, sam, true, "")
+                    .await
+                    .unwrap_err()
+                    .field(),
+                Some("reason")
+            );
+            assert_eq!(
+                set_status(&db, helen, sam, true, "x").await.unwrap_err(),
+                AppError::Forbidden
+            );
+            set_status(&db, hein, sam, true, "Breach of the code of conduct")
+                .await
+                .unwrap();
+            let west = region_by_slug(&db, "west-of-england").await.unwrap();
+            assert_eq!(
+                authorise(&db, sam, Action::DecideApplication, &west)
+                    .await
+                    .unwrap_err(),
+                AppError::Forbidden,
+                "a suspended steward decides nothing"
+            );
+            assert_eq!(
+                set_status(&db, hein, sam, true, "again")
+                    .await
+                    .unwrap_err()
+                    .status(),
+                409
+            );
+            set_status(&db, hein, sam, false, "Conversation held; reinstated")
+                .await
+                .unwrap();
+            authorise(&db, sam, Action::DecideApplication, &west)
+                .await
+                .unwrap();
         })
         .await;
     }

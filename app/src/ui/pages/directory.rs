@@ -1,7 +1,7 @@
 //! The member directory (search and filters that work as a plain GET form) and profiles.
 use crate::api::directory::{
     DirectoryPage, DirectoryQuery, LeaveCommunity, MemberCard, MoveRegion, Profile, RoleLine,
-    UpdateProfile, get_profile, search_directory,
+    SetMemberStatus, UpdateProfile, get_profile, search_directory,
 };
 use crate::domain::membership::Perspective;
 use crate::domain::structure::RoleKind;
@@ -160,6 +160,7 @@ pub fn ProfilePageView() -> impl IntoView {
     let save = ServerAction::<UpdateProfile>::new();
     let moves = ServerAction::<MoveRegion>::new();
     let leave = ServerAction::<LeaveCommunity>::new();
+    let status = ServerAction::<SetMemberStatus>::new();
     let profile = Resource::new(
         move || {
             (
@@ -167,6 +168,7 @@ pub fn ProfilePageView() -> impl IntoView {
                 save.version().get(),
                 moves.version().get(),
                 leave.version().get(),
+                status.version().get(),
             )
         },
         |(id, ..)| get_profile(id),
@@ -178,7 +180,7 @@ pub fn ProfilePageView() -> impl IntoView {
                     <Title text="Member" />
                     <section class="panel narrow"><h1>"We could not show this member"</h1><p>{e.to_string()}</p></section>
                 }.into_any(),
-                Ok(p) => view! { <ProfileView profile=p save moves leave /> }.into_any(),
+                Ok(p) => view! { <ProfileView profile=p save moves leave status /> }.into_any(),
             })}
         </Transition>
     }
@@ -190,8 +192,16 @@ fn ProfileView(
     save: ServerAction<UpdateProfile>,
     moves: ServerAction<MoveRegion>,
     leave: ServerAction<LeaveCommunity>,
+    status: ServerAction<SetMemberStatus>,
 ) -> impl IntoView {
     let query = use_query_map();
+    let status_panel = profile.can_change_status.then(|| {
+        (
+            profile.person_id,
+            profile.status.clone(),
+            profile.name.clone(),
+        )
+    });
     let saved = move || query.read().get("saved").is_some();
     let editable = (profile.is_self && profile.active).then(|| profile.clone());
     let membership = (profile.is_self && profile.active).then(|| profile.regions.clone());
@@ -222,6 +232,7 @@ fn ProfileView(
         {editable.map(|p| view! { <EditProfile profile=p save /> })}
         {membership.map(|regions| view! { <YourMembership regions moves leave /> })}
         {history.map(|items| view! { <YourHistory items /> })}
+        {status_panel.map(|(id, current, name)| view! { <StatusPanel person_id=id current name status /> })}
     }
 }
 
@@ -328,6 +339,35 @@ fn YourHistory(items: Vec<crate::api::spaces::ActivityItem>) -> impl IntoView {
             <h2 id="history-heading">"Your history"</h2>
             <p class="meta">"Every change to your membership and roles, as the audit log records it. Only you see this here."</p>
             <crate::ui::widgets::ActivityList items />
+        </section>
+    }
+}
+
+/// For the home region's convener and the project team: suspend or reinstate, with a reason.
+#[component]
+fn StatusPanel(
+    person_id: i64,
+    current: String,
+    name: String,
+    status: ServerAction<SetMemberStatus>,
+) -> impl IntoView {
+    let error = action_error(status);
+    let suspended = current == "Suspended";
+    view! {
+        <section class="panel" aria-labelledby="status-heading">
+            <h2 id="status-heading">"Membership status"</h2>
+            <p>{format!("{name} is {}.", current.to_lowercase())}
+               " A suspended member's roles grant nothing until they are reinstated."</p>
+            <ActionForm action=status attr:class="stack" attr:novalidate=true>
+                <FormError error />
+                <input type="hidden" name="person_id" value=person_id />
+                <input type="hidden" name="change" value=if suspended { "reinstate" } else { "suspend" } />
+                <crate::ui::form::Field label="Reason (the member sees it in their history)" name="reason"
+                    maxlength=2000 error />
+                <button type="submit" class="button button--secondary">
+                    {if suspended { "Reinstate " } else { "Suspend " }} <span class="visually-hidden">{name.clone()}</span>
+                </button>
+            </ActionForm>
         </section>
     }
 }
