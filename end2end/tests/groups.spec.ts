@@ -45,4 +45,9 @@ test('a member forms a group joined by request, and the region\'s convener admit
   await helen.reload();
   await expect(helen.getByRole('button', { name: 'Leave this group' })).toBeVisible();
   await expect(helen.getByText('2 active members.')).toBeVisible();
+
+  // The group is on Helen's profile.
+  await helen.getByRole('link', { name: 'Signed in as Helen Smith' }).click();
+  await expect(helen.getByRole('heading', { name: 'Groups' })).toBeVisible();
+  await expect(helen.getByRole('link', { name })).toBeVisible();
 });

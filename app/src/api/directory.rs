@@ -57,6 +57,8 @@ pub struct Profile {
     pub interests: String,
     pub joined_on: Option<String>,
     pub roles_now: Vec<RoleLine>,
+    /// (slug, name) of the groups the member is in.
+    pub groups: Vec<(String, String)>,
     pub roles_before: Vec<RoleLine>,
     pub is_self: bool,
     /// For the edit form: what the member has chosen to show.

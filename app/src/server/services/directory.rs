@@ -6,7 +6,9 @@ use crate::api::directory::{
 use crate::domain::membership::{MembershipStatus, Perspective};
 use crate::domain::structure::RoleKind;
 use crate::error::{AppError, Validation};
-use crate::server::entities::{audit_log, member, member_perspective, person, role, space};
+use crate::server::entities::{
+    audit_log, group_membership, member, member_perspective, person, role, space,
+};
 use crate::server::services::audit::{self, Entry};
 use crate::server::services::membership;
 use chrono::{NaiveDate, Utc};
@@ -313,7 +315,24 @@ pub async fn profile(
     } else {
         Vec::new()
     };
+    let group_ids: Vec<i64> = group_membership::Entity::find()
+        .filter(group_membership::Column::PersonId.eq(person_id))
+        .filter(group_membership::Column::Status.eq("active"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| g.space_id)
+        .collect();
+    let groups = space::Entity::find()
+        .filter(space::Column::Id.is_in(group_ids))
+        .order_by_asc(space::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| (g.slug, g.name))
+        .collect();
     Ok(Profile {
+        groups,
         can_change_status,
         history,
         regions,

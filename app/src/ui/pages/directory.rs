@@ -226,6 +226,14 @@ fn ProfileView(
             {(!profile.bio.is_empty()).then(|| view! { <h2>"About"</h2><p class="prose">{profile.bio}</p> })}
             {(!profile.interests.is_empty()).then(|| view! { <h2>"Interests"</h2><p>{profile.interests}</p> })}
             {profile.is_self.then(|| view! { <p><a href="/account">"Your password and sign-in"</a></p> })}
+            {(!profile.groups.is_empty()).then(|| view! {
+                <h2>"Groups"</h2>
+                <ul class="links">
+                    {profile.groups.into_iter().map(|(slug, name)| view! {
+                        <li><a href=format!("/spaces/{slug}")>{name}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
             <Roles title="Roles now" roles=profile.roles_now />
             <Roles title="Roles before" roles=profile.roles_before />
         </section>
