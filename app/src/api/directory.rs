@@ -164,17 +164,19 @@ pub async fn set_member_status(
         async {
             let state = auth::state()?;
             let actor = auth::require_person(&state).await?;
-            let suspend = match change.as_str() {
-                "suspend" => true,
-                "reinstate" => false,
+            use crate::domain::membership::MembershipStatus;
+            let to = match change.as_str() {
+                "suspend" => MembershipStatus::Suspended,
+                "lapse" => MembershipStatus::Lapsed,
+                "reinstate" => MembershipStatus::Active,
                 _ => {
                     return Err(AppError::invalid(
                         "change",
-                        "Choose to suspend or reinstate.",
+                        "Choose to suspend, mark as lapsed or reinstate.",
                     ));
                 }
             };
-            membership::set_status(&state.db, actor.id, person_id, suspend, &reason).await
+            membership::set_status(&state.db, actor.id, person_id, to, &reason).await
         }
         .await,
     )

@@ -32,6 +32,18 @@ vocabulary! {
     }
 }
 
+impl MembershipStatus {
+    /// The changes a convener may make: suspend or mark as lapsed an active member, and
+    /// reinstate a suspended or lapsed one. Leaving and applying are the member's own.
+    pub fn may_become(self, to: MembershipStatus) -> bool {
+        use MembershipStatus::*;
+        matches!(
+            (self, to),
+            (Active, Suspended) | (Active, Lapsed) | (Suspended, Active) | (Lapsed, Active)
+        )
+    }
+}
+
 impl Perspective {
     /// Patients and carers: the lived-experience voices whose balance the community watches.
     pub fn is_lived_experience(self) -> bool {
@@ -362,6 +374,19 @@ mod tests {
         for (what, who, action, scope, allowed) in table {
             assert_eq!(who.may(*action, scope, today()), *allowed, "{what}");
         }
+    }
+
+    #[test]
+    fn status_changes_a_convener_may_make() {
+        use MembershipStatus::*;
+        assert!(Active.may_become(Suspended) && Active.may_become(Lapsed));
+        assert!(Suspended.may_become(Active) && Lapsed.may_become(Active));
+        assert!(!Left.may_become(Active), "someone who left applies again");
+        assert!(
+            !Applicant.may_become(Active),
+            "applicants are approved, not reinstated"
+        );
+        assert!(!Suspended.may_become(Lapsed));
     }
 
     #[test]

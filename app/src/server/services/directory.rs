@@ -236,7 +236,9 @@ pub async fn profile(
     // you always see yourself.
     let visible = m.as_ref().is_some_and(|m| {
         m.status == MembershipStatus::Active.code()
-            || (can_change_status && m.status == MembershipStatus::Suspended.code())
+            || (can_change_status
+                && (m.status == MembershipStatus::Suspended.code()
+                    || m.status == MembershipStatus::Lapsed.code()))
     });
     if !is_self && !visible {
         return Err(not_found());

@@ -610,7 +610,7 @@ pub async fn set_status(
     db: &DatabaseConnection,
     actor_id: i64,
     person_id: i64,
-    suspend: bool,
+    to: MembershipStatus,
     reason: &str,
 ) -> Result<(), AppError> {
     let reason = optional_text("reason", reason, REASON_MAX, "A reason")?.ok_or_else(|| {
@@ -633,18 +633,14 @@ pub async fn set_status(
     if actor_id == person_id {
         return Err(AppError::Forbidden);
     }
-    let (from, to) = if suspend {
-        (MembershipStatus::Active, MembershipStatus::Suspended)
-    } else {
-        (MembershipStatus::Suspended, MembershipStatus::Active)
-    };
-    if m.status != from.code() {
+    let from = MembershipStatus::from_code(&m.status).ok_or(AppError::Internal)?;
+    if !from.may_become(to) {
         return Err(AppError::conflict(
             "reason",
             format!(
-                "Only a member who is {} can be {}.",
+                "A member who is {} cannot become {}.",
                 from.label().to_lowercase(),
-                if suspend { "suspended" } else { "reinstated" }
+                to.label().to_lowercase()
             ),
         ));
     }
@@ -662,15 +658,19 @@ pub async fn set_status(
             actor_id: Some(actor_id),
             space_id: Some(region.id),
             subject_person_id: Some(person_id),
-            action: if suspend {
-                "membership.suspended"
-            } else {
-                "membership.reinstated"
+            action: match to {
+                MembershipStatus::Suspended => "membership.suspended",
+                MembershipStatus::Lapsed => "membership.lapsed",
+                _ => "membership.reinstated",
             },
             summary: format!(
-                "{} was {}",
+                "{} {}",
                 who.name,
-                if suspend { "suspended" } else { "reinstated" }
+                match to {
+                    MembershipStatus::Suspended => "was suspended",
+                    MembershipStatus::Lapsed => "was marked as lapsed",
+                    _ => "was reinstated",
+                }
             ),
             reason: Some(reason),
         },
@@ -990,19 +990,27 @@ mod tests {
         for_each_database(|db| async move {
             let (hein, helen, sam) = seeded(&db).await;
             assert_eq!(
-                set_status(&db, hein, sam, true, "")
+                set_status(&db, hein, sam, MembershipStatus::Suspended, "")
                     .await
                     .unwrap_err()
                     .field(),
                 Some("reason")
             );
             assert_eq!(
-                set_status(&db, helen, sam, true, "x").await.unwrap_err(),
+                set_status(&db, helen, sam, MembershipStatus::Suspended, "x")
+                    .await
+                    .unwrap_err(),
                 AppError::Forbidden
             );
-            set_status(&db, hein, sam, true, "Breach of the code of conduct")
-                .await
-                .unwrap();
+            set_status(
+                &db,
+                hein,
+                sam,
+                MembershipStatus::Suspended,
+                "Breach of the code of conduct",
+            )
+            .await
+            .unwrap();
             let west = region_by_slug(&db, "west-of-england").await.unwrap();
             assert_eq!(
                 authorise(&db, sam, Action::DecideApplication, &west)
@@ -1012,18 +1020,33 @@ mod tests {
                 "a suspended steward decides nothing"
             );
             assert_eq!(
-                set_status(&db, hein, sam, true, "again")
+                set_status(&db, hein, sam, MembershipStatus::Lapsed, "again")
                     .await
                     .unwrap_err()
                     .status(),
                 409
             );
-            set_status(&db, hein, sam, false, "Conversation held; reinstated")
-                .await
-                .unwrap();
+            set_status(
+                &db,
+                hein,
+                sam,
+                MembershipStatus::Active,
+                "Conversation held; reinstated",
+            )
+            .await
+            .unwrap();
             authorise(&db, sam, Action::DecideApplication, &west)
                 .await
                 .unwrap();
+            set_status(&db, hein, sam, MembershipStatus::Lapsed, "Did not renew")
+                .await
+                .unwrap();
+            assert!(
+                authorise(&db, sam, Action::DecideApplication, &west)
+                    .await
+                    .is_err(),
+                "a lapsed steward decides nothing"
+            );
         })
         .await;
     }

@@ -360,21 +360,35 @@ fn StatusPanel(
     status: ServerAction<SetMemberStatus>,
 ) -> impl IntoView {
     let error = action_error(status);
-    let suspended = current == "Suspended";
+    let active = current == "Active";
     view! {
         <section class="panel" aria-labelledby="status-heading">
             <h2 id="status-heading">"Membership status"</h2>
             <p>{format!("{name} is {}.", current.to_lowercase())}
-               " A suspended member's roles grant nothing until they are reinstated."</p>
+               " A suspended or lapsed member's roles grant nothing until they are reinstated."</p>
             <ActionForm action=status attr:class="stack" attr:novalidate=true>
                 <FormError error />
                 <input type="hidden" name="person_id" value=person_id />
-                <input type="hidden" name="change" value=if suspended { "reinstate" } else { "suspend" } />
                 <crate::ui::form::Field label="Reason (the member sees it in their history)" name="reason"
                     maxlength=2000 error />
-                <button type="submit" class="button button--secondary">
-                    {if suspended { "Reinstate " } else { "Suspend " }} <span class="visually-hidden">{name.clone()}</span>
-                </button>
+                <div class="actions">
+                    {if active {
+                        view! {
+                            <button type="submit" name="change" value="suspend" class="button button--secondary">
+                                "Suspend " <span class="visually-hidden">{name.clone()}</span>
+                            </button>
+                            <button type="submit" name="change" value="lapse" class="button button--secondary">
+                                "Mark as lapsed" <span class="visually-hidden">{format!(": {name}")}</span>
+                            </button>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <button type="submit" name="change" value="reinstate" class="button button--secondary">
+                                "Reinstate " <span class="visually-hidden">{name.clone()}</span>
+                            </button>
+                        }.into_any()
+                    }}
+                </div>
             </ActionForm>
         </section>
     }
