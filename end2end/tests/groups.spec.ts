@@ -45,6 +45,9 @@ test('a member forms a group joined by request, and the region\'s convener admit
   await helen.reload();
   await expect(helen.getByRole('button', { name: 'Leave this group' })).toBeVisible();
   await expect(helen.getByText('2 active members.')).toBeVisible();
+  const members = helen.getByRole('region', { name: 'Members of this group' });
+  await expect(members.getByRole('link', { name: 'Helen Smith' })).toBeVisible();
+  await expect(members.getByRole('link', { name: 'Sam Okafor' })).toBeVisible();
 
   // The group is on Helen's profile.
   await helen.getByRole('link', { name: 'Signed in as Helen Smith' }).click();

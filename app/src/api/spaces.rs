@@ -80,6 +80,8 @@ pub struct SpacePage {
     pub can_decide: bool,
     pub appoint: Option<AppointPanel>,
     pub group: Option<GroupPanel>,
+    /// A group's members by name (groups are small; a region links to the directory instead).
+    pub member_list: Option<Vec<(i64, String)>>,
     /// Whether the viewer may form a group here (an active member, on a region or national page).
     pub may_form_group: bool,
 }

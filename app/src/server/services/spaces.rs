@@ -215,6 +215,26 @@ pub async fn page(
         .collect();
 
     let members_here = member_condition(&space, kind);
+    let member_list = if matches!(
+        kind,
+        SpaceKind::SpecialInterestGroup | SpaceKind::ProjectGroup
+    ) {
+        Some(
+            member::Entity::find()
+                .inner_join(person::Entity)
+                .select_also(person::Entity)
+                .filter(members_here.clone())
+                .order_by_asc(person::Column::Name)
+                .limit(500)
+                .all(db)
+                .await?
+                .into_iter()
+                .filter_map(|(_, p)| p.map(|p| (p.id, p.name)))
+                .collect(),
+        )
+    } else {
+        None
+    };
     let members = member::Entity::find()
         .filter(members_here.clone())
         .count(db)
@@ -292,6 +312,7 @@ pub async fn page(
         } else {
             None
         },
+        member_list,
         may_form_group: viewer_active
             && matches!(
                 kind,

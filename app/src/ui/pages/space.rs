@@ -96,6 +96,7 @@ fn SpaceDetails(
                 </ul>
             })}
         </section>
+        {page.member_list.map(|people| view! { <MemberList people /> })}
         <PerspectiveBalance members=page.members balance=page.balance
             directory />
         {page.can_decide.then(|| view! { <PendingApplications slug=slug.clone() decide /> })}
@@ -393,5 +394,19 @@ fn GroupJoining(panel: GroupPanel, group: String, actions: RoleActions) -> impl 
                 </ul>
             })}
         </div>
+    }
+}
+
+#[component]
+fn MemberList(people: Vec<(i64, String)>) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="members-heading">
+            <h2 id="members-heading">"Members of this group"</h2>
+            <ul class="links">
+                {people.into_iter().map(|(id, name)| view! {
+                    <li><a href=format!("/members/{id}")>{name}</a></li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
