@@ -3,3 +3,4 @@ pub mod account;
 #[macro_use]
 pub mod structure;
 pub mod membership;
+pub mod workshop;
