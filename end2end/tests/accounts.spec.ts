@@ -182,10 +182,13 @@ test('a demo account signs in with the printed password', async ({ page }) => {
 });
 
 test('an unknown page says so, with status 404, in the app style', async ({ page }) => {
+  await register(page, 'Nora Notfound', uniqueEmail('nora'));
   const response = await page.goto('/no-such-page');
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'We could not find that page' })).toBeVisible();
   await expect(page.getByRole('banner')).toBeVisible();
+  // The header still knows who is signed in.
+  await expect(page.getByRole('link', { name: 'Signed in as Nora Notfound' })).toBeVisible();
   await expectAccessible(page);
 });
 

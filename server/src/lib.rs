@@ -1,6 +1,6 @@
 //! The axum app around the Leptos routes and server functions, shared by the server
 //! binary and the benchmark.
-use app::server::{AppState, security};
+use app::server::{AppState, auth::RequestSession, security};
 use app::{App, shell};
 use axum::Router;
 use axum::serve::ListenerExt;
@@ -23,13 +23,20 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
 /// Every page, server function and static file, behind the cross-site refusal.
 pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
-    let context = move || provide_context(state.clone());
+    let context = move || {
+        provide_context(state.clone());
+        provide_context(RequestSession::default());
+    };
     Router::new()
-        .leptos_routes_with_context(&leptos_options, routes, context, {
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        // The 404 page renders the same header, so it needs the same context to show
+        // who is signed in.
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(CompressionLayer::new())
         .with_state(leptos_options)

@@ -10,6 +10,24 @@ use leptos_axum::ResponseOptions;
 
 pub const SESSION_COOKIE: &str = "qc_session";
 
+/// Who is signed in, looked up once per request: one page calls several server
+/// functions, and each would otherwise read the session and person again.
+/// The server provides a fresh one for every request.
+#[derive(Clone, Default)]
+pub struct RequestSession(std::sync::Arc<std::sync::Mutex<Option<Option<person::Model>>>>);
+
+impl RequestSession {
+    fn get(&self) -> Option<Option<person::Model>> {
+        self.0.lock().ok().and_then(|cached| cached.clone())
+    }
+
+    fn set(&self, value: Option<Option<person::Model>>) {
+        if let Ok(mut cached) = self.0.lock() {
+            *cached = value;
+        }
+    }
+}
+
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function's context");
@@ -37,9 +55,24 @@ pub fn session_token() -> Option<String> {
 }
 
 pub async fn current_person(state: &AppState) -> Result<Option<person::Model>, AppError> {
-    match session_token() {
-        Some(token) => sessions::person_for_token(&state.db, &token).await,
-        None => Ok(None),
+    let cache = use_context::<RequestSession>();
+    if let Some(known) = cache.as_ref().and_then(RequestSession::get) {
+        return Ok(known);
+    }
+    let found = match session_token() {
+        Some(token) => sessions::person_for_token(&state.db, &token).await?,
+        None => None,
+    };
+    if let Some(cache) = cache {
+        cache.set(Some(found.clone()));
+    }
+    Ok(found)
+}
+
+/// Forget who this request found signed in (the session just started or ended).
+fn forget_session() {
+    if let Some(cache) = use_context::<RequestSession>() {
+        cache.set(None);
     }
 }
 
@@ -69,6 +102,7 @@ fn set_cookie(value: String) {
 /// Start a session for this person and hand its cookie to the browser.
 pub async fn start_session(state: &AppState, person_id: i64) -> Result<(), AppError> {
     let token = sessions::create(&state.db, person_id).await?;
+    forget_session();
     let secure = if secure(state) { "; Secure" } else { "" };
     let max_age = sessions::SESSION_DAYS * 24 * 3600;
     set_cookie(format!(
@@ -82,6 +116,7 @@ pub async fn end_session(state: &AppState) -> Result<(), AppError> {
     if let Some(token) = session_token() {
         sessions::end(&state.db, &token).await?;
     }
+    forget_session();
     let secure = if secure(state) { "; Secure" } else { "" };
     set_cookie(format!(
         "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
