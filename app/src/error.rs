@@ -190,3 +190,15 @@ mod tests {
         assert!(e.to_string().contains("15 minutes"));
     }
 }
+
+impl From<crate::domain::workshop::WorkshopError> for AppError {
+    fn from(err: crate::domain::workshop::WorkshopError) -> Self {
+        use crate::domain::workshop::WorkshopError::*;
+        let field = match err {
+            OverBudget { .. } | OverCap { .. } => "dots",
+            BadTimer => "seconds",
+            _ => "workshop",
+        };
+        AppError::invalid(field, err.to_string())
+    }
+}

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_foundation;
 mod m20261126_000002_membership;
 mod m20261126_000003_directory_indexes;
+mod m20261126_000004_workshops;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_foundation::Migration),
             Box::new(m20261126_000002_membership::Migration),
             Box::new(m20261126_000003_directory_indexes::Migration),
+            Box::new(m20261126_000004_workshops::Migration),
         ]
     }
 }

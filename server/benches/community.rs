@@ -136,6 +136,7 @@ async fn main() {
         database.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
+        let live = app::server::live::Live::start(&database).await.unwrap();
         let state = AppState {
             db: database,
             config: Arc::new(Config {
@@ -143,6 +144,7 @@ async fn main() {
                 ..Config::default()
             }),
             mailer: Mailer::outbox_only(),
+            live,
         };
         let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
         let options =

@@ -47,6 +47,9 @@ async fn main() {
     let url = format!("sqlite://{}/bench.db", dir.display());
     let database = db::connect(&url).await.expect("database");
     demo::seed_if_empty(&database).await.expect("demo data");
+    let live = app::server::live::Live::start(&database)
+        .await
+        .expect("live bus");
     let state = AppState {
         db: database,
         config: Arc::new(Config {
@@ -54,6 +57,7 @@ async fn main() {
             ..Config::default()
         }),
         mailer: Mailer::outbox_only(),
+        live,
     };
     let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
     let options = server::leptos_options(

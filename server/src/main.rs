@@ -102,10 +102,14 @@ async fn run(args: Args) -> Result<(), String> {
         print_demo_accounts(seeded);
     }
     let mailer = Mailer::new(args.smtp_url.as_deref(), &args.mail_from)?;
+    let live = app::server::live::Live::start(&db)
+        .await
+        .map_err(|e| format!("cannot start the live bus: {e}"))?;
     let state = AppState {
         db,
         config: Arc::new(config),
         mailer,
+        live,
     };
 
     let leptos_options = server::leptos_options(&args.site_root, args.addr);

@@ -39,19 +39,46 @@ fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
-/// The session token from the request's cookies, if any.
-pub fn session_token() -> Option<String> {
-    let parts = parts()?;
-    parts
-        .headers
+/// A guest's device: a random token kept in a cookie, so a guest stays the same
+/// participant across reloads and reconnects without an account.
+pub const DEVICE_COOKIE: &str = "qc_device";
+const DEVICE_DAYS: i64 = 180;
+
+/// A cookie's value from request headers.
+pub fn cookie(headers: &http::HeaderMap, wanted: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// The session token from the request's cookies, if any.
+pub fn session_token() -> Option<String> {
+    cookie(&parts()?.headers, SESSION_COOKIE)
+}
+
+/// This device's token, if it has one.
+pub fn device_token() -> Option<String> {
+    cookie(&parts()?.headers, DEVICE_COOKIE)
+}
+
+/// This device's token, given to it now if it has none.
+pub fn ensure_device_token(state: &AppState) -> String {
+    if let Some(token) = device_token() {
+        return token;
+    }
+    let token = super::tokens::new_secret();
+    let secure = if secure(state) { "; Secure" } else { "" };
+    let max_age = DEVICE_DAYS * 24 * 3600;
+    set_cookie(format!(
+        "{DEVICE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ));
+    token
 }
 
 pub async fn current_person(state: &AppState) -> Result<Option<person::Model>, AppError> {

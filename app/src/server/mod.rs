@@ -4,6 +4,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod entities;
+pub mod live;
 pub mod password;
 pub mod security;
 pub mod services;
@@ -14,10 +15,13 @@ pub use config::Config;
 
 use std::sync::Arc;
 
-/// What every request can reach: the database, the configuration and the mailer.
+/// What every request can reach: the database, the configuration, the mailer and the
+/// live bus.
 #[derive(Clone)]
 pub struct AppState {
     pub db: sea_orm::DatabaseConnection,
     pub config: Arc<Config>,
     pub mailer: services::mail::Mailer,
+    /// Tells open workshop screens what changed.
+    pub live: live::Live,
 }

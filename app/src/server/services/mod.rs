@@ -12,3 +12,4 @@ pub mod partners;
 pub mod roles;
 pub mod sessions;
 pub mod spaces;
+pub mod workshops;

@@ -1,6 +1,8 @@
 //! Live co-production workshops, the pure part: the agenda's stage machine that the
 //! facilitator drives, join codes that are easy to read aloud, and dot-vote rules
 //! (budget, per-item cap, change of mind, lock). Shared by server and browser.
+pub mod board;
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

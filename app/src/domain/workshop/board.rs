@@ -1,0 +1,655 @@
+//! The live board: what a workshop looks like to one viewer, the facts the server
+//! broadcasts when something changes, and how each fact is redacted for each viewer
+//! (anonymous notes, notes hidden until reveal, results hidden until reveal). Pure, so the
+//! server redacts and the browser applies with the same code.
+use super::{ActivityKind, Ballot, Stage, VoteRules};
+use crate::domain::membership::Perspective;
+use serde::{Deserialize, Serialize};
+
+/// Longest note, in characters.
+pub const NOTE_MAX: usize = 280;
+/// Longest theme name, in characters.
+pub const THEME_MAX: usize = 80;
+/// Longest guest display name, in characters.
+pub const DISPLAY_NAME_MAX: usize = 60;
+
+/// The facilitator's choices for the whole workshop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Notes show no names, to anyone.
+    pub anonymous: bool,
+    /// Participants see each other's notes while capture is open; otherwise only at
+    /// reveal or once the agenda has moved on.
+    pub notes_visible: bool,
+    /// Vote totals show as they change; otherwise only at reveal or once moved on.
+    pub results_live: bool,
+    /// Participants may create themes and move notes, not only the facilitator.
+    pub participants_theme: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            anonymous: false,
+            notes_visible: true,
+            results_live: false,
+            participants_theme: false,
+        }
+    }
+}
+
+vocabulary! {
+    /// What a dot vote is on.
+    VoteTarget {
+        Themes => "themes", "Themes";
+        Notes => "notes", "Notes";
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub id: i64,
+    pub kind: ActivityKind,
+    pub prompt: String,
+    pub rules: VoteRules,
+    pub target: VoteTarget,
+}
+
+/// A note as one viewer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: i64,
+    pub activity_id: i64,
+    pub mine: bool,
+    /// `None` when the workshop is anonymous.
+    pub author: Option<String>,
+    pub body: String,
+    pub theme_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Theme {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Dots on one item in one vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dots {
+    pub activity_id: i64,
+    pub item: i64,
+    pub total: u32,
+}
+
+/// Who is looking. The facilitator sees everything but names in an anonymous workshop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub participant_id: Option<i64>,
+    pub facilitator: bool,
+}
+
+/// A note as the server knows it: who wrote it stays on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteFact {
+    pub id: i64,
+    pub activity_id: i64,
+    pub participant_id: i64,
+    pub author: String,
+    pub body: String,
+    pub theme_id: Option<i64>,
+}
+
+/// Something that happened in a workshop, stored before it is broadcast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Fact {
+    NoteSaved(NoteFact),
+    NoteRemoved { id: i64 },
+    NoteThemed { id: i64, theme_id: Option<i64> },
+    ThemeSaved(Theme),
+    ThemeRemoved { id: i64 },
+    DotsChanged(Dots),
+    Staged(Stage),
+    SettingsChanged(Settings),
+    AgendaChanged,
+    Joined { perspective: Option<Perspective> },
+}
+
+/// A fact with its place in the workshop's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub workshop_id: i64,
+    pub seq: i64,
+    pub fact: Fact,
+}
+
+/// What one viewer is told: every sequence number arrives, even when its content is
+/// withheld, so a missing number always means a missed message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delta {
+    pub seq: i64,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Change {
+    NoteSaved(Note),
+    /// Someone else's note that this viewer may not read yet.
+    NoteHidden {
+        id: i64,
+    },
+    NoteRemoved {
+        id: i64,
+    },
+    NoteThemed {
+        id: i64,
+        theme_id: Option<i64>,
+    },
+    ThemeSaved(Theme),
+    ThemeRemoved {
+        id: i64,
+    },
+    DotsChanged(Dots),
+    Staged(Stage),
+    SettingsChanged(Settings),
+    Joined {
+        perspective: Option<Perspective>,
+    },
+    /// Fetch the whole board again (the agenda changed, or what may be seen did).
+    Resync,
+    /// Nothing this viewer may see.
+    Withheld,
+}
+
+/// A viewer's window on a workshop: redacts facts as they stream past, keeping its own copy
+/// of the stage and settings that decide what may be seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewpoint {
+    pub viewer: Viewer,
+    pub settings: Settings,
+    pub stage: Stage,
+    /// Activity ids in agenda order (the stage indexes into it).
+    pub agenda: Vec<i64>,
+}
+
+impl Viewpoint {
+    pub fn note_visible(&self, activity_id: i64, author: i64) -> bool {
+        self.viewer.facilitator
+            || self.viewer.participant_id == Some(author)
+            || self.settings.notes_visible
+            || self.moved_past_or_revealed(activity_id)
+    }
+
+    pub fn results_visible(&self, activity_id: i64) -> bool {
+        self.viewer.facilitator
+            || self.settings.results_live
+            || self.moved_past_or_revealed(activity_id)
+    }
+
+    fn moved_past_or_revealed(&self, activity_id: i64) -> bool {
+        if self.stage.finished {
+            return true;
+        }
+        let Some(current) = self.stage.current else {
+            return false;
+        };
+        match self.agenda.iter().position(|a| *a == activity_id) {
+            Some(i) if i < current => true,
+            Some(i) if i == current => self.stage.revealed,
+            _ => false,
+        }
+    }
+
+    pub fn note(&self, n: &NoteFact) -> Note {
+        Note {
+            id: n.id,
+            activity_id: n.activity_id,
+            mine: self.viewer.participant_id == Some(n.participant_id),
+            author: (!self.settings.anonymous).then(|| n.author.clone()),
+            body: n.body.clone(),
+            theme_id: n.theme_id,
+        }
+    }
+
+    /// What this viewer is told of `envelope`; the stage and settings it carries update
+    /// the viewpoint for the facts after it.
+    pub fn observe(&mut self, envelope: &Envelope) -> Delta {
+        let change = match &envelope.fact {
+            Fact::NoteSaved(n) if self.note_visible(n.activity_id, n.participant_id) => {
+                Change::NoteSaved(self.note(n))
+            }
+            Fact::NoteSaved(n) => Change::NoteHidden { id: n.id },
+            Fact::NoteRemoved { id } => Change::NoteRemoved { id: *id },
+            Fact::NoteThemed { id, theme_id } => Change::NoteThemed {
+                id: *id,
+                theme_id: *theme_id,
+            },
+            Fact::ThemeSaved(t) => Change::ThemeSaved(t.clone()),
+            Fact::ThemeRemoved { id } => Change::ThemeRemoved { id: *id },
+            Fact::DotsChanged(d) if self.results_visible(d.activity_id) => Change::DotsChanged(*d),
+            Fact::DotsChanged(_) => Change::Withheld,
+            Fact::Staged(stage) => {
+                let sees_more = stage.current != self.stage.current
+                    || stage.revealed != self.stage.revealed
+                    || stage.finished != self.stage.finished;
+                self.stage = stage.clone();
+                if sees_more {
+                    Change::Resync
+                } else {
+                    Change::Staged(stage.clone())
+                }
+            }
+            Fact::SettingsChanged(s) => {
+                self.settings = *s;
+                Change::Resync
+            }
+            Fact::AgendaChanged => Change::Resync,
+            Fact::Joined { perspective } => Change::Joined {
+                perspective: *perspective,
+            },
+        };
+        Delta {
+            seq: envelope.seq,
+            change,
+        }
+    }
+}
+
+/// How many joined with each perspective (`None`: prefer not to say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Turnout(pub Vec<(Option<Perspective>, u32)>);
+
+impl Turnout {
+    pub fn add(&mut self, perspective: Option<Perspective>) {
+        match self.0.iter_mut().find(|(p, _)| *p == perspective) {
+            Some((_, n)) => *n += 1,
+            None => self.0.push((perspective, 1)),
+        }
+        self.0.sort_by_key(|(p, _)| {
+            p.map_or(usize::MAX, |p| {
+                Perspective::ALL.iter().position(|q| *q == p).unwrap_or(0)
+            })
+        });
+    }
+
+    pub fn total(&self) -> u32 {
+        self.0.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// The whole workshop as one viewer sees it at `seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    pub workshop_id: i64,
+    pub seq: i64,
+    pub title: String,
+    pub join_code: String,
+    pub viewer: Viewer,
+    pub settings: Settings,
+    pub stage: Stage,
+    pub activities: Vec<Activity>,
+    pub turnout: Turnout,
+    pub notes: Vec<Note>,
+    /// Ids of notes this viewer may not read yet.
+    pub hidden_notes: Vec<i64>,
+    pub themes: Vec<Theme>,
+    /// Totals this viewer may see.
+    pub dots: Vec<Dots>,
+    /// The viewer's own dots in each vote: (activity id, ballot).
+    pub my_ballots: Vec<(i64, Ballot)>,
+    /// The server's clock when this board was read, for the countdown.
+    pub server_now_ms: i64,
+}
+
+/// What applying a delta did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    Changed,
+    /// Seen already (a repeat after a reconnect): ignored.
+    Stale,
+    /// A message was missed, or the board must be fetched again.
+    NeedsResync,
+}
+
+impl Board {
+    pub fn current_activity(&self) -> Option<&Activity> {
+        self.stage.current.and_then(|i| self.activities.get(i))
+    }
+
+    pub fn my_ballot(&self, activity_id: i64) -> Ballot {
+        self.my_ballots
+            .iter()
+            .find(|(a, _)| *a == activity_id)
+            .map(|(_, b)| b.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn set_my_ballot(&mut self, activity_id: i64, ballot: Ballot) {
+        self.my_ballots.retain(|(a, _)| *a != activity_id);
+        self.my_ballots.push((activity_id, ballot));
+    }
+
+    pub fn total(&self, activity_id: i64, item: i64) -> Option<u32> {
+        self.dots
+            .iter()
+            .find(|d| d.activity_id == activity_id && d.item == item)
+            .map(|d| d.total)
+    }
+
+    /// Items of a vote, most dots first (ties by id, as [`super::tally`] ranks).
+    pub fn ranked(&self, activity_id: i64) -> Vec<Dots> {
+        let mut v: Vec<Dots> = self
+            .dots
+            .iter()
+            .filter(|d| d.activity_id == activity_id && d.total > 0)
+            .copied()
+            .collect();
+        v.sort_by(|a, b| b.total.cmp(&a.total).then(a.item.cmp(&b.item)));
+        v
+    }
+
+    pub fn apply(&mut self, delta: &Delta) -> Applied {
+        if delta.seq <= self.seq {
+            return Applied::Stale;
+        }
+        if delta.seq != self.seq + 1 || delta.change == Change::Resync {
+            return Applied::NeedsResync;
+        }
+        self.seq = delta.seq;
+        match &delta.change {
+            Change::NoteSaved(note) => {
+                self.hidden_notes.retain(|id| *id != note.id);
+                match self.notes.iter_mut().find(|n| n.id == note.id) {
+                    Some(n) => *n = note.clone(),
+                    None => self.notes.push(note.clone()),
+                }
+            }
+            Change::NoteHidden { id } => {
+                if !self.hidden_notes.contains(id) {
+                    self.hidden_notes.push(*id);
+                }
+            }
+            Change::NoteRemoved { id } => {
+                self.notes.retain(|n| n.id != *id);
+                self.hidden_notes.retain(|n| n != id);
+                let theme_votes: Vec<i64> = self
+                    .activities
+                    .iter()
+                    .filter(|a| a.target == VoteTarget::Themes)
+                    .map(|a| a.id)
+                    .collect();
+                self.dots
+                    .retain(|d| d.item != *id || theme_votes.contains(&d.activity_id));
+            }
+            Change::NoteThemed { id, theme_id } => {
+                if let Some(n) = self.notes.iter_mut().find(|n| n.id == *id) {
+                    n.theme_id = *theme_id;
+                }
+            }
+            Change::ThemeSaved(theme) => match self.themes.iter_mut().find(|t| t.id == theme.id) {
+                Some(t) => *t = theme.clone(),
+                None => self.themes.push(theme.clone()),
+            },
+            Change::ThemeRemoved { id } => {
+                self.themes.retain(|t| t.id != *id);
+                for n in self.notes.iter_mut().filter(|n| n.theme_id == Some(*id)) {
+                    n.theme_id = None;
+                }
+            }
+            Change::DotsChanged(d) => {
+                match self
+                    .dots
+                    .iter_mut()
+                    .find(|x| x.activity_id == d.activity_id && x.item == d.item)
+                {
+                    Some(x) => x.total = d.total,
+                    None => self.dots.push(*d),
+                }
+            }
+            Change::Staged(stage) => self.stage = stage.clone(),
+            Change::SettingsChanged(s) => self.settings = *s,
+            Change::Joined { perspective } => self.turnout.add(*perspective),
+            Change::Resync | Change::Withheld => {}
+        }
+        Applied::Changed
+    }
+
+    /// A short sentence for screen readers about a change, if it is worth announcing.
+    pub fn announce(&self, change: &Change) -> Option<String> {
+        match change {
+            Change::NoteSaved(n) if !n.mine => Some(match &n.author {
+                Some(a) => format!("New note from {a}."),
+                None => "New note.".to_owned(),
+            }),
+            Change::ThemeSaved(t) => Some(format!("Theme {}.", t.name)),
+            Change::Staged(s) if s.locked => Some("Input is locked.".to_owned()),
+            Change::Staged(s) if s.timer_ends_at_ms.is_some() => {
+                Some("A timer has started.".to_owned())
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::workshop::{ActivityKind::*, Control};
+
+    fn stage_at(current: usize) -> Stage {
+        let mut s = Stage::new(vec![IdeaCapture, Grouping, DotVote])
+            .apply(Control::Start)
+            .unwrap();
+        for _ in 0..current {
+            s = s.apply(Control::Advance).unwrap();
+        }
+        s
+    }
+
+    fn viewpoint(participant: i64, settings: Settings, stage: Stage) -> Viewpoint {
+        Viewpoint {
+            viewer: Viewer {
+                participant_id: Some(participant),
+                facilitator: false,
+            },
+            settings,
+            stage,
+            agenda: vec![10, 20, 30],
+        }
+    }
+
+    fn note(id: i64, by: i64) -> NoteFact {
+        NoteFact {
+            id,
+            activity_id: 10,
+            participant_id: by,
+            author: format!("Person {by}"),
+            body: "Long waits for a call back".into(),
+            theme_id: None,
+        }
+    }
+
+    fn env(seq: i64, fact: Fact) -> Envelope {
+        Envelope {
+            workshop_id: 1,
+            seq,
+            fact,
+        }
+    }
+
+    #[test]
+    fn anonymous_notes_carry_no_name_to_anyone() {
+        let settings = Settings {
+            anonymous: true,
+            ..Settings::default()
+        };
+        let mut facilitator = viewpoint(9, settings, stage_at(0));
+        facilitator.viewer.facilitator = true;
+        let mut author = viewpoint(1, settings, stage_at(0));
+        for vp in [&mut facilitator, &mut author] {
+            match vp.observe(&env(1, Fact::NoteSaved(note(5, 1)))).change {
+                Change::NoteSaved(n) => assert_eq!(n.author, None),
+                other => panic!("expected the note, got {other:?}"),
+            }
+        }
+        let mut named = viewpoint(2, Settings::default(), stage_at(0));
+        match named.observe(&env(1, Fact::NoteSaved(note(5, 1)))).change {
+            Change::NoteSaved(n) => {
+                assert_eq!(n.author.as_deref(), Some("Person 1"));
+                assert!(!n.mine);
+            }
+            other => panic!("expected the note, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn hidden_notes_show_only_to_their_author_and_facilitator_until_reveal() {
+        let settings = Settings {
+            notes_visible: false,
+            ..Settings::default()
+        };
+        let mut other = viewpoint(2, settings, stage_at(0));
+        let mut author = viewpoint(1, settings, stage_at(0));
+        assert_eq!(
+            other.observe(&env(1, Fact::NoteSaved(note(5, 1)))).change,
+            Change::NoteHidden { id: 5 }
+        );
+        assert!(matches!(
+            author.observe(&env(1, Fact::NoteSaved(note(5, 1)))).change,
+            Change::NoteSaved(Note { mine: true, .. })
+        ));
+        let revealed = stage_at(0).apply(Control::Reveal).unwrap();
+        assert_eq!(
+            other.observe(&env(2, Fact::Staged(revealed))).change,
+            Change::Resync
+        );
+        assert!(other.note_visible(10, 1));
+        // Moving on also shows them, and going back hides them again.
+        let mut other = viewpoint(2, settings, stage_at(1));
+        assert!(other.note_visible(10, 1));
+        other.observe(&env(3, Fact::Staged(stage_at(0))));
+        assert!(!other.note_visible(10, 1));
+    }
+
+    #[test]
+    fn vote_totals_are_withheld_until_reveal_unless_live() {
+        let d = Dots {
+            activity_id: 30,
+            item: 7,
+            total: 3,
+        };
+        let mut p = viewpoint(2, Settings::default(), stage_at(2));
+        assert_eq!(
+            p.observe(&env(1, Fact::DotsChanged(d))).change,
+            Change::Withheld
+        );
+        p.observe(&env(
+            2,
+            Fact::Staged(stage_at(2).apply(Control::Reveal).unwrap()),
+        ));
+        assert_eq!(
+            p.observe(&env(3, Fact::DotsChanged(d))).change,
+            Change::DotsChanged(d)
+        );
+        let live = Settings {
+            results_live: true,
+            ..Settings::default()
+        };
+        let mut p = viewpoint(2, live, stage_at(2));
+        assert_eq!(
+            p.observe(&env(1, Fact::DotsChanged(d))).change,
+            Change::DotsChanged(d)
+        );
+    }
+
+    fn board() -> Board {
+        Board {
+            workshop_id: 1,
+            seq: 4,
+            title: "Waiting times".into(),
+            join_code: "ACDEFG".into(),
+            viewer: Viewer {
+                participant_id: Some(2),
+                facilitator: false,
+            },
+            settings: Settings::default(),
+            stage: stage_at(0),
+            activities: vec![],
+            turnout: Turnout::default(),
+            notes: vec![],
+            hidden_notes: vec![],
+            themes: vec![],
+            dots: vec![],
+            my_ballots: vec![],
+            server_now_ms: 0,
+        }
+    }
+
+    #[test]
+    fn a_board_applies_deltas_in_order_ignores_repeats_and_asks_again_after_a_gap() {
+        let mut b = board();
+        let vp = viewpoint(2, Settings::default(), stage_at(0));
+        let saved = Delta {
+            seq: 5,
+            change: Change::NoteSaved(vp.note(&note(5, 1))),
+        };
+        assert_eq!(b.apply(&saved), Applied::Changed);
+        assert_eq!(b.apply(&saved), Applied::Stale);
+        assert_eq!(b.notes.len(), 1);
+        let themed = Delta {
+            seq: 7,
+            change: Change::NoteThemed {
+                id: 5,
+                theme_id: Some(1),
+            },
+        };
+        assert_eq!(b.apply(&themed), Applied::NeedsResync);
+        assert_eq!(b.seq, 5);
+        let theme = Delta {
+            seq: 6,
+            change: Change::ThemeSaved(Theme {
+                id: 1,
+                name: "Access".into(),
+            }),
+        };
+        assert_eq!(b.apply(&theme), Applied::Changed);
+        assert_eq!(b.apply(&themed), Applied::Changed);
+        assert_eq!(b.notes[0].theme_id, Some(1));
+        let removed = Delta {
+            seq: 8,
+            change: Change::ThemeRemoved { id: 1 },
+        };
+        b.apply(&removed);
+        assert_eq!(b.notes[0].theme_id, None);
+        let join = Delta {
+            seq: 9,
+            change: Change::Joined {
+                perspective: Some(Perspective::Carer),
+            },
+        };
+        b.apply(&join);
+        let join2 = Delta {
+            seq: 10,
+            change: Change::Joined { perspective: None },
+        };
+        b.apply(&join2);
+        assert_eq!(b.turnout.total(), 2);
+        assert_eq!(b.turnout.0[0], (Some(Perspective::Carer), 1));
+    }
+
+    #[test]
+    fn totals_rank_most_dots_first_with_ties_by_item() {
+        let mut b = board();
+        for (seq, item, total) in [(5, 3, 2), (6, 1, 2), (7, 2, 4), (8, 4, 0)] {
+            b.apply(&Delta {
+                seq,
+                change: Change::DotsChanged(Dots {
+                    activity_id: 30,
+                    item,
+                    total,
+                }),
+            });
+        }
+        let order: Vec<i64> = b.ranked(30).iter().map(|d| d.item).collect();
+        assert_eq!(order, vec![2, 1, 3]);
+    }
+}

@@ -1,0 +1,214 @@
+//! The live bus: carries "this changed in workshop 42, change number 17" from the
+//! transaction that stored it to every open connection watching that workshop.
+//!
+//! Two ways to reach the connections, chosen by the database: on SQLite (one app server)
+//! an in-process fan-out, with writes that broadcast taken one at a time so changes are
+//! told in the order they were numbered; on PostgreSQL, `NOTIFY` inside the storing
+//! transaction, so every app server on the database (each `LISTEN`ing) hears each change
+//! once it is committed, in commit order. An enum rather than a trait object: there are
+//! exactly two, and both share the local fan-out.
+use crate::domain::workshop::board::{Envelope, Fact};
+use crate::error::AppError;
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
+    TransactionTrait,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+
+/// Messages a slow connection may fall behind by before it is told to fetch the board again.
+const BUFFER: usize = 4096;
+
+/// What a watcher receives.
+#[derive(Debug, Clone)]
+pub enum Signal {
+    Change(Arc<Envelope>),
+    /// Messages may have been missed (the database connection was lost): fetch again.
+    Resync,
+}
+
+#[derive(Clone)]
+pub struct Live {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// `qc_live_<schema>`: test schemas on one database must not hear each other.
+    channel: String,
+    hub: Mutex<HashMap<i64, broadcast::Sender<Signal>>>,
+    in_process_order: Option<tokio::sync::Mutex<()>>,
+}
+
+impl Live {
+    /// A bus for this database; on PostgreSQL it starts listening.
+    pub async fn start(db: &DatabaseConnection) -> Result<Live, AppError> {
+        let postgres = db.get_database_backend() == DbBackend::Postgres;
+        let channel = if postgres {
+            let row = db
+                .query_one_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    "SELECT current_schema() AS schema",
+                ))
+                .await?
+                .ok_or(AppError::Internal)?;
+            let schema: String = row.try_get("", "schema")?;
+            format!("qc_live_{schema}")
+        } else {
+            String::new()
+        };
+        let live = Live {
+            inner: Arc::new(Inner {
+                channel,
+                hub: Mutex::new(HashMap::new()),
+                in_process_order: (!postgres).then(|| tokio::sync::Mutex::new(())),
+            }),
+        };
+        if postgres {
+            live.listen(db).await?;
+        }
+        Ok(live)
+    }
+
+    async fn listen(&self, db: &DatabaseConnection) -> Result<(), AppError> {
+        let pool = db.get_postgres_connection_pool().clone();
+        let mut listener = sqlx::postgres::PgListener::connect_with(&pool)
+            .await
+            .map_err(|e| {
+                tracing::error!("cannot LISTEN for live changes: {e}");
+                AppError::Internal
+            })?;
+        listener.listen(&self.inner.channel).await.map_err(|e| {
+            tracing::error!("cannot LISTEN for live changes: {e}");
+            AppError::Internal
+        })?;
+        let live = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(n)) => match serde_json::from_str::<Envelope>(n.payload()) {
+                        Ok(envelope) => live.fan_out(Signal::Change(Arc::new(envelope))),
+                        Err(e) => tracing::warn!("unreadable live message: {e}"),
+                    },
+                    // The connection dropped and is being remade: anything sent meanwhile
+                    // is gone, so every watcher fetches its board again.
+                    Ok(None) => live.resync_all(),
+                    // The app is shutting down: let the pool close.
+                    Err(_) if pool.is_closed() => break,
+                    Err(e) => {
+                        tracing::warn!("live listener: {e}");
+                        live.resync_all();
+                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+
+    pub fn subscribe(&self, workshop_id: i64) -> broadcast::Receiver<Signal> {
+        let mut hub = self.inner.hub.lock().unwrap_or_else(|p| p.into_inner());
+        hub.entry(workshop_id)
+            .or_insert_with(|| broadcast::channel(BUFFER).0)
+            .subscribe()
+    }
+
+    /// How many connections watch a workshop on this app server.
+    pub fn watchers(&self, workshop_id: i64) -> usize {
+        let hub = self.inner.hub.lock().unwrap_or_else(|p| p.into_inner());
+        hub.get(&workshop_id).map_or(0, |s| s.receiver_count())
+    }
+
+    fn fan_out(&self, signal: Signal) {
+        let Signal::Change(envelope) = &signal else {
+            return self.resync_all();
+        };
+        let mut hub = self.inner.hub.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(sender) = hub.get(&envelope.workshop_id) {
+            if sender.send(signal.clone()).is_err() {
+                hub.remove(&envelope.workshop_id);
+            }
+        }
+    }
+
+    fn resync_all(&self) {
+        let hub = self.inner.hub.lock().unwrap_or_else(|p| p.into_inner());
+        for sender in hub.values() {
+            let _ = sender.send(Signal::Resync);
+        }
+    }
+
+    /// Store a change and tell everyone: `write` runs in a transaction and returns its
+    /// result and the facts to broadcast; each fact gets the workshop's next number, in the
+    /// same transaction, and is told only once committed.
+    pub async fn write<T>(
+        &self,
+        db: &DatabaseConnection,
+        workshop_id: i64,
+        write: impl AsyncFnOnce(&DatabaseTransaction) -> Result<(T, Vec<Fact>), AppError>,
+    ) -> Result<T, AppError> {
+        let _in_order = match &self.inner.in_process_order {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        };
+        let txn = db.begin().await?;
+        let (result, facts) = write(&txn).await?;
+        if facts.is_empty() {
+            txn.commit().await?;
+            return Ok(result);
+        }
+        let envelopes = number(&txn, workshop_id, facts).await?;
+        let postgres = self.inner.in_process_order.is_none();
+        if postgres {
+            for e in &envelopes {
+                let payload = serde_json::to_string(e).map_err(|_| AppError::Internal)?;
+                txn.execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_notify($1, $2)",
+                    [self.inner.channel.clone().into(), payload.into()],
+                ))
+                .await?;
+            }
+        }
+        txn.commit().await?;
+        if !postgres {
+            for e in envelopes {
+                self.fan_out(Signal::Change(Arc::new(e)));
+            }
+        }
+        Ok(result)
+    }
+}
+
+/// Give each fact the workshop's next change number. The row update also makes concurrent
+/// writers to one workshop wait for each other, so numbers follow commit order.
+async fn number(
+    txn: &DatabaseTransaction,
+    workshop_id: i64,
+    facts: Vec<Fact>,
+) -> Result<Vec<Envelope>, AppError> {
+    let backend = txn.get_database_backend();
+    let n = facts.len() as i64;
+    let sql = match backend {
+        DbBackend::Postgres => "UPDATE workshop SET seq = seq + $1 WHERE id = $2 RETURNING seq",
+        _ => "UPDATE workshop SET seq = seq + ? WHERE id = ? RETURNING seq",
+    };
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [n.into(), workshop_id.into()],
+        ))
+        .await?
+        .ok_or_else(|| AppError::NotFound("No such workshop.".into()))?;
+    let last: i64 = row.try_get("", "seq")?;
+    Ok(facts
+        .into_iter()
+        .enumerate()
+        .map(|(i, fact)| Envelope {
+            workshop_id,
+            seq: last - n + 1 + i as i64,
+            fact,
+        })
+        .collect())
+}
