@@ -71,6 +71,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/groups/new") ssr=SsrMode::Async view=ui::pages::groups::NewGroupPage />
                     <Route path=path!("/apply") ssr=SsrMode::Async view=ui::pages::membership::ApplyPage />
                     <Route path=path!("/spaces/:slug") ssr=SsrMode::Async view=ui::pages::space::SpacePageView />
+                    <Route path=path!("/workshops") ssr=SsrMode::Async view=ui::pages::workshops::WorkshopsPage />
+                    <Route path=path!("/workshops/new") ssr=SsrMode::Async view=ui::pages::workshops::NewWorkshopPage />
+                    <Route path=path!("/workshops/:id/run") ssr=SsrMode::Async view=ui::pages::workshops::FacilitatorPageView />
+                    <Route path=path!("/workshops/:id/present") ssr=SsrMode::Async view=ui::pages::workshops::PresentPageView />
+                    <Route path=path!("/join") ssr=SsrMode::Async view=ui::pages::workshops::JoinPage />
+                    <Route path=path!("/w/:code") ssr=SsrMode::Async view=ui::pages::workshops::ParticipantPageView />
                 </Routes>
             </ui::layout::Layout>
         </Router>

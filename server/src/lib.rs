@@ -23,11 +23,19 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
 /// Every page, server function and static file, behind the cross-site refusal.
 pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
+    let live = state.clone();
     let context = move || {
         provide_context(state.clone());
         provide_context(RequestSession::default());
     };
     Router::new()
+        // The one live connection per screen: server-sent events for a workshop.
+        .route(
+            "/live/workshops/{id}",
+            axum::routing::get(move |path, headers| {
+                app::server::stream::workshop_events(live.clone(), path, headers)
+            }),
+        )
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

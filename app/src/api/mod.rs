@@ -7,3 +7,4 @@ pub mod groups;
 pub mod membership;
 pub mod partners;
 pub mod spaces;
+pub mod workshops;

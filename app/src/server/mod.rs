@@ -8,6 +8,7 @@ pub mod live;
 pub mod password;
 pub mod security;
 pub mod services;
+pub mod stream;
 pub mod testing;
 pub mod tokens;
 

@@ -85,6 +85,7 @@ fn SiteHeader() -> impl IntoView {
                     <ul>
                         <li><a href="/">"Community"</a></li>
                         <li><a href="/partners">"Partners"</a></li>
+                        <li><a href="/workshops">"Workshops"</a></li>
                         <Transition fallback=|| ()>
                             <AccountNav />
                         </Transition>

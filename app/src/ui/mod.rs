@@ -3,3 +3,4 @@ pub mod form;
 pub mod layout;
 pub mod pages;
 pub mod widgets;
+pub mod workshop;

@@ -7,3 +7,4 @@ pub mod not_found;
 pub mod outbox;
 pub mod partners;
 pub mod space;
+pub mod workshops;

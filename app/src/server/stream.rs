@@ -1,0 +1,222 @@
+//! The one live connection each screen keeps open: server-sent events for a workshop.
+//! It starts with the whole board as this viewer may see it, then each change redacted
+//! for them; when they may see more (a reveal) or fell behind, the board again.
+use super::AppState;
+use super::auth::{DEVICE_COOKIE, SESSION_COOKIE, cookie};
+use super::live::Signal;
+use super::services::{sessions, workshops};
+use crate::domain::workshop::board::{Change, Viewer};
+use axum::extract::Path;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::Stream;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+pub async fn workshop_events(
+    state: AppState,
+    Path(workshop_id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, StatusCode> {
+    let internal = |_| StatusCode::INTERNAL_SERVER_ERROR;
+    let person = match cookie(&headers, SESSION_COOKIE) {
+        Some(token) => sessions::person_for_token(&state.db, &token)
+            .await
+            .map_err(internal)?,
+        None => None,
+    };
+    let who = workshops::Who {
+        person,
+        device_token: cookie(&headers, DEVICE_COOKIE),
+    };
+    let w = workshops::by_id(&state.db, workshop_id)
+        .await
+        .map_err(|_| StatusCode::NOT_FOUND)?;
+    let viewer = workshops::viewer(&state.db, &w, &who)
+        .await
+        .map_err(internal)?;
+    if viewer.participant_id.is_none() && !viewer.facilitator {
+        return Err(StatusCode::FORBIDDEN);
+    }
+    // Subscribe before reading the board: nothing falls between the two, and what the
+    // board already holds arrives again with old numbers, which the browser ignores.
+    let rx = state.live.subscribe(workshop_id);
+    let first = board_event(&state, workshop_id, viewer).await.map_err(internal)?;
+    let viewpoint = workshops::viewpoint(&state.db, &w, viewer)
+        .await
+        .map_err(internal)?;
+    let stream = futures::stream::unfold(
+        (Some(first), rx, viewpoint, state),
+        move |(pending, mut rx, mut vp, state)| async move {
+            if let Some(event) = pending {
+                return Some((Ok(event), (None, rx, vp, state)));
+            }
+            loop {
+                let event = match rx.recv().await {
+                    Ok(Signal::Change(envelope)) => match vp.observe(&envelope).change {
+                        Change::Resync => resync(&state, workshop_id, &mut vp).await,
+                        change => {
+                            let delta = crate::domain::workshop::board::Delta {
+                                seq: envelope.seq,
+                                change,
+                            };
+                            serde_json::to_string(&delta)
+                                .ok()
+                                .map(|json| Event::default().event("delta").data(json))
+                        }
+                    },
+                    Ok(Signal::Resync) | Err(RecvError::Lagged(_)) => {
+                        resync(&state, workshop_id, &mut vp).await
+                    }
+                    Err(RecvError::Closed) => return None,
+                };
+                if let Some(event) = event {
+                    return Some((Ok(event), (None, rx, vp, state)));
+                }
+            }
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+async fn board_event(
+    state: &AppState,
+    workshop_id: i64,
+    viewer: Viewer,
+) -> Result<Event, crate::error::AppError> {
+    let w = workshops::by_id(&state.db, workshop_id).await?;
+    let board = workshops::board(&state.db, &w, viewer).await?;
+    let json = serde_json::to_string(&board).map_err(|_| crate::error::AppError::Internal)?;
+    Ok(Event::default().event("board").data(json))
+}
+
+/// Read the board again and start the viewpoint afresh from it.
+async fn resync(
+    state: &AppState,
+    workshop_id: i64,
+    vp: &mut crate::domain::workshop::board::Viewpoint,
+) -> Option<Event> {
+    let w = workshops::by_id(&state.db, workshop_id).await.ok()?;
+    *vp = workshops::viewpoint(&state.db, &w, vp.viewer).await.ok()?;
+    board_event(state, workshop_id, vp.viewer).await.ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::workshop::board::Settings;
+    use crate::domain::workshop::Control;
+    use crate::server::config::Config;
+    use crate::server::live::Live;
+    use crate::server::services::{accounts, demo, mail::Mailer};
+    use crate::server::testing::for_each_database;
+    use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A second app server's view of the same database: on PostgreSQL its own pool and
+    /// its own LISTEN connection; SQLite has only ever one app server.
+    async fn second_server(db: &DatabaseConnection, first: &Live) -> (DatabaseConnection, Live) {
+        if db.get_database_backend() != DbBackend::Postgres {
+            return (db.clone(), first.clone());
+        }
+        let opts = (*db.get_postgres_connection_pool().connect_options()).clone();
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await
+            .unwrap();
+        let other = sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+        let live = Live::start(&other).await.unwrap();
+        (other, live)
+    }
+
+    async fn serve(state: AppState) -> std::net::SocketAddr {
+        let router = axum::Router::new().route(
+            "/live/workshops/{id}",
+            axum::routing::get(move |path, headers| workshop_events(state.clone(), path, headers)),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        addr
+    }
+
+    /// Read the event stream until `wanted` shows up, or give up after 10 seconds.
+    async fn stream_until(addr: std::net::SocketAddr, path: &str, cookie: &str, wanted: &str, then: impl AsyncFnOnce()) -> String {
+        let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n");
+        tcp.write_all(request.as_bytes()).await.unwrap();
+        let mut seen = String::new();
+        let mut buf = [0u8; 8192];
+        // The first event is the board; once it is here, make the change.
+        while !seen.contains("event: board") && !seen.contains("event:board") {
+            let n = tokio::time::timeout(Duration::from_secs(10), tcp.read(&mut buf)).await.unwrap().unwrap();
+            assert!(n > 0, "stream ended: {seen}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+        then().await;
+        while !seen.contains(wanted) {
+            let n = tokio::time::timeout(Duration::from_secs(10), tcp.read(&mut buf))
+                .await
+                .unwrap_or_else(|_| panic!("no {wanted:?} within 10 s: {seen}"))
+                .unwrap();
+            assert!(n > 0, "stream ended: {seen}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        seen
+    }
+
+    #[tokio::test]
+    async fn a_note_posted_through_one_app_server_reaches_a_screen_on_another() {
+        for_each_database(|db| async move {
+            demo::seed_if_empty(&db).await.unwrap();
+            let live_a = Live::start(&db).await.unwrap();
+            let (db_b, live_b) = second_server(&db, &live_a).await;
+            let state_b = AppState {
+                db: db_b,
+                config: Arc::new(Config::default()),
+                mailer: Mailer::outbox_only(),
+                live: live_b,
+            };
+            let hein = workshops::Who {
+                person: accounts::find_by_email(&db, "hein@demo.q-commons.org").await.unwrap(),
+                device_token: None,
+            };
+            let form = workshops::WorkshopForm {
+                title: "Two servers".into(),
+                purpose: String::new(),
+                held_on: "2026-12-01".into(),
+                space: String::new(),
+                prompt: "What would help?".into(),
+                settings: Settings::default(),
+            };
+            let w = workshops::create(&db, hein.person.as_ref().unwrap(), &form).await.unwrap();
+            let ana = workshops::Who { person: None, device_token: Some("device-ana".into()) };
+            let ben = workshops::Who { person: None, device_token: Some("device-ben".into()) };
+            workshops::join(&db, &live_a, &w, &ana, "Ana", "patient").await.unwrap();
+            workshops::join(&db, &live_a, &w, &ben, "Ben", "carer").await.unwrap();
+            workshops::control(&db, &live_a, w.id, &hein, Control::Start).await.unwrap();
+
+            // Ben watches through server B; Ana posts through server A.
+            let addr = serve(state_b).await;
+            let path = format!("/live/workshops/{}", w.id);
+            let seen = stream_until(addr, &path, &format!("{DEVICE_COOKIE}=device-ben"), "No one rang back", async || {
+                workshops::post_note(&db, &live_a, w.id, &ana, "No one rang back", "k1").await.unwrap();
+            })
+            .await;
+            assert!(seen.contains("event: delta") || seen.contains("event:delta"), "{seen}");
+            assert!(seen.contains("\"author\":\"Ana\""), "{seen}");
+
+            // Someone who has not joined is refused a stream.
+            let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+            tcp.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+            let mut answer = String::new();
+            tcp.read_to_string(&mut answer).await.unwrap();
+            assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+        })
+        .await;
+    }
+}

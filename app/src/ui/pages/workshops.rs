@@ -1,0 +1,360 @@
+//! Workshop pages: the list and the join-by-code form, running a new one, the
+//! participant's phone screen, the facilitator's console and the projector screen.
+use crate::api::workshops::{
+    CreateWorkshop, FacilitatorPage, FindWorkshop, JoinWorkshop, ParticipantPage,
+    get_facilitator_page, get_my_workshops, get_new_workshop_page, get_participant_page,
+};
+use crate::domain::membership::Perspective;
+use crate::domain::workshop::board::DISPLAY_NAME_MAX;
+use crate::ui::form::{Field, FormError, SelectField, Submit, TextAreaField, action_error};
+use crate::ui::workshop::board::{CurrentActivity, Grouping, Results, StageBar};
+use crate::ui::workshop::facilitate::{Agenda, Controls, SettingsPanel};
+use crate::ui::workshop::live::Live;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+fn problem(title: &'static str, e: crate::error::AppError) -> AnyView {
+    view! {
+        <Title text=title />
+        <section class="panel narrow"><h1>{title}</h1><p>{e.to_string()}</p>
+            {matches!(e, crate::error::AppError::Unauthenticated).then(|| view! { <p><a href="/sign-in">"Sign in"</a></p> })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn JoinByCode(action: ServerAction<FindWorkshop>) -> impl IntoView {
+    let error = action_error(action);
+    view! {
+        <ActionForm action attr:class="stack" attr:novalidate=true>
+            <FormError error />
+            <Field label="Join code" name="code" hint="Six letters and numbers, shown by the facilitator" maxlength=12 error />
+            <Submit label="Join" pending=action.pending() />
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let action = ServerAction::<FindWorkshop>::new();
+    view! {
+        <Title text="Join a workshop" />
+        <section class="panel narrow">
+            <h1>"Join a workshop"</h1>
+            <p>"No account needed: type the code the facilitator shows."</p>
+            <JoinByCode action />
+        </section>
+    }
+}
+
+#[component]
+pub fn WorkshopsPage() -> impl IntoView {
+    let find = ServerAction::<FindWorkshop>::new();
+    let mine = Resource::new(|| (), |_| get_my_workshops());
+    view! {
+        <Title text="Workshops" />
+        <section class="panel narrow">
+            <h1>"Workshops"</h1>
+            <p>"Live co-production: everyone takes part from their own phone, as themselves or as a guest."</p>
+            <h2>"Join with a code"</h2>
+            <JoinByCode action=find />
+        </section>
+        <Suspense fallback=|| ()>
+            {move || mine.get().map(|r| match r {
+                Ok(Some(list)) => view! {
+                    <section class="panel narrow">
+                        <h2>"Your workshops"</h2>
+                        <p><a class="button" href="/workshops/new">"Run a workshop"</a></p>
+                        {if list.is_empty() {
+                            view! { <p class="muted">"None yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="links">
+                                    {list.into_iter().map(|w| {
+                                        let href = if w.facilitating { format!("/workshops/{}/run", w.id) } else { format!("/w/{}", w.join_code) };
+                                        view! { <li><a href=href>{w.title}</a>" — "{w.held_on}{w.facilitating.then_some(" (you facilitate)")}</li> }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
+                }.into_any(),
+                _ => ().into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn NewWorkshopPage() -> impl IntoView {
+    let action = ServerAction::<CreateWorkshop>::new();
+    let page = Resource::new(|| (), |_| get_new_workshop_page());
+    view! {
+        <Title text="Run a workshop" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Run a workshop", e),
+                Ok(p) if !p.may_create => view! {
+                    <section class="panel narrow"><h1>"Run a workshop"</h1>
+                        <p>"Active members run workshops. "<a href="/apply">"Apply to join"</a>" first."</p></section>
+                }.into_any(),
+                Ok(p) => view! { <NewWorkshopForm action spaces=p.spaces today=p.today /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NewWorkshopForm(
+    action: ServerAction<CreateWorkshop>,
+    spaces: Vec<(String, String)>,
+    today: String,
+) -> impl IntoView {
+    let error = action_error(action);
+    let date_error = Memo::new(move |_| error.get().and_then(|e| e.message_for("held_on").map(str::to_owned)));
+    let mut places = vec![(String::new(), "On its own".to_owned())];
+    places.extend(spaces);
+    view! {
+        <section class="panel narrow">
+            <h1>"Run a workshop"</h1>
+            <p>"It starts with three activities — capture ideas, group them into themes, dot-vote — and you can add more."</p>
+            <ActionForm action attr:class="stack" attr:novalidate=true>
+                <FormError error />
+                <Field label="Title" name="title" maxlength=200 error />
+                <TextAreaField label="Purpose" name="purpose" required=false hint="What the workshop is for, in a sentence or two" maxlength=2000 error />
+                <div class="field" class:field--error=move || date_error.get().is_some()>
+                    <label for="field-held_on">"Date"</label>
+                    {move || date_error.get().map(|m| view! { <p class="field__error" id="field-held_on-error" role="alert">{m}</p> })}
+                    <input id="field-held_on" name="held_on" type="date" value=today required=true
+                        aria-invalid=move || date_error.get().is_some().then_some("true")
+                        aria-describedby=move || date_error.get().is_some().then_some("field-held_on-error") />
+                </div>
+                <SelectField label="Where it belongs" name="space" options=places error />
+                <Field label="The question for idea capture" name="prompt" maxlength=300 error />
+                <fieldset class="stack">
+                    <legend>"Settings (you can change them later)"</legend>
+                    <div class="checkbox"><input type="checkbox" id="c-anon" name="anonymous" /><label for="c-anon">"Notes are anonymous"</label></div>
+                    <div class="checkbox"><input type="checkbox" id="c-hidden" name="notes_hidden" /><label for="c-hidden">"Hide others' notes until I reveal them"</label></div>
+                    <div class="checkbox"><input type="checkbox" id="c-live" name="results_live" /><label for="c-live">"Show vote totals live"</label></div>
+                    <div class="checkbox"><input type="checkbox" id="c-theme" name="participants_theme" /><label for="c-theme">"Participants may create themes and move notes"</label></div>
+                </fieldset>
+                <Submit label="Create the workshop" pending=action.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn ParticipantPageView() -> impl IntoView {
+    let params = use_params_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let join = ServerAction::<JoinWorkshop>::new();
+    let page = Resource::new(move || (code(), join.version().get()), |(c, _)| get_participant_page(c));
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Workshop not found", e),
+                Ok(p) => view! { <Participant page=p join /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Participant(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl IntoView {
+    let title = page.title.clone();
+    match page.board {
+        Some(board) => {
+            let live = Live::new(board);
+            let facilitating = page.facilitating;
+            view! {
+                <Title text=title.clone() />
+                <div class="workshop">
+                    <header class="workshop__header">
+                        <h1>{title}</h1>
+                        {facilitating.then(|| view! { <p><a href=format!("/workshops/{}/run", page.workshop_id)>"Open the facilitator's console"</a></p> })}
+                    </header>
+                    <StageBar live />
+                    <CurrentActivity live facilitating=false />
+                </div>
+            }
+            .into_any()
+        }
+        None => view! { <JoinForm page join /> }.into_any(),
+    }
+}
+
+#[component]
+fn JoinForm(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl IntoView {
+    let error = action_error(join);
+    let mut options: Vec<(String, String)> = Vec::new();
+    let mine: Vec<Perspective> = page.my_perspectives.iter().filter_map(|c| Perspective::from_code(c)).collect();
+    for p in mine.iter().chain(Perspective::ALL.iter().filter(|p| !mine.contains(p))) {
+        options.push((p.code().to_owned(), p.label().to_owned()));
+    }
+    options.push(("prefer_not_to_say".into(), "Prefer not to say".into()));
+    let guest = page.signed_in_as.is_none();
+    view! {
+        <Title text=format!("Join {}", page.title) />
+        <section class="panel narrow">
+            <p class="kind">"Workshop"</p>
+            <h1>{page.title.clone()}</h1>
+            {(!page.purpose.is_empty()).then(|| view! { <p class="lead">{page.purpose.clone()}</p> })}
+            <ActionForm action=join attr:class="stack" attr:novalidate=true>
+                <FormError error />
+                <input type="hidden" name="code" value=page.join_code.clone() />
+                {if guest {
+                    view! {
+                        <p>"Take part as a guest: no account or e-mail needed. Your name is shown with your notes unless the workshop is anonymous."</p>
+                        <Field label="Your name, as others will see it" name="display_name" maxlength=DISPLAY_NAME_MAX autocomplete="nickname" error />
+                    }.into_any()
+                } else {
+                    view! { <p>{format!("You will take part as {}.", page.signed_in_as.clone().unwrap_or_default())}</p> }.into_any()
+                }}
+                <SelectField label="I take part as" name="perspective" options error />
+                <Submit label="Join the workshop" pending=join.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn FacilitatorPageView() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0);
+    let page = Resource::new(id, get_facilitator_page);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Facilitate a workshop", e),
+                Ok(p) => view! { <Console page=p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Console(page: FacilitatorPage) -> impl IntoView {
+    let code = page.board.join_code.clone();
+    let id = page.board.workshop_id;
+    let title = page.board.title.clone();
+    let live = Live::new(page.board);
+    view! {
+        <Title text=format!("Facilitate: {title}") />
+        <div class="workshop workshop--console">
+            <header class="workshop__header">
+                <p class="kind">"Facilitating"</p>
+                <h1>{title}</h1>
+                <p class="join-line">"Join at "<a href=format!("/w/{code}")>{page.join_url.clone()}</a>" with code "<strong class="code">{spaced(&code)}</strong>
+                    " · "<a href=format!("/workshops/{id}/present") target="_blank">"Open the present screen"</a></p>
+                <p>{move || live.board.with(|b| format!("{} joined", b.turnout.total()))}</p>
+            </header>
+            <StageBar live />
+            <Controls live />
+            <ConsoleBoard live />
+            <SettingsPanel live />
+            <Agenda live />
+        </div>
+    }
+}
+
+/// The facilitator's view of the current activity: themes stay editable throughout.
+#[component]
+fn ConsoleBoard(live: Live) -> impl IntoView {
+    move || {
+        let kind = live.board.with(|b| b.current_activity().map(|a| a.kind).filter(|_| !b.stage.finished));
+        match kind {
+            Some(crate::domain::workshop::ActivityKind::Grouping) => view! { <Grouping live facilitating=true /> }.into_any(),
+            _ => view! { <CurrentActivity live facilitating=true /> }.into_any(),
+        }
+    }
+}
+
+fn spaced(code: &str) -> String {
+    if code.len() == 6 { format!("{}-{}", &code[..3], &code[3..]) } else { code.to_owned() }
+}
+
+#[component]
+pub fn PresentPageView() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0);
+    let page = Resource::new(id, get_facilitator_page);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Present a workshop", e),
+                Ok(p) => view! { <Present page=p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Present(page: FacilitatorPage) -> impl IntoView {
+    let code = page.board.join_code.clone();
+    let title = page.board.title.clone();
+    let live = Live::new(page.board);
+    let turnout = move || {
+        live.board.with(|b| {
+            b.turnout
+                .0
+                .iter()
+                .map(|(p, n)| (p.map(|p| p.label()).unwrap_or("Prefer not to say"), *n))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Title text=format!("Present: {title}") />
+        <div class="present">
+            <section class="present__join" aria-labelledby="present-title">
+                <h1 id="present-title">{title}</h1>
+                <p class="present__code">"Join with code "<strong class="code">{spaced(&code)}</strong></p>
+                <p class="present__url">{page.join_url.clone()}</p>
+                <div class="present__qr" role="img" aria-label="QR code that opens the workshop's join page" inner_html=page.qr_svg.clone()></div>
+                <h2>{move || live.board.with(|b| format!("{} joined", b.turnout.total()))}</h2>
+                <ul class="turnout">
+                    {move || turnout().into_iter().map(|(p, n)| view! { <li>{format!("{p}: {n}")}</li> }).collect_view()}
+                </ul>
+            </section>
+            <section class="present__board">
+                <StageBar live />
+                <PresentBoard live />
+            </section>
+        </div>
+    }
+}
+
+/// On the projector: the notes or themes as they come in, and results once revealed.
+#[component]
+fn PresentBoard(live: Live) -> impl IntoView {
+    move || {
+        let kind = live.board.with(|b| b.current_activity().map(|a| a.kind).filter(|_| !b.stage.finished));
+        // The room sees what the participants may see: hidden notes and results wait for
+        // the reveal, though the facilitator's own screen shows them.
+        let (notes_shown, results_shown) = live.board.with(|b| {
+            (
+                b.settings.notes_visible || b.stage.revealed,
+                b.settings.results_live || b.stage.revealed || b.stage.finished,
+            )
+        });
+        match kind {
+            Some(crate::domain::workshop::ActivityKind::IdeaCapture) if !notes_shown => view! {
+                <p class="present__waiting">{move || live.board.with(|b| format!("{} notes so far. They show when revealed.", b.notes.len()))}</p>
+            }.into_any(),
+            Some(crate::domain::workshop::ActivityKind::DotVote) if !results_shown => view! {
+                <p class="present__waiting">"Voting is open. Results show when revealed."</p>
+            }.into_any(),
+            Some(crate::domain::workshop::ActivityKind::IdeaCapture) => view! {
+                <ul class="notes notes--wall">
+                    {move || live.board.with(|b| b.notes.clone()).into_iter().map(|n| view! {
+                        <li class="note"><p class="note__body">{n.body}</p>{n.author.map(|a| view! { <p class="note__by">{a}</p> })}</li>
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+            Some(crate::domain::workshop::ActivityKind::Grouping) => view! { <Grouping live facilitating=false /> }.into_any(),
+            _ => view! { <Results live /> }.into_any(),
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! The facilitator's controls: pace (start, back, advance), lock, reveal, the countdown,
+//! the workshop's settings and its agenda.
+use super::board::run;
+use super::live::Live;
+use crate::api::workshops::{add_activity, control_workshop, remove_activity, update_workshop_settings};
+use crate::domain::workshop::ActivityKind;
+use crate::domain::workshop::board::{Settings, VoteTarget};
+use leptos::prelude::*;
+
+fn control(live: Live, what: &'static str, seconds: Option<u32>) {
+    run(live, control_workshop(live.workshop_id, what.to_owned(), seconds));
+}
+
+#[component]
+pub fn Controls(live: Live) -> impl IntoView {
+    let stage = move || live.board.with(|b| b.stage.clone());
+    let started = move || stage().current.is_some();
+    let running = move || started() && !stage().finished;
+    let last = move || live.board.with(|b| b.stage.current.is_some_and(|c| c + 1 >= b.activities.len()));
+    let seconds = RwSignal::new("120".to_owned());
+    view! {
+        <section class="panel controls" aria-labelledby="controls-heading">
+            <h2 id="controls-heading">"Controls"</h2>
+            <div class="button-row">
+                <Show when=move || !started()>
+                    <button type="button" class="button" on:click=move |_| control(live, "start", None)>"Start the workshop"</button>
+                </Show>
+                <Show when=started>
+                    <button type="button" class="button button--secondary" on:click=move |_| control(live, "back", None)>"Back"</button>
+                </Show>
+                <Show when=running>
+                    <button type="button" class="button" on:click=move |_| control(live, "advance", None)>
+                        {move || if last() { "Finish" } else { "Next activity" }}
+                    </button>
+                    {move || if stage().locked {
+                        view! { <button type="button" class="button button--secondary" on:click=move |_| control(live, "unlock", None)>"Unlock input"</button> }.into_any()
+                    } else {
+                        view! { <button type="button" class="button button--secondary" on:click=move |_| control(live, "lock", None)>"Lock input"</button> }.into_any()
+                    }}
+                    {move || if stage().revealed {
+                        view! { <button type="button" class="button button--secondary" on:click=move |_| control(live, "hide", None)>"Hide results"</button> }.into_any()
+                    } else {
+                        view! { <button type="button" class="button button--secondary" on:click=move |_| control(live, "reveal", None)>"Reveal"</button> }.into_any()
+                    }}
+                </Show>
+            </div>
+            <Show when=running>
+                <form class="inline-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    control(live, "timer", seconds.get_untracked().parse().ok());
+                }>
+                    <label for="timer-seconds">"Countdown"</label>
+                    <select id="timer-seconds" on:change=move |ev| seconds.set(event_target_value(&ev))>
+                        <option value="60">"1 minute"</option>
+                        <option value="120" selected=true>"2 minutes"</option>
+                        <option value="300">"5 minutes"</option>
+                        <option value="600">"10 minutes"</option>
+                        <option value="900">"15 minutes"</option>
+                    </select>
+                    <button type="submit" class="button button--small">"Start timer"</button>
+                    {move || stage().timer_ends_at_ms.is_some().then(|| view! {
+                        <button type="button" class="button button--small button--secondary"
+                            on:click=move |_| control(live, "clear_timer", None)>"Stop timer"</button>
+                    })}
+                </form>
+            </Show>
+        </section>
+    }
+}
+
+fn flag(on: bool) -> Option<String> {
+    on.then(|| "on".to_owned())
+}
+
+#[component]
+pub fn SettingsPanel(live: Live) -> impl IntoView {
+    let settings = move || live.board.with(|b| b.settings);
+    let change = move |next: Settings| {
+        run(
+            live,
+            update_workshop_settings(
+                live.workshop_id,
+                flag(next.anonymous),
+                flag(!next.notes_visible),
+                flag(next.results_live),
+                flag(next.participants_theme),
+            ),
+        )
+    };
+    let toggle = move |id: &'static str, label: &'static str, get: fn(&Settings) -> bool, set: fn(&mut Settings, bool)| {
+        view! {
+            <div class="checkbox">
+                <input type="checkbox" id=id prop:checked=move || get(&settings())
+                    on:change=move |ev| {
+                        let mut s = settings();
+                        set(&mut s, event_target_checked(&ev));
+                        change(s);
+                    } />
+                <label for=id>{label}</label>
+            </div>
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="settings-heading">
+            <h2 id="settings-heading">"Settings"</h2>
+            <fieldset class="stack">
+                <legend class="visually-hidden">"Workshop settings"</legend>
+                {toggle("set-anonymous", "Notes are anonymous", |s| s.anonymous, |s, v| s.anonymous = v)}
+                {toggle("set-hidden", "Hide others' notes until I reveal them", |s| !s.notes_visible, |s, v| s.notes_visible = !v)}
+                {toggle("set-live", "Show vote totals live", |s| s.results_live, |s, v| s.results_live = v)}
+                {toggle("set-theme", "Participants may create themes and move notes", |s| s.participants_theme, |s, v| s.participants_theme = v)}
+            </fieldset>
+        </section>
+    }
+}
+
+#[component]
+pub fn Agenda(live: Live) -> impl IntoView {
+    let ws = live.workshop_id;
+    let rows = move || {
+        live.board.with(|b| {
+            b.activities
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let reached = b.stage.finished || b.stage.current.is_some_and(|c| i <= c);
+                    (i, a.clone(), reached, b.stage.current == Some(i) && !b.stage.finished)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <section class="panel" aria-labelledby="agenda-heading">
+            <h2 id="agenda-heading">"Agenda"</h2>
+            <ol class="agenda">
+                {move || rows().into_iter().map(|(_, a, reached, current)| view! {
+                    <li class:agenda__current=current aria-current=current.then_some("step")>
+                        <strong>{a.kind.label()}</strong>": "{a.prompt.clone()}
+                        {(a.kind == ActivityKind::DotVote).then(|| format!(" ({} dots{}, on {})", a.rules.budget,
+                            a.rules.cap_per_item.map(|c| format!(", at most {c} each")).unwrap_or_default(), a.target.label().to_lowercase()))}
+                        {(!reached).then(|| view! {
+                            <button type="button" class="button button--small button--secondary"
+                                aria-label=format!("Take off {}: {}", a.kind.label(), a.prompt)
+                                on:click=move |_| run(live, remove_activity(ws, a.id))>"Take off"</button>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ol>
+            <AddActivity live />
+        </section>
+    }
+}
+
+#[component]
+fn AddActivity(live: Live) -> impl IntoView {
+    let kind = RwSignal::new(ActivityKind::IdeaCapture.code().to_owned());
+    let prompt = RwSignal::new(String::new());
+    let budget = RwSignal::new("5".to_owned());
+    let cap = RwSignal::new("3".to_owned());
+    let target = RwSignal::new(VoteTarget::Themes.code().to_owned());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let call = add_activity(
+            live.workshop_id,
+            kind.get_untracked(),
+            prompt.get_untracked(),
+            budget.get_untracked(),
+            cap.get_untracked(),
+            target.get_untracked(),
+        );
+        prompt.set(String::new());
+        run(live, call);
+    };
+    let voting = move || kind.get() == ActivityKind::DotVote.code();
+    view! {
+        <details>
+            <summary>"Add an activity"</summary>
+            <form class="stack" on:submit=submit>
+                <div class="field">
+                    <label for="activity-kind">"Kind"</label>
+                    <select id="activity-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        {ActivityKind::ALL.iter().map(|k| view! { <option value=k.code()>{k.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="activity-prompt">"Prompt"</label>
+                    <input id="activity-prompt" prop:value=move || prompt.get() on:input=move |ev| prompt.set(event_target_value(&ev)) />
+                </div>
+                <Show when=voting>
+                    <div class="field">
+                        <label for="activity-budget">"Dots each"</label>
+                        <input id="activity-budget" type="number" min="1" max="20" prop:value=move || budget.get() on:input=move |ev| budget.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field">
+                        <label for="activity-cap">"Most dots on one item (empty: no limit)"</label>
+                        <input id="activity-cap" type="number" min="1" max="20" prop:value=move || cap.get() on:input=move |ev| cap.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field">
+                        <label for="activity-target">"Vote on"</label>
+                        <select id="activity-target" on:change=move |ev| target.set(event_target_value(&ev))>
+                            {VoteTarget::ALL.iter().map(|t| view! { <option value=t.code()>{t.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                </Show>
+                <button type="submit" class="button button--small">"Add to the agenda"</button>
+            </form>
+        </details>
+    }
+}

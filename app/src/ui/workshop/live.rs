@@ -1,0 +1,310 @@
+//! A screen's live copy of a workshop: the board, kept current over one server-sent
+//! events connection, and an outbox of the participant's changes that waits out a lost
+//! connection and sends each once (notes carry a key; dots are set, not added).
+use crate::domain::workshop::board::{Applied, Board, Delta};
+use crate::domain::workshop::{Ballot, VoteRules};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Live,
+    Reconnecting,
+}
+
+/// A change waiting to reach the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    Note { key: String, body: String },
+    Dots { item: i64, dots: u32 },
+}
+
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub workshop_id: i64,
+    pub board: RwSignal<Board>,
+    pub connection: RwSignal<Connection>,
+    /// The latest change worth announcing to screen readers.
+    pub announcement: RwSignal<String>,
+    pub outbox: RwSignal<Vec<Pending>>,
+    /// The last change the server refused, in words.
+    pub error: RwSignal<Option<String>>,
+    /// Server clock minus this device's clock, for the countdown.
+    pub clock_offset_ms: RwSignal<i64>,
+    /// This device's clock, ticking each second while a timer runs.
+    pub now_ms: RwSignal<i64>,
+    flushing: RwSignal<bool>,
+}
+
+pub fn now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        chrono::Utc::now().timestamp_millis()
+    }
+}
+
+/// A key for a note, unique enough for one participant's notes.
+fn client_key() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let random = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+        format!("{:x}-{:x}", now_ms(), random)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        format!("{:x}", now_ms())
+    }
+}
+
+impl Live {
+    /// Start from the board the server rendered; in the browser, connect.
+    pub fn new(initial: Board) -> Live {
+        let offset = initial.server_now_ms - now_ms();
+        let live = Live {
+            workshop_id: initial.workshop_id,
+            board: RwSignal::new(initial),
+            connection: RwSignal::new(Connection::Connecting),
+            announcement: RwSignal::new(String::new()),
+            outbox: RwSignal::new(Vec::new()),
+            error: RwSignal::new(None),
+            clock_offset_ms: RwSignal::new(offset),
+            now_ms: RwSignal::new(now_ms()),
+            flushing: RwSignal::new(false),
+        };
+        #[cfg(feature = "hydrate")]
+        browser::start(live);
+        live
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn receive_board(&self, board: Board) {
+        self.clock_offset_ms.set(board.server_now_ms - now_ms());
+        // Keep the dots this device has not sent yet.
+        let mut board = board;
+        for p in self.outbox.get_untracked() {
+            if let (Pending::Dots { item, dots }, Some(a)) = (p, board.current_activity().cloned()) {
+                let mut ballot = board.my_ballot(a.id);
+                if dots == 0 {
+                    ballot.remove(&item);
+                } else {
+                    ballot.insert(item, dots);
+                }
+                board.set_my_ballot(a.id, ballot);
+            }
+        }
+        self.board.set(board);
+        self.connection.set(Connection::Live);
+    }
+
+    /// Apply a change; `false` if the board must be fetched again.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn receive_delta(&self, delta: Delta) -> bool {
+        let mut ok = true;
+        self.board.update(|b| {
+            let note = b.announce(&delta.change);
+            match b.apply(&delta) {
+                Applied::NeedsResync => ok = false,
+                Applied::Changed => {
+                    if let Some(n) = note {
+                        self.announcement.set(n);
+                    }
+                }
+                Applied::Stale => {}
+            }
+        });
+        ok
+    }
+
+    /// Post a note: shown at once as "sending", delivered when the server can be reached.
+    pub fn post_note(&self, body: String) {
+        self.outbox.update(|o| {
+            o.push(Pending::Note {
+                key: client_key(),
+                body,
+            })
+        });
+        self.flush();
+    }
+
+    /// Put dots on an item: the ballot changes on this screen at once when the rules allow.
+    pub fn set_dots(&self, activity_id: i64, rules: VoteRules, item: i64, dots: u32) {
+        let board = self.board.get_untracked();
+        let ballot = board.my_ballot(activity_id);
+        match rules.set_dots(&board.stage, &ballot, item, dots) {
+            Err(e) => self.error.set(Some(e.to_string())),
+            Ok(next) => {
+                self.error.set(None);
+                self.board.update(|b| b.set_my_ballot(activity_id, next));
+                self.outbox.update(|o| {
+                    o.retain(|p| !matches!(p, Pending::Dots { item: i, .. } if *i == item));
+                    o.push(Pending::Dots { item, dots });
+                });
+                self.flush();
+            }
+        }
+    }
+
+    /// Send what waits, in order, until the server cannot be reached.
+    pub fn flush(&self) {
+        if self.flushing.get_untracked() || self.outbox.with_untracked(Vec::is_empty) {
+            return;
+        }
+        self.flushing.set(true);
+        let live = *self;
+        leptos::task::spawn_local(async move {
+            while let Some(next) = live.outbox.with_untracked(|o| o.first().cloned()) {
+                let sent = live.send(&next).await;
+                match sent {
+                    Err(AppError::Transport(_)) => break,
+                    Err(e) => {
+                        live.error.set(Some(e.to_string()));
+                        live.outbox.update(|o| o.retain(|p| *p != next));
+                    }
+                    Ok(()) => live.outbox.update(|o| o.retain(|p| *p != next)),
+                }
+            }
+            live.flushing.set(false);
+        });
+    }
+
+    async fn send(&self, pending: &Pending) -> Result<(), AppError> {
+        use crate::api::workshops::{post_note, set_dots};
+        match pending {
+            Pending::Note { key, body } => {
+                post_note(self.workshop_id, body.clone(), key.clone()).await?;
+                Ok(())
+            }
+            Pending::Dots { item, dots } => {
+                let (activity, ballot): (i64, Ballot) =
+                    set_dots(self.workshop_id, *item, *dots).await?;
+                // Later changes to this ballot may wait in the outbox: keep them shown.
+                let waiting = self
+                    .outbox
+                    .with_untracked(|o| o.iter().filter(|p| matches!(p, Pending::Dots { .. })).count());
+                if waiting <= 1 {
+                    self.board.update(|b| b.set_my_ballot(activity, ballot));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Seconds left on the countdown, if one runs.
+    pub fn seconds_left(&self) -> Option<i64> {
+        let ends = self.board.with(|b| b.stage.timer_ends_at_ms)?;
+        let now = self.now_ms.get() + self.clock_offset_ms.get();
+        Some(((ends - now) as f64 / 1000.0).ceil().max(0.0) as i64)
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::{Connection, Live};
+    use crate::domain::workshop::board::{Board, Delta};
+    use leptos::prelude::*;
+    use send_wrapper::SendWrapper;
+    use std::time::Duration;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    use web_sys::{EventSource, MessageEvent};
+
+    pub fn start(live: Live) {
+        let current: StoredValue<Option<SendWrapper<EventSource>>> = StoredValue::new(None);
+        connect(live, current);
+        let tick = set_interval_with_handle(
+            move || {
+                live.now_ms.set(super::now_ms());
+                if live.connection.get_untracked() == Connection::Live {
+                    live.flush();
+                }
+                // The browser gives up on a stream the server closed: open another.
+                let closed = current
+                    .try_get_value()
+                    .flatten()
+                    .is_none_or(|es| es.ready_state() == EventSource::CLOSED);
+                let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
+                if closed && online {
+                    connect(live, current);
+                }
+            },
+            Duration::from_secs(1),
+        )
+        .ok();
+        // The device says it lost the network: the stream is dead whatever the socket
+        // thinks, so say so at once; when the network is back, reconnect and send.
+        let on_offline = Closure::<dyn FnMut()>::new(move || {
+            live.connection.set(Connection::Reconnecting);
+            if let Some(es) = current.try_get_value().flatten() {
+                es.close();
+            }
+        });
+        let on_online = Closure::<dyn FnMut()>::new(move || {
+            if current.try_get_value().is_none() {
+                return;
+            }
+            live.flush();
+            if let Some(es) = current.try_get_value().flatten() {
+                es.close();
+            }
+            connect(live, current);
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+            let _ = w.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        }
+        on_offline.forget();
+        on_online.forget();
+        on_cleanup(move || {
+            if let Some(t) = tick {
+                t.clear();
+            }
+            if let Some(es) = current.try_get_value().flatten() {
+                es.close();
+            }
+        });
+    }
+
+    fn connect(live: Live, current: StoredValue<Option<SendWrapper<EventSource>>>) {
+        // The screen has gone (the person navigated away): nothing to keep live.
+        if current.try_get_value().is_none() {
+            return;
+        }
+        let Ok(es) = EventSource::new(&format!("/live/workshops/{}", live.workshop_id)) else {
+            live.connection.set(Connection::Reconnecting);
+            return;
+        };
+        let on_board = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            if let Some(b) = e.data().as_string().and_then(|t| serde_json::from_str::<Board>(&t).ok()) {
+                live.receive_board(b);
+                live.flush();
+            }
+        });
+        let _ = es.add_event_listener_with_callback("board", on_board.as_ref().unchecked_ref());
+        on_board.forget();
+        let on_delta = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let Some(d) = e.data().as_string().and_then(|t| serde_json::from_str::<Delta>(&t).ok()) else {
+                return;
+            };
+            if !live.receive_delta(d) {
+                // A change went missing: start again from a fresh board.
+                if let Some(es) = current.try_get_value().flatten() {
+                    es.close();
+                }
+                connect(live, current);
+            }
+        });
+        let _ = es.add_event_listener_with_callback("delta", on_delta.as_ref().unchecked_ref());
+        on_delta.forget();
+        let on_error = Closure::<dyn FnMut()>::new(move || {
+            live.connection.set(Connection::Reconnecting);
+        });
+        es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        current.set_value(Some(SendWrapper::new(es)));
+    }
+}

@@ -1,0 +1,5 @@
+//! A live workshop on screen: the live connection and outbox, what participants see, and
+//! the facilitator's controls.
+pub mod board;
+pub mod facilitate;
+pub mod live;

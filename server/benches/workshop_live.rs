@@ -1,0 +1,343 @@
+//! Live workshop benchmark: N simulated participants, each with its own live connection
+//! (server-sent events over real TCP) to a real server, post notes and then votes over
+//! HTTP while every connection records when it sees each change. Prints, for N = 100 and
+//! N = 1,000 (or the sizes in BENCH_SIZES), the time from a note or vote being sent to
+//! every participant seeing it (p50/p95/p99), deliveries lost, and memory per connection.
+//!
+//! `cargo bench -p server --bench workshop_live`; BENCH_DATABASE_URL runs it on PostgreSQL.
+//! The server and the simulated participants share this process and the machine's cores.
+mod common;
+
+use app::domain::workshop::Control;
+use app::domain::workshop::board::{Change, Delta, Settings};
+use app::server::config::Config;
+use app::server::live::Live;
+use app::server::services::mail::Mailer;
+use app::server::services::{accounts, demo, workshops};
+use app::server::{AppState, db};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::{Client, connect::HttpConnector};
+use hyper_util::rt::TokioExecutor;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+/// What a change is known by on every screen: a note by its id, a vote by (note, total),
+/// since each participant votes on their own note and its total only rises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key {
+    Note(i64),
+    Dots(i64, u32),
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn post(client: &HttpClient, base: &str, path: &str, cookie: &str, form: String) -> Result<String, String> {
+    let req = http::Request::post(format!("{base}{path}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", cookie)
+        .body(Full::new(Bytes::from(form)))
+        .map_err(|e| e.to_string())?;
+    let res = client.request(req).await.map_err(|e| e.to_string())?;
+    let status = res.status();
+    let body = res.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+    let text = String::from_utf8_lossy(&body).into_owned();
+    if status.is_success() { Ok(text) } else { Err(format!("{status}: {text}")) }
+}
+
+/// One participant's screen: reads its event stream and notes when each change arrives.
+async fn watch_stream(
+    client: HttpClient,
+    url: String,
+    cookie: String,
+    boards: Arc<AtomicUsize>,
+    mut stop: watch::Receiver<bool>,
+) -> (Vec<(Key, Instant)>, usize) {
+    let req = http::Request::get(&url)
+        .header("cookie", &cookie)
+        .header("accept", "text/event-stream")
+        .body(Full::new(Bytes::new()))
+        .expect("request");
+    let mut body = match client.request(req).await {
+        Ok(res) if res.status().is_success() => res.into_body(),
+        Ok(res) => panic!("stream refused: {}", res.status()),
+        Err(e) => panic!("stream failed: {e}"),
+    };
+    let mut seen = Vec::new();
+    let mut resyncs = 0;
+    let mut buf = String::new();
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            frame = body.frame() => {
+                let Some(Ok(frame)) = frame else { break };
+                let Ok(data) = frame.into_data() else { continue };
+                let now = Instant::now();
+                buf.push_str(&String::from_utf8_lossy(&data));
+                while let Some(end) = buf.find("\n\n") {
+                    let event: String = buf.drain(..end + 2).collect();
+                    let kind = event.lines().find_map(|l| l.strip_prefix("event:")).map(str::trim);
+                    let data: String = event.lines().filter_map(|l| l.strip_prefix("data:")).map(|d| d.strip_prefix(' ').unwrap_or(d)).collect();
+                    match kind {
+                        Some("board") => {
+                            boards.fetch_add(1, Ordering::Relaxed);
+                            resyncs += 1;
+                        }
+                        Some("delta") => {
+                            if let Ok(d) = serde_json::from_str::<Delta>(&data) {
+                                match d.change {
+                                    Change::NoteSaved(n) => seen.push((Key::Note(n.id), now)),
+                                    Change::DotsChanged(x) => seen.push((Key::Dots(x.item, x.total), now)),
+                                    _ => {}
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    (seen, resyncs)
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+struct Report {
+    sent: usize,
+    every_client: Vec<Duration>,
+    deliveries: Vec<Duration>,
+    lost: usize,
+}
+
+fn report(phase: &str, n: usize, rate: f64, r: &mut Report) {
+    r.every_client.sort();
+    r.deliveries.sort();
+    println!(
+        "  {phase:<6} {:>5} sent at {rate:>4.0}/s | until every screen: p50 {} p95 {} p99 {} max {} | each delivery: p50 {} p95 {} p99 {} | lost {} of {}",
+        r.sent,
+        common::ms(pct(&r.every_client, 0.5)),
+        common::ms(pct(&r.every_client, 0.95)),
+        common::ms(pct(&r.every_client, 0.99)),
+        common::ms(r.every_client.last().copied().unwrap_or_default()),
+        common::ms(pct(&r.deliveries, 0.5)),
+        common::ms(pct(&r.deliveries, 0.95)),
+        common::ms(pct(&r.deliveries, 0.99)),
+        r.lost,
+        r.sent * n,
+    );
+}
+
+fn tally(sent: &HashMap<Key, Instant>, seen: &[Vec<(Key, Instant)>], n: usize) -> Report {
+    let mut received: HashMap<Key, (usize, Instant)> = HashMap::new();
+    let mut deliveries = Vec::new();
+    for client in seen {
+        for (key, at) in client {
+            if let Some(t0) = sent.get(key) {
+                deliveries.push(at.saturating_duration_since(*t0));
+                let e = received.entry(*key).or_insert((0, *at));
+                e.0 += 1;
+                e.1 = e.1.max(*at);
+            }
+        }
+    }
+    let mut every_client = Vec::new();
+    let mut lost = 0;
+    for (key, t0) in sent {
+        match received.get(key) {
+            Some((count, last)) => {
+                lost += n.saturating_sub(*count);
+                if *count >= n {
+                    every_client.push(last.saturating_duration_since(*t0));
+                }
+            }
+            None => lost += n,
+        }
+    }
+    Report { sent: sent.len(), every_client, deliveries, lost }
+}
+
+async fn run(url: &str, n: usize, rate: f64) {
+    let database = db::connect(url).await.expect("database");
+    demo::seed_if_empty(&database).await.expect("demo data");
+    let live = Live::start(&database).await.expect("live bus");
+    let state = AppState {
+        db: database.clone(),
+        config: Arc::new(Config { demo: true, ..Config::default() }),
+        mailer: Mailer::outbox_only(),
+        live: live.clone(),
+    };
+    let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
+    let options = server::leptos_options(site_root.to_str().unwrap(), "127.0.0.1:0".parse().unwrap());
+    let base = common::spawn(server::router(state, options)).await;
+
+    // A workshop with live results: capture ideas, then dot-vote on the notes.
+    let hein = workshops::Who {
+        person: accounts::find_by_email(&database, "hein@demo.q-commons.org").await.unwrap(),
+        device_token: None,
+    };
+    let form = workshops::WorkshopForm {
+        title: format!("Benchmark {n}"),
+        purpose: String::new(),
+        held_on: "2026-12-01".into(),
+        space: String::new(),
+        prompt: "What would help?".into(),
+        settings: Settings { results_live: true, ..Settings::default() },
+    };
+    let w = workshops::create(&database, hein.person.as_ref().unwrap(), &form).await.unwrap();
+    let agenda = workshops::activities(&database, w.id).await.unwrap();
+    for a in &agenda[1..] {
+        workshops::remove_activity(&database, &live, w.id, &hein, a.id).await.unwrap();
+    }
+    let vote = workshops::ActivityForm {
+        kind: "dot_vote".into(),
+        prompt: "Which ideas first?".into(),
+        budget: "3".into(),
+        cap: "3".into(),
+        target: "notes".into(),
+    };
+    workshops::add_activity(&database, &live, w.id, &hein, &vote).await.unwrap();
+    let mut cookies = Vec::with_capacity(n);
+    for i in 0..n {
+        let who = workshops::Who { person: None, device_token: Some(format!("bench-{n}-{i}")) };
+        let perspective = ["patient", "carer", "clinician", "manager"][i % 4];
+        workshops::join(&database, &live, &w, &who, &format!("Participant {i}"), perspective).await.unwrap();
+        cookies.push(format!("qc_device=bench-{n}-{i}"));
+    }
+    workshops::control(&database, &live, w.id, &hein, Control::Start).await.unwrap();
+
+    // N live connections.
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    let client: HttpClient = Client::builder(TokioExecutor::new()).build(connector);
+    let before = rss_kib();
+    let boards = Arc::new(AtomicUsize::new(0));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let stream_url = format!("{base}/live/workshops/{}", w.id);
+    let watchers: Vec<_> = cookies
+        .iter()
+        .map(|c| tokio::spawn(watch_stream(client.clone(), stream_url.clone(), c.clone(), boards.clone(), stop_rx.clone())))
+        .collect();
+    let connect_start = Instant::now();
+    while boards.load(Ordering::Relaxed) < n {
+        assert!(connect_start.elapsed() < Duration::from_secs(120), "connections did not open");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let connected_in = connect_start.elapsed();
+    let per_connection = (rss_kib().saturating_sub(before)) as f64 / n as f64;
+
+    // Phase 1: every participant posts a note, paced at `rate` a second.
+    let sent_notes = Arc::new(std::sync::Mutex::new(HashMap::new()));
+    let mut note_of = vec![0i64; n];
+    let gap = Duration::from_secs_f64(1.0 / rate);
+    let mut tasks = Vec::new();
+    let start = Instant::now();
+    for (i, cookie) in cookies.iter().enumerate() {
+        tokio::time::sleep_until((start + gap * i as u32).into()).await;
+        let (client, base, cookie, sent) = (client.clone(), base.clone(), cookie.clone(), sent_notes.clone());
+        let ws = w.id;
+        tasks.push(tokio::spawn(async move {
+            let t0 = Instant::now();
+            let form = format!("workshop_id={ws}&body=Idea+number+{i}&client_key=k{i}");
+            let id: i64 = post(&client, &base, "/api/post_note", &cookie, form).await.expect("note").trim().parse().expect("note id");
+            sent.lock().unwrap().insert(Key::Note(id), t0);
+            id
+        }));
+    }
+    for (i, t) in tasks.into_iter().enumerate() {
+        note_of[i] = t.await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    // Move on to the vote: every screen reads the board again.
+    let boards_before = boards.load(Ordering::Relaxed);
+    workshops::control(&database, &live, w.id, &hein, Control::Advance).await.unwrap();
+    let advance = Instant::now();
+    while boards.load(Ordering::Relaxed) < boards_before + n {
+        assert!(advance.elapsed() < Duration::from_secs(120), "boards did not arrive");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let resync_all = advance.elapsed();
+
+    // Phase 2: every participant puts one dot, then a second, on their own note.
+    let sent_votes = Arc::new(std::sync::Mutex::new(HashMap::new()));
+    let mut tasks = Vec::new();
+    let start = Instant::now();
+    let mut k = 0u32;
+    for dots in 1..=2u32 {
+        for (i, cookie) in cookies.iter().enumerate() {
+            tokio::time::sleep_until((start + gap * k).into()).await;
+            k += 1;
+            let (client, base, cookie, sent) = (client.clone(), base.clone(), cookie.clone(), sent_votes.clone());
+            let (ws, note) = (w.id, note_of[i]);
+            tasks.push(tokio::spawn(async move {
+                let t0 = Instant::now();
+                sent.lock().unwrap().insert(Key::Dots(note, dots), t0);
+                post(&client, &base, "/api/set_dots", &cookie, format!("workshop_id={ws}&item={note}&dots={dots}"))
+                    .await
+                    .expect("vote");
+            }));
+        }
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    stop_tx.send(true).unwrap();
+    let mut seen = Vec::with_capacity(n);
+    let mut resyncs = 0;
+    for w in watchers {
+        let (s, r) = w.await.unwrap();
+        seen.push(s);
+        resyncs += r.saturating_sub(2);
+    }
+    let notes = sent_notes.lock().unwrap().clone();
+    let votes = sent_votes.lock().unwrap().clone();
+    println!(
+        "N = {n}: {n} connections open in {} ({:.1} KiB of memory each, server and client side together); moving to the vote re-sent {n} boards in {}; unexpected resyncs {resyncs}",
+        common::ms(connected_in),
+        per_connection,
+        common::ms(resync_all),
+    );
+    report("notes", n, rate, &mut tally(&notes, &seen, n));
+    report("votes", n, rate, &mut tally(&votes, &seen, n));
+}
+
+#[tokio::main]
+async fn main() {
+    let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![100, 1000]);
+    let rate: f64 = std::env::var("BENCH_RATE").ok().and_then(|r| r.parse().ok()).unwrap_or(100.0);
+    for n in sizes {
+        let url = match std::env::var("BENCH_DATABASE_URL") {
+            Ok(url) => url,
+            Err(_) => {
+                let dir = std::env::temp_dir().join(format!("qc-live-bench-{}-{n}", std::process::id()));
+                format!("sqlite://{}/bench.db", dir.display())
+            }
+        };
+        run(&url, n, rate).await;
+    }
+}
