@@ -47,7 +47,13 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-async fn post(client: &HttpClient, base: &str, path: &str, cookie: &str, form: String) -> Result<String, String> {
+async fn post(
+    client: &HttpClient,
+    base: &str,
+    path: &str,
+    cookie: &str,
+    form: String,
+) -> Result<String, String> {
     let req = http::Request::post(format!("{base}{path}"))
         .header("content-type", "application/x-www-form-urlencoded")
         .header("cookie", cookie)
@@ -55,9 +61,18 @@ async fn post(client: &HttpClient, base: &str, path: &str, cookie: &str, form: S
         .map_err(|e| e.to_string())?;
     let res = client.request(req).await.map_err(|e| e.to_string())?;
     let status = res.status();
-    let body = res.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+    let body = res
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
     let text = String::from_utf8_lossy(&body).into_owned();
-    if status.is_success() { Ok(text) } else { Err(format!("{status}: {text}")) }
+    if status.is_success() {
+        Ok(text)
+    } else {
+        Err(format!("{status}: {text}"))
+    }
 }
 
 /// One participant's screen: reads its event stream and notes when each change arrives.
@@ -174,7 +189,12 @@ fn tally(sent: &HashMap<Key, Instant>, seen: &[Vec<(Key, Instant)>], n: usize) -
             None => lost += n,
         }
     }
-    Report { sent: sent.len(), every_client, deliveries, lost }
+    Report {
+        sent: sent.len(),
+        every_client,
+        deliveries,
+        lost,
+    }
 }
 
 async fn run(url: &str, n: usize, rate: f64) {
@@ -183,17 +203,23 @@ async fn run(url: &str, n: usize, rate: f64) {
     let live = Live::start(&database).await.expect("live bus");
     let state = AppState {
         db: database.clone(),
-        config: Arc::new(Config { demo: true, ..Config::default() }),
+        config: Arc::new(Config {
+            demo: true,
+            ..Config::default()
+        }),
         mailer: Mailer::outbox_only(),
         live: live.clone(),
     };
     let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-    let options = server::leptos_options(site_root.to_str().unwrap(), "127.0.0.1:0".parse().unwrap());
+    let options =
+        server::leptos_options(site_root.to_str().unwrap(), "127.0.0.1:0".parse().unwrap());
     let base = common::spawn(server::router(state, options)).await;
 
     // A workshop with live results: capture ideas, then dot-vote on the notes.
     let hein = workshops::Who {
-        person: accounts::find_by_email(&database, "hein@demo.q-commons.org").await.unwrap(),
+        person: accounts::find_by_email(&database, "hein@demo.q-commons.org")
+            .await
+            .unwrap(),
         device_token: None,
     };
     let form = workshops::WorkshopForm {
@@ -202,12 +228,19 @@ async fn run(url: &str, n: usize, rate: f64) {
         held_on: "2026-12-01".into(),
         space: String::new(),
         prompt: "What would help?".into(),
-        settings: Settings { results_live: true, ..Settings::default() },
+        settings: Settings {
+            results_live: true,
+            ..Settings::default()
+        },
     };
-    let w = workshops::create(&database, hein.person.as_ref().unwrap(), &form).await.unwrap();
+    let w = workshops::create(&database, hein.person.as_ref().unwrap(), &form)
+        .await
+        .unwrap();
     let agenda = workshops::activities(&database, w.id).await.unwrap();
     for a in &agenda[1..] {
-        workshops::remove_activity(&database, &live, w.id, &hein, a.id).await.unwrap();
+        workshops::remove_activity(&database, &live, w.id, &hein, a.id)
+            .await
+            .unwrap();
     }
     let vote = workshops::ActivityForm {
         kind: "dot_vote".into(),
@@ -216,15 +249,31 @@ async fn run(url: &str, n: usize, rate: f64) {
         cap: "3".into(),
         target: "notes".into(),
     };
-    workshops::add_activity(&database, &live, w.id, &hein, &vote).await.unwrap();
+    workshops::add_activity(&database, &live, w.id, &hein, &vote)
+        .await
+        .unwrap();
     let mut cookies = Vec::with_capacity(n);
     for i in 0..n {
-        let who = workshops::Who { person: None, device_token: Some(format!("bench-{n}-{i}")) };
+        let who = workshops::Who {
+            person: None,
+            device_token: Some(format!("bench-{n}-{i}")),
+        };
         let perspective = ["patient", "carer", "clinician", "manager"][i % 4];
-        workshops::join(&database, &live, &w, &who, &format!("Participant {i}"), perspective).await.unwrap();
+        workshops::join(
+            &database,
+            &live,
+            &w,
+            &who,
+            &format!("Participant {i}"),
+            perspective,
+        )
+        .await
+        .unwrap();
         cookies.push(format!("qc_device=bench-{n}-{i}"));
     }
-    workshops::control(&database, &live, w.id, &hein, Control::Start).await.unwrap();
+    workshops::control(&database, &live, w.id, &hein, Control::Start)
+        .await
+        .unwrap();
 
     // N live connections.
     let mut connector = HttpConnector::new();
@@ -236,11 +285,22 @@ async fn run(url: &str, n: usize, rate: f64) {
     let stream_url = format!("{base}/live/workshops/{}", w.id);
     let watchers: Vec<_> = cookies
         .iter()
-        .map(|c| tokio::spawn(watch_stream(client.clone(), stream_url.clone(), c.clone(), boards.clone(), stop_rx.clone())))
+        .map(|c| {
+            tokio::spawn(watch_stream(
+                client.clone(),
+                stream_url.clone(),
+                c.clone(),
+                boards.clone(),
+                stop_rx.clone(),
+            ))
+        })
         .collect();
     let connect_start = Instant::now();
     while boards.load(Ordering::Relaxed) < n {
-        assert!(connect_start.elapsed() < Duration::from_secs(120), "connections did not open");
+        assert!(
+            connect_start.elapsed() < Duration::from_secs(120),
+            "connections did not open"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let connected_in = connect_start.elapsed();
@@ -254,12 +314,22 @@ async fn run(url: &str, n: usize, rate: f64) {
     let start = Instant::now();
     for (i, cookie) in cookies.iter().enumerate() {
         tokio::time::sleep_until((start + gap * i as u32).into()).await;
-        let (client, base, cookie, sent) = (client.clone(), base.clone(), cookie.clone(), sent_notes.clone());
+        let (client, base, cookie, sent) = (
+            client.clone(),
+            base.clone(),
+            cookie.clone(),
+            sent_notes.clone(),
+        );
         let ws = w.id;
         tasks.push(tokio::spawn(async move {
             let t0 = Instant::now();
             let form = format!("workshop_id={ws}&body=Idea+number+{i}&client_key=k{i}");
-            let id: i64 = post(&client, &base, "/api/post_note", &cookie, form).await.expect("note").trim().parse().expect("note id");
+            let id: i64 = post(&client, &base, "/api/post_note", &cookie, form)
+                .await
+                .expect("note")
+                .trim()
+                .parse()
+                .expect("note id");
             sent.lock().unwrap().insert(Key::Note(id), t0);
             id
         }));
@@ -271,10 +341,15 @@ async fn run(url: &str, n: usize, rate: f64) {
 
     // Move on to the vote: every screen reads the board again.
     let boards_before = boards.load(Ordering::Relaxed);
-    workshops::control(&database, &live, w.id, &hein, Control::Advance).await.unwrap();
+    workshops::control(&database, &live, w.id, &hein, Control::Advance)
+        .await
+        .unwrap();
     let advance = Instant::now();
     while boards.load(Ordering::Relaxed) < boards_before + n {
-        assert!(advance.elapsed() < Duration::from_secs(120), "boards did not arrive");
+        assert!(
+            advance.elapsed() < Duration::from_secs(120),
+            "boards did not arrive"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let resync_all = advance.elapsed();
@@ -288,14 +363,25 @@ async fn run(url: &str, n: usize, rate: f64) {
         for (i, cookie) in cookies.iter().enumerate() {
             tokio::time::sleep_until((start + gap * k).into()).await;
             k += 1;
-            let (client, base, cookie, sent) = (client.clone(), base.clone(), cookie.clone(), sent_votes.clone());
+            let (client, base, cookie, sent) = (
+                client.clone(),
+                base.clone(),
+                cookie.clone(),
+                sent_votes.clone(),
+            );
             let (ws, note) = (w.id, note_of[i]);
             tasks.push(tokio::spawn(async move {
                 let t0 = Instant::now();
                 sent.lock().unwrap().insert(Key::Dots(note, dots), t0);
-                post(&client, &base, "/api/set_dots", &cookie, format!("workshop_id={ws}&item={note}&dots={dots}"))
-                    .await
-                    .expect("vote");
+                post(
+                    &client,
+                    &base,
+                    "/api/set_dots",
+                    &cookie,
+                    format!("workshop_id={ws}&item={note}&dots={dots}"),
+                )
+                .await
+                .expect("vote");
             }));
         }
     }
@@ -329,12 +415,16 @@ async fn main() {
         .ok()
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![100, 1000]);
-    let rate: f64 = std::env::var("BENCH_RATE").ok().and_then(|r| r.parse().ok()).unwrap_or(100.0);
+    let rate: f64 = std::env::var("BENCH_RATE")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(100.0);
     for n in sizes {
         let url = match std::env::var("BENCH_DATABASE_URL") {
             Ok(url) => url,
             Err(_) => {
-                let dir = std::env::temp_dir().join(format!("qc-live-bench-{}-{n}", std::process::id()));
+                let dir =
+                    std::env::temp_dir().join(format!("qc-live-bench-{}-{n}", std::process::id()));
                 format!("sqlite://{}/bench.db", dir.display())
             }
         };

@@ -74,8 +74,8 @@ pub struct NewWorkshopPage {
 #[server(endpoint = "new_workshop_page")]
 pub async fn get_new_workshop_page() -> Result<NewWorkshopPage, AppError> {
     use crate::domain::membership::MembershipStatus;
-    use crate::server::entities::{member, space};
     use crate::server::auth;
+    use crate::server::entities::{member, space};
     use sea_orm::{EntityTrait, QueryOrder};
     auth::respond(
         async {
@@ -146,10 +146,12 @@ pub async fn find_workshop(code: String) -> Result<(), AppError> {
     auth::respond(
         async {
             let state = auth::state()?;
-            let w = workshops::by_code(&state.db, &code).await.map_err(|e| match e {
-                AppError::NotFound(m) => AppError::invalid("code", m),
-                e => e,
-            })?;
+            let w = workshops::by_code(&state.db, &code)
+                .await
+                .map_err(|e| match e {
+                    AppError::NotFound(m) => AppError::invalid("code", m),
+                    e => e,
+                })?;
             leptos_axum::redirect(&format!("/w/{}", w.join_code));
             Ok(())
         }
@@ -285,14 +287,25 @@ pub async fn get_facilitator_page(workshop_id: i64) -> Result<FacilitatorPage, A
 }
 
 #[server(endpoint = "post_note")]
-pub async fn post_note(workshop_id: i64, body: String, client_key: String) -> Result<i64, AppError> {
+pub async fn post_note(
+    workshop_id: i64,
+    body: String,
+    client_key: String,
+) -> Result<i64, AppError> {
     use crate::server::{auth, services::workshops};
     auth::respond(
         async {
             let state = auth::state()?;
             let who = who(&state).await?;
-            workshops::post_note(&state.db, &state.live, workshop_id, &who, &body, &client_key)
-                .await
+            workshops::post_note(
+                &state.db,
+                &state.live,
+                workshop_id,
+                &who,
+                &body,
+                &client_key,
+            )
+            .await
         }
         .await,
     )
@@ -474,8 +487,7 @@ pub async fn remove_activity(workshop_id: i64, activity_id: i64) -> Result<(), A
         async {
             let state = auth::state()?;
             let who = who(&state).await?;
-            workshops::remove_activity(&state.db, &state.live, workshop_id, &who, activity_id)
-                .await
+            workshops::remove_activity(&state.db, &state.live, workshop_id, &who, activity_id).await
         }
         .await,
     )

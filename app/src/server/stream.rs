@@ -42,7 +42,9 @@ pub async fn workshop_events(
     // Subscribe before reading the board: nothing falls between the two, and what the
     // board already holds arrives again with old numbers, which the browser ignores.
     let rx = state.live.subscribe(workshop_id);
-    let first = board_event(&state, workshop_id, viewer).await.map_err(internal)?;
+    let first = board_event(&state, workshop_id, viewer)
+        .await
+        .map_err(internal)?;
     let viewpoint = workshops::viewpoint(&state.db, &w, viewer)
         .await
         .map_err(internal)?;
@@ -105,8 +107,8 @@ async fn resync(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::workshop::board::Settings;
     use crate::domain::workshop::Control;
+    use crate::domain::workshop::board::Settings;
     use crate::server::config::Config;
     use crate::server::live::Live;
     use crate::server::services::{accounts, demo, mail::Mailer};
@@ -121,7 +123,19 @@ mod tests {
         if db.get_database_backend() != DbBackend::Postgres {
             return (db.clone(), first.clone());
         }
-        let opts = (*db.get_postgres_connection_pool().connect_options()).clone();
+        let schema: String = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT current_schema() AS s",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get("", "s")
+            .unwrap();
+        let opts = (*db.get_postgres_connection_pool().connect_options())
+            .clone()
+            .options([("search_path", schema)]);
         let pool = sqlx::postgres::PgPoolOptions::new()
             .max_connections(4)
             .connect_with(opts)
@@ -144,15 +158,26 @@ mod tests {
     }
 
     /// Read the event stream until `wanted` shows up, or give up after 10 seconds.
-    async fn stream_until(addr: std::net::SocketAddr, path: &str, cookie: &str, wanted: &str, then: impl AsyncFnOnce()) -> String {
+    async fn stream_until(
+        addr: std::net::SocketAddr,
+        path: &str,
+        cookie: &str,
+        wanted: &str,
+        then: impl AsyncFnOnce(),
+    ) -> String {
         let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n");
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n"
+        );
         tcp.write_all(request.as_bytes()).await.unwrap();
         let mut seen = String::new();
         let mut buf = [0u8; 8192];
         // The first event is the board; once it is here, make the change.
         while !seen.contains("event: board") && !seen.contains("event:board") {
-            let n = tokio::time::timeout(Duration::from_secs(10), tcp.read(&mut buf)).await.unwrap().unwrap();
+            let n = tokio::time::timeout(Duration::from_secs(10), tcp.read(&mut buf))
+                .await
+                .unwrap_or_else(|_| panic!("no board within 10 s: {seen:?}"))
+                .unwrap();
             assert!(n > 0, "stream ended: {seen}");
             seen.push_str(&String::from_utf8_lossy(&buf[..n]));
         }
@@ -182,7 +207,9 @@ mod tests {
                 live: live_b,
             };
             let hein = workshops::Who {
-                person: accounts::find_by_email(&db, "hein@demo.q-commons.org").await.unwrap(),
+                person: accounts::find_by_email(&db, "hein@demo.q-commons.org")
+                    .await
+                    .unwrap(),
                 device_token: None,
             };
             let form = workshops::WorkshopForm {
@@ -193,26 +220,56 @@ mod tests {
                 prompt: "What would help?".into(),
                 settings: Settings::default(),
             };
-            let w = workshops::create(&db, hein.person.as_ref().unwrap(), &form).await.unwrap();
-            let ana = workshops::Who { person: None, device_token: Some("device-ana".into()) };
-            let ben = workshops::Who { person: None, device_token: Some("device-ben".into()) };
-            workshops::join(&db, &live_a, &w, &ana, "Ana", "patient").await.unwrap();
-            workshops::join(&db, &live_a, &w, &ben, "Ben", "carer").await.unwrap();
-            workshops::control(&db, &live_a, w.id, &hein, Control::Start).await.unwrap();
+            let w = workshops::create(&db, hein.person.as_ref().unwrap(), &form)
+                .await
+                .unwrap();
+            let ana = workshops::Who {
+                person: None,
+                device_token: Some("device-ana".into()),
+            };
+            let ben = workshops::Who {
+                person: None,
+                device_token: Some("device-ben".into()),
+            };
+            workshops::join(&db, &live_a, &w, &ana, "Ana", "patient")
+                .await
+                .unwrap();
+            workshops::join(&db, &live_a, &w, &ben, "Ben", "carer")
+                .await
+                .unwrap();
+            workshops::control(&db, &live_a, w.id, &hein, Control::Start)
+                .await
+                .unwrap();
 
             // Ben watches through server B; Ana posts through server A.
             let addr = serve(state_b).await;
             let path = format!("/live/workshops/{}", w.id);
-            let seen = stream_until(addr, &path, &format!("{DEVICE_COOKIE}=device-ben"), "No one rang back", async || {
-                workshops::post_note(&db, &live_a, w.id, &ana, "No one rang back", "k1").await.unwrap();
-            })
+            let seen = stream_until(
+                addr,
+                &path,
+                &format!("{DEVICE_COOKIE}=device-ben"),
+                "No one rang back",
+                async || {
+                    workshops::post_note(&db, &live_a, w.id, &ana, "No one rang back", "k1")
+                        .await
+                        .unwrap();
+                },
+            )
             .await;
-            assert!(seen.contains("event: delta") || seen.contains("event:delta"), "{seen}");
+            assert!(
+                seen.contains("event: delta") || seen.contains("event:delta"),
+                "{seen}"
+            );
             assert!(seen.contains("\"author\":\"Ana\""), "{seen}");
 
             // Someone who has not joined is refused a stream.
             let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-            tcp.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+            tcp.write_all(
+                format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            )
+            .await
+            .unwrap();
             let mut answer = String::new();
             tcp.read_to_string(&mut answer).await.unwrap();
             assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");

@@ -113,7 +113,11 @@ fn NewWorkshopForm(
     today: String,
 ) -> impl IntoView {
     let error = action_error(action);
-    let date_error = Memo::new(move |_| error.get().and_then(|e| e.message_for("held_on").map(str::to_owned)));
+    let date_error = Memo::new(move |_| {
+        error
+            .get()
+            .and_then(|e| e.message_for("held_on").map(str::to_owned))
+    });
     let mut places = vec![(String::new(), "On its own".to_owned())];
     places.extend(spaces);
     view! {
@@ -151,7 +155,10 @@ pub fn ParticipantPageView() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
     let join = ServerAction::<JoinWorkshop>::new();
-    let page = Resource::new(move || (code(), join.version().get()), |(c, _)| get_participant_page(c));
+    let page = Resource::new(
+        move || (code(), join.version().get()),
+        |(c, _)| get_participant_page(c),
+    );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || page.get().map(|r| match r {
@@ -190,8 +197,15 @@ fn Participant(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl 
 fn JoinForm(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl IntoView {
     let error = action_error(join);
     let mut options: Vec<(String, String)> = Vec::new();
-    let mine: Vec<Perspective> = page.my_perspectives.iter().filter_map(|c| Perspective::from_code(c)).collect();
-    for p in mine.iter().chain(Perspective::ALL.iter().filter(|p| !mine.contains(p))) {
+    let mine: Vec<Perspective> = page
+        .my_perspectives
+        .iter()
+        .filter_map(|c| Perspective::from_code(c))
+        .collect();
+    for p in mine
+        .iter()
+        .chain(Perspective::ALL.iter().filter(|p| !mine.contains(p)))
+    {
         options.push((p.code().to_owned(), p.label().to_owned()));
     }
     options.push(("prefer_not_to_say".into(), "Prefer not to say".into()));
@@ -223,7 +237,13 @@ fn JoinForm(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl Int
 #[component]
 pub fn FacilitatorPageView() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|i| i.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let page = Resource::new(id, get_facilitator_page);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -264,22 +284,38 @@ fn Console(page: FacilitatorPage) -> impl IntoView {
 #[component]
 fn ConsoleBoard(live: Live) -> impl IntoView {
     move || {
-        let kind = live.board.with(|b| b.current_activity().map(|a| a.kind).filter(|_| !b.stage.finished));
+        let kind = live.board.with(|b| {
+            b.current_activity()
+                .map(|a| a.kind)
+                .filter(|_| !b.stage.finished)
+        });
         match kind {
-            Some(crate::domain::workshop::ActivityKind::Grouping) => view! { <Grouping live facilitating=true /> }.into_any(),
+            Some(crate::domain::workshop::ActivityKind::Grouping) => {
+                view! { <Grouping live facilitating=true /> }.into_any()
+            }
             _ => view! { <CurrentActivity live facilitating=true /> }.into_any(),
         }
     }
 }
 
 fn spaced(code: &str) -> String {
-    if code.len() == 6 { format!("{}-{}", &code[..3], &code[3..]) } else { code.to_owned() }
+    if code.len() == 6 {
+        format!("{}-{}", &code[..3], &code[3..])
+    } else {
+        code.to_owned()
+    }
 }
 
 #[component]
 pub fn PresentPageView() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|i| i.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let page = Resource::new(id, get_facilitator_page);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -330,7 +366,11 @@ fn Present(page: FacilitatorPage) -> impl IntoView {
 #[component]
 fn PresentBoard(live: Live) -> impl IntoView {
     move || {
-        let kind = live.board.with(|b| b.current_activity().map(|a| a.kind).filter(|_| !b.stage.finished));
+        let kind = live.board.with(|b| {
+            b.current_activity()
+                .map(|a| a.kind)
+                .filter(|_| !b.stage.finished)
+        });
         // The room sees what the participants may see: hidden notes and results wait for
         // the reveal, though the facilitator's own screen shows them.
         let (notes_shown, results_shown) = live.board.with(|b| {

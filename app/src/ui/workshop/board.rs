@@ -24,20 +24,24 @@ where
 #[component]
 pub fn StageBar(live: Live) -> impl IntoView {
     let heading = move || {
-        live.board.with(|b| match (b.stage.finished, b.current_activity()) {
-            (true, _) => "Finished".to_owned(),
-            (false, None) => "Not started yet".to_owned(),
-            (false, Some(a)) => format!(
-                "{} · {} of {}",
-                a.kind.label(),
-                b.stage.current.unwrap_or(0) + 1,
-                b.activities.len()
-            ),
-        })
+        live.board
+            .with(|b| match (b.stage.finished, b.current_activity()) {
+                (true, _) => "Finished".to_owned(),
+                (false, None) => "Not started yet".to_owned(),
+                (false, Some(a)) => format!(
+                    "{} · {} of {}",
+                    a.kind.label(),
+                    b.stage.current.unwrap_or(0) + 1,
+                    b.activities.len()
+                ),
+            })
     };
     let prompt = move || {
-        live.board
-            .with(|b| b.current_activity().filter(|_| !b.stage.finished).map(|a| a.prompt.clone()))
+        live.board.with(|b| {
+            b.current_activity()
+                .filter(|_| !b.stage.finished)
+                .map(|a| a.prompt.clone())
+        })
     };
     view! {
         <div class="stage">
@@ -95,12 +99,18 @@ fn Outbox(live: Live) -> impl IntoView {
 pub fn CurrentActivity(live: Live, facilitating: bool) -> impl IntoView {
     move || {
         let (finished, activity, started) = live.board.with(|b| {
-            (b.stage.finished, b.current_activity().cloned(), b.stage.current.is_some())
+            (
+                b.stage.finished,
+                b.current_activity().cloned(),
+                b.stage.current.is_some(),
+            )
         });
         match (finished, activity) {
             (true, _) => view! { <Results live /> }.into_any(),
             (false, Some(a)) => match a.kind {
-                ActivityKind::IdeaCapture => view! { <Capture live activity=a facilitating /> }.into_any(),
+                ActivityKind::IdeaCapture => {
+                    view! { <Capture live activity=a facilitating /> }.into_any()
+                }
                 ActivityKind::Grouping => view! { <Grouping live facilitating /> }.into_any(),
                 ActivityKind::DotVote => view! { <Vote live activity=a /> }.into_any(),
             },
@@ -125,8 +135,13 @@ fn Waiting(live: Live) -> impl IntoView {
 fn Capture(live: Live, activity: Activity, facilitating: bool) -> impl IntoView {
     let activity_id = activity.id;
     let notes = move || {
-        live.board
-            .with(|b| b.notes.iter().filter(|n| n.activity_id == activity_id).cloned().collect::<Vec<_>>())
+        live.board.with(|b| {
+            b.notes
+                .iter()
+                .filter(|n| n.activity_id == activity_id)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     };
     let hidden = move || live.board.with(|b| b.hidden_notes.len());
     view! {
@@ -156,7 +171,8 @@ fn NoteComposer(live: Live) -> impl IntoView {
             return;
         }
         if text.chars().count() > NOTE_MAX {
-            live.error.set(Some(format!("Keep your note to {NOTE_MAX} characters.")));
+            live.error
+                .set(Some(format!("Keep your note to {NOTE_MAX} characters.")));
             return;
         }
         live.error.set(None);
@@ -233,7 +249,10 @@ fn NoteItem(note: Note, live: Live, open: bool, facilitating: bool) -> impl Into
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         editing.set(false);
-        run(live, crate::api::workshops::edit_note(ws, id, draft.get_untracked()));
+        run(
+            live,
+            crate::api::workshops::edit_note(ws, id, draft.get_untracked()),
+        );
     };
     let may_edit = open && note.mine;
     let body = note.body.clone();
@@ -321,8 +340,13 @@ fn ThemeColumn(
 ) -> impl IntoView {
     let ws = live.workshop_id;
     let notes = move || {
-        live.board
-            .with(|b| b.notes.iter().filter(|n| n.theme_id == theme_id).cloned().collect::<Vec<_>>())
+        live.board.with(|b| {
+            b.notes
+                .iter()
+                .filter(|n| n.theme_id == theme_id)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     };
     let heading_id = format!("theme-{}", theme_id.unwrap_or(0));
     let labelled_by = heading_id.clone();
@@ -333,7 +357,10 @@ fn ThemeColumn(
             .and_then(|d| d.get_data("text/plain").ok())
             .and_then(|s| s.parse::<i64>().ok());
         if let Some(note) = note {
-            run(live, crate::api::workshops::move_note(ws, note, theme_id.unwrap_or(0)));
+            run(
+                live,
+                crate::api::workshops::move_note(ws, note, theme_id.unwrap_or(0)),
+            );
         }
     };
     view! {
@@ -411,7 +438,9 @@ fn Vote(live: Live, activity: Activity) -> impl IntoView {
     let remaining = move || live.board.with(|b| a.rules.remaining(&b.my_ballot(a.id)));
     let budget = activity.rules.budget;
     let cap = activity.rules.cap_per_item;
-    let voter = live.board.with_untracked(|b| b.viewer.participant_id.is_some());
+    let voter = live
+        .board
+        .with_untracked(|b| b.viewer.participant_id.is_some());
     let act = activity.clone();
     view! {
         <section class="panel" aria-labelledby="vote-heading">
@@ -432,14 +461,25 @@ fn Vote(live: Live, activity: Activity) -> impl IntoView {
 }
 
 #[component]
-fn BallotItem(live: Live, activity: Activity, item: i64, label: String, voter: bool) -> impl IntoView {
+fn BallotItem(
+    live: Live,
+    activity: Activity,
+    item: i64,
+    label: String,
+    voter: bool,
+) -> impl IntoView {
     let a = activity.id;
     let rules = activity.rules;
-    let mine = move || live.board.with(|b| b.my_ballot(a).get(&item).copied().unwrap_or(0));
-    let total = move || live.board.with(|b| {
-        let visible = b.viewer.facilitator || b.settings.results_live || b.stage.revealed;
-        visible.then(|| b.total(a, item).unwrap_or(0))
-    });
+    let mine = move || {
+        live.board
+            .with(|b| b.my_ballot(a).get(&item).copied().unwrap_or(0))
+    };
+    let total = move || {
+        live.board.with(|b| {
+            let visible = b.viewer.facilitator || b.settings.results_live || b.stage.revealed;
+            visible.then(|| b.total(a, item).unwrap_or(0))
+        })
+    };
     let locked = move || live.board.with(|b| !b.stage.accepts_input());
     let label_for_add = format!("Add a dot to {}", short(&label));
     let label_for_take = format!("Take a dot from {}", short(&label));
@@ -476,8 +516,16 @@ pub fn Results(live: Live) -> impl IntoView {
                         .into_iter()
                         .map(|d| {
                             let label = match a.target {
-                                VoteTarget::Themes => b.themes.iter().find(|t| t.id == d.item).map(|t| t.name.clone()),
-                                VoteTarget::Notes => b.notes.iter().find(|n| n.id == d.item).map(|n| n.body.clone()),
+                                VoteTarget::Themes => b
+                                    .themes
+                                    .iter()
+                                    .find(|t| t.id == d.item)
+                                    .map(|t| t.name.clone()),
+                                VoteTarget::Notes => b
+                                    .notes
+                                    .iter()
+                                    .find(|n| n.id == d.item)
+                                    .map(|n| n.body.clone()),
                             };
                             (label.unwrap_or_else(|| "(removed)".into()), d.total)
                         })

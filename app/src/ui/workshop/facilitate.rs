@@ -2,13 +2,18 @@
 //! the workshop's settings and its agenda.
 use super::board::run;
 use super::live::Live;
-use crate::api::workshops::{add_activity, control_workshop, remove_activity, update_workshop_settings};
+use crate::api::workshops::{
+    add_activity, control_workshop, remove_activity, update_workshop_settings,
+};
 use crate::domain::workshop::ActivityKind;
 use crate::domain::workshop::board::{Settings, VoteTarget};
 use leptos::prelude::*;
 
 fn control(live: Live, what: &'static str, seconds: Option<u32>) {
-    run(live, control_workshop(live.workshop_id, what.to_owned(), seconds));
+    run(
+        live,
+        control_workshop(live.workshop_id, what.to_owned(), seconds),
+    );
 }
 
 #[component]
@@ -16,7 +21,10 @@ pub fn Controls(live: Live) -> impl IntoView {
     let stage = move || live.board.with(|b| b.stage.clone());
     let started = move || stage().current.is_some();
     let running = move || started() && !stage().finished;
-    let last = move || live.board.with(|b| b.stage.current.is_some_and(|c| c + 1 >= b.activities.len()));
+    let last = move || {
+        live.board
+            .with(|b| b.stage.current.is_some_and(|c| c + 1 >= b.activities.len()))
+    };
     let seconds = RwSignal::new("120".to_owned());
     view! {
         <section class="panel controls" aria-labelledby="controls-heading">
@@ -87,7 +95,10 @@ pub fn SettingsPanel(live: Live) -> impl IntoView {
             ),
         )
     };
-    let toggle = move |id: &'static str, label: &'static str, get: fn(&Settings) -> bool, set: fn(&mut Settings, bool)| {
+    let toggle = move |id: &'static str,
+                       label: &'static str,
+                       get: fn(&Settings) -> bool,
+                       set: fn(&mut Settings, bool)| {
         view! {
             <div class="checkbox">
                 <input type="checkbox" id=id prop:checked=move || get(&settings())
@@ -124,7 +135,12 @@ pub fn Agenda(live: Live) -> impl IntoView {
                 .enumerate()
                 .map(|(i, a)| {
                     let reached = b.stage.finished || b.stage.current.is_some_and(|c| i <= c);
-                    (i, a.clone(), reached, b.stage.current == Some(i) && !b.stage.finished)
+                    (
+                        i,
+                        a.clone(),
+                        reached,
+                        b.stage.current == Some(i) && !b.stage.finished,
+                    )
                 })
                 .collect::<Vec<_>>()
         })

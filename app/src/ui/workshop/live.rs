@@ -87,7 +87,8 @@ impl Live {
         // Keep the dots this device has not sent yet.
         let mut board = board;
         for p in self.outbox.get_untracked() {
-            if let (Pending::Dots { item, dots }, Some(a)) = (p, board.current_activity().cloned()) {
+            if let (Pending::Dots { item, dots }, Some(a)) = (p, board.current_activity().cloned())
+            {
                 let mut ballot = board.my_ballot(a.id);
                 if dots == 0 {
                     ballot.remove(&item);
@@ -183,9 +184,11 @@ impl Live {
                 let (activity, ballot): (i64, Ballot) =
                     set_dots(self.workshop_id, *item, *dots).await?;
                 // Later changes to this ballot may wait in the outbox: keep them shown.
-                let waiting = self
-                    .outbox
-                    .with_untracked(|o| o.iter().filter(|p| matches!(p, Pending::Dots { .. })).count());
+                let waiting = self.outbox.with_untracked(|o| {
+                    o.iter()
+                        .filter(|p| matches!(p, Pending::Dots { .. }))
+                        .count()
+                });
                 if waiting <= 1 {
                     self.board.update(|b| b.set_my_ballot(activity, ballot));
                 }
@@ -254,8 +257,10 @@ mod browser {
             connect(live, current);
         });
         if let Some(w) = web_sys::window() {
-            let _ = w.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
-            let _ = w.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+            let _ =
+                w.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+            let _ =
+                w.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
         }
         on_offline.forget();
         on_online.forget();
@@ -279,7 +284,11 @@ mod browser {
             return;
         };
         let on_board = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            if let Some(b) = e.data().as_string().and_then(|t| serde_json::from_str::<Board>(&t).ok()) {
+            if let Some(b) = e
+                .data()
+                .as_string()
+                .and_then(|t| serde_json::from_str::<Board>(&t).ok())
+            {
                 live.receive_board(b);
                 live.flush();
             }
@@ -287,7 +296,11 @@ mod browser {
         let _ = es.add_event_listener_with_callback("board", on_board.as_ref().unchecked_ref());
         on_board.forget();
         let on_delta = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            let Some(d) = e.data().as_string().and_then(|t| serde_json::from_str::<Delta>(&t).ok()) else {
+            let Some(d) = e
+                .data()
+                .as_string()
+                .and_then(|t| serde_json::from_str::<Delta>(&t).ok())
+            else {
                 return;
             };
             if !live.receive_delta(d) {
