@@ -591,35 +591,47 @@ pub async fn post_note(
         ));
     }
     let me = require_participant(db, workshop_id, who).await?;
-    live.write(db, workshop_id, async |txn| {
-        if let Some(existing) = workshop_note::Entity::find()
+    let stored = live
+        .write(db, workshop_id, async |txn| {
+            if let Some(existing) = workshop_note::Entity::find()
+                .filter(workshop_note::Column::ParticipantId.eq(me.id))
+                .filter(workshop_note::Column::ClientKey.eq(key))
+                .one(txn)
+                .await?
+            {
+                return Ok((existing.id, vec![]));
+            }
+            let (_, activities, stage) = current(txn, workshop_id).await?;
+            let activity = open_activity(&activities, &stage, ActivityKind::IdeaCapture)?;
+            let now = Utc::now();
+            let n = workshop_note::ActiveModel {
+                workshop_id: Set(workshop_id),
+                activity_id: Set(activity.id),
+                participant_id: Set(me.id),
+                body: Set(body.clone()),
+                theme_id: Set(None),
+                client_key: Set(key.to_owned()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            let names = HashMap::from([(me.id, me.display_name.clone())]);
+            Ok((n.id, vec![Fact::NoteSaved(note_fact(&n, &names))]))
+        })
+        .await;
+    match stored {
+        // The same note sent twice at once: the unique key let one in; that one stands.
+        Err(AppError::Internal) => workshop_note::Entity::find()
             .filter(workshop_note::Column::ParticipantId.eq(me.id))
             .filter(workshop_note::Column::ClientKey.eq(key))
-            .one(txn)
+            .one(db)
             .await?
-        {
-            return Ok((existing.id, vec![]));
-        }
-        let (_, activities, stage) = current(txn, workshop_id).await?;
-        let activity = open_activity(&activities, &stage, ActivityKind::IdeaCapture)?;
-        let now = Utc::now();
-        let n = workshop_note::ActiveModel {
-            workshop_id: Set(workshop_id),
-            activity_id: Set(activity.id),
-            participant_id: Set(me.id),
-            body: Set(body.clone()),
-            theme_id: Set(None),
-            client_key: Set(key.to_owned()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-        let names = HashMap::from([(me.id, me.display_name.clone())]);
-        Ok((n.id, vec![Fact::NoteSaved(note_fact(&n, &names))]))
-    })
-    .await
+            .map(|n| n.id)
+            .ok_or(AppError::Internal),
+        other => other,
+    }
 }
 
 async fn note_in(
@@ -1317,6 +1329,12 @@ mod tests {
                 .collect();
             assert_eq!(notes.len(), 1, "told once: {told:?}");
             assert!(matches!(notes[0], Fact::NoteSaved(n) if n.id == first));
+            // Sent twice at the same moment (a retry racing the original): still one note.
+            let (a, b) = tokio::join!(
+                post_note(&db, &live, w.id, &ana, "Parking costs too much", "k3"),
+                post_note(&db, &live, w.id, &ana, "Parking costs too much", "k3"),
+            );
+            assert_eq!(a.unwrap(), b.unwrap());
             let long = "x".repeat(NOTE_MAX + 1);
             assert!(
                 post_note(&db, &live, w.id, &ana, &long, "k2")
@@ -1326,7 +1344,7 @@ mod tests {
                     .is_some()
             );
             let count = workshop_note::Entity::find().all(&db).await.unwrap().len();
-            assert_eq!(count, 1);
+            assert_eq!(count, 2);
         })
         .await;
     }
