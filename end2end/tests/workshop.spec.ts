@@ -103,7 +103,12 @@ test('a facilitator and three participants run a whole workshop live, one of the
   await ana.getByLabel('Your idea').fill('x'.repeat(290));
   await expect(ana.getByText('10 characters too many')).toBeVisible();
   await post(ana, 'No one rang back about transport');
+  // What someone is typing survives others' notes arriving.
+  await ana.getByLabel('Your idea').fill('Half a thought');
   await post(cara, 'Medicines take hours to arrive');
+  await expect(ana.getByText('Medicines take hours to arrive')).toBeVisible();
+  await expect(ana.getByLabel('Your idea')).toHaveValue('Half a thought');
+  await expect(ana.getByLabel('Your idea')).toBeFocused();
   await post(sam, 'Discharge letters arrive late');
   await post(sam, 'A note I will take back');
   for (const p of [ana, cara, fac]) {

@@ -283,13 +283,15 @@ fn Console(page: FacilitatorPage) -> impl IntoView {
 /// The facilitator's view of the current activity: themes stay editable throughout.
 #[component]
 fn ConsoleBoard(live: Live) -> impl IntoView {
-    move || {
-        let kind = live.board.with(|b| {
+    let kind = Memo::new(move |_| {
+        live.board.with(|b| {
             b.current_activity()
                 .map(|a| a.kind)
                 .filter(|_| !b.stage.finished)
-        });
-        match kind {
+        })
+    });
+    move || {
+        match kind.get() {
             Some(crate::domain::workshop::ActivityKind::Grouping) => {
                 view! { <Grouping live facilitating=true /> }.into_any()
             }
@@ -365,20 +367,21 @@ fn Present(page: FacilitatorPage) -> impl IntoView {
 /// On the projector: the notes or themes as they come in, and results once revealed.
 #[component]
 fn PresentBoard(live: Live) -> impl IntoView {
-    move || {
-        let kind = live.board.with(|b| {
-            b.current_activity()
-                .map(|a| a.kind)
-                .filter(|_| !b.stage.finished)
-        });
-        // The room sees what the participants may see: hidden notes and results wait for
-        // the reveal, though the facilitator's own screen shows them.
-        let (notes_shown, results_shown) = live.board.with(|b| {
+    // The room sees what the participants may see: hidden notes and results wait for
+    // the reveal, though the facilitator's own screen shows them.
+    let shown = Memo::new(move |_| {
+        live.board.with(|b| {
             (
+                b.current_activity()
+                    .map(|a| a.kind)
+                    .filter(|_| !b.stage.finished),
                 b.settings.notes_visible || b.stage.revealed,
                 b.settings.results_live || b.stage.revealed || b.stage.finished,
             )
-        });
+        })
+    });
+    move || {
+        let (kind, notes_shown, results_shown) = shown.get();
         match kind {
             Some(crate::domain::workshop::ActivityKind::IdeaCapture) if !notes_shown => view! {
                 <p class="present__waiting">{move || live.board.with(|b| format!("{} notes so far. They show when revealed.", b.notes.len()))}</p>

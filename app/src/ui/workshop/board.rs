@@ -97,14 +97,19 @@ fn Outbox(live: Live) -> impl IntoView {
 /// The current activity for a participant (or the facilitator, with `facilitating`).
 #[component]
 pub fn CurrentActivity(live: Live, facilitating: bool) -> impl IntoView {
-    move || {
-        let (finished, activity, started) = live.board.with(|b| {
+    // Only a change of activity redraws it: a note or dot arriving must not reset what
+    // someone is typing or where the keyboard focus is.
+    let current = Memo::new(move |_| {
+        live.board.with(|b| {
             (
                 b.stage.finished,
                 b.current_activity().cloned(),
                 b.stage.current.is_some(),
             )
-        });
+        })
+    });
+    move || {
+        let (finished, activity, started) = current.get();
         match (finished, activity) {
             (true, _) => view! { <Results live /> }.into_any(),
             (false, Some(a)) => match a.kind {
@@ -287,19 +292,21 @@ fn NoteItem(note: Note, live: Live, open: bool, facilitating: bool) -> impl Into
 /// theme, or — without dragging — by choosing a theme for a note and pressing Move.
 #[component]
 pub fn Grouping(live: Live, facilitating: bool) -> impl IntoView {
-    let can_theme = move || facilitating || live.board.with(|b| b.settings.participants_theme);
+    let can_theme =
+        Memo::new(move |_| facilitating || live.board.with(|b| b.settings.participants_theme));
+    let themes = Memo::new(move |_| live.board.with(|b| b.themes.clone()));
     view! {
         <section class="panel" aria-labelledby="themes-heading">
             <h2 id="themes-heading">"Themes"</h2>
-            {move || can_theme().then(|| view! { <NewTheme live /> })}
+            {move || can_theme.get().then(|| view! { <NewTheme live /> })}
             <div class="themes">
                 {move || {
-                    let themes = live.board.with(|b| b.themes.clone());
-                    themes.into_iter().map(|t| view! {
-                        <ThemeColumn live theme_id=Some(t.id) name=t.name can_theme=can_theme() facilitating />
+                    let can = can_theme.get();
+                    themes.get().into_iter().map(|t| view! {
+                        <ThemeColumn live theme_id=Some(t.id) name=t.name can_theme=can facilitating />
                     }).collect_view()
                 }}
-                <ThemeColumn live theme_id=None name="Not in a theme yet".to_owned() can_theme=can_theme() facilitating />
+                {move || view! { <ThemeColumn live theme_id=None name="Not in a theme yet".to_owned() can_theme=can_theme.get() facilitating /> }}
             </div>
         </section>
     }
@@ -442,6 +449,8 @@ fn Vote(live: Live, activity: Activity) -> impl IntoView {
         .board
         .with_untracked(|b| b.viewer.participant_id.is_some());
     let act = activity.clone();
+    let items = Memo::new(move |_| ballot_items(live, &act));
+    let act = activity.clone();
     view! {
         <section class="panel" aria-labelledby="vote-heading">
             <h2 id="vote-heading">"Dot voting"</h2>
@@ -452,7 +461,7 @@ fn Vote(live: Live, activity: Activity) -> impl IntoView {
                 </p>
             })}
             <ul class="ballot">
-                {move || ballot_items(live, &act).into_iter().map(|(item, label)| view! {
+                {move || items.get().into_iter().map(|(item, label)| view! {
                     <BallotItem live activity=act.clone() item label voter />
                 }).collect_view()}
             </ul>

@@ -128,7 +128,7 @@ pub fn SettingsPanel(live: Live) -> impl IntoView {
 #[component]
 pub fn Agenda(live: Live) -> impl IntoView {
     let ws = live.workshop_id;
-    let rows = move || {
+    let rows = Memo::new(move |_| {
         live.board.with(|b| {
             b.activities
                 .iter()
@@ -144,12 +144,12 @@ pub fn Agenda(live: Live) -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
         })
-    };
+    });
     view! {
         <section class="panel" aria-labelledby="agenda-heading">
             <h2 id="agenda-heading">"Agenda"</h2>
             <ol class="agenda">
-                {move || rows().into_iter().map(|(_, a, reached, current)| view! {
+                {move || rows.get().into_iter().map(|(_, a, reached, current)| view! {
                     <li class:agenda__current=current aria-current=current.then_some("step")>
                         <strong>{a.kind.label()}</strong>": "{a.prompt.clone()}
                         {(a.kind == ActivityKind::DotVote).then(|| format!(" ({} dots{}, on {})", a.rules.budget,
