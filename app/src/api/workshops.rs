@@ -186,7 +186,7 @@ pub async fn get_participant_page(code: String) -> Result<ParticipantPage, AppEr
             let who = who(&state).await?;
             let viewer = workshops::viewer(&state.db, &w, &who).await?;
             let board = if viewer.participant_id.is_some() || viewer.facilitator {
-                Some(workshops::board(&state.db, &w, viewer).await?)
+                Some(workshops::board(&state.db, w.id, viewer).await?)
             } else {
                 None
             };
@@ -276,7 +276,7 @@ pub async fn get_facilitator_page(workshop_id: i64) -> Result<FacilitatorPage, A
                 w.join_code
             );
             Ok(FacilitatorPage {
-                board: workshops::board(&state.db, &w, viewer).await?,
+                board: workshops::board(&state.db, w.id, viewer).await?,
                 purpose: w.purpose,
                 qr_svg: workshops::qr_svg(&join_url)?,
                 join_url,

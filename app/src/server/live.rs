@@ -34,6 +34,8 @@ pub struct Live {
 }
 
 struct Inner {
+    /// The board each workshop's screens last needed whole, shared between them.
+    boards: crate::server::stream::BoardCache,
     /// `qc_live_<schema>`: test schemas on one database must not hear each other.
     channel: String,
     hub: Mutex<HashMap<i64, broadcast::Sender<Signal>>>,
@@ -59,6 +61,7 @@ impl Live {
         };
         let live = Live {
             inner: Arc::new(Inner {
+                boards: Default::default(),
                 channel,
                 hub: Mutex::new(HashMap::new()),
                 in_process_order: (!postgres).then(|| tokio::sync::Mutex::new(())),
@@ -104,6 +107,10 @@ impl Live {
             }
         });
         Ok(())
+    }
+
+    pub fn boards(&self) -> &crate::server::stream::BoardCache {
+        &self.inner.boards
     }
 
     pub fn subscribe(&self, workshop_id: i64) -> broadcast::Receiver<Signal> {

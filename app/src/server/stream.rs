@@ -5,14 +5,17 @@ use super::AppState;
 use super::auth::{DEVICE_COOKIE, SESSION_COOKIE, cookie};
 use super::live::Signal;
 use super::services::{sessions, workshops};
-use crate::domain::workshop::board::{Change, Viewer};
+use crate::domain::workshop::board::{Change, Delta, Viewer, Viewpoint};
 use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
+use std::collections::HashMap;
 use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
+use workshops::Snapshot;
 
 pub async fn workshop_events(
     state: AppState,
@@ -40,41 +43,56 @@ pub async fn workshop_events(
         return Err(StatusCode::FORBIDDEN);
     }
     // Subscribe before reading the board: nothing falls between the two, and what the
-    // board already holds arrives again with old numbers, which the browser ignores.
+    // board already holds arrives again with old numbers, which are skipped.
     let rx = state.live.subscribe(workshop_id);
-    let first = board_event(&state, workshop_id, viewer)
+    let snap = state
+        .live
+        .boards()
+        .at_least(&state.db, &state.live, workshop_id, w.seq)
         .await
         .map_err(internal)?;
-    let viewpoint = workshops::viewpoint(&state.db, &w, viewer)
-        .await
-        .map_err(internal)?;
+    let first = board_event(&snap, viewer).map_err(internal)?;
+    let view = View {
+        vp: snap.viewpoint(viewer),
+        seq: snap.seq(),
+    };
     let stream = futures::stream::unfold(
-        (Some(first), rx, viewpoint, state),
-        move |(pending, mut rx, mut vp, state)| async move {
+        (Some(first), rx, view, state),
+        move |(pending, mut rx, mut view, state)| async move {
             if let Some(event) = pending {
-                return Some((Ok(event), (None, rx, vp, state)));
+                return Some((Ok(event), (None, rx, view, state)));
             }
             loop {
                 let event = match rx.recv().await {
-                    Ok(Signal::Change(envelope)) => match vp.observe(&envelope).change {
-                        Change::Resync => resync(&state, workshop_id, &mut vp).await,
-                        change => {
-                            let delta = crate::domain::workshop::board::Delta {
-                                seq: envelope.seq,
-                                change,
-                            };
-                            serde_json::to_string(&delta)
-                                .ok()
-                                .map(|json| Event::default().event("delta").data(json))
+                    // Already in the board this screen was sent.
+                    Ok(Signal::Change(envelope)) if envelope.seq <= view.seq => None,
+                    Ok(Signal::Change(envelope)) => {
+                        view.seq = envelope.seq;
+                        match view.vp.observe(&envelope).change {
+                            Change::Resync => {
+                                resync(&state, workshop_id, &mut view, envelope.seq).await
+                            }
+                            change => {
+                                let delta = Delta {
+                                    seq: envelope.seq,
+                                    change,
+                                };
+                                serde_json::to_string(&delta)
+                                    .ok()
+                                    .map(|json| Event::default().event("delta").data(json))
+                            }
                         }
-                    },
+                    }
                     Ok(Signal::Resync) | Err(RecvError::Lagged(_)) => {
-                        resync(&state, workshop_id, &mut vp).await
+                        let latest = workshops::by_id(&state.db, workshop_id)
+                            .await
+                            .map_or(i64::MAX, |w| w.seq);
+                        resync(&state, workshop_id, &mut view, latest).await
                     }
                     Err(RecvError::Closed) => return None,
                 };
                 if let Some(event) = event {
-                    return Some((Ok(event), (None, rx, vp, state)));
+                    return Some((Ok(event), (None, rx, view, state)));
                 }
             }
         },
@@ -82,26 +100,61 @@ pub async fn workshop_events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
-async fn board_event(
-    state: &AppState,
-    workshop_id: i64,
-    viewer: Viewer,
-) -> Result<Event, crate::error::AppError> {
-    let w = workshops::by_id(&state.db, workshop_id).await?;
-    let board = workshops::board(&state.db, &w, viewer).await?;
-    let json = serde_json::to_string(&board).map_err(|_| crate::error::AppError::Internal)?;
+/// Where one screen stands: its viewpoint and the last change it was told.
+struct View {
+    vp: Viewpoint,
+    seq: i64,
+}
+
+fn board_event(snap: &Snapshot, viewer: Viewer) -> Result<Event, crate::error::AppError> {
+    let json =
+        serde_json::to_string(&snap.board(viewer)).map_err(|_| crate::error::AppError::Internal)?;
     Ok(Event::default().event("board").data(json))
 }
 
-/// Read the board again and start the viewpoint afresh from it.
-async fn resync(
-    state: &AppState,
-    workshop_id: i64,
-    vp: &mut crate::domain::workshop::board::Viewpoint,
-) -> Option<Event> {
-    let w = workshops::by_id(&state.db, workshop_id).await.ok()?;
-    *vp = workshops::viewpoint(&state.db, &w, vp.viewer).await.ok()?;
-    board_event(state, workshop_id, vp.viewer).await.ok()
+/// Send the whole board again, as of change `seq` or later, and carry on from there.
+async fn resync(state: &AppState, workshop_id: i64, view: &mut View, seq: i64) -> Option<Event> {
+    let snap = state
+        .live
+        .boards()
+        .at_least(&state.db, &state.live, workshop_id, seq)
+        .await
+        .ok()?;
+    view.vp = snap.viewpoint(view.vp.viewer);
+    view.seq = snap.seq();
+    board_event(&snap, view.vp.viewer).ok()
+}
+
+/// The last board read for each workshop, shared by its screens: when the facilitator
+/// moves on, every screen needs the whole board again at once, and one read serves them
+/// all. Kept only while someone watches.
+#[derive(Clone, Default)]
+pub struct BoardCache(Arc<Mutex<HashMap<i64, Slot>>>);
+
+type Slot = Arc<tokio::sync::Mutex<Option<Arc<Snapshot>>>>;
+
+impl BoardCache {
+    /// A snapshot of the workshop at change `seq` or later.
+    pub async fn at_least(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        live: &crate::server::live::Live,
+        workshop_id: i64,
+        seq: i64,
+    ) -> Result<Arc<Snapshot>, crate::error::AppError> {
+        let slot = {
+            let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            map.retain(|id, _| *id == workshop_id || live.watchers(*id) > 0);
+            map.entry(workshop_id).or_default().clone()
+        };
+        let mut slot = slot.lock().await;
+        if let Some(snap) = slot.as_ref().filter(|s| s.seq() >= seq) {
+            return Ok(snap.clone());
+        }
+        let fresh = Arc::new(workshops::snapshot(db, workshop_id).await?);
+        *slot = Some(fresh.clone());
+        Ok(fresh)
+    }
 }
 
 #[cfg(test)]

@@ -373,19 +373,29 @@ pub async fn join(
     .await
 }
 
-/// The whole board as `viewer` may see it.
-pub async fn board(
-    db: &impl ConnectionTrait,
-    w: &workshop::Model,
-    viewer: Viewer,
-) -> Result<Board, AppError> {
-    let activities = activities(db, w.id).await?;
-    let vp = Viewpoint {
-        viewer,
-        settings: settings_of(w),
-        stage: stage_of(w, &activities),
-        agenda: activities.iter().map(|a| a.id).collect(),
-    };
+/// Everything on a workshop's board at one change number, before it is redacted for a
+/// viewer: read once and shared by every screen that needs the whole board at once.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub workshop: workshop::Model,
+    pub activities: Vec<Activity>,
+    names: HashMap<i64, String>,
+    turnout: Turnout,
+    notes: Vec<workshop_note::Model>,
+    themes: Vec<Theme>,
+    dots: Vec<workshop_dot::Model>,
+}
+
+/// Read the board as it stands, consistently: every table as of the same change number.
+pub async fn snapshot(db: &DatabaseConnection, workshop_id: i64) -> Result<Snapshot, AppError> {
+    use sea_orm::{AccessMode, IsolationLevel, TransactionTrait};
+    let isolation = (db.get_database_backend() == sea_orm::DbBackend::Postgres)
+        .then_some(IsolationLevel::RepeatableRead);
+    let txn = db
+        .begin_with_config(isolation, Some(AccessMode::ReadOnly))
+        .await?;
+    let w = by_id(&txn, workshop_id).await?;
+    let activities = activities(&txn, w.id).await?;
     let participants: Vec<(i64, String, Option<String>)> = workshop_participant::Entity::find()
         .select_only()
         .column(workshop_participant::Column::Id)
@@ -394,7 +404,7 @@ pub async fn board(
         .filter(workshop_participant::Column::WorkshopId.eq(w.id))
         .order_by_asc(workshop_participant::Column::Id)
         .into_tuple()
-        .all(db)
+        .all(&txn)
         .await?;
     let mut turnout = Turnout::default();
     let mut names = HashMap::new();
@@ -402,24 +412,15 @@ pub async fn board(
         turnout.add(perspective.as_deref().and_then(Perspective::from_code));
         names.insert(id, name);
     }
-    let mut notes = Vec::new();
-    let mut hidden_notes = Vec::new();
-    for n in workshop_note::Entity::find()
+    let notes = workshop_note::Entity::find()
         .filter(workshop_note::Column::WorkshopId.eq(w.id))
         .order_by_asc(workshop_note::Column::Id)
-        .all(db)
-        .await?
-    {
-        if vp.note_visible(n.activity_id, n.participant_id) {
-            notes.push(vp.note(&note_fact(&n, &names)));
-        } else {
-            hidden_notes.push(n.id);
-        }
-    }
+        .all(&txn)
+        .await?;
     let themes = workshop_theme::Entity::find()
         .filter(workshop_theme::Column::WorkshopId.eq(w.id))
         .order_by_asc(workshop_theme::Column::Id)
-        .all(db)
+        .all(&txn)
         .await?
         .into_iter()
         .map(|t| Theme {
@@ -427,67 +428,98 @@ pub async fn board(
             name: t.name,
         })
         .collect();
-    let activity_ids: Vec<i64> = activities.iter().map(|a| a.id).collect();
-    let totals: Vec<(i64, i64, i64)> = workshop_dot::Entity::find()
-        .select_only()
-        .column(workshop_dot::Column::ActivityId)
-        .column(workshop_dot::Column::Item)
-        .column_as(
-            Expr::col(workshop_dot::Column::Dots)
-                .sum()
-                .cast_as("bigint"),
-            "total",
-        )
-        .filter(workshop_dot::Column::ActivityId.is_in(activity_ids.clone()))
-        .group_by(workshop_dot::Column::ActivityId)
-        .group_by(workshop_dot::Column::Item)
-        .into_tuple()
-        .all(db)
+    let dots = workshop_dot::Entity::find()
+        .filter(workshop_dot::Column::ActivityId.is_in(activities.iter().map(|a| a.id)))
+        .all(&txn)
         .await?;
-    let dots = totals
-        .into_iter()
-        .filter(|(a, _, _)| vp.results_visible(*a))
-        .map(|(activity_id, item, total)| Dots {
-            activity_id,
-            item,
-            total: nat(total),
-        })
-        .collect();
-    let mut my_ballots: Vec<(i64, Ballot)> = Vec::new();
-    if let Some(me) = viewer.participant_id {
-        for d in workshop_dot::Entity::find()
-            .filter(workshop_dot::Column::ParticipantId.eq(me))
-            .filter(workshop_dot::Column::ActivityId.is_in(activity_ids))
-            .all(db)
-            .await?
-        {
-            match my_ballots.iter_mut().find(|(a, _)| *a == d.activity_id) {
-                Some((_, b)) => {
-                    b.insert(d.item, nat(d.dots.into()));
-                }
-                None => {
-                    my_ballots.push((d.activity_id, Ballot::from([(d.item, nat(d.dots.into()))])))
+    txn.commit().await?;
+    Ok(Snapshot {
+        workshop: w,
+        activities,
+        names,
+        turnout,
+        notes,
+        themes,
+        dots,
+    })
+}
+
+impl Snapshot {
+    pub fn seq(&self) -> i64 {
+        self.workshop.seq
+    }
+
+    pub fn viewpoint(&self, viewer: Viewer) -> Viewpoint {
+        Viewpoint {
+            viewer,
+            settings: settings_of(&self.workshop),
+            stage: stage_of(&self.workshop, &self.activities),
+            agenda: self.activities.iter().map(|a| a.id).collect(),
+        }
+    }
+
+    /// The board as `viewer` may see it.
+    pub fn board(&self, viewer: Viewer) -> Board {
+        let vp = self.viewpoint(viewer);
+        let mut notes = Vec::new();
+        let mut hidden_notes = Vec::new();
+        for n in &self.notes {
+            if vp.note_visible(n.activity_id, n.participant_id) {
+                notes.push(vp.note(&note_fact(n, &self.names)));
+            } else {
+                hidden_notes.push(n.id);
+            }
+        }
+        let mut totals: std::collections::BTreeMap<(i64, i64), u32> = Default::default();
+        let mut my_ballots: Vec<(i64, Ballot)> = Vec::new();
+        for d in &self.dots {
+            *totals.entry((d.activity_id, d.item)).or_default() += nat(d.dots.into());
+            if viewer.participant_id == Some(d.participant_id) {
+                match my_ballots.iter_mut().find(|(a, _)| *a == d.activity_id) {
+                    Some((_, b)) => {
+                        b.insert(d.item, nat(d.dots.into()));
+                    }
+                    None => my_ballots
+                        .push((d.activity_id, Ballot::from([(d.item, nat(d.dots.into()))]))),
                 }
             }
         }
+        let dots = totals
+            .into_iter()
+            .filter(|((a, _), _)| vp.results_visible(*a))
+            .map(|((activity_id, item), total)| Dots {
+                activity_id,
+                item,
+                total,
+            })
+            .collect();
+        Board {
+            workshop_id: self.workshop.id,
+            seq: self.workshop.seq,
+            title: self.workshop.title.clone(),
+            join_code: self.workshop.join_code.clone(),
+            viewer,
+            settings: vp.settings,
+            stage: vp.stage,
+            activities: self.activities.clone(),
+            turnout: self.turnout.clone(),
+            notes,
+            hidden_notes,
+            themes: self.themes.clone(),
+            dots,
+            my_ballots,
+            server_now_ms: Utc::now().timestamp_millis(),
+        }
     }
-    Ok(Board {
-        workshop_id: w.id,
-        seq: w.seq,
-        title: w.title.clone(),
-        join_code: w.join_code.clone(),
-        viewer,
-        settings: vp.settings,
-        stage: vp.stage,
-        activities,
-        turnout,
-        notes,
-        hidden_notes,
-        themes,
-        dots,
-        my_ballots,
-        server_now_ms: Utc::now().timestamp_millis(),
-    })
+}
+
+/// The whole board as `viewer` may see it, read now.
+pub async fn board(
+    db: &DatabaseConnection,
+    workshop_id: i64,
+    viewer: Viewer,
+) -> Result<Board, AppError> {
+    Ok(snapshot(db, workshop_id).await?.board(viewer))
 }
 
 fn note_fact(n: &workshop_note::Model, names: &HashMap<i64, String>) -> NoteFact {
@@ -1285,7 +1317,7 @@ mod tests {
             assert_eq!(s.person_id, sam.person.as_ref().map(|p| p.id));
             let board = board(
                 &db,
-                &w,
+                w.id,
                 Viewer {
                     participant_id: None,
                     facilitator: true,
@@ -1417,7 +1449,7 @@ mod tests {
             let w = by_id(&db, w.id).await.unwrap();
             let as_ben = board(
                 &db,
-                &w,
+                w.id,
                 Viewer {
                     participant_id: Some(b.id),
                     facilitator: false,
@@ -1429,7 +1461,7 @@ mod tests {
             assert_eq!(as_ben.hidden_notes.len(), 1);
             let as_ana = board(
                 &db,
-                &w,
+                w.id,
                 Viewer {
                     participant_id: Some(a.id),
                     facilitator: false,
@@ -1445,7 +1477,7 @@ mod tests {
             let w = by_id(&db, w.id).await.unwrap();
             let as_ben = board(
                 &db,
-                &w,
+                w.id,
                 Viewer {
                     participant_id: Some(b.id),
                     facilitator: false,
@@ -1532,7 +1564,7 @@ mod tests {
             let vote = activities(&db, w.id).await.unwrap()[2].id;
             let hidden = board(
                 &db,
-                &w,
+                w.id,
                 Viewer {
                     participant_id: None,
                     facilitator: false,
@@ -1543,7 +1575,7 @@ mod tests {
             assert!(hidden.dots.is_empty(), "results hidden until reveal");
             let fac = board(
                 &db,
-                &w,
+                w.id,
                 Viewer {
                     participant_id: None,
                     facilitator: true,
@@ -1559,7 +1591,7 @@ mod tests {
             let w = by_id(&db, w.id).await.unwrap();
             let fac = board(
                 &db,
-                &w,
+                w.id,
                 Viewer {
                     participant_id: None,
                     facilitator: true,

@@ -290,13 +290,11 @@ fn ConsoleBoard(live: Live) -> impl IntoView {
                 .filter(|_| !b.stage.finished)
         })
     });
-    move || {
-        match kind.get() {
-            Some(crate::domain::workshop::ActivityKind::Grouping) => {
-                view! { <Grouping live facilitating=true /> }.into_any()
-            }
-            _ => view! { <CurrentActivity live facilitating=true /> }.into_any(),
+    move || match kind.get() {
+        Some(crate::domain::workshop::ActivityKind::Grouping) => {
+            view! { <Grouping live facilitating=true /> }.into_any()
         }
+        _ => view! { <CurrentActivity live facilitating=true /> }.into_any(),
     }
 }
 
