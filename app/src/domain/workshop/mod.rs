@@ -2,6 +2,7 @@
 //! facilitator drives, join codes that are easy to read aloud, and dot-vote rules
 //! (budget, per-item cap, change of mind, lock). Shared by server and browser.
 pub mod board;
+pub mod report;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
