@@ -72,7 +72,7 @@ test('a facilitator and three participants run a whole workshop live, one of the
   const ana = (await person(browser, phone)).page;
   await joinAsGuest(ana, code, 'Ana', 'Patient');
   await expectAccessible(ana);
-  const cara = (await person(browser, phone)).page;
+  let cara = (await person(browser, phone)).page;
   await joinAsGuest(cara, code, 'Cara', 'Carer');
   const samP = await person(browser, desktop, 'sam@demo.q-commons.org');
   const sam = samP.page;
@@ -116,6 +116,20 @@ test('a facilitator and three participants run a whole workshop live, one of the
   }
   await expect(sam.getByText('No one rang back about transport')).toBeVisible();
   await expect(present.getByText('Medicines take hours to arrive')).toBeVisible();
+  // A note typed while offline survives the tab being closed, and is sent when Cara is back.
+  const caraContext = cara.context();
+  await caraContext.setOffline(true);
+  await cara.getByLabel('Your idea').fill('Parking at the hospital costs too much');
+  await cara.getByRole('button', { name: 'Post note' }).click();
+  await expect(cara.locator('.outbox')).toContainText('Waiting to send 1 change');
+  await cara.close();
+  await caraContext.setOffline(false);
+  cara = await caraContext.newPage();
+  await cara.goto(`/w/${code}`);
+  await hydrated(cara);
+  await expect(ana.getByText('Parking at the hospital costs too much')).toBeVisible();
+  await expect(cara.locator('.outbox')).toHaveCount(0);
+  await expect(cara.locator('.note', { hasText: 'Parking at the hospital' })).toHaveCount(1);
   // Authors change and delete their own notes while capture is open.
   const mine = sam.locator('.note', { hasText: 'A note I will take back' });
   await mine.getByRole('button', { name: 'Delete' }).click();
@@ -137,7 +151,7 @@ test('a facilitator and three participants run a whole workshop live, one of the
   await transport.getByLabel(/Theme for/).selectOption({ label: 'Getting home' });
   await transport.getByRole('button', { name: 'Move' }).click();
   await expect(fac.getByRole('region', { name: 'Getting home' })).toContainText('No one rang back about transport');
-  await fac.locator('.note', { hasText: 'Medicines take hours' }).dragTo(fac.getByRole('region', { name: 'Medicines' }));
+  await fac.locator('.note', { hasText: 'Medicines take hours' }).locator('.note__body').dragTo(fac.getByRole('region', { name: 'Medicines' }));
   await expect(fac.getByRole('region', { name: 'Medicines' })).toContainText('Medicines take hours to arrive');
   await fac.locator('.note', { hasText: 'Discharge letters' }).getByLabel(/Theme for/).selectOption({ label: 'Medicines' });
   await fac.locator('.note', { hasText: 'Discharge letters' }).getByRole('button', { name: 'Move' }).click();

@@ -13,8 +13,9 @@ pub enum Connection {
     Reconnecting,
 }
 
-/// A change waiting to reach the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A change waiting to reach the server. Kept in the device's storage too, so a note
+/// typed offline survives the tab being closed before the network returns.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Pending {
     Note { key: String, body: String },
     Dots { item: i64, dots: u32 },
@@ -216,7 +217,39 @@ mod browser {
     use wasm_bindgen::closure::Closure;
     use web_sys::{EventSource, MessageEvent};
 
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+    }
+
+    /// Bring back what waited to be sent when this workshop was last open here, and keep
+    /// the outbox in storage from now on.
+    fn keep_outbox(live: Live) {
+        let key = format!("qc-outbox-{}", live.workshop_id);
+        let saved = storage()
+            .and_then(|s| s.get_item(&key).ok().flatten())
+            .and_then(|json| serde_json::from_str::<Vec<super::Pending>>(&json).ok())
+            .unwrap_or_default();
+        // After hydration: the server rendered the page without them.
+        if !saved.is_empty() {
+            Effect::new(move |_| {
+                live.outbox.set(saved.clone());
+                live.flush();
+            });
+        }
+        Effect::new(move |_| {
+            let outbox = live.outbox.get();
+            if let Some(s) = storage() {
+                let _ = if outbox.is_empty() {
+                    s.remove_item(&key)
+                } else {
+                    s.set_item(&key, &serde_json::to_string(&outbox).unwrap_or_default())
+                };
+            }
+        });
+    }
+
     pub fn start(live: Live) {
+        keep_outbox(live);
         let current: StoredValue<Option<SendWrapper<EventSource>>> = StoredValue::new(None);
         connect(live, current);
         let tick = set_interval_with_handle(
