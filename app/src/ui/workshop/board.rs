@@ -152,7 +152,8 @@ fn Capture(live: Live, activity: Activity, facilitating: bool) -> impl IntoView 
     view! {
         <section class="panel" aria-labelledby="capture-heading">
             <h2 id="capture-heading">"Ideas"</h2>
-            {(!facilitating || live.board.with_untracked(|b| b.viewer.participant_id.is_some())).then(|| view! { <NoteComposer live /> })}
+            // Only participants post; a facilitator who has not joined watches.
+            {live.board.with_untracked(|b| b.viewer.participant_id.is_some()).then(|| view! { <NoteComposer live /> })}
             <Sending live />
             <h3>"Notes so far"</h3>
             {move || (hidden() > 0).then(|| view! {
