@@ -52,7 +52,7 @@ for (const t of ['Getting home', 'Medicines']) {
 }
 const note = fac.locator('.note', { hasText: 'No one rang back' });
 await note.getByLabel(/Theme for/).selectOption({ label: 'Getting home' });
-await note.getByRole('button', { name: 'Move' }).click();
+await note.getByRole('button', { name: 'Move', exact: true }).click();
 await fac.getByRole('region', { name: 'Getting home' }).locator('.note__body', { hasText: 'No one rang back' }).waitFor({ timeout: 8000 }).catch(async (e) => { await fac.screenshot({ path: out + '/debug.png', fullPage: true }); throw e; });
 await fac.screenshot({ path: `${out}/desktop-workshop-console-themes.png`, fullPage: true });
 await phone.screenshot({ path: `${out}/phone-workshop-themes.png`, fullPage: true });

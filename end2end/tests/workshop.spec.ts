@@ -149,12 +149,16 @@ test('a facilitator and three participants run a whole workshop live, one of the
   await expect(fac.getByRole('heading', { name: 'Medicines', level: 3 })).toBeVisible();
   const transport = fac.locator('.note', { hasText: 'No one rang back about transport' });
   await transport.getByLabel(/Theme for/).selectOption({ label: 'Getting home' });
-  await transport.getByRole('button', { name: 'Move' }).click();
+  await transport.getByRole('button', { name: 'Move', exact: true }).click();
   await expect(fac.getByRole('region', { name: 'Getting home' })).toContainText('No one rang back about transport');
   await fac.locator('.note', { hasText: 'Medicines take hours' }).locator('.note__body').dragTo(fac.getByRole('region', { name: 'Medicines' }));
   await expect(fac.getByRole('region', { name: 'Medicines' })).toContainText('Medicines take hours to arrive');
   await fac.locator('.note', { hasText: 'Discharge letters' }).getByLabel(/Theme for/).selectOption({ label: 'Medicines' });
-  await fac.locator('.note', { hasText: 'Discharge letters' }).getByRole('button', { name: 'Move' }).click();
+  await fac.locator('.note', { hasText: 'Discharge letters' }).getByRole('button', { name: 'Move', exact: true }).click();
+  // The facilitator removes a note; it goes from every screen.
+  await fac.locator('.note', { hasText: 'Parking at the hospital' }).getByRole('button', { name: 'Remove' }).click();
+  await expect(ana.getByText('Parking at the hospital costs too much')).toHaveCount(0);
+  await expect(fac.getByText('Parking at the hospital costs too much')).toHaveCount(0);
   // Participants see the themes fill without reloading.
   await expect(ana.getByRole('region', { name: 'Getting home' })).toContainText('No one rang back about transport');
   await expect(cara.getByRole('region', { name: 'Medicines' })).toContainText('Discharge letters arrive late');

@@ -383,7 +383,7 @@ fn ThemeColumn(
             })}
             <ul class="notes">
                 <For each=notes key=|n| (n.id, n.theme_id, n.body.clone()) let:note>
-                    <GroupedNote live note can_theme />
+                    <GroupedNote live note can_theme facilitating />
                 </For>
             </ul>
         </section>
@@ -391,9 +391,11 @@ fn ThemeColumn(
 }
 
 #[component]
-fn GroupedNote(live: Live, note: Note, can_theme: bool) -> impl IntoView {
+fn GroupedNote(live: Live, note: Note, can_theme: bool, facilitating: bool) -> impl IntoView {
     let ws = live.workshop_id;
     let id = note.id;
+    // Options change only when themes do, so a choice being made is not redrawn away.
+    let themes = Memo::new(move |_| live.board.with(|b| b.themes.clone()));
     let choice = RwSignal::new(note.theme_id.unwrap_or(0).to_string());
     let select_id = format!("move-{id}");
     view! {
@@ -413,12 +415,16 @@ fn GroupedNote(live: Live, note: Note, can_theme: bool) -> impl IntoView {
                     <label for=select_id.clone()>{format!("Theme for “{}”", short(&note.body))}</label>
                     <select id=select_id.clone() on:change=move |ev| choice.set(event_target_value(&ev))>
                         <option value="0" selected=note.theme_id.is_none()>"No theme"</option>
-                        {move || live.board.with(|b| b.themes.clone()).into_iter().map(|t| view! {
+                        {move || themes.get().into_iter().map(|t| view! {
                             <option value=t.id.to_string() selected=note.theme_id == Some(t.id)>{t.name}</option>
                         }).collect_view()}
                     </select>
                     <button type="submit" class="button button--small">"Move"</button>
                 </form>
+            })}
+            {facilitating.then(|| view! {
+                <button type="button" class="button button--small button--secondary"
+                    on:click=move |_| run(live, crate::api::workshops::remove_note(ws, id))>"Remove"</button>
             })}
         </li>
     }
