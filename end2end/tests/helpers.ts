@@ -3,6 +3,12 @@ import { expect, type Page } from '@playwright/test';
 
 /** Scan the page as it is now with axe-core for WCAG 2.0/2.1/2.2 A and AA. */
 export async function expectAccessible(page: Page) {
+  // Scan the page as people see it: with the stylesheet applied (a navigation can leave a
+  // moment without it, when every link is a bare inline box).
+  await page.waitForFunction(() => {
+    const link = document.querySelector('.site-nav a');
+    return !link || getComputedStyle(link).minHeight === '44px';
+  });
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'])
     .analyze();
