@@ -17,6 +17,26 @@ async fn who(
     })
 }
 
+/// A server function's body for whoever is asking (signed-in person or guest device),
+/// with its error mapped to the right HTTP status.
+#[cfg(feature = "ssr")]
+async fn as_who<T>(
+    body: impl AsyncFnOnce(
+        &crate::server::AppState,
+        &crate::server::services::workshops::Who,
+    ) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    use crate::server::auth;
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = who(&state).await?;
+            body(&state, &who).await
+        }
+        .await,
+    )
+}
+
 #[cfg(feature = "ssr")]
 fn checked(value: Option<String>) -> bool {
     value.is_some_and(|v| v == "on" || v == "true")
@@ -292,103 +312,75 @@ pub async fn post_note(
     body: String,
     client_key: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{auth, services::workshops};
-    auth::respond(
-        async {
-            let state = auth::state()?;
-            let who = who(&state).await?;
-            workshops::post_note(
-                &state.db,
-                &state.live,
-                workshop_id,
-                &who,
-                &body,
-                &client_key,
-            )
-            .await
-        }
-        .await,
-    )
+    use crate::server::services::workshops;
+    as_who(async |state, who| {
+        workshops::post_note(
+            &state.db,
+            &state.live,
+            workshop_id,
+            &who,
+            &body,
+            &client_key,
+        )
+        .await
+    })
+    .await
 }
 
 #[server(endpoint = "edit_note")]
 pub async fn edit_note(workshop_id: i64, note_id: i64, body: String) -> Result<(), AppError> {
-    use crate::server::{auth, services::workshops};
-    auth::respond(
-        async {
-            let state = auth::state()?;
-            let who = who(&state).await?;
-            workshops::edit_note(&state.db, &state.live, workshop_id, &who, note_id, &body).await
-        }
-        .await,
-    )
+    use crate::server::services::workshops;
+    as_who(async |state, who| {
+        workshops::edit_note(&state.db, &state.live, workshop_id, &who, note_id, &body).await
+    })
+    .await
 }
 
 #[server(endpoint = "remove_note")]
 pub async fn remove_note(workshop_id: i64, note_id: i64) -> Result<(), AppError> {
-    use crate::server::{auth, services::workshops};
-    auth::respond(
-        async {
-            let state = auth::state()?;
-            let who = who(&state).await?;
-            workshops::remove_note(&state.db, &state.live, workshop_id, &who, note_id).await
-        }
-        .await,
-    )
+    use crate::server::services::workshops;
+    as_who(async |state, who| {
+        workshops::remove_note(&state.db, &state.live, workshop_id, &who, note_id).await
+    })
+    .await
 }
 
 #[server(endpoint = "create_theme")]
 pub async fn create_theme(workshop_id: i64, name: String) -> Result<i64, AppError> {
-    use crate::server::{auth, services::workshops};
-    auth::respond(
-        async {
-            let state = auth::state()?;
-            let who = who(&state).await?;
-            workshops::create_theme(&state.db, &state.live, workshop_id, &who, &name).await
-        }
-        .await,
-    )
+    use crate::server::services::workshops;
+    as_who(async |state, who| {
+        workshops::create_theme(&state.db, &state.live, workshop_id, &who, &name).await
+    })
+    .await
 }
 
 #[server(endpoint = "remove_theme")]
 pub async fn remove_theme(workshop_id: i64, theme_id: i64) -> Result<(), AppError> {
-    use crate::server::{auth, services::workshops};
-    auth::respond(
-        async {
-            let state = auth::state()?;
-            let who = who(&state).await?;
-            workshops::remove_theme(&state.db, &state.live, workshop_id, &who, theme_id).await
-        }
-        .await,
-    )
+    use crate::server::services::workshops;
+    as_who(async |state, who| {
+        workshops::remove_theme(&state.db, &state.live, workshop_id, &who, theme_id).await
+    })
+    .await
 }
 
 /// `theme_id` 0 takes the note out of its theme.
 #[server(endpoint = "move_note")]
 pub async fn move_note(workshop_id: i64, note_id: i64, theme_id: i64) -> Result<(), AppError> {
-    use crate::server::{auth, services::workshops};
-    auth::respond(
-        async {
-            let state = auth::state()?;
-            let who = who(&state).await?;
-            let theme = (theme_id != 0).then_some(theme_id);
-            workshops::move_note(&state.db, &state.live, workshop_id, &who, note_id, theme).await
-        }
-        .await,
-    )
+    use crate::server::services::workshops;
+    as_who(async |state, who| {
+        let theme = (theme_id != 0).then_some(theme_id);
+        workshops::move_note(&state.db, &state.live, workshop_id, &who, note_id, theme).await
+    })
+    .await
 }
 
 #[server(endpoint = "set_dots")]
 pub async fn set_dots(workshop_id: i64, item: i64, dots: u32) -> Result<(i64, Ballot), AppError> {
-    use crate::server::{auth, services::workshops};
-    auth::respond(
-        async {
-            let state = auth::state()?;
-            let who = who(&state).await?;
-            workshops::set_dots(&state.db, &state.live, workshop_id, &who, item, dots).await
-        }
-        .await,
-    )
+    use crate::server::services::workshops;
+    as_who(async |state, who| {
+        workshops::set_dots(&state.db, &state.live, workshop_id, &who, item, dots).await
+    })
+    .await
 }
 
 /// `control`: start, advance, back, lock, unlock, reveal, hide, timer (with `seconds`),
@@ -400,31 +392,27 @@ pub async fn control_workshop(
     seconds: Option<u32>,
 ) -> Result<(), AppError> {
     use crate::domain::workshop::Control;
-    use crate::server::{auth, services::workshops};
-    auth::respond(
-        async {
-            let state = auth::state()?;
-            let who = who(&state).await?;
-            let control = match control.as_str() {
-                "start" => Control::Start,
-                "advance" => Control::Advance,
-                "back" => Control::Back,
-                "lock" => Control::Lock,
-                "unlock" => Control::Unlock,
-                "reveal" => Control::Reveal,
-                "hide" => Control::Hide,
-                "timer" => Control::StartTimer {
-                    seconds: seconds.unwrap_or(0),
-                    now_ms: chrono::Utc::now().timestamp_millis(),
-                },
-                "clear_timer" => Control::ClearTimer,
-                _ => return Err(AppError::invalid("control", "Choose a control.")),
-            };
-            workshops::control(&state.db, &state.live, workshop_id, &who, control).await?;
-            Ok(())
-        }
-        .await,
-    )
+    use crate::server::services::workshops;
+    as_who(async |state, who| {
+        let control = match control.as_str() {
+            "start" => Control::Start,
+            "advance" => Control::Advance,
+            "back" => Control::Back,
+            "lock" => Control::Lock,
+            "unlock" => Control::Unlock,
+            "reveal" => Control::Reveal,
+            "hide" => Control::Hide,
+            "timer" => Control::StartTimer {
+                seconds: seconds.unwrap_or(0),
+                now_ms: chrono::Utc::now().timestamp_millis(),
+            },
+            "clear_timer" => Control::ClearTimer,
+            _ => return Err(AppError::invalid("control", "Choose a control.")),
+        };
+        workshops::control(&state.db, &state.live, workshop_id, &who, control).await?;
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "workshop_settings")]
@@ -436,21 +424,17 @@ pub async fn update_workshop_settings(
     participants_theme: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::workshop::board::Settings;
-    use crate::server::{auth, services::workshops};
-    auth::respond(
-        async {
-            let state = auth::state()?;
-            let who = who(&state).await?;
-            let settings = Settings {
-                anonymous: checked(anonymous),
-                notes_visible: !checked(notes_hidden),
-                results_live: checked(results_live),
-                participants_theme: checked(participants_theme),
-            };
-            workshops::update_settings(&state.db, &state.live, workshop_id, &who, settings).await
-        }
-        .await,
-    )
+    use crate::server::services::workshops;
+    as_who(async |state, who| {
+        let settings = Settings {
+            anonymous: checked(anonymous),
+            notes_visible: !checked(notes_hidden),
+            results_live: checked(results_live),
+            participants_theme: checked(participants_theme),
+        };
+        workshops::update_settings(&state.db, &state.live, workshop_id, &who, settings).await
+    })
+    .await
 }
 
 #[server(endpoint = "add_activity")]
@@ -462,33 +446,25 @@ pub async fn add_activity(
     cap: String,
     target: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, services::workshops};
-    auth::respond(
-        async {
-            let state = auth::state()?;
-            let who = who(&state).await?;
-            let form = workshops::ActivityForm {
-                kind,
-                prompt,
-                budget,
-                cap,
-                target,
-            };
-            workshops::add_activity(&state.db, &state.live, workshop_id, &who, &form).await
-        }
-        .await,
-    )
+    use crate::server::services::workshops;
+    as_who(async |state, who| {
+        let form = workshops::ActivityForm {
+            kind,
+            prompt,
+            budget,
+            cap,
+            target,
+        };
+        workshops::add_activity(&state.db, &state.live, workshop_id, &who, &form).await
+    })
+    .await
 }
 
 #[server(endpoint = "remove_activity")]
 pub async fn remove_activity(workshop_id: i64, activity_id: i64) -> Result<(), AppError> {
-    use crate::server::{auth, services::workshops};
-    auth::respond(
-        async {
-            let state = auth::state()?;
-            let who = who(&state).await?;
-            workshops::remove_activity(&state.db, &state.live, workshop_id, &who, activity_id).await
-        }
-        .await,
-    )
+    use crate::server::services::workshops;
+    as_who(async |state, who| {
+        workshops::remove_activity(&state.db, &state.live, workshop_id, &who, activity_id).await
+    })
+    .await
 }

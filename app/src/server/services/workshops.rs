@@ -20,8 +20,8 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::prelude::Expr;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 
@@ -533,21 +533,6 @@ fn note_fact(n: &workshop_note::Model, names: &HashMap<i64, String>) -> NoteFact
     }
 }
 
-/// The viewpoint the live stream starts from for `viewer`.
-pub async fn viewpoint(
-    db: &impl ConnectionTrait,
-    w: &workshop::Model,
-    viewer: Viewer,
-) -> Result<Viewpoint, AppError> {
-    let activities = activities(db, w.id).await?;
-    Ok(Viewpoint {
-        viewer,
-        settings: settings_of(w),
-        stage: stage_of(w, &activities),
-        agenda: activities.iter().map(|a| a.id).collect(),
-    })
-}
-
 /// The workshop, its agenda and stage, read again inside a transaction.
 async fn current(
     db: &impl ConnectionTrait,
@@ -567,6 +552,20 @@ async fn require_participant(
     participant(db, workshop_id, who)
         .await?
         .ok_or_else(|| AppError::invalid("workshop", "Join the workshop first."))
+}
+
+/// [`current`], for the facilitator only.
+async fn facilitated(
+    db: &impl ConnectionTrait,
+    workshop_id: i64,
+    who: &Who,
+) -> Result<(workshop::Model, Vec<Activity>, Stage), AppError> {
+    let found = current(db, workshop_id).await?;
+    if is_facilitator(&found.0, who) {
+        Ok(found)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 fn is_facilitator(w: &workshop::Model, who: &Who) -> bool {
@@ -734,24 +733,32 @@ pub async fn remove_note(
                 ));
             }
         }
-        workshop_dot::Entity::delete_many()
-            .filter(workshop_dot::Column::Item.eq(note.id))
-            .filter(
-                workshop_dot::Column::ActivityId.is_in(
-                    activities
-                        .iter()
-                        .filter(|a| a.target == VoteTarget::Notes)
-                        .map(|a| a.id),
-                ),
-            )
-            .exec(txn)
-            .await?;
+        remove_dots_on(txn, &activities, VoteTarget::Notes, note.id).await?;
         workshop_note::Entity::delete_by_id(note.id)
             .exec(txn)
             .await?;
         Ok(((), vec![Fact::NoteRemoved { id: note.id }]))
     })
     .await
+}
+
+/// Take every dot off an item that is going (a note or a theme, by the votes' target).
+async fn remove_dots_on(
+    txn: &DatabaseTransaction,
+    activities: &[Activity],
+    target: VoteTarget,
+    item: i64,
+) -> Result<(), AppError> {
+    let votes = activities
+        .iter()
+        .filter(|a| a.target == target)
+        .map(|a| a.id);
+    workshop_dot::Entity::delete_many()
+        .filter(workshop_dot::Column::Item.eq(item))
+        .filter(workshop_dot::Column::ActivityId.is_in(votes))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Themes are the facilitator's, and the participants' too where the facilitator allows
@@ -809,10 +816,7 @@ pub async fn remove_theme(
     theme_id: i64,
 ) -> Result<(), AppError> {
     live.write(db, workshop_id, async |txn| {
-        let (w, activities, _) = current(txn, workshop_id).await?;
-        if !is_facilitator(&w, who) {
-            return Err(AppError::Forbidden);
-        }
+        let (_, activities, _) = facilitated(txn, workshop_id, who).await?;
         let theme = workshop_theme::Entity::find_by_id(theme_id)
             .filter(workshop_theme::Column::WorkshopId.eq(workshop_id))
             .one(txn)
@@ -826,18 +830,7 @@ pub async fn remove_theme(
             .filter(workshop_note::Column::ThemeId.eq(theme.id))
             .exec(txn)
             .await?;
-        workshop_dot::Entity::delete_many()
-            .filter(workshop_dot::Column::Item.eq(theme.id))
-            .filter(
-                workshop_dot::Column::ActivityId.is_in(
-                    activities
-                        .iter()
-                        .filter(|a| a.target == VoteTarget::Themes)
-                        .map(|a| a.id),
-                ),
-            )
-            .exec(txn)
-            .await?;
+        remove_dots_on(txn, &activities, VoteTarget::Themes, theme.id).await?;
         workshop_theme::Entity::delete_by_id(theme.id)
             .exec(txn)
             .await?;
@@ -977,10 +970,7 @@ pub async fn control(
     control: Control,
 ) -> Result<Stage, AppError> {
     live.write(db, workshop_id, async |txn| {
-        let (w, _, stage) = current(txn, workshop_id).await?;
-        if !is_facilitator(&w, who) {
-            return Err(AppError::Forbidden);
-        }
+        let (w, _, stage) = facilitated(txn, workshop_id, who).await?;
         let next = stage.apply(control)?;
         let mut active: workshop::ActiveModel = w.into();
         active.current_index = Set(next.current.map(|i| i as i32));
@@ -1002,10 +992,7 @@ pub async fn update_settings(
     settings: Settings,
 ) -> Result<(), AppError> {
     live.write(db, workshop_id, async |txn| {
-        let (w, _, _) = current(txn, workshop_id).await?;
-        if !is_facilitator(&w, who) {
-            return Err(AppError::Forbidden);
-        }
+        let (w, _, _) = facilitated(txn, workshop_id, who).await?;
         let mut active: workshop::ActiveModel = w.into();
         active.anonymous = Set(settings.anonymous);
         active.notes_visible = Set(settings.notes_visible);
@@ -1067,10 +1054,7 @@ pub async fn add_activity(
         return Err(AppError::Internal);
     };
     live.write(db, workshop_id, async |txn| {
-        let (w, activities, _) = current(txn, workshop_id).await?;
-        if !is_facilitator(&w, who) {
-            return Err(AppError::Forbidden);
-        }
+        let (_, activities, _) = facilitated(txn, workshop_id, who).await?;
         if activities.len() >= 20 {
             return Err(AppError::invalid(
                 "kind",
@@ -1097,10 +1081,7 @@ pub async fn remove_activity(
     activity_id: i64,
 ) -> Result<(), AppError> {
     live.write(db, workshop_id, async |txn| {
-        let (w, activities, stage) = current(txn, workshop_id).await?;
-        if !is_facilitator(&w, who) {
-            return Err(AppError::Forbidden);
-        }
+        let (_, activities, stage) = facilitated(txn, workshop_id, who).await?;
         let index = activities
             .iter()
             .position(|a| a.id == activity_id)
@@ -1650,16 +1631,10 @@ mod tests {
             assert_eq!(seqs, vec![1, 2]);
             assert_eq!(by_id(&db, w.id).await.unwrap().seq, 2);
             // A viewpoint redacts the stream as the board would.
-            let mut vp = viewpoint(
-                &db,
-                &w,
-                Viewer {
-                    participant_id: None,
-                    facilitator: false,
-                },
-            )
-            .await
-            .unwrap();
+            let mut vp = snapshot(&db, w.id).await.unwrap().viewpoint(Viewer {
+                participant_id: None,
+                facilitator: false,
+            });
             let e = crate::domain::workshop::board::Envelope {
                 workshop_id: w.id,
                 seq: 3,

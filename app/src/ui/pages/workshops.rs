@@ -234,8 +234,8 @@ fn JoinForm(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl Int
     }
 }
 
-#[component]
-pub fn FacilitatorPageView() -> impl IntoView {
+/// The facilitator's data for the workshop in the address, shown by `show` once loaded.
+fn facilitator_page(title: &'static str, show: fn(FacilitatorPage) -> AnyView) -> impl IntoView {
     let params = use_params_map();
     let id = move || {
         params
@@ -248,11 +248,18 @@ pub fn FacilitatorPageView() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || page.get().map(|r| match r {
-                Err(e) => problem("Facilitate a workshop", e),
-                Ok(p) => view! { <Console page=p /> }.into_any(),
+                Err(e) => problem(title, e),
+                Ok(p) => show(p),
             })}
         </Suspense>
     }
+}
+
+#[component]
+pub fn FacilitatorPageView() -> impl IntoView {
+    facilitator_page("Facilitate a workshop", |p| {
+        view! { <Console page=p /> }.into_any()
+    })
 }
 
 #[component]
@@ -308,23 +315,9 @@ fn spaced(code: &str) -> String {
 
 #[component]
 pub fn PresentPageView() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
-    let page = Resource::new(id, get_facilitator_page);
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || page.get().map(|r| match r {
-                Err(e) => problem("Present a workshop", e),
-                Ok(p) => view! { <Present page=p /> }.into_any(),
-            })}
-        </Suspense>
-    }
+    facilitator_page("Present a workshop", |p| {
+        view! { <Present page=p /> }.into_any()
+    })
 }
 
 #[component]
