@@ -5,6 +5,7 @@ mod m20261126_000001_foundation;
 mod m20261126_000002_membership;
 mod m20261126_000003_directory_indexes;
 mod m20261126_000004_workshops;
+mod m20261126_000005_workshop_outcomes;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_membership::Migration),
             Box::new(m20261126_000003_directory_indexes::Migration),
             Box::new(m20261126_000004_workshops::Migration),
+            Box::new(m20261126_000005_workshop_outcomes::Migration),
         ]
     }
 }

@@ -228,6 +228,7 @@ async fn run(url: &str, n: usize, rate: f64) {
         held_on: "2026-12-01".into(),
         space: String::new(),
         prompt: "What would help?".into(),
+        template: None,
         settings: Settings {
             results_live: true,
             ..Settings::default()
@@ -248,6 +249,8 @@ async fn run(url: &str, n: usize, rate: f64) {
         budget: "3".into(),
         cap: "3".into(),
         target: "notes".into(),
+        options: String::new(),
+        multiple: false,
     };
     workshops::add_activity(&database, &live, w.id, &hein, &vote)
         .await

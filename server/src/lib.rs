@@ -24,6 +24,8 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
 pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let live = state.clone();
+    let csv = state.clone();
+    let markdown = state.clone();
     let context = move || {
         provide_context(state.clone());
         provide_context(RequestSession::default());
@@ -34,6 +36,29 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             "/live/workshops/{id}",
             axum::routing::get(move |path, headers| {
                 app::server::stream::workshop_events(live.clone(), path, headers)
+            }),
+        )
+        // A workshop's report, downloaded.
+        .route(
+            "/workshops/{id}/report.csv",
+            axum::routing::get(move |path, headers| {
+                app::server::export::report_download(
+                    csv.clone(),
+                    path,
+                    headers,
+                    app::server::export::Format::Csv,
+                )
+            }),
+        )
+        .route(
+            "/workshops/{id}/report.md",
+            axum::routing::get(move |path, headers| {
+                app::server::export::report_download(
+                    markdown.clone(),
+                    path,
+                    headers,
+                    app::server::export::Format::Markdown,
+                )
             }),
         )
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {

@@ -2,6 +2,7 @@
 //! facilitator's change. Each stores the change; the live stream tells the screens.
 use crate::domain::workshop::Ballot;
 use crate::domain::workshop::board::Board;
+use crate::domain::workshop::outcomes::Rating;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,7 @@ pub async fn create_workshop(
     held_on: String,
     space: String,
     prompt: String,
+    template: Option<String>,
     anonymous: Option<String>,
     notes_hidden: Option<String>,
     results_live: Option<String>,
@@ -57,6 +59,13 @@ pub async fn create_workshop(
 ) -> Result<(), AppError> {
     use crate::domain::workshop::board::Settings;
     use crate::server::{auth, services::workshops};
+    let template = match template.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(t) => Some(
+            t.parse::<i64>()
+                .map_err(|_| AppError::invalid("template", "Choose a template from the list."))?,
+        ),
+    };
     auth::respond(
         async {
             let state = auth::state()?;
@@ -67,6 +76,7 @@ pub async fn create_workshop(
                 held_on,
                 space,
                 prompt,
+                template,
                 settings: Settings {
                     anonymous: checked(anonymous),
                     notes_visible: !checked(notes_hidden),
@@ -89,13 +99,14 @@ pub struct NewWorkshopPage {
     pub spaces: Vec<(String, String)>,
     pub today: String,
     pub may_create: bool,
+    pub templates: Vec<crate::api::outcomes::TemplateChoice>,
 }
 
 #[server(endpoint = "new_workshop_page")]
 pub async fn get_new_workshop_page() -> Result<NewWorkshopPage, AppError> {
     use crate::domain::membership::MembershipStatus;
-    use crate::server::auth;
     use crate::server::entities::{member, space};
+    use crate::server::{auth, services::workshops};
     use sea_orm::{EntityTrait, QueryOrder};
     auth::respond(
         async {
@@ -112,7 +123,12 @@ pub async fn get_new_workshop_page() -> Result<NewWorkshopPage, AppError> {
                 .into_iter()
                 .map(|s| (s.slug, s.name))
                 .collect();
+            let templates = workshops::templates::list(&state.db)
+                .await?
+                .into_iter()
+                .collect();
             Ok(NewWorkshopPage {
+                templates,
                 spaces,
                 today: chrono::Utc::now().date_naive().to_string(),
                 may_create,
@@ -445,6 +461,8 @@ pub async fn add_activity(
     budget: String,
     cap: String,
     target: String,
+    options: Option<String>,
+    multiple: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::services::workshops;
     as_who(async |state, who| {
@@ -454,6 +472,8 @@ pub async fn add_activity(
             budget,
             cap,
             target,
+            options: options.unwrap_or_default(),
+            multiple: checked(multiple),
         };
         workshops::add_activity(&state.db, &state.live, workshop_id, &who, &form).await
     })
@@ -465,6 +485,71 @@ pub async fn remove_activity(workshop_id: i64, activity_id: i64) -> Result<(), A
     use crate::server::services::workshops;
     as_who(async |state, who| {
         workshops::remove_activity(&state.db, &state.live, workshop_id, &who, activity_id).await
+    })
+    .await
+}
+
+/// Rate a theme in the open prioritise activity; impact and effort 0 take the rating back.
+#[server(endpoint = "rate_theme")]
+pub async fn rate_theme(
+    workshop_id: i64,
+    theme_id: i64,
+    impact: u8,
+    effort: u8,
+) -> Result<Option<Rating>, AppError> {
+    use crate::server::services::workshops::outcomes;
+    as_who(async |state, who| {
+        let rating = (impact != 0 || effort != 0).then_some((impact, effort));
+        outcomes::rate(&state.db, &state.live, workshop_id, who, theme_id, rating).await
+    })
+    .await
+}
+
+/// Answer the open poll: `chosen` is the option ids, comma-separated (empty withdraws).
+#[server(endpoint = "answer_poll")]
+pub async fn answer_poll(workshop_id: i64, chosen: String) -> Result<(i64, Vec<i64>), AppError> {
+    use crate::server::services::workshops::outcomes;
+    as_who(async |state, who| {
+        let chosen = chosen
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                c.parse::<i64>()
+                    .map_err(|_| AppError::invalid("chosen", "Choose from the poll's options."))
+            })
+            .collect::<Result<Vec<i64>, AppError>>()?;
+        outcomes::answer_poll(&state.db, &state.live, workshop_id, who, &chosen).await
+    })
+    .await
+}
+
+#[server(endpoint = "reflect")]
+pub async fn reflect(
+    workshop_id: i64,
+    prompt: String,
+    body: String,
+    anonymous: bool,
+    client_key: String,
+) -> Result<i64, AppError> {
+    use crate::server::services::workshops::outcomes;
+    as_who(async |state, who| {
+        let form = outcomes::ReflectionForm {
+            prompt,
+            body,
+            anonymous,
+            client_key,
+        };
+        outcomes::reflect(&state.db, &state.live, workshop_id, who, &form).await
+    })
+    .await
+}
+
+#[server(endpoint = "remove_reflection")]
+pub async fn remove_reflection(workshop_id: i64, reflection_id: i64) -> Result<(), AppError> {
+    use crate::server::services::workshops::outcomes;
+    as_who(async |state, who| {
+        outcomes::remove_reflection(&state.db, &state.live, workshop_id, who, reflection_id).await
     })
     .await
 }

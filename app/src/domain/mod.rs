@@ -2,5 +2,6 @@
 pub mod account;
 #[macro_use]
 pub mod structure;
+pub mod action;
 pub mod membership;
 pub mod workshop;

@@ -271,6 +271,7 @@ mod tests {
                 held_on: "2026-12-01".into(),
                 space: String::new(),
                 prompt: "What would help?".into(),
+                template: None,
                 settings: Settings::default(),
             };
             let w = workshops::create(&db, hein.person.as_ref().unwrap(), &form)

@@ -2,6 +2,7 @@
 //! broadcasts when something changes, and how each fact is redacted for each viewer
 //! (anonymous notes, notes hidden until reveal, results hidden until reveal). Pure, so the
 //! server redacts and the browser applies with the same code.
+use super::outcomes::{PollTally, Rating, RatingTally, ReflectionPrompt};
 use super::{ActivityKind, Ballot, Stage, VoteRules};
 use crate::domain::membership::Perspective;
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,40 @@ pub struct Activity {
     pub prompt: String,
     pub rules: VoteRules,
     pub target: VoteTarget,
+    /// A poll's options, in order; empty for other kinds.
+    pub options: Vec<PollOption>,
+    /// A poll allows more than one choice.
+    pub multiple: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollOption {
+    pub id: i64,
+    pub label: String,
+}
+
+/// A reflection answer as one viewer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reflection {
+    pub id: i64,
+    pub activity_id: i64,
+    pub prompt: ReflectionPrompt,
+    pub mine: bool,
+    /// `None` when given anonymously or the workshop is anonymous.
+    pub author: Option<String>,
+    pub body: String,
+}
+
+/// A reflection answer as the server knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReflectionFact {
+    pub id: i64,
+    pub activity_id: i64,
+    pub participant_id: i64,
+    pub author: String,
+    pub anonymous: bool,
+    pub prompt: ReflectionPrompt,
+    pub body: String,
 }
 
 /// A note as one viewer sees it.
@@ -103,15 +138,39 @@ pub struct NoteFact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Fact {
     NoteSaved(NoteFact),
-    NoteRemoved { id: i64 },
-    NoteThemed { id: i64, theme_id: Option<i64> },
+    NoteRemoved {
+        id: i64,
+    },
+    NoteThemed {
+        id: i64,
+        theme_id: Option<i64>,
+    },
     ThemeSaved(Theme),
-    ThemeRemoved { id: i64 },
+    ThemeRemoved {
+        id: i64,
+    },
     DotsChanged(Dots),
+    Rated {
+        activity_id: i64,
+        theme_id: i64,
+        before: Option<Rating>,
+        after: Option<Rating>,
+    },
+    Chose {
+        activity_id: i64,
+        before: Vec<i64>,
+        after: Vec<i64>,
+    },
+    ReflectionSaved(ReflectionFact),
+    ReflectionRemoved {
+        id: i64,
+    },
     Staged(Stage),
     SettingsChanged(Settings),
     AgendaChanged,
-    Joined { perspective: Option<Perspective> },
+    Joined {
+        perspective: Option<Perspective>,
+    },
 }
 
 /// A fact with its place in the workshop's history.
@@ -149,6 +208,25 @@ pub enum Change {
         id: i64,
     },
     DotsChanged(Dots),
+    Rated {
+        activity_id: i64,
+        theme_id: i64,
+        before: Option<Rating>,
+        after: Option<Rating>,
+    },
+    Chose {
+        activity_id: i64,
+        before: Vec<i64>,
+        after: Vec<i64>,
+    },
+    ReflectionSaved(Reflection),
+    /// Someone else's reflection that this viewer may not read yet.
+    ReflectionHidden {
+        id: i64,
+    },
+    ReflectionRemoved {
+        id: i64,
+    },
     Staged(Stage),
     SettingsChanged(Settings),
     Joined {
@@ -210,6 +288,17 @@ impl Viewpoint {
         }
     }
 
+    pub fn reflection(&self, r: &ReflectionFact) -> Reflection {
+        Reflection {
+            id: r.id,
+            activity_id: r.activity_id,
+            prompt: r.prompt,
+            mine: self.viewer.participant_id == Some(r.participant_id),
+            author: (!self.settings.anonymous && !r.anonymous).then(|| r.author.clone()),
+            body: r.body.clone(),
+        }
+    }
+
     /// What this viewer is told of `envelope`; the stage and settings it carries update
     /// the viewpoint for the facts after it.
     pub fn observe(&mut self, envelope: &Envelope) -> Delta {
@@ -227,6 +316,32 @@ impl Viewpoint {
             Fact::ThemeRemoved { id } => Change::ThemeRemoved { id: *id },
             Fact::DotsChanged(d) if self.results_visible(d.activity_id) => Change::DotsChanged(*d),
             Fact::DotsChanged(_) => Change::Withheld,
+            Fact::Rated {
+                activity_id,
+                theme_id,
+                before,
+                after,
+            } if self.results_visible(*activity_id) => Change::Rated {
+                activity_id: *activity_id,
+                theme_id: *theme_id,
+                before: *before,
+                after: *after,
+            },
+            Fact::Chose {
+                activity_id,
+                before,
+                after,
+            } if self.results_visible(*activity_id) => Change::Chose {
+                activity_id: *activity_id,
+                before: before.clone(),
+                after: after.clone(),
+            },
+            Fact::Rated { .. } | Fact::Chose { .. } => Change::Withheld,
+            Fact::ReflectionSaved(r) if self.note_visible(r.activity_id, r.participant_id) => {
+                Change::ReflectionSaved(self.reflection(r))
+            }
+            Fact::ReflectionSaved(r) => Change::ReflectionHidden { id: r.id },
+            Fact::ReflectionRemoved { id } => Change::ReflectionRemoved { id: *id },
             Fact::Staged(stage) => {
                 let sees_more = stage.current != self.stage.current
                     || stage.revealed != self.stage.revealed
@@ -296,6 +411,17 @@ pub struct Board {
     pub dots: Vec<Dots>,
     /// The viewer's own dots in each vote: (activity id, ballot).
     pub my_ballots: Vec<(i64, Ballot)>,
+    /// Ratings of themes, as far as this viewer may see them.
+    pub ratings: Vec<RatingTally>,
+    /// The viewer's own ratings: (activity id, theme id, rating).
+    pub my_ratings: Vec<(i64, i64, Rating)>,
+    /// Poll results this viewer may see.
+    pub polls: Vec<PollTally>,
+    /// The viewer's own choices in each poll.
+    pub my_choices: Vec<(i64, Vec<i64>)>,
+    pub reflections: Vec<Reflection>,
+    /// Ids of reflections this viewer may not read yet.
+    pub hidden_reflections: Vec<i64>,
     /// The server's clock when this board was read, for the countdown.
     pub server_now_ms: i64,
 }
@@ -326,6 +452,44 @@ impl Board {
     pub fn set_my_ballot(&mut self, activity_id: i64, ballot: Ballot) {
         self.my_ballots.retain(|(a, _)| *a != activity_id);
         self.my_ballots.push((activity_id, ballot));
+    }
+
+    pub fn my_rating(&self, activity_id: i64, theme_id: i64) -> Option<Rating> {
+        self.my_ratings
+            .iter()
+            .find(|(a, t, _)| *a == activity_id && *t == theme_id)
+            .map(|(_, _, r)| *r)
+    }
+
+    pub fn set_my_rating(&mut self, activity_id: i64, theme_id: i64, rating: Option<Rating>) {
+        self.my_ratings
+            .retain(|(a, t, _)| !(*a == activity_id && *t == theme_id));
+        if let Some(r) = rating {
+            self.my_ratings.push((activity_id, theme_id, r));
+        }
+    }
+
+    pub fn rating_tally(&self, activity_id: i64, theme_id: i64) -> Option<&RatingTally> {
+        self.ratings
+            .iter()
+            .find(|t| t.activity_id == activity_id && t.theme_id == theme_id)
+    }
+
+    pub fn my_choice(&self, activity_id: i64) -> Vec<i64> {
+        self.my_choices
+            .iter()
+            .find(|(a, _)| *a == activity_id)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn set_my_choice(&mut self, activity_id: i64, chosen: Vec<i64>) {
+        self.my_choices.retain(|(a, _)| *a != activity_id);
+        self.my_choices.push((activity_id, chosen));
+    }
+
+    pub fn poll(&self, activity_id: i64) -> Option<&PollTally> {
+        self.polls.iter().find(|p| p.activity_id == activity_id)
     }
 
     pub fn total(&self, activity_id: i64, item: i64) -> Option<u32> {
@@ -391,6 +555,8 @@ impl Board {
             },
             Change::ThemeRemoved { id } => {
                 self.themes.retain(|t| t.id != *id);
+                self.ratings.retain(|t| t.theme_id != *id);
+                self.my_ratings.retain(|(_, t, _)| t != id);
                 for n in self.notes.iter_mut().filter(|n| n.theme_id == Some(*id)) {
                     n.theme_id = None;
                 }
@@ -404,6 +570,58 @@ impl Board {
                     Some(x) => x.total = d.total,
                     None => self.dots.push(*d),
                 }
+            }
+            Change::Rated {
+                activity_id,
+                theme_id,
+                before,
+                after,
+            } => {
+                match self
+                    .ratings
+                    .iter_mut()
+                    .find(|t| t.activity_id == *activity_id && t.theme_id == *theme_id)
+                {
+                    Some(t) => t.change(*before, *after),
+                    None => {
+                        let mut t = RatingTally {
+                            activity_id: *activity_id,
+                            theme_id: *theme_id,
+                            ..Default::default()
+                        };
+                        t.change(*before, *after);
+                        self.ratings.push(t);
+                    }
+                }
+            }
+            Change::Chose {
+                activity_id,
+                before,
+                after,
+            } => {
+                if let Some(p) = self
+                    .polls
+                    .iter_mut()
+                    .find(|p| p.activity_id == *activity_id)
+                {
+                    p.change(before, after);
+                }
+            }
+            Change::ReflectionSaved(r) => {
+                self.hidden_reflections.retain(|id| *id != r.id);
+                match self.reflections.iter_mut().find(|x| x.id == r.id) {
+                    Some(x) => *x = r.clone(),
+                    None => self.reflections.push(r.clone()),
+                }
+            }
+            Change::ReflectionHidden { id } => {
+                if !self.hidden_reflections.contains(id) {
+                    self.hidden_reflections.push(*id);
+                }
+            }
+            Change::ReflectionRemoved { id } => {
+                self.reflections.retain(|r| r.id != *id);
+                self.hidden_reflections.retain(|r| r != id);
             }
             Change::Staged(stage) => self.stage = stage.clone(),
             Change::SettingsChanged(s) => self.settings = *s,
@@ -421,6 +639,7 @@ impl Board {
                 None => "New note.".to_owned(),
             }),
             Change::ThemeSaved(t) => Some(format!("Theme {}.", t.name)),
+            Change::ReflectionSaved(r) if !r.mine => Some("New reflection.".to_owned()),
             Change::Staged(s) if s.locked => Some("Input is locked.".to_owned()),
             Change::Staged(s) if s.timer_ends_at_ms.is_some() => {
                 Some("A timer has started.".to_owned())
@@ -580,8 +799,99 @@ mod tests {
             themes: vec![],
             dots: vec![],
             my_ballots: vec![],
+            ratings: vec![],
+            my_ratings: vec![],
+            polls: vec![],
+            my_choices: vec![],
+            reflections: vec![],
+            hidden_reflections: vec![],
             server_now_ms: 0,
         }
+    }
+
+    #[test]
+    fn ratings_and_poll_choices_stay_hidden_until_reveal_then_add_up_live() {
+        let rated = Fact::Rated {
+            activity_id: 30,
+            theme_id: 7,
+            before: None,
+            after: Some(Rating::new(5, 2).unwrap()),
+        };
+        let chose = Fact::Chose {
+            activity_id: 30,
+            before: vec![],
+            after: vec![41],
+        };
+        let mut hidden = viewpoint(2, Settings::default(), stage_at(2));
+        assert_eq!(
+            hidden.observe(&env(1, rated.clone())).change,
+            Change::Withheld
+        );
+        assert_eq!(
+            hidden.observe(&env(2, chose.clone())).change,
+            Change::Withheld
+        );
+        let mut revealed = stage_at(2);
+        revealed.revealed = true;
+        let mut shown = viewpoint(2, Settings::default(), revealed);
+        let mut b = board();
+        b.polls = vec![PollTally::new(30, &[41, 42])];
+        for (seq, fact) in [(5, rated.clone()), (6, chose)] {
+            let d = shown.observe(&env(seq, fact));
+            assert_eq!(b.apply(&d), Applied::Changed);
+        }
+        let tally = b.rating_tally(30, 7).unwrap();
+        assert_eq!(
+            (tally.impact.mean_tenths(), tally.effort.mean_tenths()),
+            (Some(50), Some(20))
+        );
+        assert_eq!(b.poll(30).unwrap().counts, vec![(41, 1), (42, 0)]);
+        // Removing the theme removes its ratings.
+        b.apply(&Delta {
+            seq: 7,
+            change: Change::ThemeRemoved { id: 7 },
+        });
+        assert!(b.rating_tally(30, 7).is_none());
+    }
+
+    #[test]
+    fn reflections_given_anonymously_carry_no_name_and_wait_like_notes() {
+        let r = ReflectionFact {
+            id: 9,
+            activity_id: 10,
+            participant_id: 1,
+            author: "Ada".into(),
+            anonymous: true,
+            prompt: ReflectionPrompt::Learned,
+            body: "Ask carers first".into(),
+        };
+        let private = Settings {
+            notes_visible: false,
+            ..Settings::default()
+        };
+        let mut other = viewpoint(2, private, stage_at(0));
+        assert_eq!(
+            other
+                .observe(&env(1, Fact::ReflectionSaved(r.clone())))
+                .change,
+            Change::ReflectionHidden { id: 9 }
+        );
+        let mut author = viewpoint(1, Settings::default(), stage_at(0));
+        match author
+            .observe(&env(1, Fact::ReflectionSaved(r.clone())))
+            .change
+        {
+            Change::ReflectionSaved(seen) => {
+                assert!(seen.mine);
+                assert_eq!(seen.author, None);
+            }
+            c => panic!("expected the reflection, got {c:?}"),
+        }
+        let named = ReflectionFact {
+            anonymous: false,
+            ..r
+        };
+        assert_eq!(author.reflection(&named).author.as_deref(), Some("Ada"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! facilitator drives, join codes that are easy to read aloud, and dot-vote rules
 //! (budget, per-item cap, change of mind, lock). Shared by server and browser.
 pub mod board;
+pub mod outcomes;
 pub mod report;
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,39 @@ vocabulary! {
         IdeaCapture => "idea_capture", "Idea capture";
         Grouping => "grouping", "Group into themes";
         DotVote => "dot_vote", "Dot voting";
+        Prioritise => "prioritise", "Prioritise by impact and effort";
+        Poll => "poll", "Poll";
+        Reflection => "reflection", "Reflection";
+    }
+}
+
+/// One step of an agenda as planned: what a new activity, or a template's step, is made of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaStep {
+    pub kind: ActivityKind,
+    pub prompt: String,
+    pub rules: VoteRules,
+    pub target: board::VoteTarget,
+    /// A poll allows more than one choice.
+    pub multiple: bool,
+    /// A poll's options; empty for other kinds.
+    pub options: Vec<String>,
+}
+
+impl AgendaStep {
+    /// A step with the usual dot-vote rules (5 dots, at most 3 on one item, on themes).
+    pub fn new(kind: ActivityKind, prompt: &str) -> AgendaStep {
+        AgendaStep {
+            kind,
+            prompt: prompt.to_owned(),
+            rules: VoteRules {
+                budget: 5,
+                cap_per_item: Some(3),
+            },
+            target: board::VoteTarget::Themes,
+            multiple: false,
+            options: Vec::new(),
+        }
     }
 }
 
@@ -61,6 +95,12 @@ pub enum WorkshopError {
     OverBudget { remaining: u32 },
     #[error("At most {cap} dots on one item.")]
     OverCap { cap: u32 },
+    #[error("Rate impact and effort from 1 to 5.")]
+    BadRating,
+    #[error("That is not one of the poll's options.")]
+    NoSuchOption,
+    #[error("Choose one option.")]
+    OneChoice,
 }
 
 /// Where a live workshop stands: which activity, whether input is locked, whether results

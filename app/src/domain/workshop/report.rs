@@ -1,6 +1,10 @@
 //! The report maths of a workshop, pure: items ranked by dots with ties broken the same
 //! way everywhere, each item's dots broken down by perspective as whole-number shares that
 //! always add up to 100 %, and where views diverged most between perspectives.
+use super::ActivityKind;
+use super::board::{Activity, Theme, Turnout, VoteTarget};
+use super::outcomes::{Histogram, PollTally, Rating, RatingTally, ReflectionPrompt};
+use crate::domain::action::{ActionStatus, ActionView};
 use crate::domain::membership::Perspective;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -167,6 +171,552 @@ pub fn divergence(items: &[i64], casts: &[Cast]) -> Vec<Divergence> {
         .collect();
     out.sort_by(|a, b| b.points.cmp(&a.points).then(a.item.cmp(&b.item)));
     out
+}
+
+/// Who a workshop's report is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportHeader {
+    pub workshop_id: i64,
+    pub title: String,
+    pub purpose: String,
+    pub held_on: chrono::NaiveDate,
+    /// The space it was held in: (name, slug).
+    pub space: Option<(String, String)>,
+    pub facilitator: String,
+    pub anonymous: bool,
+    pub finished: bool,
+}
+
+/// A participant as the report's maths sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub id: i64,
+    pub name: String,
+    pub voice: Voice,
+}
+
+/// Raw input, as stored: the report and the CSV export are both made from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportInput {
+    pub header: ReportHeader,
+    pub activities: Vec<Activity>,
+    pub participants: Vec<Participant>,
+    pub themes: Vec<Theme>,
+    /// (id, activity id, participant id, body, theme id)
+    pub notes: Vec<(i64, i64, i64, String, Option<i64>)>,
+    /// (activity id, participant id, item, dots)
+    pub dots: Vec<(i64, i64, i64, u32)>,
+    /// (activity id, participant id, theme id, rating)
+    pub ratings: Vec<(i64, i64, i64, Rating)>,
+    /// (activity id, participant id, option id)
+    pub choices: Vec<(i64, i64, i64)>,
+    /// (activity id, participant id, prompt, body, given anonymously)
+    pub reflections: Vec<(i64, i64, ReflectionPrompt, String, bool)>,
+    pub actions: Vec<ActionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemeLine {
+    pub id: i64,
+    pub name: String,
+    pub notes: u32,
+}
+
+/// An item of a dot vote with its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteLine {
+    pub label: String,
+    pub ranked: RankedItem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteReport {
+    pub activity_id: i64,
+    pub prompt: String,
+    pub items: Vec<VoteLine>,
+    /// Where perspectives diverged most (only gaps above zero, widest first, at most 3).
+    pub divergence: Vec<(String, Divergence)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorityReport {
+    pub activity_id: i64,
+    pub prompt: String,
+    /// Each rated theme's tally, by mean impact (highest first), then lowest effort.
+    pub themes: Vec<(String, RatingTally)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollReport {
+    pub activity_id: i64,
+    pub prompt: String,
+    pub multiple: bool,
+    pub respondents: u32,
+    /// (label, how many, percent of respondents)
+    pub options: Vec<(String, u32, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReflectionReport {
+    pub activity_id: i64,
+    pub prompt: String,
+    /// Answers to each of the three questions: (author if named, body).
+    pub answers: Vec<(ReflectionPrompt, Vec<(Option<String>, String)>)>,
+}
+
+/// What a workshop left behind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub header: ReportHeader,
+    pub turnout: Turnout,
+    pub themes: Vec<ThemeLine>,
+    pub votes: Vec<VoteReport>,
+    pub priorities: Vec<PriorityReport>,
+    pub polls: Vec<PollReport>,
+    pub reflections: Vec<ReflectionReport>,
+    pub actions: Vec<ActionView>,
+}
+
+impl ReportInput {
+    fn voice_of(&self) -> BTreeMap<i64, Voice> {
+        self.participants.iter().map(|p| (p.id, p.voice)).collect()
+    }
+
+    fn item_label(&self, activity: &Activity, item: i64) -> String {
+        match activity.target {
+            VoteTarget::Themes => self
+                .themes
+                .iter()
+                .find(|t| t.id == item)
+                .map(|t| t.name.clone()),
+            VoteTarget::Notes => self.notes.iter().find(|n| n.0 == item).map(|n| n.3.clone()),
+        }
+        .unwrap_or_else(|| format!("(removed #{item})"))
+    }
+
+    pub fn report(&self) -> Report {
+        let voices = self.voice_of();
+        let mut turnout = Turnout::default();
+        for p in &self.participants {
+            turnout.add(p.voice);
+        }
+        let themes = self
+            .themes
+            .iter()
+            .map(|t| ThemeLine {
+                id: t.id,
+                name: t.name.clone(),
+                notes: self.notes.iter().filter(|n| n.4 == Some(t.id)).count() as u32,
+            })
+            .collect();
+        let of_kind = |k: ActivityKind| self.activities.iter().filter(move |a| a.kind == k);
+        let votes = of_kind(ActivityKind::DotVote)
+            .map(|a| {
+                let items: Vec<i64> = match a.target {
+                    VoteTarget::Themes => self.themes.iter().map(|t| t.id).collect(),
+                    VoteTarget::Notes => self.notes.iter().map(|n| n.0).collect(),
+                };
+                let casts: Vec<Cast> = self
+                    .dots
+                    .iter()
+                    .filter(|d| d.0 == a.id)
+                    .map(|d| Cast {
+                        item: d.2,
+                        voice: voices.get(&d.1).copied().flatten(),
+                        dots: d.3,
+                    })
+                    .collect();
+                VoteReport {
+                    activity_id: a.id,
+                    prompt: a.prompt.clone(),
+                    items: rank(&items, &casts)
+                        .into_iter()
+                        .map(|r| VoteLine {
+                            label: self.item_label(a, r.item),
+                            ranked: r,
+                        })
+                        .collect(),
+                    divergence: divergence(&items, &casts)
+                        .into_iter()
+                        .filter(|d| d.points > 0)
+                        .take(3)
+                        .map(|d| (self.item_label(a, d.item), d))
+                        .collect(),
+                }
+            })
+            .collect();
+        let priorities = of_kind(ActivityKind::Prioritise)
+            .map(|a| {
+                let mut tallies: BTreeMap<i64, RatingTally> = BTreeMap::new();
+                for r in self.ratings.iter().filter(|r| r.0 == a.id) {
+                    tallies
+                        .entry(r.2)
+                        .or_insert(RatingTally {
+                            activity_id: a.id,
+                            theme_id: r.2,
+                            ..Default::default()
+                        })
+                        .change(None, Some(r.3));
+                }
+                let mut themes: Vec<(String, RatingTally)> = tallies
+                    .into_values()
+                    .map(|t| {
+                        let name = self
+                            .themes
+                            .iter()
+                            .find(|x| x.id == t.theme_id)
+                            .map(|x| x.name.clone())
+                            .unwrap_or_default();
+                        (name, t)
+                    })
+                    .collect();
+                themes.sort_by_key(|(_, t)| {
+                    (
+                        std::cmp::Reverse(t.impact.mean_tenths()),
+                        t.effort.mean_tenths(),
+                        t.theme_id,
+                    )
+                });
+                PriorityReport {
+                    activity_id: a.id,
+                    prompt: a.prompt.clone(),
+                    themes,
+                }
+            })
+            .collect();
+        let polls = of_kind(ActivityKind::Poll)
+            .map(|a| {
+                let ids: Vec<i64> = a.options.iter().map(|o| o.id).collect();
+                let mut tally = PollTally::new(a.id, &ids);
+                let mut by_voter: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+                for c in self.choices.iter().filter(|c| c.0 == a.id) {
+                    by_voter.entry(c.1).or_default().push(c.2);
+                }
+                for chosen in by_voter.values() {
+                    tally.change(&[], chosen);
+                }
+                PollReport {
+                    activity_id: a.id,
+                    prompt: a.prompt.clone(),
+                    multiple: a.multiple,
+                    respondents: tally.respondents,
+                    options: tally
+                        .percents()
+                        .into_iter()
+                        .zip(&a.options)
+                        .map(|((_, n, pct), o)| (o.label.clone(), n, pct))
+                        .collect(),
+                }
+            })
+            .collect();
+        let names: BTreeMap<i64, &str> = self
+            .participants
+            .iter()
+            .map(|p| (p.id, p.name.as_str()))
+            .collect();
+        let reflections = of_kind(ActivityKind::Reflection)
+            .map(|a| ReflectionReport {
+                activity_id: a.id,
+                prompt: a.prompt.clone(),
+                answers: ReflectionPrompt::ALL
+                    .iter()
+                    .map(|q| {
+                        let answers = self
+                            .reflections
+                            .iter()
+                            .filter(|r| r.0 == a.id && r.2 == *q)
+                            .map(|r| {
+                                let named = !(self.header.anonymous || r.4);
+                                let author = named
+                                    .then(|| names.get(&r.1).map(|n| (*n).to_owned()))
+                                    .flatten();
+                                (author, r.3.clone())
+                            })
+                            .collect();
+                        (*q, answers)
+                    })
+                    .collect(),
+            })
+            .collect();
+        Report {
+            header: self.header.clone(),
+            turnout,
+            themes,
+            votes,
+            priorities,
+            polls,
+            reflections,
+            actions: self.actions.clone(),
+        }
+    }
+
+    /// The raw records for a spreadsheet, one row each: a header row first. In an
+    /// anonymous workshop (or for a reflection given anonymously) the participant column
+    /// is empty: perspective stays, names never appear.
+    pub fn records(&self) -> Vec<[String; 8]> {
+        let mut rows = vec![
+            [
+                "record",
+                "activity",
+                "participant",
+                "perspective",
+                "theme",
+                "item",
+                "value",
+                "text",
+            ]
+            .map(str::to_owned),
+        ];
+        let person = |id: i64, anonymous: bool| {
+            let p = self.participants.iter().find(|p| p.id == id);
+            let name = if self.header.anonymous || anonymous {
+                String::new()
+            } else {
+                p.map(|p| p.name.clone()).unwrap_or_default()
+            };
+            let voice = p
+                .and_then(|p| p.voice)
+                .map_or("prefer not to say", |v| v.label())
+                .to_owned();
+            (name, voice)
+        };
+        let activity = |id: i64| {
+            self.activities
+                .iter()
+                .position(|a| a.id == id)
+                .map(|i| format!("{} {}", i + 1, self.activities[i].kind.label()))
+                .unwrap_or_default()
+        };
+        let theme = |id: Option<i64>| {
+            id.and_then(|id| self.themes.iter().find(|t| t.id == id))
+                .map(|t| t.name.clone())
+                .unwrap_or_default()
+        };
+        for n in &self.notes {
+            let (name, voice) = person(n.2, false);
+            rows.push([
+                "note".into(),
+                activity(n.1),
+                name,
+                voice,
+                theme(n.4),
+                String::new(),
+                String::new(),
+                n.3.clone(),
+            ]);
+        }
+        for d in &self.dots {
+            let (name, voice) = person(d.1, false);
+            let a = self.activities.iter().find(|a| a.id == d.0);
+            let (th, item) = match a.map(|a| a.target) {
+                Some(VoteTarget::Themes) => (theme(Some(d.2)), String::new()),
+                _ => (
+                    String::new(),
+                    a.map(|a| self.item_label(a, d.2)).unwrap_or_default(),
+                ),
+            };
+            rows.push([
+                "dots".into(),
+                activity(d.0),
+                name,
+                voice,
+                th,
+                item,
+                d.3.to_string(),
+                String::new(),
+            ]);
+        }
+        for r in &self.ratings {
+            let (name, voice) = person(r.1, false);
+            for (what, value) in [("impact", r.3.impact), ("effort", r.3.effort)] {
+                rows.push([
+                    what.into(),
+                    activity(r.0),
+                    name.clone(),
+                    voice.clone(),
+                    theme(Some(r.2)),
+                    String::new(),
+                    value.to_string(),
+                    String::new(),
+                ]);
+            }
+        }
+        for c in &self.choices {
+            let (name, voice) = person(c.1, false);
+            let label = self
+                .activities
+                .iter()
+                .flat_map(|a| &a.options)
+                .find(|o| o.id == c.2)
+                .map(|o| o.label.clone())
+                .unwrap_or_default();
+            rows.push([
+                "poll choice".into(),
+                activity(c.0),
+                name,
+                voice,
+                String::new(),
+                label,
+                "1".into(),
+                String::new(),
+            ]);
+        }
+        for r in &self.reflections {
+            let (name, voice) = person(r.1, r.4);
+            rows.push([
+                "reflection".into(),
+                activity(r.0),
+                name,
+                voice,
+                String::new(),
+                r.2.label().into(),
+                String::new(),
+                r.3.clone(),
+            ]);
+        }
+        rows
+    }
+}
+
+fn voice_label(v: Voice) -> &'static str {
+    v.map_or("Prefer not to say", |p| p.label())
+}
+
+fn tenths(t: Option<u32>) -> String {
+    t.map_or("–".into(), |t| format!("{}.{}", t / 10, t % 10))
+}
+
+impl Report {
+    /// The report as Markdown, to paste into minutes or a shared document.
+    pub fn markdown(&self) -> String {
+        use std::fmt::Write;
+        let h = &self.header;
+        let mut md = String::new();
+        let _ = writeln!(md, "# {}\n", h.title);
+        let _ = write!(md, "Held on {}", h.held_on.format("%-d %B %Y"));
+        if let Some((space, _)) = &h.space {
+            let _ = write!(md, " in {space}");
+        }
+        let _ = writeln!(md, ", facilitated by {}.\n", h.facilitator);
+        if !h.purpose.is_empty() {
+            let _ = writeln!(md, "**Purpose:** {}\n", h.purpose);
+        }
+        let _ = writeln!(md, "## Who took part\n");
+        let _ = writeln!(md, "{} participants:\n", self.turnout.total());
+        for (v, n) in &self.turnout.0 {
+            let _ = writeln!(md, "- {}: {n}", voice_label(*v));
+        }
+        if !self.themes.is_empty() {
+            let _ = writeln!(md, "\n## Themes\n");
+            for t in &self.themes {
+                let _ = writeln!(md, "- {} ({} notes)", t.name, t.notes);
+            }
+        }
+        for v in &self.votes {
+            let _ = writeln!(md, "\n## Votes: {}\n", v.prompt);
+            let _ = writeln!(md, "| Rank | Item | Dots | By perspective |");
+            let _ = writeln!(md, "|---:|---|---:|---|");
+            for l in &v.items {
+                let split: Vec<String> = l
+                    .ranked
+                    .by_voice
+                    .iter()
+                    .map(|(v, d, pct)| format!("{} {d} ({pct}%)", voice_label(*v)))
+                    .collect();
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} |",
+                    l.ranked.rank,
+                    l.label.replace('|', "\\|"),
+                    l.ranked.dots,
+                    split.join(", ")
+                );
+            }
+            for (label, d) in &v.divergence {
+                let _ = writeln!(
+                    md,
+                    "\nViews diverged on **{label}**: {} points between {} and {}.",
+                    d.points,
+                    voice_label(d.most),
+                    voice_label(d.least)
+                );
+            }
+        }
+        for p in &self.priorities {
+            let _ = writeln!(md, "\n## Priorities: {}\n", p.prompt);
+            let _ = writeln!(
+                md,
+                "| Theme | Impact (mean, range) | Effort (mean, range) | Raters | Where it falls |"
+            );
+            let _ = writeln!(md, "|---|---|---|---:|---|");
+            for (name, t) in &p.themes {
+                let range =
+                    |h: &Histogram| h.range().map_or("–".into(), |(l, u)| format!("{l}–{u}"));
+                let _ = writeln!(
+                    md,
+                    "| {} | {} ({}) | {} ({}) | {} | {} |",
+                    name.replace('|', "\\|"),
+                    tenths(t.impact.mean_tenths()),
+                    range(&t.impact),
+                    tenths(t.effort.mean_tenths()),
+                    range(&t.effort),
+                    t.impact.count(),
+                    t.quadrant().map_or("", |q| q.label())
+                );
+            }
+        }
+        for p in &self.polls {
+            let _ = writeln!(md, "\n## Poll: {}\n", p.prompt);
+            let _ = writeln!(md, "{} answered.\n", p.respondents);
+            for (label, n, pct) in &p.options {
+                let _ = writeln!(md, "- {label}: {n} ({pct}%)");
+            }
+        }
+        for r in &self.reflections {
+            let _ = writeln!(md, "\n## Reflection: {}\n", r.prompt);
+            for (q, answers) in &r.answers {
+                let _ = writeln!(md, "### {}\n", q.label());
+                if answers.is_empty() {
+                    let _ = writeln!(md, "No answers.\n");
+                }
+                for (author, body) in answers {
+                    match author {
+                        Some(a) => {
+                            let _ = writeln!(md, "- {body} — {a}");
+                        }
+                        None => {
+                            let _ = writeln!(md, "- {body}");
+                        }
+                    }
+                }
+                let _ = writeln!(md);
+            }
+        }
+        let _ = writeln!(md, "\n## Actions\n");
+        if self.actions.is_empty() {
+            let _ = writeln!(md, "No actions yet.");
+        }
+        for a in &self.actions {
+            let _ = writeln!(
+                md,
+                "- [{}] {} — {}, due {}{}",
+                if a.status == ActionStatus::Done {
+                    "x"
+                } else {
+                    " "
+                },
+                a.title,
+                a.owner,
+                a.due_on.format("%-d %B %Y"),
+                match (a.overdue, a.status) {
+                    (true, _) => " (overdue)".to_owned(),
+                    (false, ActionStatus::Open) => String::new(),
+                    (false, s) => format!(" ({})", s.label().to_lowercase()),
+                }
+            );
+        }
+        md
+    }
 }
 
 #[cfg(test)]

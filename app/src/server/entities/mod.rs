@@ -1,4 +1,6 @@
 //! SeaORM entities: one module a table, named as in DOMAIN.md.
+pub mod action;
+pub mod action_event;
 pub mod audit_log;
 pub mod group_membership;
 pub mod login_token;
@@ -18,4 +20,10 @@ pub mod workshop_activity;
 pub mod workshop_dot;
 pub mod workshop_note;
 pub mod workshop_participant;
+pub mod workshop_poll_choice;
+pub mod workshop_poll_option;
+pub mod workshop_rating;
+pub mod workshop_reflection;
+pub mod workshop_template;
+pub mod workshop_template_activity;
 pub mod workshop_theme;

@@ -14,6 +14,8 @@ pub struct Model {
     pub dot_budget: i32,
     pub dot_cap: Option<i32>,
     pub vote_target: String,
+    /// A poll allows more than one choice.
+    pub multiple: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -34,7 +34,7 @@ async fn may_browse(db: &DatabaseConnection, viewer_id: i64) -> Result<(), AppEr
     }
 }
 
-fn like_pattern(q: &str) -> String {
+pub(crate) fn like_pattern(q: &str) -> String {
     let escaped = q
         .trim()
         .to_lowercase()

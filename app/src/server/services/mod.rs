@@ -1,6 +1,7 @@
 //! The business operations. Each takes a database connection and plain arguments,
 //! so tests call them directly on SQLite and PostgreSQL.
 pub mod accounts;
+pub mod actions;
 pub mod audit;
 pub mod community;
 pub mod demo;

@@ -30,7 +30,7 @@ fn link(s: &space::Model) -> SpaceLink {
 
 /// Who counts as a member of a space: a region's are those whose home it is; the national
 /// group's, every active member; a group's, those who joined it (or steward it).
-fn member_condition(space: &space::Model, kind: SpaceKind) -> Condition {
+pub(crate) fn member_condition(space: &space::Model, kind: SpaceKind) -> Condition {
     let active = member::Column::Status.eq(MembershipStatus::Active.code());
     match kind {
         SpaceKind::NationalStewardshipGroup => Condition::all().add(active),

@@ -1,6 +1,7 @@
 //! What everyone in a workshop sees: where it stands, idea capture, themes and dot voting,
 //! each as a small component over the live board.
 use super::live::{Connection, Live, Pending};
+use super::outcomes::{Poll, Prioritise, Reflect};
 use crate::domain::workshop::ActivityKind;
 use crate::domain::workshop::board::{Activity, NOTE_MAX, Note, THEME_MAX, VoteTarget};
 use crate::error::AppError;
@@ -118,6 +119,11 @@ pub fn CurrentActivity(live: Live, facilitating: bool) -> impl IntoView {
                 }
                 ActivityKind::Grouping => view! { <Grouping live facilitating /> }.into_any(),
                 ActivityKind::DotVote => view! { <Vote live activity=a /> }.into_any(),
+                ActivityKind::Prioritise => view! { <Prioritise live activity=a /> }.into_any(),
+                ActivityKind::Poll => view! { <Poll live activity=a /> }.into_any(),
+                ActivityKind::Reflection => {
+                    view! { <Reflect live activity=a facilitating /> }.into_any()
+                }
             },
             (false, None) if !started => view! { <Waiting live /> }.into_any(),
             (false, None) => ().into_any(),
@@ -209,7 +215,7 @@ fn Sending(live: Live) -> impl IntoView {
             o.iter()
                 .filter_map(|p| match p {
                     Pending::Note { body, .. } => Some(body.clone()),
-                    Pending::Dots { .. } => None,
+                    _ => None,
                 })
                 .collect::<Vec<_>>()
         })

@@ -174,6 +174,8 @@ fn AddActivity(live: Live) -> impl IntoView {
     let budget = RwSignal::new("5".to_owned());
     let cap = RwSignal::new("3".to_owned());
     let target = RwSignal::new(VoteTarget::Themes.code().to_owned());
+    let options = RwSignal::new(String::new());
+    let multiple = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let call = add_activity(
@@ -183,11 +185,15 @@ fn AddActivity(live: Live) -> impl IntoView {
             budget.get_untracked(),
             cap.get_untracked(),
             target.get_untracked(),
+            Some(options.get_untracked()),
+            multiple.get_untracked().then(|| "on".to_owned()),
         );
         prompt.set(String::new());
+        options.set(String::new());
         run(live, call);
     };
     let voting = move || kind.get() == ActivityKind::DotVote.code();
+    let polling = move || kind.get() == ActivityKind::Poll.code();
     view! {
         <details>
             <summary>"Add an activity"</summary>
@@ -216,6 +222,16 @@ fn AddActivity(live: Live) -> impl IntoView {
                         <select id="activity-target" on:change=move |ev| target.set(event_target_value(&ev))>
                             {VoteTarget::ALL.iter().map(|t| view! { <option value=t.code()>{t.label()}</option> }).collect_view()}
                         </select>
+                    </div>
+                </Show>
+                <Show when=polling>
+                    <div class="field">
+                        <label for="activity-options">"Options, one a line"</label>
+                        <textarea id="activity-options" rows="4" prop:value=move || options.get() on:input=move |ev| options.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <div class="field field--check">
+                        <input id="activity-multiple" type="checkbox" prop:checked=move || multiple.get() on:change=move |ev| multiple.set(event_target_checked(&ev)) />
+                        <label for="activity-multiple">"Allow more than one choice"</label>
                     </div>
                 </Show>
                 <button type="submit" class="button button--small">"Add to the agenda"</button>

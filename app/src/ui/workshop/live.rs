@@ -2,6 +2,7 @@
 //! events connection, and an outbox of the participant's changes that waits out a lost
 //! connection and sends each once (notes carry a key; dots are set, not added).
 use crate::domain::workshop::board::{Applied, Board, Delta};
+use crate::domain::workshop::outcomes::{Rating, ReflectionPrompt};
 use crate::domain::workshop::{Ballot, VoteRules};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -17,8 +18,30 @@ pub enum Connection {
 /// typed offline survives the tab being closed before the network returns.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Pending {
-    Note { key: String, body: String },
-    Dots { item: i64, dots: u32 },
+    Note {
+        key: String,
+        body: String,
+    },
+    Dots {
+        item: i64,
+        dots: u32,
+    },
+    /// A theme's rating in the open prioritise activity (impact and effort 0: none).
+    Rating {
+        theme: i64,
+        impact: u8,
+        effort: u8,
+    },
+    /// The whole answer to the open poll.
+    Choice {
+        chosen: Vec<i64>,
+    },
+    Reflection {
+        key: String,
+        prompt: String,
+        body: String,
+        anonymous: bool,
+    },
 }
 
 #[derive(Clone, Copy)]
@@ -99,6 +122,20 @@ impl Live {
                 board.set_my_ballot(a.id, ballot);
             }
         }
+        for p in self.outbox.get_untracked() {
+            let Some(a) = board.current_activity().map(|a| a.id) else {
+                continue;
+            };
+            match p {
+                Pending::Rating {
+                    theme,
+                    impact,
+                    effort,
+                } => board.set_my_rating(a, theme, Rating::new(impact, effort).ok()),
+                Pending::Choice { chosen } => board.set_my_choice(a, chosen),
+                _ => {}
+            }
+        }
         self.board.set(board);
         self.connection.set(Connection::Live);
     }
@@ -151,6 +188,45 @@ impl Live {
         }
     }
 
+    /// Rate a theme: shown at once, sent when the server can be reached.
+    pub fn rate(&self, activity_id: i64, theme: i64, rating: Option<Rating>) {
+        self.board
+            .update(|b| b.set_my_rating(activity_id, theme, rating));
+        let (impact, effort) = rating.map_or((0, 0), |r| (r.impact, r.effort));
+        self.outbox.update(|o| {
+            o.retain(|p| !matches!(p, Pending::Rating { theme: t, .. } if *t == theme));
+            o.push(Pending::Rating {
+                theme,
+                impact,
+                effort,
+            });
+        });
+        self.flush();
+    }
+
+    /// Answer the open poll (the whole answer: none withdraws it).
+    pub fn choose(&self, activity_id: i64, chosen: Vec<i64>) {
+        self.board
+            .update(|b| b.set_my_choice(activity_id, chosen.clone()));
+        self.outbox.update(|o| {
+            o.retain(|p| !matches!(p, Pending::Choice { .. }));
+            o.push(Pending::Choice { chosen });
+        });
+        self.flush();
+    }
+
+    pub fn reflect(&self, prompt: ReflectionPrompt, body: String, anonymous: bool) {
+        self.outbox.update(|o| {
+            o.push(Pending::Reflection {
+                key: client_key(),
+                prompt: prompt.code().to_owned(),
+                body,
+                anonymous,
+            })
+        });
+        self.flush();
+    }
+
     /// Send what waits, in order, until the server cannot be reached.
     pub fn flush(&self) {
         if self.flushing.get_untracked() || self.outbox.with_untracked(Vec::is_empty) {
@@ -175,7 +251,7 @@ impl Live {
     }
 
     async fn send(&self, pending: &Pending) -> Result<(), AppError> {
-        use crate::api::workshops::{post_note, set_dots};
+        use crate::api::workshops::{answer_poll, post_note, rate_theme, reflect, set_dots};
         match pending {
             Pending::Note { key, body } => {
                 post_note(self.workshop_id, body.clone(), key.clone()).await?;
@@ -193,6 +269,43 @@ impl Live {
                 if waiting <= 1 {
                     self.board.update(|b| b.set_my_ballot(activity, ballot));
                 }
+                Ok(())
+            }
+            Pending::Rating {
+                theme,
+                impact,
+                effort,
+            } => {
+                rate_theme(self.workshop_id, *theme, *impact, *effort).await?;
+                Ok(())
+            }
+            Pending::Choice { chosen } => {
+                let list: Vec<String> = chosen.iter().map(i64::to_string).collect();
+                let (poll, stored) = answer_poll(self.workshop_id, list.join(",")).await?;
+                let waiting = self.outbox.with_untracked(|o| {
+                    o.iter()
+                        .filter(|p| matches!(p, Pending::Choice { .. }))
+                        .count()
+                });
+                if waiting <= 1 {
+                    self.board.update(|b| b.set_my_choice(poll, stored));
+                }
+                Ok(())
+            }
+            Pending::Reflection {
+                key,
+                prompt,
+                body,
+                anonymous,
+            } => {
+                reflect(
+                    self.workshop_id,
+                    prompt.clone(),
+                    body.clone(),
+                    *anonymous,
+                    key.clone(),
+                )
+                .await?;
                 Ok(())
             }
         }

@@ -1,5 +1,7 @@
 //! A live workshop on screen: the live connection and outbox, what participants see, and
 //! the facilitator's controls.
 pub mod board;
+pub mod chart;
 pub mod facilitate;
 pub mod live;
+pub mod outcomes;

@@ -3,16 +3,19 @@
 //! is stored and numbered in one transaction, then told to every screen by the live bus.
 use crate::domain::membership::{MembershipStatus, Perspective};
 use crate::domain::workshop::board::{
-    Activity, Board, DISPLAY_NAME_MAX, Dots, Fact, NOTE_MAX, NoteFact, Settings, THEME_MAX, Theme,
-    Turnout, Viewer, Viewpoint, VoteTarget,
+    Activity, Board, DISPLAY_NAME_MAX, Dots, Fact, NOTE_MAX, NoteFact, PollOption, ReflectionFact,
+    Settings, THEME_MAX, Theme, Turnout, Viewer, Viewpoint, VoteTarget,
 };
+use crate::domain::workshop::outcomes::{PollTally, Rating, RatingTally, ReflectionPrompt};
 use crate::domain::workshop::{
-    ActivityKind, Ballot, Control, JOIN_CODE_LEN, Stage, VoteRules, join_code, normalise_join_code,
+    ActivityKind, AgendaStep, Ballot, Control, JOIN_CODE_LEN, Stage, VoteRules, join_code,
+    normalise_join_code,
 };
 use crate::error::{AppError, Validation};
 use crate::server::entities::{
     member, person, space, workshop, workshop_activity, workshop_dot, workshop_note,
-    workshop_participant, workshop_theme,
+    workshop_participant, workshop_poll_choice, workshop_poll_option, workshop_rating,
+    workshop_reflection, workshop_theme,
 };
 use crate::server::live::Live;
 use crate::server::tokens;
@@ -25,6 +28,11 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
+pub mod archive;
+pub mod outcomes;
+pub mod report;
+pub mod templates;
+
 /// Longest workshop title and purpose, in characters.
 pub const TITLE_MAX: usize = 200;
 pub const PURPOSE_MAX: usize = 2000;
@@ -36,8 +44,10 @@ pub struct WorkshopForm {
     pub held_on: String,
     /// A space's slug, or empty for a workshop on its own.
     pub space: String,
-    /// The question for idea capture.
+    /// The question for idea capture (with a template, it replaces the template's first).
     pub prompt: String,
+    /// Start from this template's agenda rather than the usual one.
+    pub template: Option<i64>,
     pub settings: Settings,
 }
 
@@ -93,7 +103,17 @@ pub async fn create(
         PURPOSE_MAX,
         false,
     ));
-    let prompt = v.check(text("prompt", &f.prompt, "a question", PROMPT_MAX, true));
+    let prompt = v.check(text(
+        "prompt",
+        &f.prompt,
+        "a question",
+        PROMPT_MAX,
+        f.template.is_none(),
+    ));
+    let agenda = match f.template {
+        None => Some(Vec::new()),
+        Some(id) => v.check(templates::steps(db, id, facilitator).await),
+    };
     let held_on = v.check(
         NaiveDate::parse_from_str(f.held_on.trim(), "%Y-%m-%d")
             .map_err(|_| AppError::invalid("held_on", "Enter the date, like 2026-12-01.")),
@@ -112,10 +132,28 @@ pub async fn create(
         )
     };
     v.finish()?;
-    let (Some(title), Some(purpose), Some(prompt), Some(held_on), Some(space_id)) =
-        (title, purpose, prompt, held_on, space_id)
+    let (Some(title), Some(purpose), Some(prompt), Some(held_on), Some(space_id), Some(agenda)) =
+        (title, purpose, prompt, held_on, space_id, agenda)
     else {
         return Err(AppError::Internal);
+    };
+    let agenda = if agenda.is_empty() {
+        vec![
+            AgendaStep::new(ActivityKind::IdeaCapture, &prompt),
+            AgendaStep::new(ActivityKind::Grouping, "Group the ideas into themes."),
+            AgendaStep::new(ActivityKind::DotVote, "Which themes matter most?"),
+        ]
+    } else {
+        // A question given with a template asks it in the template's first idea capture.
+        let mut agenda = agenda;
+        if let Some(capture) = agenda
+            .iter_mut()
+            .find(|s| s.kind == ActivityKind::IdeaCapture)
+            .filter(|_| !prompt.is_empty())
+        {
+            capture.prompt = prompt.clone();
+        }
+        agenda
     };
     let s = f.settings;
     let mut attempts = 0;
@@ -152,58 +190,45 @@ pub async fn create(
             Err(e) => return Err(e.into()),
         }
     };
-    for (i, (kind, prompt)) in [
-        (ActivityKind::IdeaCapture, prompt),
-        (
-            ActivityKind::Grouping,
-            "Group the ideas into themes.".to_owned(),
-        ),
-        (
-            ActivityKind::DotVote,
-            "Which themes matter most?".to_owned(),
-        ),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        insert_activity(
-            db,
-            created.id,
-            i as i32,
-            kind,
-            &prompt,
-            VoteRules {
-                budget: 5,
-                cap_per_item: Some(3),
-            },
-            VoteTarget::Themes,
-        )
-        .await?;
+    for (i, step) in agenda.iter().enumerate() {
+        insert_activity(db, created.id, i as i32, step).await?;
     }
     Ok(created)
 }
 
+/// Put a planned step on a workshop's agenda at `position`, with a poll's options.
 async fn insert_activity(
     db: &impl ConnectionTrait,
     workshop_id: i64,
     position: i32,
-    kind: ActivityKind,
-    prompt: &str,
-    rules: VoteRules,
-    target: VoteTarget,
+    step: &AgendaStep,
 ) -> Result<workshop_activity::Model, AppError> {
-    Ok(workshop_activity::ActiveModel {
+    let a = workshop_activity::ActiveModel {
         workshop_id: Set(workshop_id),
         position: Set(position),
-        kind: Set(kind.code().into()),
-        prompt: Set(prompt.to_owned()),
-        dot_budget: Set(rules.budget as i32),
-        dot_cap: Set(rules.cap_per_item.map(|c| c as i32)),
-        vote_target: Set(target.code().into()),
+        kind: Set(step.kind.code().into()),
+        prompt: Set(step.prompt.clone()),
+        dot_budget: Set(step.rules.budget as i32),
+        dot_cap: Set(step.rules.cap_per_item.map(|c| c as i32)),
+        vote_target: Set(step.target.code().into()),
+        multiple: Set(step.multiple),
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?;
+    if step.kind == ActivityKind::Poll && !step.options.is_empty() {
+        workshop_poll_option::Entity::insert_many(step.options.iter().enumerate().map(
+            |(i, label)| workshop_poll_option::ActiveModel {
+                activity_id: Set(a.id),
+                position: Set(i as i32),
+                label: Set(label.clone()),
+                ..Default::default()
+            },
+        ))
+        .exec(db)
+        .await?;
+    }
+    Ok(a)
 }
 
 pub async fn by_code(db: &impl ConnectionTrait, typed: &str) -> Result<workshop::Model, AppError> {
@@ -227,19 +252,43 @@ pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<workshop::Model
         .ok_or_else(not_found)
 }
 
+/// The agenda in order, with each poll's options: two queries however long it is.
 pub async fn activities(
     db: &impl ConnectionTrait,
     workshop_id: i64,
 ) -> Result<Vec<Activity>, AppError> {
-    Ok(workshop_activity::Entity::find()
+    let rows = workshop_activity::Entity::find()
         .filter(workshop_activity::Column::WorkshopId.eq(workshop_id))
         .order_by_asc(workshop_activity::Column::Position)
         .order_by_asc(workshop_activity::Column::Id)
         .all(db)
-        .await?
+        .await?;
+    let polls: Vec<i64> = rows
+        .iter()
+        .filter(|a| a.kind == ActivityKind::Poll.code())
+        .map(|a| a.id)
+        .collect();
+    let mut options: HashMap<i64, Vec<PollOption>> = HashMap::new();
+    if !polls.is_empty() {
+        for o in workshop_poll_option::Entity::find()
+            .filter(workshop_poll_option::Column::ActivityId.is_in(polls))
+            .order_by_asc(workshop_poll_option::Column::Position)
+            .order_by_asc(workshop_poll_option::Column::Id)
+            .all(db)
+            .await?
+        {
+            options.entry(o.activity_id).or_default().push(PollOption {
+                id: o.id,
+                label: o.label,
+            });
+        }
+    }
+    Ok(rows
         .into_iter()
         .filter_map(|a| {
             Some(Activity {
+                options: options.remove(&a.id).unwrap_or_default(),
+                multiple: a.multiple,
                 id: a.id,
                 kind: ActivityKind::from_code(&a.kind)?,
                 prompt: a.prompt,
@@ -384,6 +433,9 @@ pub struct Snapshot {
     notes: Vec<workshop_note::Model>,
     themes: Vec<Theme>,
     dots: Vec<workshop_dot::Model>,
+    ratings: Vec<workshop_rating::Model>,
+    choices: Vec<workshop_poll_choice::Model>,
+    reflections: Vec<workshop_reflection::Model>,
 }
 
 /// Read the board as it stands, consistently: every table as of the same change number.
@@ -428,8 +480,23 @@ pub async fn snapshot(db: &DatabaseConnection, workshop_id: i64) -> Result<Snaps
             name: t.name,
         })
         .collect();
+    let ids = || activities.iter().map(|a| a.id);
     let dots = workshop_dot::Entity::find()
-        .filter(workshop_dot::Column::ActivityId.is_in(activities.iter().map(|a| a.id)))
+        .filter(workshop_dot::Column::ActivityId.is_in(ids()))
+        .all(&txn)
+        .await?;
+    let ratings = workshop_rating::Entity::find()
+        .filter(workshop_rating::Column::ActivityId.is_in(ids()))
+        .all(&txn)
+        .await?;
+    let choices = workshop_poll_choice::Entity::find()
+        .filter(workshop_poll_choice::Column::ActivityId.is_in(ids()))
+        .order_by_asc(workshop_poll_choice::Column::OptionId)
+        .all(&txn)
+        .await?;
+    let reflections = workshop_reflection::Entity::find()
+        .filter(workshop_reflection::Column::WorkshopId.eq(w.id))
+        .order_by_asc(workshop_reflection::Column::Id)
         .all(&txn)
         .await?;
     txn.commit().await?;
@@ -441,6 +508,9 @@ pub async fn snapshot(db: &DatabaseConnection, workshop_id: i64) -> Result<Snaps
         notes,
         themes,
         dots,
+        ratings,
+        choices,
+        reflections,
     })
 }
 
@@ -493,6 +563,48 @@ impl Snapshot {
                 total,
             })
             .collect();
+        let mut ratings: std::collections::BTreeMap<(i64, i64), RatingTally> = Default::default();
+        let mut my_ratings = Vec::new();
+        for r in &self.ratings {
+            let rating = rating_of(r);
+            if viewer.participant_id == Some(r.participant_id) {
+                my_ratings.push((r.activity_id, r.theme_id, rating));
+            }
+            if vp.results_visible(r.activity_id) {
+                ratings
+                    .entry((r.activity_id, r.theme_id))
+                    .or_insert(RatingTally {
+                        activity_id: r.activity_id,
+                        theme_id: r.theme_id,
+                        ..Default::default()
+                    })
+                    .change(None, Some(rating));
+            }
+        }
+        let mut polls: Vec<PollTally> = self
+            .activities
+            .iter()
+            .filter(|a| a.kind == ActivityKind::Poll && vp.results_visible(a.id))
+            .map(|a| PollTally::new(a.id, &a.options.iter().map(|o| o.id).collect::<Vec<_>>()))
+            .collect();
+        let mut my_choices: Vec<(i64, Vec<i64>)> = Vec::new();
+        for (activity, chosen) in choices_by_voter(&self.choices) {
+            if let Some(p) = polls.iter_mut().find(|p| p.activity_id == activity.0) {
+                p.change(&[], &chosen);
+            }
+            if viewer.participant_id == Some(activity.1) {
+                my_choices.push((activity.0, chosen));
+            }
+        }
+        let mut reflections = Vec::new();
+        let mut hidden_reflections = Vec::new();
+        for r in &self.reflections {
+            if vp.note_visible(r.activity_id, r.participant_id) {
+                reflections.push(vp.reflection(&reflection_fact(r, &self.names)));
+            } else {
+                hidden_reflections.push(r.id);
+            }
+        }
         Board {
             workshop_id: self.workshop.id,
             seq: self.workshop.seq,
@@ -508,6 +620,12 @@ impl Snapshot {
             themes: self.themes.clone(),
             dots,
             my_ballots,
+            ratings: ratings.into_values().collect(),
+            my_ratings,
+            polls,
+            my_choices,
+            reflections,
+            hidden_reflections,
             server_now_ms: Utc::now().timestamp_millis(),
         }
     }
@@ -530,6 +648,42 @@ fn note_fact(n: &workshop_note::Model, names: &HashMap<i64, String>) -> NoteFact
         author: names.get(&n.participant_id).cloned().unwrap_or_default(),
         body: n.body.clone(),
         theme_id: n.theme_id,
+    }
+}
+
+pub(crate) fn rating_of(r: &workshop_rating::Model) -> Rating {
+    Rating {
+        impact: u8::try_from(r.impact).unwrap_or(1),
+        effort: u8::try_from(r.effort).unwrap_or(1),
+    }
+}
+
+/// Each voter's choices in each poll: ((activity id, participant id), option ids), from
+/// choices ordered by option.
+pub(crate) fn choices_by_voter(
+    choices: &[workshop_poll_choice::Model],
+) -> std::collections::BTreeMap<(i64, i64), Vec<i64>> {
+    let mut by: std::collections::BTreeMap<(i64, i64), Vec<i64>> = Default::default();
+    for c in choices {
+        by.entry((c.activity_id, c.participant_id))
+            .or_default()
+            .push(c.option_id);
+    }
+    by
+}
+
+pub(crate) fn reflection_fact(
+    r: &workshop_reflection::Model,
+    names: &HashMap<i64, String>,
+) -> ReflectionFact {
+    ReflectionFact {
+        id: r.id,
+        activity_id: r.activity_id,
+        participant_id: r.participant_id,
+        author: names.get(&r.participant_id).cloned().unwrap_or_default(),
+        anonymous: r.anonymous,
+        prompt: ReflectionPrompt::from_code(&r.prompt).unwrap_or(ReflectionPrompt::Learned),
+        body: r.body.clone(),
     }
 }
 
@@ -1010,16 +1164,13 @@ pub struct ActivityForm {
     pub budget: String,
     pub cap: String,
     pub target: String,
+    /// A poll's options, one a line.
+    pub options: String,
+    pub multiple: bool,
 }
 
-/// Add an activity at the end of the agenda.
-pub async fn add_activity(
-    db: &DatabaseConnection,
-    live: &Live,
-    workshop_id: i64,
-    who: &Who,
-    f: &ActivityForm,
-) -> Result<(), AppError> {
+/// A planned step from the facilitator's form.
+pub fn step_from(f: &ActivityForm) -> Result<AgendaStep, AppError> {
     let mut v = Validation::default();
     let kind = v.check(
         ActivityKind::from_code(&f.kind)
@@ -1047,12 +1198,41 @@ pub async fn add_activity(
         VoteTarget::from_code(&f.target)
             .ok_or_else(|| AppError::invalid("target", "Choose themes or notes.")),
     );
+    let options = match kind {
+        Some(ActivityKind::Poll) => v.check(
+            crate::domain::workshop::outcomes::poll_options(&f.options)
+                .map_err(|e| AppError::invalid("options", e)),
+        ),
+        _ => Some(Vec::new()),
+    };
     v.finish()?;
-    let (Some(kind), Some(prompt), Some(budget), Some(cap), Some(target)) =
-        (kind, prompt, budget, cap, target)
+    let (Some(kind), Some(prompt), Some(budget), Some(cap), Some(target), Some(options)) =
+        (kind, prompt, budget, cap, target, options)
     else {
         return Err(AppError::Internal);
     };
+    Ok(AgendaStep {
+        kind,
+        prompt,
+        rules: VoteRules {
+            budget,
+            cap_per_item: cap,
+        },
+        target,
+        multiple: f.multiple && kind == ActivityKind::Poll,
+        options,
+    })
+}
+
+/// Add an activity at the end of the agenda.
+pub async fn add_activity(
+    db: &DatabaseConnection,
+    live: &Live,
+    workshop_id: i64,
+    who: &Who,
+    f: &ActivityForm,
+) -> Result<(), AppError> {
+    let step = step_from(f)?;
     live.write(db, workshop_id, async |txn| {
         let (_, activities, _) = facilitated(txn, workshop_id, who).await?;
         if activities.len() >= 20 {
@@ -1061,12 +1241,7 @@ pub async fn add_activity(
                 "An agenda holds at most 20 activities.",
             ));
         }
-        let position = activities.len() as i32;
-        let rules = VoteRules {
-            budget,
-            cap_per_item: cap,
-        };
-        insert_activity(txn, workshop_id, position, kind, &prompt, rules, target).await?;
+        insert_activity(txn, workshop_id, activities.len() as i32, &step).await?;
         Ok(((), vec![Fact::AgendaChanged]))
     })
     .await
@@ -1197,6 +1372,7 @@ mod tests {
             held_on: "2026-12-01".into(),
             space: "west-of-england".into(),
             prompt: "What gets in the way of going home?".into(),
+            template: None,
             settings,
         }
     }
@@ -1222,6 +1398,7 @@ mod tests {
                 held_on: "tomorrow".into(),
                 space: "nowhere".into(),
                 prompt: String::new(),
+                template: None,
                 settings: Settings::default(),
             };
             let err = create(&db, hein.person.as_ref().unwrap(), &bad)
@@ -1659,6 +1836,8 @@ mod tests {
                 budget: "0".into(),
                 cap: "x".into(),
                 target: "people".into(),
+                options: String::new(),
+                multiple: false,
             };
             let err = add_activity(&db, &live, w.id, &hein, &bad)
                 .await
@@ -1672,6 +1851,8 @@ mod tests {
                 budget: "3".into(),
                 cap: String::new(),
                 target: "notes".into(),
+                options: String::new(),
+                multiple: false,
             };
             add_activity(&db, &live, w.id, &hein, &f).await.unwrap();
             let agenda = activities(&db, w.id).await.unwrap();

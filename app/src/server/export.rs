@@ -1,0 +1,113 @@
+//! Downloads of a workshop's report: the raw records as CSV and the report as Markdown,
+//! for the same people who may read the report.
+use super::AppState;
+use super::auth::{DEVICE_COOKIE, SESSION_COOKIE, cookie};
+use super::services::{sessions, workshops};
+use crate::error::AppError;
+use axum::extract::Path;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// Who is asking, from the request's cookies: a signed-in person, a guest's device, or
+/// neither.
+pub async fn who(state: &AppState, headers: &HeaderMap) -> Result<workshops::Who, AppError> {
+    let person = match cookie(headers, SESSION_COOKIE) {
+        Some(token) => sessions::person_for_token(&state.db, &token).await?,
+        None => None,
+    };
+    Ok(workshops::Who {
+        person,
+        device_token: cookie(headers, DEVICE_COOKIE),
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Markdown,
+}
+
+/// A file name from the workshop's title: letters, digits and dashes.
+fn file_name(title: &str, held_on: chrono::NaiveDate, ext: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
+    format!(
+        "{held_on}-{}.{ext}",
+        if slug.is_empty() { "workshop" } else { &slug }
+    )
+}
+
+pub async fn report_download(
+    state: AppState,
+    Path(workshop_id): Path<i64>,
+    headers: HeaderMap,
+    format: Format,
+) -> Response {
+    let made = async {
+        let who = who(&state, &headers).await?;
+        let today = chrono::Utc::now().date_naive();
+        let input = workshops::report::input(&state.db, workshop_id, &who, today).await?;
+        let (body, mime, ext) = match format {
+            Format::Csv => (
+                workshops::report::csv(&input)?,
+                "text/csv; charset=utf-8",
+                "csv",
+            ),
+            Format::Markdown => (
+                input.report().markdown(),
+                "text/markdown; charset=utf-8",
+                "md",
+            ),
+        };
+        let name = file_name(&input.header.title, input.header.held_on, ext);
+        Ok::<_, AppError>((body, mime, name))
+    }
+    .await;
+    match made {
+        Ok((body, mime, name)) => {
+            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                .unwrap_or(HeaderValue::from_static("attachment"));
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("private, no-store"),
+                    ),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(e) => {
+            let status = match e {
+                AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+                AppError::Forbidden => StatusCode::FORBIDDEN,
+                AppError::NotFound(_) => StatusCode::NOT_FOUND,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            (status, e.to_string()).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_names_are_safe_and_dated() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(
+            super::file_name("Waiting times: what matters?", d, "csv"),
+            "2026-12-01-waiting-times-what-matters.csv"
+        );
+        assert_eq!(super::file_name("¿¿", d, "md"), "2026-12-01-workshop.md");
+    }
+}

@@ -1,0 +1,111 @@
+//! The impact/effort chart of prioritised themes: each theme at its mean, with whiskers
+//! over the middle half of the ratings (the spread), and a numbered list beside it that
+//! says the same in words.
+use crate::domain::workshop::outcomes::{Histogram, RatingTally};
+use leptos::prelude::*;
+
+const LOW: f64 = 44.0;
+const HIGH: f64 = 300.0;
+
+/// Where a rating (in tenths, 10–50) falls along an axis.
+fn along(tenths: u32) -> f64 {
+    LOW + (f64::from(tenths.clamp(10, 50)) - 10.0) * (HIGH - LOW) / 40.0
+}
+
+fn up(tenths: u32) -> f64 {
+    HIGH + LOW - along(tenths)
+}
+
+fn tenths(t: Option<u32>) -> String {
+    t.map_or("–".into(), |t| format!("{}.{}", t / 10, t % 10))
+}
+
+fn spread(h: &Histogram) -> String {
+    match (h.quartiles(), h.range()) {
+        (Some((q1, _, q3)), Some((lo, hi))) => {
+            format!("middle half {q1}–{q3}, all {lo}–{hi}")
+        }
+        _ => "no ratings".into(),
+    }
+}
+
+#[component]
+pub fn PriorityChart(
+    /// (theme name, tally), in the order they are numbered.
+    themes: Vec<(String, RatingTally)>,
+    /// Unique on the page, for the chart's title.
+    id: String,
+) -> impl IntoView {
+    let rated: Vec<(usize, String, RatingTally)> = themes
+        .into_iter()
+        .filter(|(_, t)| t.impact.count() > 0)
+        .enumerate()
+        .map(|(i, (n, t))| (i + 1, n, t))
+        .collect();
+    if rated.is_empty() {
+        return view! { <p class="muted">"No ratings yet, or not revealed."</p> }.into_any();
+    }
+    let title_id = format!("{id}-title");
+    let title_id2 = title_id.clone();
+    let mid = along(30);
+    let points = rated
+        .iter()
+        .map(|(n, _, t)| {
+            let x = along(t.effort.mean_tenths().unwrap_or(30));
+            let y = up(t.impact.mean_tenths().unwrap_or(30));
+            let (eq1, _, eq3) = t.effort.quartiles().unwrap_or((3, 3, 3));
+            let (iq1, _, iq3) = t.impact.quartiles().unwrap_or((3, 3, 3));
+            let (ex1, ex2) = (along(u32::from(eq1) * 10), along(u32::from(eq3) * 10));
+            let (iy1, iy2) = (up(u32::from(iq1) * 10), up(u32::from(iq3) * 10));
+            view! {
+                <g class="chart__point">
+                    <line x1=ex1 y1=y x2=ex2 y2=y class="chart__whisker" />
+                    <line x1=x y1=iy1 x2=x y2=iy2 class="chart__whisker" />
+                    <circle cx=x cy=y r="11" />
+                    <text x=x y=y + 4.0 text-anchor="middle">{n.to_string()}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let legend = rated
+        .iter()
+        .map(|(n, name, t)| {
+            view! {
+                <li value=n.to_string()>
+                    <strong>{name.clone()}</strong>
+                    {format!(
+                        ": impact {} ({}), effort {} ({}); {} rated",
+                        tenths(t.impact.mean_tenths()),
+                        spread(&t.impact),
+                        tenths(t.effort.mean_tenths()),
+                        spread(&t.effort),
+                        t.impact.count()
+                    )}
+                    {t.quadrant().map(|q| view! { <span class="tag">{q.label().split(':').next().unwrap_or_default().to_owned()}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <svg viewBox="0 0 340 340" role="img" aria-labelledby=title_id.clone() class="chart__svg">
+                <title id=title_id2>"Impact against effort for each rated theme, numbered as in the list"</title>
+                <rect x=LOW y=LOW width=HIGH - LOW height=HIGH - LOW class="chart__area" />
+                <line x1=mid y1=LOW x2=mid y2=HIGH class="chart__mid" />
+                <line x1=LOW y1=mid x2=HIGH y2=mid class="chart__mid" />
+                <text x=LOW + 6.0 y=LOW + 16.0 class="chart__quadrant">"Quick wins"</text>
+                <text x=HIGH - 6.0 y=LOW + 16.0 text-anchor="end" class="chart__quadrant">"Major projects"</text>
+                <text x=LOW + 6.0 y=HIGH - 8.0 class="chart__quadrant">"Fill-ins"</text>
+                <text x=HIGH - 6.0 y=HIGH - 8.0 text-anchor="end" class="chart__quadrant">"Reconsider"</text>
+                <text x=(LOW + HIGH) / 2.0 y=HIGH + 30.0 text-anchor="middle" class="chart__axis">"Effort → (1 easy, 5 hard)"</text>
+                <text x=14 y=(LOW + HIGH) / 2.0 text-anchor="middle" class="chart__axis"
+                    transform=format!("rotate(-90 14 {})", (LOW + HIGH) / 2.0)>"Impact → (1 little, 5 a lot)"</text>
+                {points}
+            </svg>
+            <figcaption>
+                <ol class="chart__legend">{legend}</ol>
+            </figcaption>
+        </figure>
+    }
+    .into_any()
+}
