@@ -774,6 +774,157 @@ mod tests {
         assert_eq!(divergence(&[1], &[cast(1, Some(Carer), 2)])[0].points, 0);
     }
 
+    fn sample(anonymous: bool) -> ReportInput {
+        use crate::domain::workshop::VoteRules;
+        use crate::domain::workshop::board::PollOption;
+        let activity = |id: i64, kind: ActivityKind| Activity {
+            id,
+            kind,
+            prompt: format!("Step {id}"),
+            rules: VoteRules {
+                budget: 5,
+                cap_per_item: None,
+            },
+            target: VoteTarget::Themes,
+            options: if kind == ActivityKind::Poll {
+                vec![
+                    PollOption {
+                        id: 91,
+                        label: "Adopt".into(),
+                    },
+                    PollOption {
+                        id: 92,
+                        label: "Adapt".into(),
+                    },
+                ]
+            } else {
+                vec![]
+            },
+            multiple: false,
+        };
+        let person = |id: i64, name: &str, voice: Voice| Participant {
+            id,
+            name: name.into(),
+            voice,
+        };
+        ReportInput {
+            header: ReportHeader {
+                workshop_id: 1,
+                title: "Discharge".into(),
+                purpose: "Find what matters".into(),
+                held_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                space: None,
+                facilitator: "Fay".into(),
+                anonymous,
+                finished: true,
+            },
+            activities: vec![
+                activity(10, ActivityKind::IdeaCapture),
+                activity(20, ActivityKind::DotVote),
+                activity(30, ActivityKind::Prioritise),
+                activity(40, ActivityKind::Poll),
+                activity(50, ActivityKind::Reflection),
+            ],
+            participants: vec![
+                person(1, "Ada Byron", Some(Patient)),
+                person(2, "Cara Jones", Some(Carer)),
+                person(3, "Clive Omar", Some(Clinician)),
+            ],
+            themes: vec![
+                Theme {
+                    id: 7,
+                    name: "Transport".into(),
+                },
+                Theme {
+                    id: 8,
+                    name: "Medicines".into(),
+                },
+            ],
+            notes: vec![(100, 10, 1, "No bus after six".into(), Some(7))],
+            dots: vec![(20, 1, 7, 3), (20, 2, 7, 1), (20, 3, 8, 4), (20, 3, 7, 1)],
+            ratings: vec![
+                (30, 1, 7, Rating::new(5, 2).unwrap()),
+                (30, 3, 7, Rating::new(3, 4).unwrap()),
+            ],
+            choices: vec![(40, 1, 91), (40, 2, 91), (40, 3, 92)],
+            reflections: vec![
+                (50, 1, ReflectionPrompt::Worked, "Being heard".into(), false),
+                (50, 2, ReflectionPrompt::Learned, "Ask early".into(), true),
+            ],
+            actions: vec![],
+        }
+    }
+
+    #[test]
+    fn the_report_breaks_votes_down_by_perspective() {
+        let r = sample(false).report();
+        assert_eq!(r.turnout.total(), 3);
+        let v = &r.votes[0];
+        assert_eq!(v.items[0].label, "Transport");
+        assert_eq!(v.items[0].ranked.dots, 5);
+        assert_eq!(
+            v.items[0].ranked.by_voice,
+            vec![
+                (Some(Patient), 3, 60),
+                (Some(Carer), 1, 20),
+                (Some(Clinician), 1, 20)
+            ]
+        );
+        // Patients and carers spent everything on transport, the clinician 1 of 5.
+        assert_eq!(v.divergence[0].1.points, 80);
+        let p = &r.priorities[0].themes[0];
+        assert_eq!(
+            (p.0.as_str(), p.1.impact.mean_tenths()),
+            ("Transport", Some(40))
+        );
+        assert_eq!(
+            r.polls[0].options,
+            vec![("Adopt".into(), 2, 67), ("Adapt".into(), 1, 33)]
+        );
+        let worked = &r.reflections[0].answers[0];
+        assert_eq!(
+            worked.1,
+            vec![(Some("Ada Byron".into()), "Being heard".into())]
+        );
+        let learned = &r.reflections[0].answers[2];
+        assert_eq!(
+            learned.1,
+            vec![(None, "Ask early".into())],
+            "given anonymously"
+        );
+        let md = r.markdown();
+        assert!(
+            md.contains(
+                "| 1 | Transport | 5 | Patient 3 (60%), Carer 1 (20%), Clinician 1 (20%) |"
+            )
+        );
+        assert!(md.contains("- Adopt: 2 (67%)"));
+    }
+
+    #[test]
+    fn anonymised_records_carry_no_names() {
+        let named = sample(false).records();
+        assert!(named.iter().any(|row| row[2] == "Ada Byron"));
+        // A reflection given anonymously is anonymous even in a named workshop.
+        let learned = named.iter().find(|row| row[7] == "Ask early").unwrap();
+        assert_eq!(learned[2], "");
+        let anonymous = sample(true);
+        let rows = anonymous.records();
+        assert_eq!(rows.len(), named.len());
+        for name in anonymous.participants.iter().map(|p| p.name.as_str()) {
+            assert!(
+                rows.iter()
+                    .all(|row| row.iter().all(|cell| !cell.contains(name))),
+                "{name} appears in an anonymous export"
+            );
+        }
+        let report = anonymous.report();
+        assert!(!report.markdown().contains("Ada Byron"));
+        // Perspectives stay: they are the point of the report.
+        assert!(rows.iter().any(|row| row[3] == "Carer"));
+        assert_eq!(rows[0][0], "record");
+    }
+
     fn voice() -> impl Strategy<Value = Voice> {
         prop_oneof![
             Just(None),

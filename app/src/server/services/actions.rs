@@ -334,3 +334,157 @@ pub async fn owner_choices(
         .all(db)
         .await?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::workshop::board::Settings;
+    use crate::server::services::workshops::archive;
+    use crate::server::services::workshops::tests::{guest, member, setup};
+    use crate::server::services::workshops::{create_theme, templates};
+    use crate::server::testing::for_each_database;
+
+    #[tokio::test]
+    async fn the_facilitator_gives_actions_to_members_and_every_status_change_is_recorded() {
+        for_each_database(async |db| {
+            let (live, w, hein) = setup(&db, Settings::default()).await;
+            let sam = member(&db, "sam@demo.q-commons.org").await;
+            let sam_id = sam.person.as_ref().unwrap().id;
+            let theme = create_theme(&db, &live, w.id, &hein, "Transport home")
+                .await
+                .unwrap();
+            let form = |owner_id: i64, due_on: &str| ActionForm {
+                title: "Ask the bus company about evening routes".into(),
+                owner_id,
+                due_on: due_on.into(),
+                theme_id: Some(theme),
+                note_id: None,
+            };
+            // Only the facilitator; the owner must be a member; the date must be a date.
+            assert_eq!(
+                create(&db, w.id, &sam, &form(sam_id, "2026-12-01")).await,
+                Err(AppError::Forbidden)
+            );
+            assert_eq!(
+                create(&db, w.id, &guest("g"), &form(sam_id, "2026-12-01")).await,
+                Err(AppError::Forbidden)
+            );
+            match create(&db, w.id, &hein, &form(999_999, "soon")).await {
+                Err(AppError::Invalid(e)) => {
+                    let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
+                    assert_eq!(fields, vec!["due_on", "owner"]);
+                }
+                other => panic!("expected invalid, got {other:?}"),
+            }
+            let today = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+            assert!(
+                list(&db, Listing::OwnedBy(sam_id), Some(sam_id), today)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            let id = create(&db, w.id, &hein, &form(sam_id, "2026-12-01"))
+                .await
+                .unwrap();
+
+            let mine = list(&db, Listing::OwnedBy(sam_id), Some(sam_id), today)
+                .await
+                .unwrap();
+            assert_eq!(mine.len(), 1);
+            let a = &mine[0];
+            assert!(a.overdue && a.may_update);
+            assert_eq!(a.source.as_deref(), Some("Theme: Transport home"));
+            assert_eq!(
+                a.space.as_ref().map(|s| s.1.as_str()),
+                Some("west-of-england")
+            );
+            assert_eq!(a.history.len(), 1);
+
+            // A member who neither owns nor created it may not change it.
+            let helen = member(&db, "helen@demo.q-commons.org").await;
+            let helen = helen.person.unwrap();
+            assert_eq!(
+                set_status(&db, id, &helen, "done").await,
+                Err(AppError::Forbidden)
+            );
+            let sam_person = sam.person.clone().unwrap();
+            assert!(matches!(
+                set_status(&db, id, &sam_person, "finished").await,
+                Err(AppError::Invalid(_))
+            ));
+            set_status(&db, id, &sam_person, "in_progress")
+                .await
+                .unwrap();
+            set_status(&db, id, &sam_person, "in_progress")
+                .await
+                .unwrap();
+            set_status(&db, id, hein.person.as_ref().unwrap(), "done")
+                .await
+                .unwrap();
+            let space_list = list(
+                &db,
+                Listing::InSpace(w.space_id.unwrap()),
+                Some(helen.id),
+                today,
+            )
+            .await
+            .unwrap();
+            let a = &space_list[0];
+            assert!(!a.overdue, "done is never overdue");
+            assert!(!a.may_update);
+            let history: Vec<(ActionStatus, &str)> = a
+                .history
+                .iter()
+                .map(|e| (e.status, e.by.as_str()))
+                .collect();
+            assert_eq!(
+                history,
+                vec![
+                    (ActionStatus::Open, "Hein le Roux"),
+                    (ActionStatus::InProgress, "Sam Okafor"),
+                    (ActionStatus::Done, "Hein le Roux"),
+                ]
+            );
+            // The owner choices include the space's members.
+            let owners = owner_choices(&db, &w).await.unwrap();
+            assert!(owners.iter().any(|(id, _)| *id == sam_id));
+
+            // The archive finds the workshop by a theme's name and counts open actions.
+            let found = archive::list(&db, w.space_id.unwrap(), "TRANSPORT", today)
+                .await
+                .unwrap();
+            assert_eq!(found.len(), 1);
+            assert_eq!(found[0].themes, vec!["Transport home".to_owned()]);
+            assert_eq!(found[0].open_actions, 0);
+            assert!(
+                archive::list(&db, w.space_id.unwrap(), "dentistry", today)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            assert!(
+                archive::list(&db, w.space_id.unwrap(), "100%_", today)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+
+            // Its agenda saved as a template starts the next workshop.
+            let shipped = templates::list(&db).await.unwrap();
+            assert_eq!(shipped.iter().filter(|t| t.shipped).count(), 3);
+            let saved = templates::save(&db, w.id, &hein, "Discharge conversation", "")
+                .await
+                .unwrap();
+            assert_eq!(
+                templates::save(&db, w.id, &sam, "Mine now", "").await,
+                Err(AppError::Forbidden)
+            );
+            let steps = templates::steps(&db, saved, hein.person.as_ref().unwrap())
+                .await
+                .unwrap();
+            let kinds: Vec<&str> = steps.iter().map(|s| s.kind.code()).collect();
+            assert_eq!(kinds, vec!["idea_capture", "grouping", "dot_vote"]);
+        })
+        .await;
+    }
+}

@@ -1323,21 +1323,21 @@ pub fn qr_svg(url: &str) -> Result<String, AppError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::workshop::board::Change;
     use crate::server::live::Signal;
     use crate::server::services::{accounts, demo};
     use crate::server::testing::for_each_database;
 
-    async fn member(db: &DatabaseConnection, email: &str) -> Who {
+    pub(crate) async fn member(db: &DatabaseConnection, email: &str) -> Who {
         Who {
             person: accounts::find_by_email(db, email).await.unwrap(),
             device_token: None,
         }
     }
 
-    fn guest(token: &str) -> Who {
+    pub(crate) fn guest(token: &str) -> Who {
         Who {
             person: None,
             device_token: Some(token.into()),
@@ -1346,7 +1346,7 @@ mod tests {
 
     /// Everything told on `rx` up to the workshop's latest change (on PostgreSQL the
     /// notifications arrive a moment after the commit).
-    async fn told(
+    pub(crate) async fn told(
         db: &DatabaseConnection,
         rx: &mut tokio::sync::broadcast::Receiver<Signal>,
         workshop_id: i64,
@@ -1365,7 +1365,7 @@ mod tests {
         seen
     }
 
-    fn form(settings: Settings) -> WorkshopForm {
+    pub(crate) fn form(settings: Settings) -> WorkshopForm {
         WorkshopForm {
             title: "Getting home from hospital".into(),
             purpose: "Patients, carers and staff on what makes discharge go well.".into(),
@@ -1377,7 +1377,10 @@ mod tests {
         }
     }
 
-    async fn setup(db: &DatabaseConnection, settings: Settings) -> (Live, workshop::Model, Who) {
+    pub(crate) async fn setup(
+        db: &DatabaseConnection,
+        settings: Settings,
+    ) -> (Live, workshop::Model, Who) {
         demo::seed_if_empty(db).await.unwrap();
         let live = Live::start(db).await.unwrap();
         let hein = member(db, "hein@demo.q-commons.org").await;

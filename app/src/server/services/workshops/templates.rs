@@ -137,3 +137,43 @@ pub async fn save(
     txn.commit().await?;
     Ok(t.id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{form, member, setup};
+    use super::super::{activities, create};
+    use super::*;
+    use crate::domain::workshop::board::Settings;
+    use crate::server::testing::for_each_database;
+
+    #[tokio::test]
+    async fn a_workshop_starts_from_a_shipped_template_with_its_poll_options() {
+        for_each_database(async |db| {
+            let (_, _, hein) = setup(&db, Settings::default()).await;
+            let hein = hein.person.unwrap();
+            let trial = list(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|t| t.name == "Reflect on a trial")
+                .unwrap();
+            let mut f = form(Settings::default());
+            f.template = Some(trial.id);
+            f.prompt = "What surprised you?".into();
+            let w = create(&db, &hein, &f).await.unwrap();
+            let agenda = activities(&db, w.id).await.unwrap();
+            let kinds: Vec<ActivityKind> = agenda.iter().map(|a| a.kind).collect();
+            assert_eq!(kinds, trial.steps);
+            let labels: Vec<&str> = agenda[0].options.iter().map(|o| o.label.as_str()).collect();
+            assert_eq!(labels, vec!["Adopt", "Adapt", "Abandon"]);
+            assert_eq!(agenda[1].prompt, "What surprised you?");
+            // A template that is not there changes nothing.
+            f.template = Some(9_999);
+            let before = crate::server::entities::workshop::Entity::find().all(&db).await.unwrap().len();
+            assert!(matches!(create(&db, &hein, &f).await, Err(AppError::Invalid(e)) if e[0].field == "template"));
+            assert_eq!(crate::server::entities::workshop::Entity::find().all(&db).await.unwrap().len(), before);
+            let _ = member;
+        })
+        .await;
+    }
+}
