@@ -75,6 +75,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/workshops/new") ssr=SsrMode::Async view=ui::pages::workshops::NewWorkshopPage />
                     <Route path=path!("/workshops/:id/run") ssr=SsrMode::Async view=ui::pages::workshops::FacilitatorPageView />
                     <Route path=path!("/workshops/:id/present") ssr=SsrMode::Async view=ui::pages::workshops::PresentPageView />
+                    <Route path=path!("/workshops/:id/report") ssr=SsrMode::Async view=ui::pages::outcomes::ReportPageView />
+                    <Route path=path!("/actions") ssr=SsrMode::Async view=ui::pages::outcomes::MyActionsPage />
+                    <Route path=path!("/spaces/:slug/workshops") ssr=SsrMode::Async view=ui::pages::outcomes::SpaceWorkshopsPage />
                     <Route path=path!("/join") ssr=SsrMode::Async view=ui::pages::workshops::JoinPage />
                     <Route path=path!("/w/:code") ssr=SsrMode::Async view=ui::pages::workshops::ParticipantPageView />
                 </Routes>

@@ -107,6 +107,7 @@ fn AccountNav() -> impl IntoView {
         match info.and_then(|s| s.user) {
             Some(user) => view! {
                 <li><a href="/members">"Members"</a></li>
+                <li><a href="/actions">"My actions"</a></li>
                 {outbox}
                 {(member.as_deref() != Some("active")).then(|| view! { <li><a href="/apply">"Apply to join"</a></li> })}
                 <li><a href=format!("/members/{}", user.id) class="signed-in-as">

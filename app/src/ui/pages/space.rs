@@ -78,6 +78,7 @@ fn SpaceDetails(
             <p class="kind">{page.space.kind}</p>
             <h1>{page.space.name}</h1>
             <p class="lead">{page.purpose}</p>
+            <p><a href=format!("/spaces/{slug}/workshops")>"Workshops held here, and their actions"</a></p>
             <div class="columns">
                 <RoleHolders roles=page.roles change=actions.change />
                 <Partners partners=page.partners />

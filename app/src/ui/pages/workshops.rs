@@ -100,7 +100,7 @@ pub fn NewWorkshopPage() -> impl IntoView {
                     <section class="panel narrow"><h1>"Run a workshop"</h1>
                         <p>"Active members run workshops. "<a href="/apply">"Apply to join"</a>" first."</p></section>
                 }.into_any(),
-                Ok(p) => view! { <NewWorkshopForm action spaces=p.spaces today=p.today /> }.into_any(),
+                Ok(p) => view! { <NewWorkshopForm action spaces=p.spaces today=p.today templates=p.templates /> }.into_any(),
             })}
         </Suspense>
     }
@@ -111,7 +111,25 @@ fn NewWorkshopForm(
     action: ServerAction<CreateWorkshop>,
     spaces: Vec<(String, String)>,
     today: String,
+    templates: Vec<crate::api::outcomes::TemplateChoice>,
 ) -> impl IntoView {
+    let described: Vec<(String, String, String)> = templates
+        .iter()
+        .map(|t| {
+            let steps = t
+                .steps
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(" → ");
+            (t.name.clone(), t.description.clone(), steps)
+        })
+        .collect();
+    let mut agendas = vec![(
+        String::new(),
+        "The usual: capture ideas, group into themes, dot-vote".to_owned(),
+    )];
+    agendas.extend(templates.into_iter().map(|t| (t.id.to_string(), t.name)));
     let error = action_error(action);
     let date_error = Memo::new(move |_| {
         error
@@ -123,7 +141,7 @@ fn NewWorkshopForm(
     view! {
         <section class="panel narrow">
             <h1>"Run a workshop"</h1>
-            <p>"It starts with three activities — capture ideas, group them into themes, dot-vote — and you can add more."</p>
+            <p>"Start from the usual three activities or from a template; you can add and take off activities later."</p>
             <ActionForm action attr:class="stack" attr:novalidate=true>
                 <FormError error />
                 <Field label="Title" name="title" maxlength=200 error />
@@ -136,7 +154,17 @@ fn NewWorkshopForm(
                         aria-describedby=move || date_error.get().is_some().then_some("field-held_on-error") />
                 </div>
                 <SelectField label="Where it belongs" name="space" options=places error />
-                <Field label="The question for idea capture" name="prompt" maxlength=300 error />
+                <SelectField label="Agenda" name="template" options=agendas error />
+                <details class="templates">
+                    <summary>"What the templates hold"</summary>
+                    <dl>
+                        {described.into_iter().map(|(name, description, steps)| view! {
+                            <dt>{name}</dt><dd>{description}<br /><span class="muted">{steps}</span></dd>
+                        }).collect_view()}
+                    </dl>
+                </details>
+                <Field label="The question for idea capture" name="prompt" maxlength=300 required=false
+                    hint="Needed for the usual agenda; with a template it replaces the template's question" error />
                 <fieldset class="stack">
                     <legend>"Settings (you can change them later)"</legend>
                     <div class="checkbox"><input type="checkbox" id="c-anon" name="anonymous" /><label for="c-anon">"Notes are anonymous"</label></div>
@@ -185,6 +213,9 @@ fn Participant(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl 
                     </header>
                     <StageBar live />
                     <CurrentActivity live facilitating=false />
+                    {move || live.board.with(|b| b.stage.finished).then(|| view! {
+                        <p class="panel"><a class="button" href=format!("/workshops/{}/report", page.workshop_id)>"Read the report"</a></p>
+                    })}
                 </div>
             }
             .into_any()
@@ -275,7 +306,8 @@ fn Console(page: FacilitatorPage) -> impl IntoView {
                 <p class="kind">"Facilitating"</p>
                 <h1>{title}</h1>
                 <p class="join-line">"Join at "<a href=format!("/w/{code}")>{page.join_url.clone()}</a>" with code "<strong class="code">{spaced(&code)}</strong>
-                    " · "<a href=format!("/workshops/{id}/present") target="_blank">"Open the present screen"</a></p>
+                    " · "<a href=format!("/workshops/{id}/present") target="_blank">"Open the present screen"</a>
+                    " · "<a href=format!("/workshops/{id}/report")>"Report and actions"</a></p>
                 <p>{move || live.board.with(|b| format!("{} joined", b.turnout.total()))}</p>
             </header>
             <StageBar live />
@@ -283,6 +315,7 @@ fn Console(page: FacilitatorPage) -> impl IntoView {
             <ConsoleBoard live />
             <SettingsPanel live />
             <Agenda live />
+            <crate::ui::pages::outcomes::SaveAsTemplate workshop_id=id />
         </div>
     }
 }
