@@ -47,6 +47,23 @@ async function rate(page: Page, theme: string, impact: number, effort: number) {
   await expect(item.locator('.rating__status')).toHaveText('Rated');
 }
 
+/** With SCREENSHOTS=dir, save a full-page screenshot there (to look at, not to assert). */
+async function shot(page: Page, name: string) {
+  const dir = process.env.SCREENSHOTS;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
+/** Elements that stick out past the right edge of the screen (nothing should, at 360 px). */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('main *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.table-wrap'))
+      .map((el) => `${el.tagName.toLowerCase()}.${(el as HTMLElement).className}`)
+      .slice(0, 5);
+  });
+}
+
 /** RFC 4180 CSV into rows of cells. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
@@ -139,11 +156,15 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await rate(colin, 'Transport', 3, 4);
   await rate(colin, 'Medicines', 5, 3);
   await expectAccessible(ana);
+  await shot(ana, 'prioritise-phone');
+  expect(await overflowing(ana)).toEqual([]);
   await expect(ana.locator('.chart')).toHaveCount(0);
   await expect(fac.locator('.chart__legend')).toContainText('Transport: impact 4.0 (middle half 3–5, all 3–5), effort 3.0');
   await fac.getByRole('button', { name: 'Reveal' }).click();
   await expect(cara.locator('.chart__legend')).toContainText('Medicines: impact 5.0');
   await expect(cara.getByRole('img', { name: /Impact against effort/ })).toBeVisible();
+  await shot(cara, 'prioritise-revealed-phone');
+  await shot(fac, 'prioritise-console-desktop');
 
   // Poll: one choice each; results hidden until the reveal, then live.
   await fac.getByRole('button', { name: 'Next activity' }).click();
@@ -156,6 +177,7 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await expect(ana.locator('.results')).toHaveCount(0);
   await fac.getByRole('button', { name: 'Reveal' }).click();
   await expect(ana.locator('.results')).toContainText('1 (33%)');
+  await shot(ana, 'poll-phone');
   await expectAccessible(colin);
 
   // Reflection: Cara shares without her name.
@@ -169,6 +191,7 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await expect(colin.locator('.note', { hasText: 'Ask carers earlier' })).toContainText('Anonymous');
   await expect(colin.locator('.note', { hasText: 'Being heard first worked' })).toContainText('Ana');
   await expectAccessible(cara);
+  await shot(cara, 'reflection-phone');
   await fac.getByRole('button', { name: 'Finish' }).click();
 
   // The report: who took part, the breakdown the votes imply, divergence, chart, poll.
@@ -197,6 +220,12 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await expect(action).toContainText('Overdue');
   await expect(action).toContainText('Theme: Transport');
   await expectAccessible(fac);
+  await shot(fac, 'report-desktop');
+  if (process.env.SCREENSHOTS) {
+    await fac.emulateMedia({ media: 'print' });
+    await shot(fac, 'report-print');
+    await fac.emulateMedia({ media: 'screen' });
+  }
 
   // The CSV downloads and parses: every note, dot, rating, choice and reflection.
   const [download] = await Promise.all([
@@ -227,6 +256,8 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await expect(ana.locator('.action')).toContainText('Ask the bus company');
   await expect(ana.getByLabel(/Status of/)).toHaveCount(0);
   await expectAccessible(ana);
+  await shot(ana, 'report-phone');
+  expect(await overflowing(ana)).toEqual([]);
 
   // The action is in Sam's list; he moves it on, and the history says who and when.
   const sam = (await person(browser, phone, 'sam@demo.q-commons.org')).page;
@@ -240,6 +271,7 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await mine.getByText('History').click();
   await expect(mine.locator('.action__history')).toContainText('In progress by Sam Okafor');
   await expectAccessible(sam);
+  await shot(sam, 'actions-phone');
 
   // The space's archive finds it by a theme, with its turnout and open actions.
   await fac.goto('/spaces/west-of-england/workshops?q=transport');
@@ -250,6 +282,7 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await expect(entry).toContainText('1 open actions');
   await expect(fac.locator('.action', { hasText: 'Ask the bus company' })).toContainText('In progress');
   await expectAccessible(fac);
+  await shot(fac, 'archive-desktop');
   await fac.getByLabel('Search by title, purpose or theme').fill('dentistry');
   await fac.getByRole('button', { name: 'Search' }).click();
   await expect(fac.getByText('No workshops match.')).toBeVisible();

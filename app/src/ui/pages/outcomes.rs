@@ -165,7 +165,8 @@ fn VoteSection(vote: VoteReport) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby=labelled>
             <h2 id=heading>"Votes: "{vote.prompt.clone()}</h2>
-            <div class="table-wrap">
+            // Focusable and named, so a keyboard can scroll it if a narrow screen needs to.
+            <div class="table-wrap" tabindex="0" role="region" aria-label=format!("Votes on {}", vote.prompt)>
                 <table class="breakdown">
                     <caption class="visually-hidden">"Ranked by dots, with each item's dots by perspective"</caption>
                     <thead><tr><th scope="col">"Rank"</th><th scope="col">"Item"</th><th scope="col">"Dots"</th><th scope="col">"By perspective"</th></tr></thead>

@@ -229,7 +229,7 @@ fn AddActivity(live: Live) -> impl IntoView {
                         <label for="activity-options">"Options, one a line"</label>
                         <textarea id="activity-options" rows="4" prop:value=move || options.get() on:input=move |ev| options.set(event_target_value(&ev))></textarea>
                     </div>
-                    <div class="field field--check">
+                    <div class="checkbox">
                         <input id="activity-multiple" type="checkbox" prop:checked=move || multiple.get() on:change=move |ev| multiple.set(event_target_checked(&ev)) />
                         <label for="activity-multiple">"Allow more than one choice"</label>
                     </div>

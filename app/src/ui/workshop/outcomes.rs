@@ -152,7 +152,10 @@ pub fn Poll(live: Live, activity: Activity) -> impl IntoView {
                     disabled=move || locked() || mine().is_empty()
                     on:click=move |_| live.choose(a, Vec::new())>"Clear my answer"</button>
             })}
-            {move || results().map(|tally| view! { <PollBars tally labels=labels.iter().map(|o| o.label.clone()).collect() /> })}
+            {move || results().map(|tally| view! {
+                <h3>"Results so far"</h3>
+                <PollBars tally labels=labels.iter().map(|o| o.label.clone()).collect() />
+            })}
         </section>
     }
 }
@@ -290,7 +293,7 @@ fn ReflectionComposer(live: Live) -> impl IntoView {
                 </p>
             </div>
             {(!workshop_anonymous).then(|| view! {
-                <div class="field field--check">
+                <div class="checkbox">
                     <input id="reflection-anonymous" type="checkbox" prop:checked=move || anonymous.get()
                         on:change=move |ev| anonymous.set(event_target_checked(&ev)) />
                     <label for="reflection-anonymous">"Share without my name"</label>
