@@ -114,6 +114,9 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await expect(fac.locator('.agenda')).not.toContainText('A poll with one option');
   await addActivity(fac, 'Reflection', 'Looking back on today');
   await expect(fac.locator('.agenda li')).toHaveCount(6);
+  const present = await hein.context.newPage();
+  await present.goto(workshopUrl.replace('/run', '/present'));
+  await hydrated(present);
 
   // A patient and a carer on phones, a clinician on a desktop.
   const ana = (await person(browser, phone)).page;
@@ -159,11 +162,13 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await shot(ana, 'prioritise-phone');
   expect(await overflowing(ana)).toEqual([]);
   await expect(ana.locator('.chart')).toHaveCount(0);
+  await expect(present.getByText('Results show when revealed')).toBeVisible();
   await expect(fac.locator('.chart__legend')).toContainText('Transport: impact 4.0 (middle half 3–5, all 3–5), effort 3.0');
   await fac.getByRole('button', { name: 'Reveal' }).click();
   await expect(cara.locator('.chart__legend')).toContainText('Medicines: impact 5.0');
   await expect(cara.getByRole('img', { name: /Impact against effort/ })).toBeVisible();
   await shot(cara, 'prioritise-revealed-phone');
+  await expect(present.locator('.chart__legend')).toContainText('Transport: impact 4.0');
   await shot(fac, 'prioritise-console-desktop');
 
   // Poll: one choice each; results hidden until the reveal, then live.
@@ -178,6 +183,7 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await fac.getByRole('button', { name: 'Reveal' }).click();
   await expect(ana.locator('.results')).toContainText('1 (33%)');
   await shot(ana, 'poll-phone');
+  await expect(present.locator('.results')).toContainText('2 (67%)');
   await expectAccessible(colin);
 
   // Reflection: Cara shares without her name.
@@ -190,6 +196,9 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await cara.getByRole('button', { name: 'Share reflection' }).click();
   await expect(colin.locator('.note', { hasText: 'Ask carers earlier' })).toContainText('Anonymous');
   await expect(colin.locator('.note', { hasText: 'Being heard first worked' })).toContainText('Ana');
+  await expect(present.locator('.note', { hasText: 'Ask carers earlier' })).not.toContainText('Cara');
+  await expectAccessible(present);
+  await shot(present, 'reflection-present');
   await expectAccessible(cara);
   await shot(cara, 'reflection-phone');
   await fac.getByRole('button', { name: 'Finish' }).click();

@@ -97,13 +97,19 @@ async fn seed(db: &DatabaseConnection, participants: usize, notes: usize) -> (i6
         .exec(db)
         .await
         .unwrap();
-        workshops::report::input(db, w.id, &who, now.date_naive())
-            .await
-            .unwrap()
-            .themes
-            .iter()
-            .map(|t| t.id)
-            .collect()
+        workshops::report::input(
+            db,
+            w.id,
+            &who,
+            now.date_naive(),
+            workshops::report::Detail::Summary,
+        )
+        .await
+        .unwrap()
+        .themes
+        .iter()
+        .map(|t| t.id)
+        .collect()
     };
     for chunk in (0..participants).collect::<Vec<_>>().chunks(200) {
         workshop_participant::Entity::insert_many(chunk.iter().map(|i| {

@@ -1,6 +1,12 @@
 //! The axum app around the Leptos routes and server functions, shared by the server
 //! binary and the benchmark.
 use app::server::{AppState, auth::RequestSession, security};
+
+/// mimalloc rather than glibc's malloc: rendering a page allocates from every worker thread
+/// at once, and glibc's arenas spent a fifth of the report benchmark's time in locks and
+/// consolidation (perf).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use app::{App, shell};
 use axum::Router;
 use axum::serve::ListenerExt;

@@ -54,7 +54,14 @@ pub async fn get_report_page(workshop_id: i64) -> Result<ReportPage, AppError> {
             let state = auth::state()?;
             let who = who(&state).await?;
             let today = chrono::Utc::now().date_naive();
-            let input = workshops::report::input(&state.db, workshop_id, &who, today).await?;
+            let input = workshops::report::input(
+                &state.db,
+                workshop_id,
+                &who,
+                today,
+                workshops::report::Detail::Summary,
+            )
+            .await?;
             let w = workshops::by_id(&state.db, workshop_id).await?;
             let facilitating = who
                 .person

@@ -53,7 +53,11 @@ pub async fn report_download(
     let made = async {
         let who = who(&state, &headers).await?;
         let today = chrono::Utc::now().date_naive();
-        let input = workshops::report::input(&state.db, workshop_id, &who, today).await?;
+        let detail = match format {
+            Format::Csv => workshops::report::Detail::Raw,
+            Format::Markdown => workshops::report::Detail::Summary,
+        };
+        let input = workshops::report::input(&state.db, workshop_id, &who, today, detail).await?;
         let (body, mime, ext) = match format {
             Format::Csv => (
                 workshops::report::csv(&input)?,

@@ -195,6 +195,18 @@ pub struct Participant {
     pub voice: Voice,
 }
 
+/// Ratings as stored (one participant's, `count` 1) or as summed by the database for the
+/// report page (no participant: `count` gave that rating): the report needs only the
+/// counts, the export every rating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingRow {
+    pub activity_id: i64,
+    pub participant_id: Option<i64>,
+    pub theme_id: i64,
+    pub rating: Rating,
+    pub count: u32,
+}
+
 /// Raw input, as stored: the report and the CSV export are both made from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportInput {
@@ -206,8 +218,7 @@ pub struct ReportInput {
     pub notes: Vec<(i64, i64, i64, String, Option<i64>)>,
     /// (activity id, participant id, item, dots)
     pub dots: Vec<(i64, i64, i64, u32)>,
-    /// (activity id, participant id, theme id, rating)
-    pub ratings: Vec<(i64, i64, i64, Rating)>,
+    pub ratings: Vec<RatingRow>,
     /// (activity id, participant id, option id)
     pub choices: Vec<(i64, i64, i64)>,
     /// (activity id, participant id, prompt, body, given anonymously)
@@ -348,15 +359,15 @@ impl ReportInput {
         let priorities = of_kind(ActivityKind::Prioritise)
             .map(|a| {
                 let mut tallies: BTreeMap<i64, RatingTally> = BTreeMap::new();
-                for r in self.ratings.iter().filter(|r| r.0 == a.id) {
-                    tallies
-                        .entry(r.2)
-                        .or_insert(RatingTally {
-                            activity_id: a.id,
-                            theme_id: r.2,
-                            ..Default::default()
-                        })
-                        .change(None, Some(r.3));
+                for r in self.ratings.iter().filter(|r| r.activity_id == a.id) {
+                    let t = tallies.entry(r.theme_id).or_insert(RatingTally {
+                        activity_id: a.id,
+                        theme_id: r.theme_id,
+                        ..Default::default()
+                    });
+                    for _ in 0..r.count {
+                        t.change(None, Some(r.rating));
+                    }
                 }
                 let mut themes: Vec<(String, RatingTally)> = tallies
                     .into_values()
@@ -467,8 +478,28 @@ impl ReportInput {
             ]
             .map(str::to_owned),
         ];
+        // Lookups by id, so the export is linear in its rows.
+        let people: BTreeMap<i64, &Participant> =
+            self.participants.iter().map(|p| (p.id, p)).collect();
+        let steps: BTreeMap<i64, String> = self
+            .activities
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id, format!("{} {}", i + 1, a.kind.label())))
+            .collect();
+        let theme_names: BTreeMap<i64, &str> = self
+            .themes
+            .iter()
+            .map(|t| (t.id, t.name.as_str()))
+            .collect();
+        let options: BTreeMap<i64, &str> = self
+            .activities
+            .iter()
+            .flat_map(|a| &a.options)
+            .map(|o| (o.id, o.label.as_str()))
+            .collect();
         let person = |id: i64, anonymous: bool| {
-            let p = self.participants.iter().find(|p| p.id == id);
+            let p = people.get(&id);
             let name = if self.header.anonymous || anonymous {
                 String::new()
             } else {
@@ -480,16 +511,10 @@ impl ReportInput {
                 .to_owned();
             (name, voice)
         };
-        let activity = |id: i64| {
-            self.activities
-                .iter()
-                .position(|a| a.id == id)
-                .map(|i| format!("{} {}", i + 1, self.activities[i].kind.label()))
-                .unwrap_or_default()
-        };
+        let activity = |id: i64| steps.get(&id).cloned().unwrap_or_default();
         let theme = |id: Option<i64>| {
-            id.and_then(|id| self.themes.iter().find(|t| t.id == id))
-                .map(|t| t.name.clone())
+            id.and_then(|id| theme_names.get(&id))
+                .map(|t| (*t).to_owned())
                 .unwrap_or_default()
         };
         for n in &self.notes {
@@ -527,14 +552,18 @@ impl ReportInput {
             ]);
         }
         for r in &self.ratings {
-            let (name, voice) = person(r.1, false);
-            for (what, value) in [("impact", r.3.impact), ("effort", r.3.effort)] {
+            // Summed ratings belong to the report page, not the export.
+            let Some(participant) = r.participant_id else {
+                continue;
+            };
+            let (name, voice) = person(participant, false);
+            for (what, value) in [("impact", r.rating.impact), ("effort", r.rating.effort)] {
                 rows.push([
                     what.into(),
-                    activity(r.0),
+                    activity(r.activity_id),
                     name.clone(),
                     voice.clone(),
-                    theme(Some(r.2)),
+                    theme(Some(r.theme_id)),
                     String::new(),
                     value.to_string(),
                     String::new(),
@@ -543,12 +572,9 @@ impl ReportInput {
         }
         for c in &self.choices {
             let (name, voice) = person(c.1, false);
-            let label = self
-                .activities
-                .iter()
-                .flat_map(|a| &a.options)
-                .find(|o| o.id == c.2)
-                .map(|o| o.label.clone())
+            let label = options
+                .get(&c.2)
+                .map(|l| (*l).to_owned())
                 .unwrap_or_default();
             rows.push([
                 "poll choice".into(),
@@ -842,10 +868,15 @@ mod tests {
             ],
             notes: vec![(100, 10, 1, "No bus after six".into(), Some(7))],
             dots: vec![(20, 1, 7, 3), (20, 2, 7, 1), (20, 3, 8, 4), (20, 3, 7, 1)],
-            ratings: vec![
-                (30, 1, 7, Rating::new(5, 2).unwrap()),
-                (30, 3, 7, Rating::new(3, 4).unwrap()),
-            ],
+            ratings: [(1, 5, 2), (3, 3, 4)]
+                .map(|(p, impact, effort)| RatingRow {
+                    activity_id: 30,
+                    participant_id: Some(p),
+                    theme_id: 7,
+                    rating: Rating::new(impact, effort).unwrap(),
+                    count: 1,
+                })
+                .to_vec(),
             choices: vec![(40, 1, 91), (40, 2, 91), (40, 3, 92)],
             reflections: vec![
                 (50, 1, ReflectionPrompt::Worked, "Being heard".into(), false),

@@ -396,17 +396,28 @@ fn PresentBoard(live: Live) -> impl IntoView {
     let shown = Memo::new(move |_| {
         live.board.with(|b| {
             (
-                b.current_activity()
-                    .map(|a| a.kind)
-                    .filter(|_| !b.stage.finished),
+                b.current_activity().filter(|_| !b.stage.finished).cloned(),
                 b.settings.notes_visible || b.stage.revealed,
                 b.settings.results_live || b.stage.revealed || b.stage.finished,
             )
         })
     });
     move || {
-        let (kind, notes_shown, results_shown) = shown.get();
-        match kind {
+        use crate::domain::workshop::ActivityKind as K;
+        use crate::ui::workshop::outcomes::{LivePoll, LivePriorities, ReflectionWall};
+        let (activity, notes_shown, results_shown) = shown.get();
+        let kind = activity.as_ref().map(|a| a.kind);
+        match (kind, activity) {
+            (Some(K::Prioritise | K::Poll), _) if !results_shown => view! {
+                <p class="present__waiting">"Answers are coming in. Results show when revealed."</p>
+            }.into_any(),
+            (Some(K::Prioritise), Some(a)) => view! { <LivePriorities live activity_id=a.id /> }.into_any(),
+            (Some(K::Poll), Some(a)) => view! { <h2>{a.prompt.clone()}</h2><LivePoll live activity=a /> }.into_any(),
+            (Some(K::Reflection), _) if !notes_shown => view! {
+                <p class="present__waiting">{move || live.board.with(|b| format!("{} reflections so far. They show when revealed.", b.reflections.len()))}</p>
+            }.into_any(),
+            (Some(K::Reflection), Some(a)) => view! { <ReflectionWall live activity_id=a.id /> }.into_any(),
+            _ => match kind {
             Some(crate::domain::workshop::ActivityKind::IdeaCapture) if !notes_shown => view! {
                 <p class="present__waiting">{move || live.board.with(|b| format!("{} notes so far. They show when revealed.", b.notes.len()))}</p>
             }.into_any(),
@@ -422,6 +433,7 @@ fn PresentBoard(live: Live) -> impl IntoView {
             }.into_any(),
             Some(crate::domain::workshop::ActivityKind::Grouping) => view! { <Grouping live facilitating=false /> }.into_any(),
             _ => view! { <Results live /> }.into_any(),
+            },
         }
     }
 }

@@ -19,23 +19,9 @@ pub fn Prioritise(live: Live, activity: Activity) -> impl IntoView {
     let a = activity.id;
     // Redraw the list only when the themes change, not on every rating.
     let themes = Memo::new(move |_| live.board.with(|b| b.themes.clone()));
-    let results = move || {
-        live.board.with(|b| {
-            let visible = b.viewer.facilitator || b.settings.results_live || b.stage.revealed;
-            visible.then(|| {
-                b.themes
-                    .iter()
-                    .map(|t| {
-                        let tally = b.rating_tally(a, t.id).copied().unwrap_or(RatingTally {
-                            activity_id: a,
-                            theme_id: t.id,
-                            ..Default::default()
-                        });
-                        (t.name.clone(), tally)
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
+    let visible = move || {
+        live.board
+            .with(|b| b.viewer.facilitator || b.settings.results_live || b.stage.revealed)
     };
     let voting = voter(live);
     view! {
@@ -48,11 +34,65 @@ pub fn Prioritise(live: Live, activity: Activity) -> impl IntoView {
                 </ul>
             })}
             {move || themes.with(Vec::is_empty).then(|| view! { <p class="muted">"There are no themes to rate."</p> })}
-            {move || results().map(|r| view! {
+            {move || visible().then(|| view! {
                 <h3>"Impact and effort so far"</h3>
-                <PriorityChart themes=r id=format!("live-priority-{a}") />
+                <LivePriorities live activity_id=a />
             })}
         </section>
+    }
+}
+
+/// The impact/effort chart of the ratings this screen may see, redrawn as they change.
+#[component]
+pub fn LivePriorities(live: Live, activity_id: i64) -> impl IntoView {
+    let a = activity_id;
+    let tallies = Memo::new(move |_| {
+        live.board.with(|b| {
+            b.themes
+                .iter()
+                .map(|t| {
+                    let tally = b.rating_tally(a, t.id).copied().unwrap_or(RatingTally {
+                        activity_id: a,
+                        theme_id: t.id,
+                        ..Default::default()
+                    });
+                    (t.name.clone(), tally)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    move || view! { <PriorityChart themes=tallies.get() id=format!("live-priority-{a}") /> }
+}
+
+/// A poll's bars as far as this screen may see them.
+#[component]
+pub fn LivePoll(live: Live, activity: Activity) -> impl IntoView {
+    let a = activity.id;
+    let labels: Vec<String> = activity.options.iter().map(|o| o.label.clone()).collect();
+    move || {
+        live.board.with(|b| b.poll(a).cloned()).map(|tally| {
+            view! { <PollBars tally labels=labels.clone() /> }
+        })
+    }
+}
+
+/// Reflections as a wall for the room, by question.
+#[component]
+pub fn ReflectionWall(live: Live, activity_id: i64) -> impl IntoView {
+    view! {
+        {ReflectionPrompt::ALL.iter().map(|q| {
+            let q = *q;
+            let these = move || live.board.with(|b| b.reflections.iter()
+                .filter(|r| r.activity_id == activity_id && r.prompt == q).cloned().collect::<Vec<_>>());
+            view! {
+                <h2>{q.label()}</h2>
+                <ul class="notes notes--wall">
+                    {move || these().into_iter().map(|r| view! {
+                        <li class="note"><p class="note__body">{r.body}</p>{r.author.map(|a| view! { <p class="note__by">{a}</p> })}</li>
+                    }).collect_view()}
+                </ul>
+            }
+        }).collect_view()}
     }
 }
 
@@ -138,8 +178,8 @@ pub fn Poll(live: Live, activity: Activity) -> impl IntoView {
             }
         })
         .collect_view();
-    let results = move || live.board.with(|b| b.poll(a).cloned());
-    let labels = options.clone();
+    let shown = move || live.board.with(|b| b.poll(a).is_some());
+    let poll = activity.clone();
     view! {
         <section class="panel" aria-labelledby="poll-heading">
             <h2 id="poll-heading">"Poll"</h2>
@@ -152,9 +192,9 @@ pub fn Poll(live: Live, activity: Activity) -> impl IntoView {
                     disabled=move || locked() || mine().is_empty()
                     on:click=move |_| live.choose(a, Vec::new())>"Clear my answer"</button>
             })}
-            {move || results().map(|tally| view! {
+            {move || shown().then(|| view! {
                 <h3>"Results so far"</h3>
-                <PollBars tally labels=labels.iter().map(|o| o.label.clone()).collect() />
+                <LivePoll live activity=poll.clone() />
             })}
         </section>
     }

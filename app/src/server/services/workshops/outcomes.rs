@@ -434,10 +434,17 @@ mod tests {
                 Err(AppError::Forbidden)
             );
 
-            let input = report::input(&db, id, &hein, chrono::Utc::now().date_naive())
+            let today = chrono::Utc::now().date_naive();
+            let input = report::input(&db, id, &hein, today, report::Detail::Raw)
                 .await
                 .unwrap();
             let r = input.report();
+            // The page's summed ratings make the same report as every rating does.
+            let summed = report::input(&db, id, &hein, today, report::Detail::Summary)
+                .await
+                .unwrap();
+            assert_eq!(summed.report(), r);
+            assert_eq!(r.priorities[0].themes[0].1.impact.count(), 2);
             assert_eq!(r.polls[0].options[0], ("Transport".into(), 2, 100));
             assert_eq!(r.polls[0].respondents, 2);
             let learned = &r.reflections[0].answers[2].1;
@@ -457,7 +464,7 @@ mod tests {
             );
             // Someone who was not there may not read it.
             assert_eq!(
-                report::input(&db, id, &guest("stranger"), chrono::Utc::now().date_naive())
+                report::input(&db, id, &guest("stranger"), today, report::Detail::Summary)
                     .await
                     .err(),
                 Some(AppError::Forbidden)

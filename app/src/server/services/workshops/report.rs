@@ -4,8 +4,9 @@
 use super::{Who, activities, by_id, choices_by_voter, is_facilitator, participant, rating_of};
 use crate::domain::structure::SpaceKind;
 use crate::domain::workshop::board::Theme;
+use crate::domain::workshop::outcomes::Rating;
 use crate::domain::workshop::outcomes::ReflectionPrompt;
-use crate::domain::workshop::report::{Participant, Report, ReportHeader, ReportInput};
+use crate::domain::workshop::report::{Participant, RatingRow, Report, ReportHeader, ReportInput};
 use crate::error::AppError;
 use crate::server::entities::{
     member, person, space, workshop, workshop_dot, workshop_note, workshop_participant,
@@ -14,6 +15,7 @@ use crate::server::entities::{
 use crate::server::services::actions::{self, Listing};
 use crate::server::services::spaces::member_condition;
 use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     AccessMode, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IsolationLevel,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -45,12 +47,21 @@ pub async fn may_read(
         > 0)
 }
 
+/// How much of the ratings to read: the report needs only how many gave each rating
+/// (summed by the database: at most 25 rows a theme), the export every one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    Summary,
+    Raw,
+}
+
 /// Everything the report and the export are made of, read consistently.
 pub async fn input(
     db: &DatabaseConnection,
     workshop_id: i64,
     who: &Who,
     today: NaiveDate,
+    detail: Detail,
 ) -> Result<ReportInput, AppError> {
     let isolation = (db.get_database_backend() == sea_orm::DbBackend::Postgres)
         .then_some(IsolationLevel::RepeatableRead);
@@ -126,16 +137,51 @@ pub async fn input(
             )
         })
         .collect();
-    let ratings = workshop_rating::Entity::find()
-        .filter(workshop_rating::Column::ActivityId.is_in(ids()))
-        .order_by_asc(workshop_rating::Column::ActivityId)
-        .order_by_asc(workshop_rating::Column::ParticipantId)
-        .order_by_asc(workshop_rating::Column::ThemeId)
-        .all(&txn)
-        .await?
-        .iter()
-        .map(|r| (r.activity_id, r.participant_id, r.theme_id, rating_of(r)))
-        .collect();
+    let ratings = match detail {
+        Detail::Raw => workshop_rating::Entity::find()
+            .filter(workshop_rating::Column::ActivityId.is_in(ids()))
+            .order_by_asc(workshop_rating::Column::ActivityId)
+            .order_by_asc(workshop_rating::Column::ParticipantId)
+            .order_by_asc(workshop_rating::Column::ThemeId)
+            .all(&txn)
+            .await?
+            .iter()
+            .map(|r| RatingRow {
+                activity_id: r.activity_id,
+                participant_id: Some(r.participant_id),
+                theme_id: r.theme_id,
+                rating: rating_of(r),
+                count: 1,
+            })
+            .collect(),
+        Detail::Summary => {
+            use workshop_rating::Column as C;
+            workshop_rating::Entity::find()
+                .select_only()
+                .columns([C::ActivityId, C::ThemeId, C::Impact, C::Effort])
+                .column_as(Expr::col(C::ParticipantId).count(), "n")
+                .filter(C::ActivityId.is_in(ids()))
+                .group_by(C::ActivityId)
+                .group_by(C::ThemeId)
+                .group_by(C::Impact)
+                .group_by(C::Effort)
+                .into_tuple::<(i64, i64, i16, i16, i64)>()
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|(activity_id, theme_id, impact, effort, n)| RatingRow {
+                    activity_id,
+                    participant_id: None,
+                    theme_id,
+                    rating: Rating {
+                        impact: u8::try_from(impact).unwrap_or(1),
+                        effort: u8::try_from(effort).unwrap_or(1),
+                    },
+                    count: u32::try_from(n).unwrap_or(0),
+                })
+                .collect()
+        }
+    };
     let choices = workshop_poll_choice::Entity::find()
         .filter(workshop_poll_choice::Column::ActivityId.is_in(ids()))
         .order_by_asc(workshop_poll_choice::Column::OptionId)
@@ -205,7 +251,9 @@ pub async fn report(
     who: &Who,
     today: NaiveDate,
 ) -> Result<Report, AppError> {
-    Ok(input(db, workshop_id, who, today).await?.report())
+    Ok(input(db, workshop_id, who, today, Detail::Summary)
+        .await?
+        .report())
 }
 
 /// The raw records as CSV (RFC 4180, UTF-8).
