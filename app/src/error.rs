@@ -140,6 +140,18 @@ impl From<sea_orm::DbErr> for AppError {
     }
 }
 
+impl From<crate::domain::workshop::WorkshopError> for AppError {
+    fn from(err: crate::domain::workshop::WorkshopError) -> Self {
+        use crate::domain::workshop::WorkshopError::*;
+        let field = match err {
+            OverBudget { .. } | OverCap { .. } => "dots",
+            BadTimer => "seconds",
+            _ => "workshop",
+        };
+        AppError::invalid(field, err.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,17 +200,5 @@ mod tests {
         let json = serde_json::to_string(&e).unwrap();
         assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), e);
         assert!(e.to_string().contains("15 minutes"));
-    }
-}
-
-impl From<crate::domain::workshop::WorkshopError> for AppError {
-    fn from(err: crate::domain::workshop::WorkshopError) -> Self {
-        use crate::domain::workshop::WorkshopError::*;
-        let field = match err {
-            OverBudget { .. } | OverCap { .. } => "dots",
-            BadTimer => "seconds",
-            _ => "workshop",
-        };
-        AppError::invalid(field, err.to_string())
     }
 }

@@ -52,7 +52,7 @@ pub async fn get_report_page(workshop_id: i64) -> Result<ReportPage, AppError> {
     auth::respond(
         async {
             let state = auth::state()?;
-            let who = who(&state).await?;
+            let who = crate::api::workshops::who(&state).await?;
             let today = chrono::Utc::now().date_naive();
             let input = workshops::report::input(
                 &state.db,
@@ -92,15 +92,16 @@ pub async fn get_report_page(workshop_id: i64) -> Result<ReportPage, AppError> {
     )
 }
 
+/// Whoever is asking, who must be signed in.
 #[cfg(feature = "ssr")]
-async fn who(
+async fn signed_in(
     state: &crate::server::AppState,
 ) -> Result<crate::server::services::workshops::Who, AppError> {
-    use crate::server::auth;
-    Ok(crate::server::services::workshops::Who {
-        person: auth::current_person(state).await?,
-        device_token: auth::device_token(),
-    })
+    let who = crate::api::workshops::who(state).await?;
+    if who.person.is_none() {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(who)
 }
 
 /// The facilitator creates an action from the workshop. `source` is `theme:ID`,
@@ -118,10 +119,7 @@ pub async fn create_action(
     auth::respond(
         async {
             let state = auth::state()?;
-            let who = who(&state).await?;
-            if who.person.is_none() {
-                return Err(AppError::Unauthenticated);
-            }
+            let who = signed_in(&state).await?;
             let owner_id = owner
                 .trim()
                 .parse::<i64>()
@@ -233,10 +231,7 @@ pub async fn save_template(
     auth::respond(
         async {
             let state = auth::state()?;
-            let who = who(&state).await?;
-            if who.person.is_none() {
-                return Err(AppError::Unauthenticated);
-            }
+            let who = signed_in(&state).await?;
             templates::save(&state.db, workshop_id, &who, &name, &description).await
         }
         .await,

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-async fn who(
+pub(crate) async fn who(
     state: &crate::server::AppState,
 ) -> Result<crate::server::services::workshops::Who, AppError> {
     use crate::server::auth;
@@ -330,15 +330,7 @@ pub async fn post_note(
 ) -> Result<i64, AppError> {
     use crate::server::services::workshops;
     as_who(async |state, who| {
-        workshops::post_note(
-            &state.db,
-            &state.live,
-            workshop_id,
-            &who,
-            &body,
-            &client_key,
-        )
-        .await
+        workshops::post_note(&state.db, &state.live, workshop_id, who, &body, &client_key).await
     })
     .await
 }
@@ -347,7 +339,7 @@ pub async fn post_note(
 pub async fn edit_note(workshop_id: i64, note_id: i64, body: String) -> Result<(), AppError> {
     use crate::server::services::workshops;
     as_who(async |state, who| {
-        workshops::edit_note(&state.db, &state.live, workshop_id, &who, note_id, &body).await
+        workshops::edit_note(&state.db, &state.live, workshop_id, who, note_id, &body).await
     })
     .await
 }
@@ -356,7 +348,7 @@ pub async fn edit_note(workshop_id: i64, note_id: i64, body: String) -> Result<(
 pub async fn remove_note(workshop_id: i64, note_id: i64) -> Result<(), AppError> {
     use crate::server::services::workshops;
     as_who(async |state, who| {
-        workshops::remove_note(&state.db, &state.live, workshop_id, &who, note_id).await
+        workshops::remove_note(&state.db, &state.live, workshop_id, who, note_id).await
     })
     .await
 }
@@ -365,7 +357,7 @@ pub async fn remove_note(workshop_id: i64, note_id: i64) -> Result<(), AppError>
 pub async fn create_theme(workshop_id: i64, name: String) -> Result<i64, AppError> {
     use crate::server::services::workshops;
     as_who(async |state, who| {
-        workshops::create_theme(&state.db, &state.live, workshop_id, &who, &name).await
+        workshops::create_theme(&state.db, &state.live, workshop_id, who, &name).await
     })
     .await
 }
@@ -374,7 +366,7 @@ pub async fn create_theme(workshop_id: i64, name: String) -> Result<i64, AppErro
 pub async fn remove_theme(workshop_id: i64, theme_id: i64) -> Result<(), AppError> {
     use crate::server::services::workshops;
     as_who(async |state, who| {
-        workshops::remove_theme(&state.db, &state.live, workshop_id, &who, theme_id).await
+        workshops::remove_theme(&state.db, &state.live, workshop_id, who, theme_id).await
     })
     .await
 }
@@ -385,7 +377,7 @@ pub async fn move_note(workshop_id: i64, note_id: i64, theme_id: i64) -> Result<
     use crate::server::services::workshops;
     as_who(async |state, who| {
         let theme = (theme_id != 0).then_some(theme_id);
-        workshops::move_note(&state.db, &state.live, workshop_id, &who, note_id, theme).await
+        workshops::move_note(&state.db, &state.live, workshop_id, who, note_id, theme).await
     })
     .await
 }
@@ -394,7 +386,7 @@ pub async fn move_note(workshop_id: i64, note_id: i64, theme_id: i64) -> Result<
 pub async fn set_dots(workshop_id: i64, item: i64, dots: u32) -> Result<(i64, Ballot), AppError> {
     use crate::server::services::workshops;
     as_who(async |state, who| {
-        workshops::set_dots(&state.db, &state.live, workshop_id, &who, item, dots).await
+        workshops::set_dots(&state.db, &state.live, workshop_id, who, item, dots).await
     })
     .await
 }
@@ -425,7 +417,7 @@ pub async fn control_workshop(
             "clear_timer" => Control::ClearTimer,
             _ => return Err(AppError::invalid("control", "Choose a control.")),
         };
-        workshops::control(&state.db, &state.live, workshop_id, &who, control).await?;
+        workshops::control(&state.db, &state.live, workshop_id, who, control).await?;
         Ok(())
     })
     .await
@@ -448,11 +440,12 @@ pub async fn update_workshop_settings(
             results_live: checked(results_live),
             participants_theme: checked(participants_theme),
         };
-        workshops::update_settings(&state.db, &state.live, workshop_id, &who, settings).await
+        workshops::update_settings(&state.db, &state.live, workshop_id, who, settings).await
     })
     .await
 }
 
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "add_activity")]
 pub async fn add_activity(
     workshop_id: i64,
@@ -475,7 +468,7 @@ pub async fn add_activity(
             options: options.unwrap_or_default(),
             multiple: checked(multiple),
         };
-        workshops::add_activity(&state.db, &state.live, workshop_id, &who, &form).await
+        workshops::add_activity(&state.db, &state.live, workshop_id, who, &form).await
     })
     .await
 }
@@ -484,7 +477,7 @@ pub async fn add_activity(
 pub async fn remove_activity(workshop_id: i64, activity_id: i64) -> Result<(), AppError> {
     use crate::server::services::workshops;
     as_who(async |state, who| {
-        workshops::remove_activity(&state.db, &state.live, workshop_id, &who, activity_id).await
+        workshops::remove_activity(&state.db, &state.live, workshop_id, who, activity_id).await
     })
     .await
 }

@@ -157,15 +157,14 @@ pub fn client_ip(state: &AppState) -> String {
     let Some(parts) = parts() else {
         return "unknown".into();
     };
-    if state.config.trust_proxy {
-        if let Some(ip) = parts
+    if state.config.trust_proxy
+        && let Some(ip) = parts
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
-        {
-            return ip.trim().to_owned();
-        }
+    {
+        return ip.trim().to_owned();
     }
     parts
         .extensions
@@ -181,13 +180,13 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         let form_post = parts()
             .and_then(|p| p.headers.get(header::ACCEPT).cloned())
             .is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("text/html")));
-        if !form_post {
-            if let (Some(res), Ok(status)) = (
+        if !form_post
+            && let (Some(res), Ok(status)) = (
                 use_context::<ResponseOptions>(),
                 StatusCode::from_u16(err.status()),
-            ) {
-                res.set_status(status);
-            }
+            )
+        {
+            res.set_status(status);
         }
     }
     result

@@ -46,12 +46,10 @@ pub(crate) async fn connect_with(
         if let Some(parent) = sqlite_file(url)
             .as_deref()
             .and_then(std::path::Path::parent)
+            && !parent.as_os_str().is_empty()
         {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    DbErr::Custom(format!("cannot create {}: {e}", parent.display()))
-                })?;
-            }
+            std::fs::create_dir_all(parent)
+                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
         }
         // Every connection to `sqlite::memory:` is its own database: keep to one.
         opts.max_connections(if is_sqlite_memory(url) { 1 } else { 8 });

@@ -131,10 +131,10 @@ impl Live {
             return self.resync_all();
         };
         let mut hub = self.inner.hub.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(sender) = hub.get(&envelope.workshop_id) {
-            if sender.send(signal.clone()).is_err() {
-                hub.remove(&envelope.workshop_id);
-            }
+        if let Some(sender) = hub.get(&envelope.workshop_id)
+            && sender.send(signal.clone()).is_err()
+        {
+            hub.remove(&envelope.workshop_id);
         }
     }
 

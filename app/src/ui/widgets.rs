@@ -1,6 +1,7 @@
 //! Small widgets shared by several pages.
 use crate::api::spaces::ActivityItem;
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 /// A list of audit-log entries: when, what, and the reason given.
 #[component]
@@ -15,6 +16,17 @@ pub fn ActivityList(items: Vec<ActivityItem>) -> impl IntoView {
                     {i.reason.map(|r| view! { <span class="meta">" — “" {r} "”"</span> })}</li>
             }).collect_view()}
         </ol>
+    }
+    .into_any()
+}
+
+/// A page that could not be shown: its title, why, and a way to sign in when that is why.
+pub fn problem(title: &'static str, e: crate::error::AppError) -> AnyView {
+    view! {
+        <Title text=title />
+        <section class="panel narrow"><h1>{title}</h1><p>{e.to_string()}</p>
+            {matches!(e, crate::error::AppError::Unauthenticated).then(|| view! { <p><a href="/sign-in">"Sign in"</a></p> })}
+        </section>
     }
     .into_any()
 }

@@ -426,6 +426,38 @@ pub struct Board {
     pub server_now_ms: i64,
 }
 
+/// Something the viewer may now read (a note, a reflection): added or replaced by id, and
+/// no longer counted among the hidden.
+fn shown<T: Clone + HasId>(items: &mut Vec<T>, hidden: &mut Vec<i64>, item: &T, id: i64) {
+    hidden.retain(|h| *h != id);
+    match items.iter_mut().find(|x| x.id() == id) {
+        Some(x) => *x = item.clone(),
+        None => items.push(item.clone()),
+    }
+}
+
+fn hidden(ids: &mut Vec<i64>, id: i64) {
+    if !ids.contains(&id) {
+        ids.push(id);
+    }
+}
+
+trait HasId {
+    fn id(&self) -> i64;
+}
+
+impl HasId for Note {
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl HasId for Reflection {
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
 /// What applying a delta did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
@@ -521,17 +553,9 @@ impl Board {
         self.seq = delta.seq;
         match &delta.change {
             Change::NoteSaved(note) => {
-                self.hidden_notes.retain(|id| *id != note.id);
-                match self.notes.iter_mut().find(|n| n.id == note.id) {
-                    Some(n) => *n = note.clone(),
-                    None => self.notes.push(note.clone()),
-                }
+                shown(&mut self.notes, &mut self.hidden_notes, note, note.id)
             }
-            Change::NoteHidden { id } => {
-                if !self.hidden_notes.contains(id) {
-                    self.hidden_notes.push(*id);
-                }
-            }
+            Change::NoteHidden { id } => hidden(&mut self.hidden_notes, *id),
             Change::NoteRemoved { id } => {
                 self.notes.retain(|n| n.id != *id);
                 self.hidden_notes.retain(|n| n != id);
@@ -608,17 +632,9 @@ impl Board {
                 }
             }
             Change::ReflectionSaved(r) => {
-                self.hidden_reflections.retain(|id| *id != r.id);
-                match self.reflections.iter_mut().find(|x| x.id == r.id) {
-                    Some(x) => *x = r.clone(),
-                    None => self.reflections.push(r.clone()),
-                }
+                shown(&mut self.reflections, &mut self.hidden_reflections, r, r.id)
             }
-            Change::ReflectionHidden { id } => {
-                if !self.hidden_reflections.contains(id) {
-                    self.hidden_reflections.push(*id);
-                }
-            }
+            Change::ReflectionHidden { id } => hidden(&mut self.hidden_reflections, *id),
             Change::ReflectionRemoved { id } => {
                 self.reflections.retain(|r| r.id != *id);
                 self.hidden_reflections.retain(|r| r != id);

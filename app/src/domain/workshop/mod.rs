@@ -260,10 +260,10 @@ impl VoteRules {
                 WorkshopError::Locked
             });
         }
-        if let Some(cap) = self.cap_per_item {
-            if dots > cap {
-                return Err(WorkshopError::OverCap { cap });
-            }
+        if let Some(cap) = self.cap_per_item
+            && dots > cap
+        {
+            return Err(WorkshopError::OverCap { cap });
         }
         let elsewhere: u32 = ballot
             .iter()

@@ -267,12 +267,15 @@ pub struct PollReport {
     pub options: Vec<(String, u32, u32)>,
 }
 
+/// Answers to one question: (author if named, body).
+pub type Answers = Vec<(Option<String>, String)>;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReflectionReport {
     pub activity_id: i64,
     pub prompt: String,
     /// Answers to each of the three questions: (author if named, body).
-    pub answers: Vec<(ReflectionPrompt, Vec<(Option<String>, String)>)>,
+    pub answers: Vec<(ReflectionPrompt, Answers)>,
 }
 
 /// What a workshop left behind.

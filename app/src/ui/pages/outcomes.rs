@@ -9,21 +9,12 @@ use crate::domain::workshop::board::Turnout;
 use crate::domain::workshop::outcomes::PollTally;
 use crate::domain::workshop::report::{PollReport, ReflectionReport, Report, Voice, VoteReport};
 use crate::ui::form::{Field, FormError, SelectField, Submit, action_error};
+use crate::ui::widgets::problem;
 use crate::ui::workshop::chart::PriorityChart;
 use crate::ui::workshop::outcomes::PollBars;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn problem(title: &'static str, e: crate::error::AppError) -> AnyView {
-    view! {
-        <Title text=title />
-        <section class="panel narrow"><h1>{title}</h1><p>{e.to_string()}</p>
-            {matches!(e, crate::error::AppError::Unauthenticated).then(|| view! { <p><a href="/sign-in">"Sign in"</a></p> })}
-        </section>
-    }
-    .into_any()
-}
 
 fn voice_label(v: Voice) -> &'static str {
     v.map_or("Prefer not to say", |p| p.label())
@@ -105,7 +96,7 @@ fn ReportView(
             <TurnoutSection turnout=r.turnout.clone() />
             <ThemesSection report=r.clone() />
             {r.votes.iter().cloned().map(|v| view! { <VoteSection vote=v /> }).collect_view()}
-            {r.priorities.iter().cloned().map(|p| view! {
+            {r.priorities.iter().map(|p| view! {
                 <section class="panel" aria-labelledby=format!("priority-{}", p.activity_id)>
                     <h2 id=format!("priority-{}", p.activity_id)>"Priorities: "{p.prompt.clone()}</h2>
                     <PriorityChart themes=p.themes.clone() id=format!("report-priority-{}", p.activity_id) />

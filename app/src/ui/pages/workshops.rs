@@ -7,22 +7,13 @@ use crate::api::workshops::{
 use crate::domain::membership::Perspective;
 use crate::domain::workshop::board::DISPLAY_NAME_MAX;
 use crate::ui::form::{Field, FormError, SelectField, Submit, TextAreaField, action_error};
+use crate::ui::widgets::problem;
 use crate::ui::workshop::board::{CurrentActivity, Grouping, Results, StageBar};
 use crate::ui::workshop::facilitate::{Agenda, Controls, SettingsPanel};
 use crate::ui::workshop::live::Live;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-fn problem(title: &'static str, e: crate::error::AppError) -> AnyView {
-    view! {
-        <Title text=title />
-        <section class="panel narrow"><h1>{title}</h1><p>{e.to_string()}</p>
-            {matches!(e, crate::error::AppError::Unauthenticated).then(|| view! { <p><a href="/sign-in">"Sign in"</a></p> })}
-        </section>
-    }
-    .into_any()
-}
 
 #[component]
 fn JoinByCode(action: ServerAction<FindWorkshop>) -> impl IntoView {

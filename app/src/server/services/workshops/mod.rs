@@ -438,6 +438,23 @@ pub struct Snapshot {
     reflections: Vec<workshop_reflection::Model>,
 }
 
+/// Who joined, in order: (participant id, display name, perspective code).
+pub(crate) async fn participant_rows(
+    db: &impl ConnectionTrait,
+    workshop_id: i64,
+) -> Result<Vec<(i64, String, Option<String>)>, AppError> {
+    Ok(workshop_participant::Entity::find()
+        .select_only()
+        .column(workshop_participant::Column::Id)
+        .column(workshop_participant::Column::DisplayName)
+        .column(workshop_participant::Column::Perspective)
+        .filter(workshop_participant::Column::WorkshopId.eq(workshop_id))
+        .order_by_asc(workshop_participant::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// Read the board as it stands, consistently: every table as of the same change number.
 pub async fn snapshot(db: &DatabaseConnection, workshop_id: i64) -> Result<Snapshot, AppError> {
     use sea_orm::{AccessMode, IsolationLevel, TransactionTrait};
@@ -448,16 +465,7 @@ pub async fn snapshot(db: &DatabaseConnection, workshop_id: i64) -> Result<Snaps
         .await?;
     let w = by_id(&txn, workshop_id).await?;
     let activities = activities(&txn, w.id).await?;
-    let participants: Vec<(i64, String, Option<String>)> = workshop_participant::Entity::find()
-        .select_only()
-        .column(workshop_participant::Column::Id)
-        .column(workshop_participant::Column::DisplayName)
-        .column(workshop_participant::Column::Perspective)
-        .filter(workshop_participant::Column::WorkshopId.eq(w.id))
-        .order_by_asc(workshop_participant::Column::Id)
-        .into_tuple()
-        .all(&txn)
-        .await?;
+    let participants = participant_rows(&txn, w.id).await?;
     let mut turnout = Turnout::default();
     let mut names = HashMap::new();
     for (id, name, perspective) in participants {

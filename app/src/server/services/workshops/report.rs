@@ -9,8 +9,8 @@ use crate::domain::workshop::outcomes::ReflectionPrompt;
 use crate::domain::workshop::report::{Participant, RatingRow, Report, ReportHeader, ReportInput};
 use crate::error::AppError;
 use crate::server::entities::{
-    member, person, space, workshop, workshop_dot, workshop_note, workshop_participant,
-    workshop_poll_choice, workshop_rating, workshop_reflection, workshop_theme,
+    member, person, space, workshop, workshop_dot, workshop_note, workshop_poll_choice,
+    workshop_rating, workshop_reflection, workshop_theme,
 };
 use crate::server::services::actions::{self, Listing};
 use crate::server::services::spaces::member_condition;
@@ -78,15 +78,7 @@ pub async fn input(
     }
     let activities = activities(&txn, w.id).await?;
     let ids = || activities.iter().map(|a| a.id);
-    let participants = workshop_participant::Entity::find()
-        .select_only()
-        .column(workshop_participant::Column::Id)
-        .column(workshop_participant::Column::DisplayName)
-        .column(workshop_participant::Column::Perspective)
-        .filter(workshop_participant::Column::WorkshopId.eq(w.id))
-        .order_by_asc(workshop_participant::Column::Id)
-        .into_tuple::<(i64, String, Option<String>)>()
-        .all(&txn)
+    let participants = super::participant_rows(&txn, w.id)
         .await?
         .into_iter()
         .map(|(id, name, p)| Participant {
