@@ -214,7 +214,8 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await expect(fac.getByRole('row', { name: /Medicines/ })).toContainText('Carer 1 (25%), Clinician 3 (75%)');
   await expect(fac.locator('.divergence li').first()).toContainText('Transport: 75 points between Patient (most) and Clinician (least)');
   await expect(fac.locator('.chart__legend')).toContainText('Transport: impact 4.0');
-  await expect(fac.getByRole('region', { name: /Poll/ })).toContainText('Transport2 (67%)');
+  await expect(fac.getByRole('region', { name: /Poll/ })).toContainText('Transport2 (67%)Patient 1, Carer 1');
+  await expect(fac.getByRole('region', { name: /Poll/ })).toContainText('Medicines1 (33%)Clinician 1');
   await expect(fac.getByRole('region', { name: /Reflection/ })).toContainText('Being heard first worked — Ana');
   await expect(fac.getByRole('region', { name: /Reflection/ })).not.toContainText('Cara');
 

@@ -263,8 +263,17 @@ pub struct PollReport {
     pub prompt: String,
     pub multiple: bool,
     pub respondents: u32,
-    /// (label, how many, percent of respondents)
-    pub options: Vec<(String, u32, u32)>,
+    pub options: Vec<PollLine>,
+}
+
+/// One option of a poll: how many chose it, their percent of respondents, and who chose it
+/// by perspective (in perspective order), so a poll too shows whose voices carried it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollLine {
+    pub label: String,
+    pub count: u32,
+    pub percent: u32,
+    pub by_voice: Vec<(Voice, u32)>,
 }
 
 /// Answers to one question: (author if named, body).
@@ -406,8 +415,16 @@ impl ReportInput {
                 for c in self.choices.iter().filter(|c| c.0 == a.id) {
                     by_voter.entry(c.1).or_default().push(c.2);
                 }
-                for chosen in by_voter.values() {
+                let mut by_voice: BTreeMap<(i64, usize), (Voice, u32)> = BTreeMap::new();
+                for (voter, chosen) in &by_voter {
                     tally.change(&[], chosen);
+                    let voice = voices.get(voter).copied().flatten();
+                    for option in chosen {
+                        by_voice
+                            .entry((*option, voice_order(&voice)))
+                            .or_insert((voice, 0))
+                            .1 += 1;
+                    }
                 }
                 PollReport {
                     activity_id: a.id,
@@ -418,7 +435,15 @@ impl ReportInput {
                         .percents()
                         .into_iter()
                         .zip(&a.options)
-                        .map(|((_, n, pct), o)| (o.label.clone(), n, pct))
+                        .map(|((id, count, percent), o)| PollLine {
+                            label: o.label.clone(),
+                            count,
+                            percent,
+                            by_voice: by_voice
+                                .range((id, 0)..=(id, usize::MAX))
+                                .map(|(_, v)| *v)
+                                .collect(),
+                        })
                         .collect(),
                 }
             })
@@ -697,8 +722,17 @@ impl Report {
         for p in &self.polls {
             let _ = writeln!(md, "\n## Poll: {}\n", p.prompt);
             let _ = writeln!(md, "{} answered.\n", p.respondents);
-            for (label, n, pct) in &p.options {
-                let _ = writeln!(md, "- {label}: {n} ({pct}%)");
+            for o in &p.options {
+                let split: Vec<String> = o
+                    .by_voice
+                    .iter()
+                    .map(|(v, n)| format!("{} {n}", voice_label(*v)))
+                    .collect();
+                let _ = write!(md, "- {}: {} ({}%)", o.label, o.count, o.percent);
+                if !split.is_empty() {
+                    let _ = write!(md, " — {}", split.join(", "));
+                }
+                let _ = writeln!(md);
             }
         }
         for r in &self.reflections {
@@ -911,10 +945,13 @@ mod tests {
             (p.0.as_str(), p.1.impact.mean_tenths()),
             ("Transport", Some(40))
         );
+        let adopt = &r.polls[0].options[0];
         assert_eq!(
-            r.polls[0].options,
-            vec![("Adopt".into(), 2, 67), ("Adapt".into(), 1, 33)]
+            (adopt.label.as_str(), adopt.count, adopt.percent),
+            ("Adopt", 2, 67)
         );
+        assert_eq!(adopt.by_voice, vec![(Some(Patient), 1), (Some(Carer), 1)]);
+        assert_eq!(r.polls[0].options[1].by_voice, vec![(Some(Clinician), 1)]);
         let worked = &r.reflections[0].answers[0];
         assert_eq!(
             worked.1,
@@ -932,7 +969,7 @@ mod tests {
                 "| 1 | Transport | 5 | Patient 3 (60%), Carer 1 (20%), Clinician 1 (20%) |"
             )
         );
-        assert!(md.contains("- Adopt: 2 (67%)"));
+        assert!(md.contains("- Adopt: 2 (67%) — Patient 1, Carer 1"));
     }
 
     #[test]

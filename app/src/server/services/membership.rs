@@ -193,10 +193,11 @@ fn optional_text(
     Ok((!text.is_empty()).then(|| text.to_owned()))
 }
 
+/// A checked application: perspectives, discipline, organisation, and why they apply.
+pub type CheckedApplication = (Vec<Perspective>, Option<String>, Option<String>, String);
+
 /// Check an application form whole; the region is looked up by the caller.
-pub fn validate_application(
-    form: &ApplicationForm,
-) -> Result<(Vec<Perspective>, Option<String>, Option<String>, String), AppError> {
+pub fn validate_application(form: &ApplicationForm) -> Result<CheckedApplication, AppError> {
     let mut v = Validation::default();
     let mut perspectives: Vec<Perspective> = Vec::new();
     for code in &form.perspectives {

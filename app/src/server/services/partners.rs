@@ -119,7 +119,7 @@ pub async fn add(db: &DatabaseConnection, actor_id: i64, f: &PartnerForm) -> Res
         )));
     }
     let website = f.website.trim();
-    if !website.is_empty() && !(website.starts_with("https://") || website.starts_with("http://")) {
+    if !(website.is_empty() || website.starts_with("https://") || website.starts_with("http://")) {
         v.check::<()>(Err(AppError::invalid(
             "website",
             "Enter a web address starting https://",

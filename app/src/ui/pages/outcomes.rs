@@ -6,12 +6,10 @@ use crate::api::outcomes::{
 };
 use crate::domain::action::{ActionStatus, ActionView};
 use crate::domain::workshop::board::Turnout;
-use crate::domain::workshop::outcomes::PollTally;
 use crate::domain::workshop::report::{PollReport, ReflectionReport, Report, Voice, VoteReport};
 use crate::ui::form::{Field, FormError, SelectField, Submit, action_error};
 use crate::ui::widgets::problem;
 use crate::ui::workshop::chart::PriorityChart;
-use crate::ui::workshop::outcomes::PollBars;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -195,25 +193,28 @@ fn VoteSection(vote: VoteReport) -> impl IntoView {
     }
 }
 
+/// A poll's results: bars with how many chose each option, and who by perspective.
 #[component]
 fn PollSection(poll: PollReport) -> impl IntoView {
     let heading = format!("poll-{}", poll.activity_id);
     let labelled = heading.clone();
-    let tally = PollTally {
-        activity_id: poll.activity_id,
-        counts: poll
-            .options
-            .iter()
-            .enumerate()
-            .map(|(i, (_, n, _))| (i as i64, *n))
-            .collect(),
-        respondents: poll.respondents,
-    };
-    let labels = poll.options.iter().map(|(l, _, _)| l.clone()).collect();
     view! {
         <section class="panel" aria-labelledby=labelled>
             <h2 id=heading>"Poll: "{poll.prompt.clone()}</h2>
-            <PollBars tally labels />
+            <p class="muted">{format!("{} answered{}", poll.respondents, if poll.multiple { ", choosing any" } else { "" })}</p>
+            <ul class="results">
+                {poll.options.into_iter().map(|o| {
+                    let split = o.by_voice.iter().map(|(v, n)| format!("{} {n}", voice_label(*v))).collect::<Vec<_>>().join(", ");
+                    view! {
+                        <li>
+                            <span class="results__label">{o.label}</span>
+                            <span class="results__bar" style=format!("--share: {}%", o.percent)></span>
+                            <span class="results__total">{format!("{} ({}%)", o.count, o.percent)}</span>
+                            {(!split.is_empty()).then(|| view! { <span class="breakdown__text">{split}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
         </section>
     }
 }

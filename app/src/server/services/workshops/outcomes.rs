@@ -236,6 +236,7 @@ mod tests {
     use super::super::tests::{guest, setup, told};
     use super::super::{ActivityForm, add_activity, control, create_theme, join, post_note};
     use super::*;
+    use crate::domain::membership::Perspective;
     use crate::domain::workshop::Control;
     use crate::domain::workshop::WorkshopError;
     use crate::domain::workshop::board::{Change, Settings, Viewer};
@@ -445,7 +446,15 @@ mod tests {
                 .unwrap();
             assert_eq!(summed.report(), r);
             assert_eq!(r.priorities[0].themes[0].1.impact.count(), 2);
-            assert_eq!(r.polls[0].options[0], ("Transport".into(), 2, 100));
+            let first = &r.polls[0].options[0];
+            assert_eq!((first.count, first.percent), (2, 100));
+            assert_eq!(
+                first.by_voice,
+                vec![
+                    (Some(Perspective::Patient), 1),
+                    (Some(Perspective::Clinician), 1)
+                ]
+            );
             assert_eq!(r.polls[0].respondents, 2);
             let learned = &r.reflections[0].answers[2].1;
             assert_eq!(
