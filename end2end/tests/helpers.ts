@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 /** Scan the page as it is now with axe-core for WCAG 2.0/2.1/2.2 A and AA. */
 export async function expectAccessible(page: Page) {
@@ -55,4 +55,19 @@ export async function linkFromOutbox(page: Page, to: string, path: string): Prom
   const match = body.match(new RegExp(`https?://[^\\s]*${path.replace('/', '\\/')}\\?token=[A-Za-z0-9_-]+`));
   expect(match, `a ${path} link in the e-mail to ${to}`).not.toBeNull();
   return new URL(match![0]).pathname + new URL(match![0]).search;
+}
+
+/** Screen sizes for tests that put several people on their own devices. */
+export const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+export const desktop = { viewport: { width: 1280, height: 800 } };
+
+/** Someone on their own device (a browser context of its own), signed in as a demo member if an e-mail is given. */
+export async function person(browser: Browser, options: object, email?: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  if (email) {
+    await signIn(page, email, 'commons-demo-2018');
+    await expect(page.getByRole('link', { name: /Signed in as/ })).toBeVisible();
+  }
+  return { context, page };
 }

@@ -1,19 +1,8 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { expectAccessible, hydrated, signIn } from './helpers';
+import { desktop, expectAccessible, hydrated, person, phone, signIn } from './helpers';
 
-const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const desktop = { viewport: { width: 1280, height: 800 } };
 
-async function person(browser: Browser, options: object, email?: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ ...options, acceptDownloads: true });
-  const page = await context.newPage();
-  if (email) {
-    await signIn(page, email, 'commons-demo-2018');
-    await expect(page.getByRole('link', { name: /Signed in as/ })).toBeVisible();
-  }
-  return { context, page };
-}
 
 async function joinAsGuest(page: Page, code: string, name: string, perspective: string) {
   await page.goto(`/w/${code}`);

@@ -42,7 +42,6 @@ pub struct ReportPage {
     pub owners: Option<Vec<(i64, String)>>,
     /// (kind and id like `theme:4` or `note:9`, words) an action may come from.
     pub sources: Vec<(String, String)>,
-    pub today: String,
 }
 
 #[server(endpoint = "report_page")]
@@ -85,7 +84,6 @@ pub async fn get_report_page(workshop_id: i64) -> Result<ReportPage, AppError> {
                 report: input.report(),
                 owners,
                 sources: if facilitating { sources } else { Vec::new() },
-                today: today.to_string(),
             })
         }
         .await,

@@ -375,9 +375,13 @@ pub struct Turnout(pub Vec<(Option<Perspective>, u32)>);
 
 impl Turnout {
     pub fn add(&mut self, perspective: Option<Perspective>) {
+        self.add_many(perspective, 1);
+    }
+
+    pub fn add_many(&mut self, perspective: Option<Perspective>, count: u32) {
         match self.0.iter_mut().find(|(p, _)| *p == perspective) {
-            Some((_, n)) => *n += 1,
-            None => self.0.push((perspective, 1)),
+            Some((_, n)) => *n += count,
+            None => self.0.push((perspective, count)),
         }
         self.0.sort_by_key(|(p, _)| {
             p.map_or(usize::MAX, |p| {

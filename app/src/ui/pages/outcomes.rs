@@ -106,7 +106,7 @@ fn ReportView(
                 <h2 id="actions-heading">"Actions"</h2>
                 <ActionList actions=r.actions.clone() updated show_workshop=false />
                 {page.owners.map(|owners| view! {
-                    <NewAction workshop_id=id owners sources=page.sources.clone() today=page.today.clone() created />
+                    <NewAction workshop_id=id owners sources=page.sources.clone() created />
                 })}
             </section>
         </article>
@@ -316,7 +316,6 @@ fn NewAction(
     workshop_id: i64,
     owners: Vec<(i64, String)>,
     sources: Vec<(String, String)>,
-    today: String,
     created: ServerAction<CreateAction>,
 ) -> impl IntoView {
     let error = action_error(created);
@@ -338,7 +337,6 @@ fn NewAction(
                 <SelectField label="From theme or note" name="source" options=from error />
                 <Submit label="Add the action" pending=created.pending() />
             </ActionForm>
-            <p class="visually-hidden">{today}</p>
         </details>
     }
 }

@@ -77,10 +77,10 @@ pub async fn list(
         .all(db)
         .await?
     {
-        let t = turnout.entry(w).or_default();
-        for _ in 0..n {
-            t.add(perspective.as_deref().and_then(Perspective::from_code));
-        }
+        turnout.entry(w).or_default().add_many(
+            perspective.as_deref().and_then(Perspective::from_code),
+            u32::try_from(n).unwrap_or(0),
+        );
     }
     let mut themes: HashMap<i64, Vec<String>> = HashMap::new();
     for t in workshop_theme::Entity::find()

@@ -112,7 +112,7 @@ pub async fn create(
     ));
     let agenda = match f.template {
         None => Some(Vec::new()),
-        Some(id) => v.check(templates::steps(db, id, facilitator).await),
+        Some(id) => v.check(templates::steps(db, id).await),
     };
     let held_on = v.check(
         NaiveDate::parse_from_str(f.held_on.trim(), "%Y-%m-%d")
@@ -438,6 +438,37 @@ pub struct Snapshot {
     reflections: Vec<workshop_reflection::Model>,
 }
 
+/// A read-only transaction in which every table is read as of one moment (REPEATABLE READ on
+/// PostgreSQL; SQLite's transactions already are).
+pub(crate) async fn consistent_read(
+    db: &DatabaseConnection,
+) -> Result<DatabaseTransaction, AppError> {
+    use sea_orm::{AccessMode, IsolationLevel, TransactionTrait};
+    let isolation = (db.get_database_backend() == sea_orm::DbBackend::Postgres)
+        .then_some(IsolationLevel::RepeatableRead);
+    Ok(db
+        .begin_with_config(isolation, Some(AccessMode::ReadOnly))
+        .await?)
+}
+
+/// The workshop's themes, oldest first.
+pub(crate) async fn themes(
+    db: &impl ConnectionTrait,
+    workshop_id: i64,
+) -> Result<Vec<Theme>, AppError> {
+    Ok(workshop_theme::Entity::find()
+        .filter(workshop_theme::Column::WorkshopId.eq(workshop_id))
+        .order_by_asc(workshop_theme::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| Theme {
+            id: t.id,
+            name: t.name,
+        })
+        .collect())
+}
+
 /// Who joined, in order: (participant id, display name, perspective code).
 pub(crate) async fn participant_rows(
     db: &impl ConnectionTrait,
@@ -457,12 +488,7 @@ pub(crate) async fn participant_rows(
 
 /// Read the board as it stands, consistently: every table as of the same change number.
 pub async fn snapshot(db: &DatabaseConnection, workshop_id: i64) -> Result<Snapshot, AppError> {
-    use sea_orm::{AccessMode, IsolationLevel, TransactionTrait};
-    let isolation = (db.get_database_backend() == sea_orm::DbBackend::Postgres)
-        .then_some(IsolationLevel::RepeatableRead);
-    let txn = db
-        .begin_with_config(isolation, Some(AccessMode::ReadOnly))
-        .await?;
+    let txn = consistent_read(db).await?;
     let w = by_id(&txn, workshop_id).await?;
     let activities = activities(&txn, w.id).await?;
     let participants = participant_rows(&txn, w.id).await?;
@@ -477,17 +503,7 @@ pub async fn snapshot(db: &DatabaseConnection, workshop_id: i64) -> Result<Snaps
         .order_by_asc(workshop_note::Column::Id)
         .all(&txn)
         .await?;
-    let themes = workshop_theme::Entity::find()
-        .filter(workshop_theme::Column::WorkshopId.eq(w.id))
-        .order_by_asc(workshop_theme::Column::Id)
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|t| Theme {
-            id: t.id,
-            name: t.name,
-        })
-        .collect();
+    let themes = themes(&txn, w.id).await?;
     let ids = || activities.iter().map(|a| a.id);
     let dots = workshop_dot::Entity::find()
         .filter(workshop_dot::Column::ActivityId.is_in(ids()))

@@ -239,7 +239,7 @@ mod tests {
     use crate::domain::membership::Perspective;
     use crate::domain::workshop::Control;
     use crate::domain::workshop::WorkshopError;
-    use crate::domain::workshop::board::{Change, Settings, Viewer};
+    use crate::domain::workshop::board::{Settings, Viewer};
     use crate::server::services::workshops::{report, snapshot};
     use crate::server::testing::for_each_database;
 
@@ -478,7 +478,6 @@ mod tests {
                     .err(),
                 Some(AppError::Forbidden)
             );
-            let _ = Change::Withheld;
         })
         .await;
     }

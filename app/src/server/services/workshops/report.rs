@@ -3,22 +3,21 @@
 //! exported as CSV (raw records, anonymised where the workshop was) and Markdown.
 use super::{Who, activities, by_id, choices_by_voter, is_facilitator, participant, rating_of};
 use crate::domain::structure::SpaceKind;
-use crate::domain::workshop::board::Theme;
 use crate::domain::workshop::outcomes::Rating;
 use crate::domain::workshop::outcomes::ReflectionPrompt;
 use crate::domain::workshop::report::{Participant, RatingRow, Report, ReportHeader, ReportInput};
 use crate::error::AppError;
 use crate::server::entities::{
     member, person, space, workshop, workshop_dot, workshop_note, workshop_poll_choice,
-    workshop_rating, workshop_reflection, workshop_theme,
+    workshop_rating, workshop_reflection,
 };
 use crate::server::services::actions::{self, Listing};
 use crate::server::services::spaces::member_condition;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    AccessMode, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IsolationLevel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 /// Those who took part and, for a workshop held in a space, the space's members.
@@ -63,11 +62,7 @@ pub async fn input(
     today: NaiveDate,
     detail: Detail,
 ) -> Result<ReportInput, AppError> {
-    let isolation = (db.get_database_backend() == sea_orm::DbBackend::Postgres)
-        .then_some(IsolationLevel::RepeatableRead);
-    let txn = db
-        .begin_with_config(isolation, Some(AccessMode::ReadOnly))
-        .await?;
+    let txn = super::consistent_read(db).await?;
     let w = by_id(&txn, workshop_id).await?;
     if !may_read(&txn, &w, who).await? {
         return Err(if who.person.is_none() && who.device_token.is_none() {
@@ -89,17 +84,7 @@ pub async fn input(
                 .and_then(crate::domain::membership::Perspective::from_code),
         })
         .collect();
-    let themes = workshop_theme::Entity::find()
-        .filter(workshop_theme::Column::WorkshopId.eq(w.id))
-        .order_by_asc(workshop_theme::Column::Id)
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|t| Theme {
-            id: t.id,
-            name: t.name,
-        })
-        .collect();
+    let themes = super::themes(&txn, w.id).await?;
     let notes = workshop_note::Entity::find()
         .select_only()
         .column(workshop_note::Column::Id)

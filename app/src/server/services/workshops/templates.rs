@@ -5,7 +5,7 @@ pub use crate::api::outcomes::TemplateChoice as TemplateSummary;
 use crate::domain::workshop::board::VoteTarget;
 use crate::domain::workshop::{ActivityKind, AgendaStep, VoteRules};
 use crate::error::AppError;
-use crate::server::entities::{person, workshop_template, workshop_template_activity};
+use crate::server::entities::{workshop_template, workshop_template_activity};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -67,7 +67,6 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<TemplateSummary>, App
 pub async fn steps(
     db: &impl ConnectionTrait,
     template_id: i64,
-    _for: &person::Model,
 ) -> Result<Vec<AgendaStep>, AppError> {
     workshop_template::Entity::find_by_id(template_id)
         .one(db)
@@ -140,7 +139,7 @@ pub async fn save(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{form, member, setup};
+    use super::super::tests::{form, setup};
     use super::super::{activities, create};
     use super::*;
     use crate::domain::workshop::board::Settings;
@@ -172,7 +171,6 @@ mod tests {
             let before = crate::server::entities::workshop::Entity::find().all(&db).await.unwrap().len();
             assert!(matches!(create(&db, &hein, &f).await, Err(AppError::Invalid(e)) if e[0].field == "template"));
             assert_eq!(crate::server::entities::workshop::Entity::find().all(&db).await.unwrap().len(), before);
-            let _ = member;
         })
         .await;
     }
