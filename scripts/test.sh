@@ -17,8 +17,17 @@ if [ -n "${TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null; then
     | psql "$TEST_DATABASE_URL" -q >/dev/null || true
 fi
 
+step "Layers import downward only: nothing on the server side names the doors (crate::api)"
+if grep -rn "crate::api" app/src/server; then
+  echo "app/src/server must not import from app/src/api: move the shared type to app/src/model" >&2
+  exit 1
+fi
+
 step "Unit and service tests (SQLite${TEST_DATABASE_URL:+ and PostgreSQL})"
 cargo test -p app --features ssr
+
+step "Server guards (body limit, headers, time limit, shutdown) on the real router"
+cargo test -p server --test guards
 
 step "Building the site (server + WASM)"
 cargo leptos build

@@ -101,31 +101,52 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
 }
 
 /// Checks a whole form, so that a person sees every problem at once, not one per try.
+/// Each field is checked with [`Validation::take`]; [`Validation::finish_with`] then gives
+/// the typed, checked form — or every field's error, and never a half-checked value.
 #[derive(Debug, Default)]
 pub struct Validation {
     errors: Vec<FieldError>,
+    /// An error that is not about a field (the database failed): it wins over field errors.
+    failure: Option<AppError>,
 }
 
 impl Validation {
-    /// Keep the value if it passed; remember its field errors if not.
-    pub fn check<T>(&mut self, result: Result<T, AppError>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(AppError::Invalid(errors)) => {
-                self.errors.extend(errors);
-                None
+    fn remember(&mut self, err: AppError) {
+        match err {
+            AppError::Invalid(errors) => self.errors.extend(errors),
+            AppError::Conflict(error) => self.errors.push(error),
+            other => {
+                self.failure.get_or_insert(other);
             }
-            Err(AppError::Conflict(error)) => {
-                self.errors.push(error);
-                None
-            }
-            Err(_) => None,
         }
     }
 
+    /// Keep the value if it passed; remember its errors if not.
+    pub fn check<T>(&mut self, result: Result<T, AppError>) -> Option<T> {
+        result.map_err(|e| self.remember(e)).ok()
+    }
+
+    /// The value if it passed; if not, its errors are remembered and a placeholder stands in,
+    /// which [`Validation::finish_with`] never lets out.
+    pub fn take<T: Default>(&mut self, result: Result<T, AppError>) -> T {
+        self.check(result).unwrap_or_default()
+    }
+
+    /// Add an error about a field.
+    pub fn refuse(&mut self, field: &str, message: impl Into<String>) {
+        self.remember(AppError::invalid(field, message));
+    }
+
     pub fn finish(self) -> Result<(), AppError> {
-        if self.errors.is_empty() {
-            Ok(())
+        self.finish_with(())
+    }
+
+    /// The checked value if every check passed; otherwise every field's error.
+    pub fn finish_with<T>(self, value: T) -> Result<T, AppError> {
+        if let Some(failure) = self.failure {
+            Err(failure)
+        } else if self.errors.is_empty() {
+            Ok(value)
         } else {
             Err(AppError::Invalid(self.errors))
         }
@@ -184,6 +205,23 @@ mod tests {
         assert_eq!(err.message_for("password"), None);
         assert_eq!(err.to_string(), "Enter your name. Enter an e-mail.");
         assert!(Validation::default().finish().is_ok());
+    }
+
+    #[test]
+    fn a_checked_form_comes_out_whole_or_not_at_all() {
+        let mut v = Validation::default();
+        let name: String = v.take(Ok("Ada".to_owned()));
+        let age: u32 = v.take(Err(AppError::invalid("age", "Enter your age.")));
+        let err = v.finish_with((name, age)).unwrap_err();
+        assert_eq!(err.message_for("age"), Some("Enter your age."));
+        // A failure that is not about a field is never hidden behind a placeholder.
+        let mut v = Validation::default();
+        let _: u32 = v.take(Err(AppError::Internal));
+        v.refuse("name", "Enter your name.");
+        assert_eq!(v.finish_with(()).unwrap_err(), AppError::Internal);
+        let mut v = Validation::default();
+        let n: u32 = v.take(Ok(3));
+        assert_eq!(v.finish_with(n), Ok(3));
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Q Commons: the web platform on which an improvement community governs itself as a commons.
 //!
-//! `domain` is pure governance logic, `api` the server functions, `server` what runs only
-//! on the server, `ui` what people see.
+//! `domain` is pure governance logic, `model` the wire types, `api` the server functions,
+//! `server` what runs only on the server, `ui` what people see.
 #![recursion_limit = "256"]
 
 pub mod api;
 pub mod domain;
 pub mod error;
+pub mod model;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod ui;
@@ -75,9 +76,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/workshops/new") ssr=SsrMode::Async view=ui::pages::workshops::NewWorkshopPage />
                     <Route path=path!("/workshops/:id/run") ssr=SsrMode::Async view=ui::pages::workshops::FacilitatorPageView />
                     <Route path=path!("/workshops/:id/present") ssr=SsrMode::Async view=ui::pages::workshops::PresentPageView />
-                    <Route path=path!("/workshops/:id/report") ssr=SsrMode::Async view=ui::pages::outcomes::ReportPageView />
-                    <Route path=path!("/actions") ssr=SsrMode::Async view=ui::pages::outcomes::MyActionsPage />
-                    <Route path=path!("/spaces/:slug/workshops") ssr=SsrMode::Async view=ui::pages::outcomes::SpaceWorkshopsPage />
+                    <Route path=path!("/workshops/:id/report") ssr=SsrMode::Async view=ui::pages::output::ReportPageView />
+                    <Route path=path!("/actions") ssr=SsrMode::Async view=ui::pages::output::MyActionsPage />
+                    <Route path=path!("/spaces/:slug/workshops") ssr=SsrMode::Async view=ui::pages::output::SpaceWorkshopsPage />
                     <Route path=path!("/join") ssr=SsrMode::Async view=ui::pages::workshops::JoinPage />
                     <Route path=path!("/w/:code") ssr=SsrMode::Async view=ui::pages::workshops::ParticipantPageView />
                 </Routes>

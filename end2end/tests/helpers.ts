@@ -49,8 +49,12 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
 
 /** The newest e-mail's link to the given path, from the demo-mode outbox page. */
 export async function linkFromOutbox(page: Page, to: string, path: string): Promise<string> {
-  await page.goto('/outbox');
+  // E-mail is sent off the request path: it may land a moment after the page answered.
   const item = page.locator('.outbox__item', { hasText: `To ${to}` }).first();
+  await expect(async () => {
+    await page.goto('/outbox');
+    await expect(item).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 10_000 });
   const body = await item.locator('pre').innerText();
   const match = body.match(new RegExp(`https?://[^\\s]*${path.replace('/', '\\/')}\\?token=[A-Za-z0-9_-]+`));
   expect(match, `a ${path} link in the e-mail to ${to}`).not.toBeNull();

@@ -4,11 +4,12 @@ import { desktop, expectAccessible, hydrated, person, phone, signIn } from './he
 
 
 
-async function joinAsGuest(page: Page, code: string, name: string, perspective: string) {
+async function joinAsGuest(page: Page, code: string, name: string, perspective: string, named = false) {
   await page.goto(`/w/${code}`);
   await hydrated(page);
   await page.getByLabel('Your name, as others will see it').fill(name);
   await page.getByLabel('I take part as').selectOption({ label: perspective });
+  if (named) await page.getByLabel(/Name me in the workshop's report/).check();
   await page.getByRole('button', { name: 'Join the workshop' }).click();
   await expect(page.getByText('Waiting for the facilitator to start')).toBeVisible();
   await hydrated(page);
@@ -109,7 +110,7 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
 
   // A patient and a carer on phones, a clinician on a desktop.
   const ana = (await person(browser, phone)).page;
-  await joinAsGuest(ana, code, 'Ana', 'Patient');
+  await joinAsGuest(ana, code, 'Ana', 'Patient', true);
   const cara = (await person(browser, phone)).page;
   await joinAsGuest(cara, code, 'Cara', 'Carer');
   const colin = (await person(browser, desktop)).page;
@@ -196,7 +197,7 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await fac.getByRole('link', { name: 'Report and actions' }).click();
   await expect(fac.getByRole('heading', { name: title, level: 1 })).toBeVisible();
   await hydrated(fac);
-  await expect(fac.getByRole('region', { name: 'Who took part' })).toContainText('3 participants');
+  await expect(fac.getByRole('region', { name: 'Who took part' })).toContainText('3 participants; 3 of them joined as guests');
   const transportRow = fac.getByRole('row', { name: /Transport/ });
   await expect(transportRow.locator('td').first()).toHaveText('1');
   await expect(transportRow).toContainText('Patient 3 (50%), Carer 2 (33%), Clinician 1 (17%)');
@@ -207,6 +208,8 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await expect(fac.getByRole('region', { name: /Poll/ })).toContainText('Medicines1 (33%)Clinician 1');
   await expect(fac.getByRole('region', { name: /Reflection/ })).toContainText('Being heard first worked — Ana');
   await expect(fac.getByRole('region', { name: /Reflection/ })).not.toContainText('Cara');
+  // Colin did not agree to be named in the report: his words stay, his name does not.
+  await expect(fac.getByRole('main')).not.toContainText('Colin');
 
   // An action from the Transport theme, for Sam, already overdue.
   await fac.getByLabel('What is to be done').fill('Ask the bus company about evening routes');
@@ -229,7 +232,7 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   // The CSV downloads and parses: every note, dot, rating, choice and reflection.
   const [download] = await Promise.all([
     fac.waitForEvent('download'),
-    fac.getByRole('link', { name: 'Download CSV' }).click(),
+    fac.getByRole('link', { name: 'Download the raw records (CSV)' }).click(),
   ]);
   expect(download.suggestedFilename()).toMatch(/^\d{4}-\d{2}-\d{2}-leaving-hospital-well-[a-z0-9]+\.csv$/);
   const rows = parseCsv(fs.readFileSync(await download.path(), 'utf8'));
@@ -238,6 +241,9 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   expect([count('note'), count('dots'), count('impact'), count('effort'), count('poll choice'), count('reflection')]).toEqual([2, 5, 4, 4, 3, 2]);
   const anaDots = rows.find((r) => r[0] === 'dots' && r[2] === 'Ana');
   expect(anaDots?.slice(3, 7)).toEqual(['Patient', 'Transport', '', '3']);
+  // Colin's rows read together under a number, not his name.
+  expect(rows.some((r) => r[2].includes('Colin'))).toBe(false);
+  expect(rows.find((r) => r[7] === 'Pharmacy takes hours')?.[2]).toBe('Participant 3');
   const learned = rows.find((r) => r[7] === 'Ask carers earlier');
   expect(learned?.[2]).toBe('');
   expect(learned?.[3]).toBe('Carer');
@@ -254,6 +260,11 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await expect(ana.getByRole('heading', { name: title, level: 1 })).toBeVisible();
   await expect(ana.locator('.action')).toContainText('Ask the bus company');
   await expect(ana.getByLabel(/Status of/)).toHaveCount(0);
+  // The raw records are for the facilitator and the space's stewards and convener only.
+  await expect(ana.getByRole('link', { name: /raw records/ })).toHaveCount(0);
+  const id = workshopUrl.match(/workshops\/(\d+)\/run/)?.[1];
+  expect((await ana.request.get(`/workshops/${id}/report.csv`)).status()).toBe(403);
+  expect((await ana.request.get(`/workshops/${id}/report.md`)).status()).toBe(200);
   await expectAccessible(ana);
   await shot(ana, 'report-phone');
   expect(await overflowing(ana)).toEqual([]);

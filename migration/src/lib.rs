@@ -6,6 +6,7 @@ mod m20261126_000002_membership;
 mod m20261126_000003_directory_indexes;
 mod m20261126_000004_workshops;
 mod m20261126_000005_workshop_outcomes;
+mod m20261127_000006_trust;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_directory_indexes::Migration),
             Box::new(m20261126_000004_workshops::Migration),
             Box::new(m20261126_000005_workshop_outcomes::Migration),
+            Box::new(m20261127_000006_trust::Migration),
         ]
     }
 }

@@ -216,7 +216,7 @@ async fn run(url: &str, n: usize, rate: f64) {
     let base = common::spawn(server::router(state, options)).await;
 
     // A workshop with live results: capture ideas, then dot-vote on the notes.
-    let hein = workshops::Who {
+    let hein = app::server::auth::Who {
         person: accounts::find_by_email(&database, "hein@demo.q-commons.org")
             .await
             .unwrap(),
@@ -257,21 +257,21 @@ async fn run(url: &str, n: usize, rate: f64) {
         .unwrap();
     let mut cookies = Vec::with_capacity(n);
     for i in 0..n {
-        let who = workshops::Who {
+        let who = app::server::auth::Who {
             person: None,
             device_token: Some(format!("bench-{n}-{i}")),
         };
         let perspective = ["patient", "carer", "clinician", "manager"][i % 4];
-        workshops::join(
-            &database,
-            &live,
-            &w,
-            &who,
-            &format!("Participant {i}"),
-            perspective,
-        )
-        .await
-        .unwrap();
+        let form = workshops::JoinForm {
+            display_name: format!("Participant {i}"),
+            perspective: perspective.into(),
+            named_in_report: false,
+        };
+        // Each from its own address, as phones on 4G would be.
+        let address = format!("10.0.{}.{}", i / 256, i % 256);
+        workshops::join(&database, &live, &w, &who, &form, &address)
+            .await
+            .unwrap();
         cookies.push(format!("qc_device=bench-{n}-{i}"));
     }
     workshops::control(&database, &live, w.id, &hein, Control::Start)

@@ -11,13 +11,14 @@ mod common;
 
 use app::domain::membership::Perspective;
 use app::domain::workshop::board::Settings;
-use app::domain::workshop::outcomes::ReflectionPrompt;
+use app::domain::workshop::responses::ReflectionPrompt;
 use app::domain::workshop::{ActivityKind, Control};
+use app::server::auth::Who;
 use app::server::entities::{
     action, action_event, workshop_dot, workshop_note, workshop_participant, workshop_poll_choice,
     workshop_rating, workshop_reflection, workshop_theme,
 };
-use app::server::services::workshops::{self, ActivityForm, Who, WorkshopForm};
+use app::server::services::workshops::{self, ActivityForm, WorkshopForm};
 use app::server::services::{accounts, demo, mail::Mailer, sessions};
 use app::server::{AppState, Config, db};
 use chrono::Utc;

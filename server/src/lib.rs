@@ -14,8 +14,12 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::future::Future;
+use std::future::IntoFuture;
 use std::net::SocketAddr;
+use std::time::Duration;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
@@ -32,18 +36,21 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let live = state.clone();
     let csv = state.clone();
     let markdown = state.clone();
+    let https = state.config.secure_cookies();
     let context = move || {
         provide_context(state.clone());
         provide_context(RequestSession::default());
+        security::provide_page_nonce();
     };
+    // The one live connection per screen: server-sent events for a workshop. It stays
+    // open, so it is the one route without a time limit; it ends when the server stops.
+    let streams = Router::new().route(
+        "/live/workshops/{id}",
+        axum::routing::get(move |path, headers| {
+            app::server::stream::workshop_events(live.clone(), path, headers)
+        }),
+    );
     Router::new()
-        // The one live connection per screen: server-sent events for a workshop.
-        .route(
-            "/live/workshops/{id}",
-            axum::routing::get(move |path, headers| {
-                app::server::stream::workshop_events(live.clone(), path, headers)
-            }),
-        )
         // A workshop's report, downloaded.
         .route(
             "/workshops/{id}/report.csv",
@@ -76,25 +83,80 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
         ))
-        .layer(axum::middleware::from_fn(security::refuse_cross_site))
-        .layer(CompressionLayer::new())
+        .layer(time_limit(REQUEST_TIMEOUT))
         .with_state(leptos_options)
+        .merge(streams)
+        .layer(axum::middleware::from_fn(security::refuse_cross_site))
+        .layer(RequestBodyLimitLayer::new(security::BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security::explain_too_large))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            https,
+            security::security_headers,
+        ))
+}
+
+/// The longest any request but a live stream may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Answer 503 to a request that takes longer than `limit` (a stuck query, a slow client
+/// holding a worker), so it cannot hold the server's resources for ever.
+pub fn time_limit(limit: Duration) -> TimeoutLayer {
+    TimeoutLayer::with_status_code(http::StatusCode::SERVICE_UNAVAILABLE, limit)
+}
+
+/// Demo mode shares one printed password between its accounts: it may listen only on a
+/// loopback address, unless the operator says this is meant as a public demo.
+pub fn check_demo(demo: bool, addr: SocketAddr, public_demo: bool) -> Result<(), String> {
+    if demo && !addr.ip().is_loopback() && !public_demo {
+        return Err(format!(
+            "demo mode shares one printed password between its accounts, so it only listens \
+             on a loopback address, not {addr}. Set QC_PUBLIC_DEMO=true (--public-demo) if \
+             this is meant to be a public demo."
+        ));
+    }
+    Ok(())
 }
 
 /// Serve until `shutdown` resolves, with TCP_NODELAY on every connection: without it a
-/// streamed page stalls ~40 ms per response on Nagle's algorithm and delayed ACKs.
+/// streamed page stalls ~40 ms per response on Nagle's algorithm and delayed ACKs. Once
+/// asked to stop, `on_stop` runs (the app ends its live streams), requests under way get
+/// `drain` to finish, and then the server stops whatever is left, so a rolling restart
+/// never hangs on a connection that will not close.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    on_stop: impl FnOnce() + Send + 'static,
+    drain: Duration,
 ) -> std::io::Result<()> {
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("stopping: ending live streams, draining for {drain:?}");
+        on_stop();
+        let _ = stopping.send(());
+    };
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await
+    .with_graceful_shutdown(signal)
+    .into_future();
+    tokio::select! {
+        result = server => result,
+        () = async {
+            if stopped.await.is_ok() {
+                tokio::time::sleep(drain).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => {
+            tracing::warn!("requests still open after {drain:?}: stopping anyway");
+            Ok(())
+        }
+    }
 }

@@ -38,8 +38,18 @@ struct Args {
     community_name: String,
 
     /// Demo mode: seed demo data into an empty database and show the e-mail outbox page.
+    /// Its accounts share a printed password, so it is refused on an address others can
+    /// reach unless `--public-demo` says this is meant as a public demo.
     #[arg(long, env = "QC_DEMO", default_value_t = false)]
     demo: bool,
+
+    /// This demo is meant to be public: allow `--demo` on a non-loopback address.
+    #[arg(long, env = "QC_PUBLIC_DEMO", default_value_t = false)]
+    public_demo: bool,
+
+    /// Seconds requests under way get to finish when the server is asked to stop.
+    #[arg(long, env = "QC_DRAIN_SECONDS", default_value_t = 10)]
+    drain_seconds: u64,
 
     /// SMTP server for outgoing e-mail, e.g. `smtps://user:password@smtp.example.org:465`.
     /// Without it, e-mail is kept in the outbox table and written to the log.
@@ -66,8 +76,10 @@ struct Args {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
+    // The log goes to stderr: stdout is for what the server tells a person starting it.
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(&args.log))
+        .with_writer(std::io::stderr)
         .init();
     if let Err(message) = run(args).await {
         tracing::error!("{message}");
@@ -77,6 +89,7 @@ async fn main() {
 }
 
 async fn run(args: Args) -> Result<(), String> {
+    server::check_demo(args.demo, args.addr, args.public_demo)?;
     let db = db::connect(&args.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
@@ -105,6 +118,7 @@ async fn run(args: Args) -> Result<(), String> {
     let live = app::server::live::Live::start(&db)
         .await
         .map_err(|e| format!("cannot start the live bus: {e}"))?;
+    tokio::spawn(app::server::services::housekeeping::run(db.clone()));
     let state = AppState {
         db,
         config: Arc::new(config),
@@ -121,9 +135,16 @@ async fn run(args: Args) -> Result<(), String> {
         "Q Commons is running at {} ({backend})",
         state.config.public_url
     );
-    server::serve(listener, app, shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    let live = state.live.clone();
+    server::serve(
+        listener,
+        app,
+        shutdown_signal(),
+        move || live.close(),
+        std::time::Duration::from_secs(args.drain_seconds),
+    )
+    .await
+    .map_err(|e| format!("server error: {e}"))
 }
 
 fn print_demo_accounts(seeded: bool) {

@@ -1,61 +1,16 @@
 //! Accounts: who is signed in, registering, signing in and out, passwords, e-mailed links.
 use crate::error::AppError;
+use crate::model::account::*;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-}
-
-/// What every page needs to know about the visit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionInfo {
-    pub community_name: String,
-    pub demo: bool,
-    pub user: Option<CurrentUser>,
-    /// The signed-in person's membership status code, if they have applied or joined.
-    pub member_status: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutboxEmail {
-    pub id: i64,
-    pub to_address: String,
-    pub subject: String,
-    pub body: String,
-    pub created_at: String,
-    pub sent: bool,
-}
 
 #[server(endpoint = "session")]
 pub async fn get_session_info() -> Result<SessionInfo, AppError> {
-    use crate::server::auth;
+    use crate::server::{auth, services::sessions};
     auth::respond(
         async {
             let state = auth::state()?;
-            use crate::server::entities::member;
-            use sea_orm::EntityTrait;
             let person = auth::current_person(&state).await?;
-            let member_status = match &person {
-                Some(p) => member::Entity::find_by_id(p.id)
-                    .one(&state.db)
-                    .await?
-                    .map(|m| m.status),
-                None => None,
-            };
-            Ok(SessionInfo {
-                community_name: state.config.community_name.clone(),
-                demo: state.config.demo,
-                user: person.map(|p| CurrentUser {
-                    id: p.id,
-                    name: p.name,
-                    email: p.email,
-                }),
-                member_status,
-            })
+            sessions::session_info(&state.db, &state.config, person).await
         }
         .await,
     )
@@ -67,7 +22,9 @@ pub async fn register(name: String, email: String, password: String) -> Result<(
     auth::respond(
         async {
             let state = auth::state()?;
-            let person = accounts::register(&state.db, &name, &email, &password).await?;
+            let client = auth::client_ip(&state);
+            let person =
+                accounts::register_from(&state.db, &client, &name, &email, &password).await?;
             auth::start_session(&state, person.id).await?;
             leptos_axum::redirect("/");
             Ok(())
@@ -134,8 +91,13 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     auth::respond(
         async {
             let state = auth::state()?;
-            accounts::request_password_reset(&state.db, &state.mailer, &state.config, &email)
-                .await?;
+            accounts::send_link_later(
+                &state,
+                &auth::client_ip(&state),
+                &email,
+                accounts::LinkKind::PasswordReset,
+            )
+            .await?;
             leptos_axum::redirect("/forgot-password?sent=1");
             Ok(())
         }
@@ -164,7 +126,13 @@ pub async fn request_sign_in_link(email: String) -> Result<(), AppError> {
     auth::respond(
         async {
             let state = auth::state()?;
-            accounts::request_magic_link(&state.db, &state.mailer, &state.config, &email).await?;
+            accounts::send_link_later(
+                &state,
+                &auth::client_ip(&state),
+                &email,
+                accounts::LinkKind::SignIn,
+            )
+            .await?;
             leptos_axum::redirect("/sign-in-link?sent=1");
             Ok(())
         }
@@ -190,30 +158,11 @@ pub async fn use_sign_in_link(token: String) -> Result<(), AppError> {
 /// The e-mail outbox, newest first: shown only in demo mode.
 #[server(endpoint = "outbox")]
 pub async fn outbox() -> Result<Vec<OutboxEmail>, AppError> {
-    use crate::server::{auth, entities::outbox_email};
-    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    use crate::server::{auth, services::mail};
     auth::respond(
         async {
             let state = auth::state()?;
-            if !state.config.demo {
-                return Err(AppError::NotFound("There is no outbox here.".into()));
-            }
-            let rows = outbox_email::Entity::find()
-                .order_by_desc(outbox_email::Column::Id)
-                .limit(50)
-                .all(&state.db)
-                .await?;
-            Ok(rows
-                .into_iter()
-                .map(|m| OutboxEmail {
-                    id: m.id,
-                    to_address: m.to_address,
-                    subject: m.subject,
-                    body: m.body,
-                    created_at: m.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                    sent: m.sent_at.is_some(),
-                })
-                .collect())
+            mail::outbox(&state.db, state.config.demo).await
         }
         .await,
     )

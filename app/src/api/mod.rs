@@ -5,7 +5,7 @@ pub mod community;
 pub mod directory;
 pub mod groups;
 pub mod membership;
-pub mod outcomes;
+pub mod output;
 pub mod partners;
 pub mod spaces;
 pub mod workshops;

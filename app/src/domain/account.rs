@@ -89,6 +89,26 @@ pub fn validate_registration(
     name.zip(email).ok_or(AppError::Internal)
 }
 
+/// Failed sign-ins in a row, from one client for one address, before each next try must
+/// wait.
+pub const FREE_SIGN_IN_TRIES: u32 = 3;
+/// The longest a client waits between tries, in seconds.
+pub const SIGN_IN_WAIT_MAX_SECONDS: i64 = 15 * 60;
+
+/// How long a client must wait after its last failed sign-in for an address, having
+/// failed `failures` times in a row: nothing for the first few, then 15 seconds, doubling
+/// with each failure up to 15 minutes. Per client and address, so a stranger guessing
+/// from elsewhere never locks the owner out; the owner's e-mailed link always works.
+pub fn sign_in_wait_seconds(failures: u32) -> i64 {
+    match failures.checked_sub(FREE_SIGN_IN_TRIES) {
+        None => 0,
+        Some(over) => 15i64
+            .checked_shl(over.min(20))
+            .unwrap_or(SIGN_IN_WAIT_MAX_SECONDS)
+            .min(SIGN_IN_WAIT_MAX_SECONDS),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +179,14 @@ mod tests {
         assert!(validate_new_password("password", "long enough now").is_ok());
         let err = validate_new_password("new_password", &"x".repeat(PASSWORD_MAX + 1)).unwrap_err();
         assert_eq!(err.field(), Some("new_password"));
+    }
+
+    #[test]
+    fn sign_in_waits_grow_with_failures_up_to_a_ceiling() {
+        let waits: Vec<i64> = (0..12).map(sign_in_wait_seconds).collect();
+        assert_eq!(&waits[..6], &[0, 0, 0, 15, 30, 60]);
+        assert!(waits.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(sign_in_wait_seconds(11), SIGN_IN_WAIT_MAX_SECONDS);
+        assert_eq!(sign_in_wait_seconds(u32::MAX), SIGN_IN_WAIT_MAX_SECONDS);
     }
 }

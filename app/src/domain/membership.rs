@@ -32,6 +32,24 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Where an application to join stands.
+    ApplicationStatus {
+        Pending => "pending", "Waiting for a decision";
+        Approved => "approved", "Approved";
+        Declined => "declined", "Declined";
+        Withdrawn => "withdrawn", "Withdrawn";
+    }
+}
+
+vocabulary! {
+    /// A person's place in a group members formed.
+    GroupMembershipStatus {
+        Active => "active", "Member";
+        Requested => "requested", "Asked to join";
+    }
+}
+
 impl MembershipStatus {
     /// The changes a convener may make: suspend or mark as lapsed an active member, and
     /// reinstate a suspended or lapsed one. Leaving and applying are the member's own.
@@ -89,6 +107,8 @@ pub struct SpaceScope {
 pub struct Actor {
     pub person_id: i64,
     pub status: Option<MembershipStatus>,
+    /// The region a member belongs to, if any.
+    pub home_region_id: Option<i64>,
     pub roles: Vec<HeldRole>,
 }
 
@@ -108,6 +128,12 @@ pub enum Action {
     ManageGroupMembers,
     /// Record a partner organisation's relationship with a region.
     ManagePartners,
+    /// Hold a workshop in a space: an active member's own region and its groups, or the
+    /// national group and its groups — not another region.
+    HoldWorkshop,
+    /// Download a workshop's raw records (every name, note and vote) held in a space:
+    /// besides its facilitator, only the stewards and conveners of that space.
+    ReadWorkshopRecords,
 }
 
 impl Actor {
@@ -141,12 +167,30 @@ impl Actor {
         self.holds(RoleKind::Steward, scope.stewardship_group_id, today)
     }
 
+    pub fn is_active(&self) -> bool {
+        self.status == Some(MembershipStatus::Active)
+    }
+
     /// May this actor take this action in this space today?
     pub fn may(&self, action: Action, scope: &SpaceScope, today: NaiveDate) -> bool {
         if self.is_project_team(today) {
             return true;
         }
         match action {
+            Action::HoldWorkshop => {
+                self.is_active()
+                    && (scope.region_id.is_none()
+                        || scope.region_id == self.home_region_id
+                        || self.convenes(scope, today)
+                        || self.stewards(scope, today))
+            }
+            Action::ReadWorkshopRecords => {
+                self.convenes(scope, today)
+                    || self.stewards(scope, today)
+                    // The national group's own stewards, for workshops held nationally.
+                    || (scope.region_id.is_none()
+                        && self.holds(RoleKind::Steward, Some(scope.space_id), today))
+            }
             Action::AppointConvener => false,
             Action::AppointSteward | Action::ChangeMemberStatus | Action::ManagePartners => {
                 self.convenes(scope, today)
@@ -202,6 +246,15 @@ mod tests {
         }
     }
 
+    fn national() -> SpaceScope {
+        SpaceScope {
+            space_id: NATIONAL,
+            kind: SpaceKind::NationalStewardshipGroup,
+            region_id: None,
+            stewardship_group_id: None,
+        }
+    }
+
     fn group_of(region_id: i64, group: i64) -> SpaceScope {
         SpaceScope {
             space_id: group,
@@ -215,6 +268,7 @@ mod tests {
         Actor {
             person_id: 7,
             status: Some(MembershipStatus::Active),
+            home_region_id: Some(WEST),
             roles: roles
                 .iter()
                 .map(|(kind, space_id, from, to)| HeldRole {
@@ -369,6 +423,83 @@ mod tests {
                 ChangeMemberStatus,
                 region(WEST, WEST_GROUP),
                 false,
+            ),
+            (
+                "member holds a workshop in their own region",
+                plain_member.clone(),
+                HoldWorkshop,
+                region(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "member holds a workshop in their region's group",
+                plain_member.clone(),
+                HoldWorkshop,
+                group_of(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "member holds a workshop nationally",
+                plain_member.clone(),
+                HoldWorkshop,
+                national(),
+                true,
+            ),
+            (
+                "member cannot hold a workshop in another region",
+                plain_member.clone(),
+                HoldWorkshop,
+                region(SOUTH, SOUTH_GROUP),
+                false,
+            ),
+            (
+                "member cannot hold a workshop in another region's group",
+                plain_member.clone(),
+                HoldWorkshop,
+                group_of(SOUTH, SOUTH_GROUP),
+                false,
+            ),
+            (
+                "project team holds a workshop anywhere",
+                project_team(),
+                HoldWorkshop,
+                region(SOUTH, SOUTH_GROUP),
+                true,
+            ),
+            (
+                "member cannot read a workshop's raw records",
+                plain_member.clone(),
+                ReadWorkshopRecords,
+                region(WEST, WEST_GROUP),
+                false,
+            ),
+            (
+                "steward reads raw records of their region's workshops",
+                steward_of_west(),
+                ReadWorkshopRecords,
+                group_of(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "convener reads raw records of their region's workshops",
+                convener_of_west(),
+                ReadWorkshopRecords,
+                region(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "convener cannot read another region's raw records",
+                convener_of_west(),
+                ReadWorkshopRecords,
+                region(SOUTH, SOUTH_GROUP),
+                false,
+            ),
+            (
+                "national steward reads national raw records",
+                actor(&[(Steward, NATIONAL, "2026-01-01", None)]),
+                ReadWorkshopRecords,
+                national(),
+                true,
             ),
         ];
         for (what, who, action, scope, allowed) in table {

@@ -3,5 +3,6 @@ pub mod account;
 #[macro_use]
 pub mod structure;
 pub mod action;
+pub mod audit;
 pub mod membership;
 pub mod workshop;

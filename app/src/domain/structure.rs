@@ -26,6 +26,14 @@ macro_rules! vocabulary {
                 match code { $($code => Some($name::$variant),)+ _ => None }
             }
         }
+
+        /// The first of the vocabulary: only a placeholder while a form is checked whole
+        /// ([`crate::error::Validation::take`]), never let out as a checked value.
+        impl Default for $name {
+            fn default() -> Self {
+                $name::ALL[0]
+            }
+        }
     };
 }
 
@@ -58,6 +66,14 @@ vocabulary! {
         Charity => "charity", "Charity";
         ImprovementOrganisation => "improvement_organisation", "Improvement organisation";
         Other => "other", "Other";
+    }
+}
+
+vocabulary! {
+    /// How a partner organisation works with a space.
+    PartnerRelationship {
+        Host => "host", "Host";
+        Partner => "partner", "Partner";
     }
 }
 

@@ -1,5 +1,6 @@
-//! Request glue for server functions: the app state, who is signed in (from the session
-//! cookie), the client's address, and mapping errors to HTTP statuses.
+//! Request glue: the app state, who is asking (a signed-in person from the session cookie,
+//! a guest from the device cookie) for server functions, streams and downloads alike, the
+//! client's address, and mapping errors to HTTP statuses.
 use super::AppState;
 use super::entities::person;
 use super::services::sessions;
@@ -9,6 +10,17 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 pub const SESSION_COOKIE: &str = "qc_session";
+
+/// A cookie's name as sent: over HTTPS with the `__Host-` prefix, which the browser only
+/// accepts from this host, `Secure`, for every path — so no sibling subdomain or plain-HTTP
+/// page can plant or overwrite it.
+pub fn cookie_name(base: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
+}
 
 /// Who is signed in, looked up once per request: one page calls several server
 /// functions, and each would otherwise read the session and person again.
@@ -57,14 +69,34 @@ pub fn cookie(headers: &http::HeaderMap, wanted: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// Whether this request reached the app over HTTPS: by the public URL, or by a trusted
+/// proxy's word.
+fn secure_request(config: &super::Config, headers: &http::HeaderMap) -> bool {
+    config.secure_cookies()
+        || (config.trust_proxy
+            && headers
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v == "https"))
+}
+
 /// The session token from the request's cookies, if any.
 pub fn session_token() -> Option<String> {
-    cookie(&parts()?.headers, SESSION_COOKIE)
+    let state = use_context::<AppState>()?;
+    let headers = parts()?.headers;
+    cookie(
+        &headers,
+        &cookie_name(SESSION_COOKIE, secure_request(&state.config, &headers)),
+    )
 }
 
 /// This device's token, if it has one.
 pub fn device_token() -> Option<String> {
-    cookie(&parts()?.headers, DEVICE_COOKIE)
+    let state = use_context::<AppState>()?;
+    let headers = parts()?.headers;
+    cookie(
+        &headers,
+        &cookie_name(DEVICE_COOKIE, secure_request(&state.config, &headers)),
+    )
 }
 
 /// This device's token, given to it now if it has none.
@@ -73,11 +105,8 @@ pub fn ensure_device_token(state: &AppState) -> String {
         return token;
     }
     let token = super::tokens::new_secret();
-    let secure = if secure(state) { "; Secure" } else { "" };
     let max_age = DEVICE_DAYS * 24 * 3600;
-    set_cookie(format!(
-        "{DEVICE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ));
+    set_cookie(DEVICE_COOKIE, &token, max_age, secure(state));
     token
 }
 
@@ -110,14 +139,15 @@ pub async fn require_person(state: &AppState) -> Result<person::Model, AppError>
 }
 
 fn secure(state: &AppState) -> bool {
-    state.config.secure_cookies()
-        || (state.config.trust_proxy
-            && parts()
-                .and_then(|p| p.headers.get("x-forwarded-proto").cloned())
-                .is_some_and(|v| v == "https"))
+    parts().is_some_and(|p| secure_request(&state.config, &p.headers))
+        || state.config.secure_cookies()
 }
 
-fn set_cookie(value: String) {
+fn set_cookie(base: &str, value: &str, max_age: i64, secure: bool) {
+    let name = cookie_name(base, secure);
+    let secure = if secure { "; Secure" } else { "" };
+    let value =
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
     if let (Some(res), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(&value),
@@ -130,11 +160,8 @@ fn set_cookie(value: String) {
 pub async fn start_session(state: &AppState, person_id: i64) -> Result<(), AppError> {
     let token = sessions::create(&state.db, person_id).await?;
     forget_session();
-    let secure = if secure(state) { "; Secure" } else { "" };
     let max_age = sessions::SESSION_DAYS * 24 * 3600;
-    set_cookie(format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ));
+    set_cookie(SESSION_COOKIE, &token, max_age, secure(state));
     Ok(())
 }
 
@@ -144,32 +171,44 @@ pub async fn end_session(state: &AppState) -> Result<(), AppError> {
         sessions::end(&state.db, &token).await?;
     }
     forget_session();
-    let secure = if secure(state) { "; Secure" } else { "" };
-    set_cookie(format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
-    ));
+    set_cookie(SESSION_COOKIE, "", 0, secure(state));
     Ok(())
 }
 
-/// The client's address, for rate limits: the socket's peer, or the first
-/// `X-Forwarded-For` hop when a trusted proxy stands in front.
+/// The client's address, for rate limits: the socket's peer, or — behind the one trusted
+/// proxy (`QC_TRUST_PROXY`) — the right-most `X-Forwarded-For` entry, the address that
+/// proxy saw. Entries to its left are whatever the client chose to send.
 pub fn client_ip(state: &AppState) -> String {
     let Some(parts) = parts() else {
         return "unknown".into();
     };
-    if state.config.trust_proxy
-        && let Some(ip) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+    client_ip_from(
+        state.config.trust_proxy,
+        &parts.headers,
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0),
+    )
+}
+
+pub fn client_ip_from(
+    trust_proxy: bool,
+    headers: &http::HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> String {
+    if trust_proxy
+        && let Some(ip) = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|v| !v.is_empty())
     {
-        return ip.trim().to_owned();
+        return ip.to_owned();
     }
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+    peer.map(|p| p.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
 }
 
@@ -190,4 +229,85 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         }
     }
     result
+}
+
+/// Who is asking: a signed-in person, a guest's device, both or neither. Built here, once
+/// per request, for server functions, the live stream and downloads alike; services decide
+/// from it and the object's own state what the asker may do.
+#[derive(Debug, Clone, Default)]
+pub struct Who {
+    pub person: Option<person::Model>,
+    pub device_token: Option<String>,
+}
+
+/// Who is asking this server function.
+pub async fn who(state: &AppState) -> Result<Who, AppError> {
+    Ok(Who {
+        person: current_person(state).await?,
+        device_token: device_token(),
+    })
+}
+
+/// Who is asking, who must be signed in.
+pub async fn signed_in(state: &AppState) -> Result<Who, AppError> {
+    let who = who(state).await?;
+    if who.person.is_none() {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(who)
+}
+
+/// Who is asking, from a plain request's headers (the live stream, downloads).
+pub async fn who_from_headers(
+    state: &AppState,
+    headers: &http::HeaderMap,
+) -> Result<Who, AppError> {
+    let person = match cookie(headers, SESSION_COOKIE) {
+        Some(token) => sessions::person_for_token(&state.db, &token).await?,
+        None => None,
+    };
+    Ok(Who {
+        person,
+        device_token: cookie(headers, DEVICE_COOKIE),
+    })
+}
+
+/// A server function's body for whoever is asking (signed-in person or guest device),
+/// with its error mapped to the right HTTP status.
+pub async fn as_who<T>(
+    body: impl AsyncFnOnce(&AppState, &Who) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    respond(
+        async {
+            let state = state()?;
+            let who = who(&state).await?;
+            body(&state, &who).await
+        }
+        .await,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behind_a_trusted_proxy_the_client_is_the_right_most_forwarded_address() {
+        let mut h = http::HeaderMap::new();
+        // The client claims to be 1.1.1.1; the proxy appends what it saw.
+        h.insert("x-forwarded-for", "1.1.1.1, 203.0.113.7".parse().unwrap());
+        let peer = Some("10.0.0.2:443".parse().unwrap());
+        assert_eq!(client_ip_from(true, &h, peer), "203.0.113.7");
+        assert_eq!(client_ip_from(false, &h, peer), "10.0.0.2", "not trusted");
+        assert_eq!(
+            client_ip_from(true, &http::HeaderMap::new(), peer),
+            "10.0.0.2"
+        );
+    }
+
+    #[test]
+    fn cookies_over_https_carry_the_host_prefix() {
+        assert_eq!(cookie_name(SESSION_COOKIE, true), "__Host-qc_session");
+        assert_eq!(cookie_name(DEVICE_COOKIE, false), "qc_device");
+    }
 }

@@ -4,6 +4,30 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 use std::time::Duration;
 
+/// Whether the database refused a row because a unique key already holds its value: the
+/// one database error that means "someone else got there first", not a fault.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// A database error as the app's error, with a unique-key violation told apart as the
+/// conflict given (a retry or a race that the unique key settled), not a fault.
+pub fn conflict_on_unique(
+    field: &'static str,
+    message: &'static str,
+) -> impl FnOnce(DbErr) -> crate::error::AppError {
+    move |err| {
+        if is_unique_violation(&err) {
+            crate::error::AppError::conflict(field, message)
+        } else {
+            err.into()
+        }
+    }
+}
+
 pub fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
 }
@@ -64,6 +88,19 @@ pub(crate) async fn connect_with(
         opts.max_connections(16);
     }
     Database::connect(opts).await
+}
+
+/// Begin a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a transaction that reads first and writes later could otherwise
+/// find, under WAL, that another connection wrote in between, and fail at once instead of
+/// waiting its turn. PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 /// Run pending migrations. On PostgreSQL an advisory lock makes several app servers

@@ -1,25 +1,12 @@
 //! Downloads of a workshop's report: the raw records as CSV and the report as Markdown,
 //! for the same people who may read the report.
 use super::AppState;
-use super::auth::{DEVICE_COOKIE, SESSION_COOKIE, cookie};
-use super::services::{sessions, workshops};
+use super::auth;
+use super::services::workshops;
 use crate::error::AppError;
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-
-/// Who is asking, from the request's cookies: a signed-in person, a guest's device, or
-/// neither.
-pub async fn who(state: &AppState, headers: &HeaderMap) -> Result<workshops::Who, AppError> {
-    let person = match cookie(headers, SESSION_COOKIE) {
-        Some(token) => sessions::person_for_token(&state.db, &token).await?,
-        None => None,
-    };
-    Ok(workshops::Who {
-        person,
-        device_token: cookie(headers, DEVICE_COOKIE),
-    })
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -51,7 +38,7 @@ pub async fn report_download(
     format: Format,
 ) -> Response {
     let made = async {
-        let who = who(&state, &headers).await?;
+        let who = auth::who_from_headers(&state, &headers).await?;
         let today = chrono::Utc::now().date_naive();
         let detail = match format {
             Format::Csv => workshops::report::Detail::Raw,

@@ -9,10 +9,7 @@
 //! exactly two, and both share the local fan-out.
 use crate::domain::workshop::board::{Envelope, Fact};
 use crate::error::AppError;
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
-    TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
@@ -40,6 +37,8 @@ struct Inner {
     channel: String,
     hub: Mutex<HashMap<i64, broadcast::Sender<Signal>>>,
     in_process_order: Option<tokio::sync::Mutex<()>>,
+    /// Flips to true when the server is asked to stop: every open stream ends.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl Live {
@@ -65,6 +64,7 @@ impl Live {
                 channel,
                 hub: Mutex::new(HashMap::new()),
                 in_process_order: (!postgres).then(|| tokio::sync::Mutex::new(())),
+                closing: tokio::sync::watch::Sender::new(false),
             }),
         };
         if postgres {
@@ -107,6 +107,18 @@ impl Live {
             }
         });
         Ok(())
+    }
+
+    /// The server is stopping: end every open stream (each screen reconnects, to another
+    /// app server or to this one once it is back).
+    pub fn close(&self) {
+        self.inner.closing.send_replace(true);
+    }
+
+    /// Resolves once [`Live::close`] was called.
+    pub async fn closed(&self) {
+        let mut rx = self.inner.closing.subscribe();
+        let _ = rx.wait_for(|closing| *closing).await;
     }
 
     pub fn boards(&self) -> &crate::server::stream::BoardCache {
@@ -154,17 +166,30 @@ impl Live {
         workshop_id: i64,
         write: impl AsyncFnOnce(&DatabaseTransaction) -> Result<(T, Vec<Fact>), AppError>,
     ) -> Result<T, AppError> {
+        Ok(self.write_numbered(db, workshop_id, write).await?.0)
+    }
+
+    /// [`Live::write`], also giving the number of the last change it made (`None` if it
+    /// changed nothing): a screen that made the change knows a board older than that
+    /// does not hold it yet.
+    pub async fn write_numbered<T>(
+        &self,
+        db: &DatabaseConnection,
+        workshop_id: i64,
+        write: impl AsyncFnOnce(&DatabaseTransaction) -> Result<(T, Vec<Fact>), AppError>,
+    ) -> Result<(T, Option<i64>), AppError> {
         let _in_order = match &self.inner.in_process_order {
             Some(lock) => Some(lock.lock().await),
             None => None,
         };
-        let txn = db.begin().await?;
+        let txn = crate::server::db::begin_write(db).await?;
         let (result, facts) = write(&txn).await?;
         if facts.is_empty() {
             txn.commit().await?;
-            return Ok(result);
+            return Ok((result, None));
         }
         let envelopes = number(&txn, workshop_id, facts).await?;
+        let last = envelopes.last().map(|e| e.seq);
         let postgres = self.inner.in_process_order.is_none();
         if postgres {
             for e in &envelopes {
@@ -183,7 +208,7 @@ impl Live {
                 self.fan_out(Signal::Change(Arc::new(e)));
             }
         }
-        Ok(result)
+        Ok((result, last))
     }
 }
 

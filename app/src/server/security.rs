@@ -1,6 +1,114 @@
 //! Refusing cross-site requests that would change something (CSRF), decided from the
-//! browser's own `Sec-Fetch-Site` header, else from `Origin` against `Host`.
-use http::{HeaderMap, Method, header};
+//! browser's own `Sec-Fetch-Site` header, else from `Origin` against `Host`; and the
+//! headers every response carries so a browser holds the app to what it is.
+use http::{HeaderMap, HeaderValue, Method, header};
+
+/// What a page may load and run: its own scripts (the hydration script by its nonce), its
+/// WebAssembly, its stylesheet; `style` attributes (bars drawn to a share) but no inline
+/// `<style>`; nothing from elsewhere; never framed. `nonce` is the page's, if it has one.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let scripts = match nonce {
+        Some(n) => format!("'self' 'nonce-{n}' 'wasm-unsafe-eval'"),
+        None => "'self' 'wasm-unsafe-eval'".to_owned(),
+    };
+    format!(
+        "default-src 'self'; script-src {scripts}; style-src 'self'; \
+         style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         font-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The nonce of one response, made by [`security_headers`] before the request reaches the
+/// app and carried in the request's extensions.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub std::sync::Arc<str>);
+
+impl CspNonce {
+    fn new() -> Self {
+        use base64::Engine;
+        let mut bytes = [0u8; 16];
+        rand::fill(&mut bytes);
+        CspNonce(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(bytes)
+                .into(),
+        )
+    }
+}
+
+/// Hand Leptos this response's nonce, so the scripts it writes into the page carry the
+/// nonce the Content-Security-Policy header names. The header is set by the middleware
+/// itself, which made the nonce: nothing depends on the page setting it.
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
+/// axum middleware: the security headers on every response, with a fresh nonce for the
+/// Content-Security-Policy that the page's own scripts carry ([`provide_page_nonce`]).
+/// HSTS only when the app is reached over HTTPS (`https` is decided from the public URL).
+pub async fn security_headers(
+    axum::extract::State(https): axum::extract::State<bool>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let nonce = CspNonce::new();
+    req.extensions_mut().insert(nonce.clone());
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(Some(&nonce.0))) {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // Sign-in and reset tokens travel in URLs: never tell another site where we were.
+    // (`same-origin`, not `no-referrer`: a form posted before the WASM loads is sent back
+    // to itself with its errors by the Referer, which only ever goes to this site.)
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    res
+}
+
+/// The most a request body may hold: every form and server function fits many times over.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// axum middleware: a request too large gets a message a person can act on, not a bare 413.
+pub async fn explain_too_large(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let res = next.run(req).await;
+    if res.status() != http::StatusCode::PAYLOAD_TOO_LARGE {
+        return res;
+    }
+    (
+        http::StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!(
+            "That was too much to send at once: Q Commons takes at most {} KiB in one request. \
+             Shorten it and try again.",
+            BODY_LIMIT / 1024
+        ),
+    )
+        .into_response()
+}
 
 pub fn is_cross_site_write(method: &Method, headers: &HeaderMap) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -90,6 +198,16 @@ mod tests {
             &Method::POST,
             &headers(&[("origin", "null"), ("host", "a")])
         ));
+    }
+
+    #[test]
+    fn the_policy_allows_only_the_page_s_own_script_and_forbids_framing() {
+        let csp = content_security_policy(Some("abc123"));
+        assert!(csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(csp.contains("object-src 'none'"));
+        assert!(!csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"));
+        assert!(!content_security_policy(None).contains("nonce"));
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! It starts with the whole board as this viewer may see it, then each change redacted
 //! for them; when they may see more (a reveal) or fell behind, the board again.
 use super::AppState;
-use super::auth::{DEVICE_COOKIE, SESSION_COOKIE, cookie};
+use super::auth::{self, Who};
 use super::live::Signal;
-use super::services::{sessions, workshops};
+use super::services::workshops;
 use crate::domain::workshop::board::{Change, Delta, Viewer, Viewpoint};
+use crate::error::AppError;
 use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -23,25 +24,19 @@ pub async fn workshop_events(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, StatusCode> {
     let internal = |_| StatusCode::INTERNAL_SERVER_ERROR;
-    let person = match cookie(&headers, SESSION_COOKIE) {
-        Some(token) => sessions::person_for_token(&state.db, &token)
-            .await
-            .map_err(internal)?,
-        None => None,
-    };
-    let who = workshops::Who {
-        person,
-        device_token: cookie(&headers, DEVICE_COOKIE),
-    };
+    let who = auth::who_from_headers(&state, &headers)
+        .await
+        .map_err(internal)?;
     let w = workshops::by_id(&state.db, workshop_id)
         .await
         .map_err(|_| StatusCode::NOT_FOUND)?;
-    let viewer = workshops::viewer(&state.db, &w, &who)
-        .await
-        .map_err(internal)?;
-    if viewer.participant_id.is_none() && !viewer.facilitator {
-        return Err(StatusCode::FORBIDDEN);
-    }
+    let viewer = match workshops::actor(&state.db, &w, &who).await {
+        Ok(actor) => actor.viewer(),
+        Err(AppError::Forbidden | AppError::Unauthenticated) => {
+            return Err(StatusCode::FORBIDDEN);
+        }
+        Err(_) => return Err(StatusCode::INTERNAL_SERVER_ERROR),
+    };
     // Subscribe before reading the board: nothing falls between the two, and what the
     // board already holds arrives again with old numbers, which are skipped.
     let rx = state.live.subscribe(workshop_id);
@@ -55,6 +50,7 @@ pub async fn workshop_events(
     let view = View {
         vp: snap.viewpoint(viewer),
         seq: snap.seq(),
+        who,
     };
     let stream = futures::stream::unfold(
         (Some(first), rx, view, state),
@@ -63,23 +59,33 @@ pub async fn workshop_events(
                 return Some((Ok(event), (None, rx, view, state)));
             }
             loop {
-                let event = match rx.recv().await {
+                let received = tokio::select! {
+                    received = rx.recv() => received,
+                    // The server is stopping: end the stream so it can.
+                    () = state.live.closed() => return None,
+                };
+                let event = match received {
                     // Already in the board this screen was sent.
-                    Ok(Signal::Change(envelope)) if envelope.seq <= view.seq => None,
+                    Ok(Signal::Change(envelope)) if envelope.seq <= view.seq => continue,
                     Ok(Signal::Change(envelope)) => {
                         view.seq = envelope.seq;
                         match view.vp.observe(&envelope).change {
                             Change::Resync => {
-                                resync(&state, workshop_id, &mut view, envelope.seq).await
+                                resync(&state, workshop_id, &mut view, envelope.seq).await?
                             }
                             change => {
                                 let delta = Delta {
                                     seq: envelope.seq,
                                     change,
                                 };
-                                serde_json::to_string(&delta)
-                                    .ok()
-                                    .map(|json| Event::default().event("delta").data(json))
+                                match serde_json::to_string(&delta) {
+                                    Ok(json) => Event::default().event("delta").data(json),
+                                    // A delta that cannot be sent must not be skipped
+                                    // silently: the whole board goes instead.
+                                    Err(_) => {
+                                        resync(&state, workshop_id, &mut view, envelope.seq).await?
+                                    }
+                                }
                             }
                         }
                     }
@@ -87,42 +93,65 @@ pub async fn workshop_events(
                         let latest = workshops::by_id(&state.db, workshop_id)
                             .await
                             .map_or(i64::MAX, |w| w.seq);
-                        resync(&state, workshop_id, &mut view, latest).await
+                        resync(&state, workshop_id, &mut view, latest).await?
                     }
                     Err(RecvError::Closed) => return None,
                 };
-                if let Some(event) = event {
-                    return Some((Ok(event), (None, rx, view, state)));
-                }
+                return Some((Ok(event), (None, rx, view, state)));
             }
         },
     );
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
-/// Where one screen stands: its viewpoint and the last change it was told.
+/// Where one screen stands: its viewpoint, the last change it was told, and who it is.
 struct View {
     vp: Viewpoint,
     seq: i64,
+    who: Who,
 }
 
-fn board_event(snap: &Snapshot, viewer: Viewer) -> Result<Event, crate::error::AppError> {
-    let json =
-        serde_json::to_string(&snap.board(viewer)).map_err(|_| crate::error::AppError::Internal)?;
+fn board_event(snap: &Snapshot, viewer: Viewer) -> Result<Event, AppError> {
+    let json = serde_json::to_string(&snap.board(viewer)).map_err(|_| AppError::Internal)?;
     Ok(Event::default().event("board").data(json))
 }
 
-/// Send the whole board again, as of change `seq` or later, and carry on from there.
+/// How often a failed read of the board is tried again before the stream is closed.
+const RESYNC_TRIES: u32 = 3;
+
+/// Send the whole board again, as of change `seq` or later, and carry on from there. A
+/// read that fails is tried again; if it keeps failing the stream ends (`None`) and the
+/// screen reconnects for a fresh board — never carries on having missed a change. Who is
+/// watching is checked again: a guest the facilitator removed is not sent the board.
 async fn resync(state: &AppState, workshop_id: i64, view: &mut View, seq: i64) -> Option<Event> {
-    let snap = state
-        .live
-        .boards()
-        .at_least(&state.db, &state.live, workshop_id, seq)
-        .await
-        .ok()?;
-    view.vp = snap.viewpoint(view.vp.viewer);
-    view.seq = snap.seq();
-    board_event(&snap, view.vp.viewer).ok()
+    for attempt in 0..RESYNC_TRIES {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+        }
+        let read = async {
+            let w = workshops::by_id(&state.db, workshop_id).await?;
+            let viewer = workshops::actor(&state.db, &w, &view.who).await?.viewer();
+            let snap = state
+                .live
+                .boards()
+                .at_least(&state.db, &state.live, workshop_id, seq)
+                .await?;
+            let event = board_event(&snap, viewer)?;
+            Ok::<_, AppError>((snap.viewpoint(viewer), snap.seq(), event))
+        };
+        match read.await {
+            Ok((vp, seq, event)) => {
+                view.vp = vp;
+                view.seq = seq;
+                return Some(event);
+            }
+            Err(AppError::Forbidden | AppError::Unauthenticated | AppError::NotFound(_)) => {
+                return None;
+            }
+            Err(e) => tracing::warn!(workshop_id, attempt, "resync failed: {e}"),
+        }
+    }
+    None
 }
 
 /// The last board read for each workshop, shared by its screens: when the facilitator
@@ -141,7 +170,7 @@ impl BoardCache {
         live: &crate::server::live::Live,
         workshop_id: i64,
         seq: i64,
-    ) -> Result<Arc<Snapshot>, crate::error::AppError> {
+    ) -> Result<Arc<Snapshot>, AppError> {
         let slot = {
             let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
             map.retain(|id, _| *id == workshop_id || live.watchers(*id) > 0);
@@ -259,7 +288,7 @@ mod tests {
                 mailer: Mailer::outbox_only(),
                 live: live_b,
             };
-            let hein = workshops::Who {
+            let hein = crate::server::auth::Who {
                 person: accounts::find_by_email(&db, "hein@demo.q-commons.org")
                     .await
                     .unwrap(),
@@ -277,18 +306,18 @@ mod tests {
             let w = workshops::create(&db, hein.person.as_ref().unwrap(), &form)
                 .await
                 .unwrap();
-            let ana = workshops::Who {
+            let ana = crate::server::auth::Who {
                 person: None,
                 device_token: Some("device-ana".into()),
             };
-            let ben = workshops::Who {
+            let ben = crate::server::auth::Who {
                 person: None,
                 device_token: Some("device-ben".into()),
             };
-            workshops::join(&db, &live_a, &w, &ana, "Ana", "patient")
+            workshops::tests::enter(&db, &live_a, &w, &ana, "Ana", "patient")
                 .await
                 .unwrap();
-            workshops::join(&db, &live_a, &w, &ben, "Ben", "carer")
+            workshops::tests::enter(&db, &live_a, &w, &ben, "Ben", "carer")
                 .await
                 .unwrap();
             workshops::control(&db, &live_a, w.id, &hein, Control::Start)
@@ -301,7 +330,7 @@ mod tests {
             let seen = stream_until(
                 addr,
                 &path,
-                &format!("{DEVICE_COOKIE}=device-ben"),
+                &format!("{}=device-ben", auth::DEVICE_COOKIE),
                 "No one rang back",
                 async || {
                     workshops::post_note(&db, &live_a, w.id, &ana, "No one rang back", "k1")
@@ -327,6 +356,40 @@ mod tests {
             let mut answer = String::new();
             tcp.read_to_string(&mut answer).await.unwrap();
             assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn open_streams_end_when_the_server_is_asked_to_stop() {
+        for_each_database(|db| async move {
+            demo::seed_if_empty(&db).await.unwrap();
+            let live = Live::start(&db).await.unwrap();
+            let state = AppState {
+                db: db.clone(),
+                config: Arc::new(Config::default()),
+                mailer: Mailer::outbox_only(),
+                live: live.clone(),
+            };
+            let (_, w, _) =
+                crate::server::services::workshops::tests::setup(&db, Settings::default()).await;
+            let ana = Who {
+                person: None,
+                device_token: Some("device-ana".into()),
+            };
+            workshops::tests::enter(&db, &live, &w, &ana, "Ana", "patient")
+                .await
+                .unwrap();
+            let addr = serve(state).await;
+            let seen = stream_until(
+                addr,
+                &format!("/live/workshops/{}", w.id),
+                &format!("{}=device-ana", auth::DEVICE_COOKIE),
+                "\r\n0\r\n\r\n",
+                async || live.close(),
+            )
+            .await;
+            assert!(seen.contains("event: board") || seen.contains("event:board"));
         })
         .await;
     }

@@ -1,7 +1,8 @@
 //! The app shell: skip link, header with the community's name, navigation and
 //! signed-in state, the main landmark, and the footer.
-use crate::api::account::{SessionInfo, SignOut, get_session_info};
+use crate::api::account::{SignOut, get_session_info};
 use crate::error::AppError;
+use crate::model::account::SessionInfo;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 

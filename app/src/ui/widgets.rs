@@ -1,5 +1,5 @@
 //! Small widgets shared by several pages.
-use crate::api::spaces::ActivityItem;
+use crate::model::spaces::ActivityItem;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

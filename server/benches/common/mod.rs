@@ -123,6 +123,12 @@ pub async fn spawn(router: Router) -> String {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(server::serve(listener, router, std::future::pending()));
+    tokio::spawn(server::serve(
+        listener,
+        router,
+        std::future::pending(),
+        || {},
+        std::time::Duration::from_secs(10),
+    ));
     format!("http://{addr}")
 }

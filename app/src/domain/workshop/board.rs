@@ -2,7 +2,7 @@
 //! broadcasts when something changes, and how each fact is redacted for each viewer
 //! (anonymous notes, notes hidden until reveal, results hidden until reveal). Pure, so the
 //! server redacts and the browser applies with the same code.
-use super::outcomes::{PollTally, Rating, RatingTally, ReflectionPrompt};
+use super::responses::{PollTally, Rating, RatingTally, ReflectionPrompt};
 use super::{ActivityKind, Ballot, Stage, VoteRules};
 use crate::domain::membership::Perspective;
 use serde::{Deserialize, Serialize};
@@ -26,7 +26,12 @@ pub struct Settings {
     pub results_live: bool,
     /// Participants may create themes and move notes, not only the facilitator.
     pub participants_theme: bool,
+    /// Days the join code keeps working after the workshop finished.
+    pub code_days: u16,
 }
+
+/// How long a join code works after its workshop finished, unless the facilitator says.
+pub const DEFAULT_CODE_DAYS: u16 = 7;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -35,6 +40,7 @@ impl Default for Settings {
             notes_visible: true,
             results_live: false,
             participants_theme: false,
+            code_days: DEFAULT_CODE_DAYS,
         }
     }
 }
@@ -168,9 +174,19 @@ pub enum Fact {
     Staged(Stage),
     SettingsChanged(Settings),
     AgendaChanged,
+    /// The facilitator removed a guest and everything they put on the board.
+    ParticipantRemoved,
     Joined {
         perspective: Option<Perspective>,
     },
+}
+
+/// A participant's own change as stored, with the number of the workshop's change that
+/// holds it: a board older than `seq` arriving later must not take it back on screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved<T> {
+    pub value: T,
+    pub seq: i64,
 }
 
 /// A fact with its place in the workshop's history.
@@ -357,7 +373,7 @@ impl Viewpoint {
                 self.settings = *s;
                 Change::Resync
             }
-            Fact::AgendaChanged => Change::Resync,
+            Fact::AgendaChanged | Fact::ParticipantRemoved => Change::Resync,
             Fact::Joined { perspective } => Change::Joined {
                 perspective: *perspective,
             },
@@ -473,6 +489,14 @@ pub enum Applied {
 }
 
 impl Board {
+    /// Take this viewer's own input (ballots, ratings, poll choices) from `newer`: for a
+    /// board read before the viewer's latest input was stored.
+    pub fn keep_mine_from(&mut self, newer: &Board) {
+        self.my_ballots = newer.my_ballots.clone();
+        self.my_ratings = newer.my_ratings.clone();
+        self.my_choices = newer.my_choices.clone();
+    }
+
     pub fn current_activity(&self) -> Option<&Activity> {
         self.stage.current.and_then(|i| self.activities.get(i))
     }

@@ -2,8 +2,8 @@
 //! facilitator drives, join codes that are easy to read aloud, and dot-vote rules
 //! (budget, per-item cap, change of mind, lock). Shared by server and browser.
 pub mod board;
-pub mod outcomes;
 pub mod report;
+pub mod responses;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -241,7 +241,11 @@ pub type Ballot = BTreeMap<i64, u32>;
 
 impl VoteRules {
     pub fn remaining(&self, ballot: &Ballot) -> u32 {
-        self.budget.saturating_sub(ballot.values().sum())
+        let spent = ballot
+            .values()
+            .try_fold(0u32, |sum, v| sum.checked_add(*v))
+            .unwrap_or(u32::MAX);
+        self.budget.saturating_sub(spent)
     }
 
     /// Put `dots` on `item` (replacing what was there: a change of mind), if the stage
@@ -265,12 +269,16 @@ impl VoteRules {
         {
             return Err(WorkshopError::OverCap { cap });
         }
+        // Numbers come from the client: add with checks, so no sum can wrap.
         let elsewhere: u32 = ballot
             .iter()
             .filter(|(k, _)| **k != item)
-            .map(|(_, v)| *v)
-            .sum();
-        if elsewhere + dots > self.budget {
+            .try_fold(0u32, |sum, (_, v)| sum.checked_add(*v))
+            .unwrap_or(u32::MAX);
+        if elsewhere
+            .checked_add(dots)
+            .is_none_or(|total| total > self.budget)
+        {
             return Err(WorkshopError::OverBudget {
                 remaining: self.budget.saturating_sub(elsewhere),
             });
@@ -465,6 +473,24 @@ mod tests {
             }
             let total: u32 = tally([&ballot]).iter().map(|(_, d)| d).sum();
             prop_assert_eq!(total, ballot.values().sum::<u32>());
+        }
+
+        /// Numbers a client sends can be anything up to `u32::MAX`: a huge count never
+        /// wraps past the budget (without the cap that would stop it first).
+        #[test]
+        fn huge_dot_counts_never_wrap_past_the_budget(
+            budget in 1u32..21,
+            first in 0u32..21,
+            huge in (u32::MAX - 64)..=u32::MAX,
+        ) {
+            let rules = VoteRules { budget, cap_per_item: None };
+            let stage = voting();
+            let ballot = rules
+                .set_dots(&stage, &Ballot::new(), 1, first)
+                .unwrap_or_default();
+            prop_assert!(rules.set_dots(&stage, &ballot, 2, huge).is_err());
+            let spent: u32 = ballot.values().sum();
+            prop_assert!(spent <= budget);
         }
 
         /// Any sequence of controls keeps the stage consistent.

@@ -2,8 +2,8 @@
 //! way everywhere, each item's dots broken down by perspective as whole-number shares that
 //! always add up to 100 %, and where views diverged most between perspectives.
 use super::ActivityKind;
-use super::board::{Activity, Theme, Turnout, VoteTarget};
-use super::outcomes::{Histogram, PollTally, Rating, RatingTally, ReflectionPrompt};
+use super::board::{Activity, Theme, Turnout, Viewpoint, VoteTarget};
+use super::responses::{Histogram, PollTally, Rating, RatingTally, ReflectionPrompt};
 use crate::domain::action::{ActionStatus, ActionView};
 use crate::domain::membership::Perspective;
 use serde::{Deserialize, Serialize};
@@ -193,6 +193,48 @@ pub struct Participant {
     pub id: i64,
     pub name: String,
     pub voice: Voice,
+    /// They agreed that readers of the report may see their name.
+    pub named: bool,
+    /// They joined as a guest, without an account.
+    pub guest: bool,
+}
+
+/// A note as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteRow {
+    pub id: i64,
+    pub activity_id: i64,
+    pub participant_id: i64,
+    pub body: String,
+    pub theme_id: Option<i64>,
+}
+
+/// Dots one participant put on one item in one vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DotRow {
+    pub activity_id: i64,
+    pub participant_id: i64,
+    pub item: i64,
+    pub dots: u32,
+}
+
+/// One option one participant chose in one poll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceRow {
+    pub activity_id: i64,
+    pub participant_id: i64,
+    pub option_id: i64,
+}
+
+/// A reflection answer as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReflectionRow {
+    pub activity_id: i64,
+    pub participant_id: i64,
+    pub prompt: ReflectionPrompt,
+    pub body: String,
+    /// Given without the author's name.
+    pub anonymous: bool,
 }
 
 /// Ratings as stored (one participant's, `count` 1) or as summed by the database for the
@@ -214,15 +256,11 @@ pub struct ReportInput {
     pub activities: Vec<Activity>,
     pub participants: Vec<Participant>,
     pub themes: Vec<Theme>,
-    /// (id, activity id, participant id, body, theme id)
-    pub notes: Vec<(i64, i64, i64, String, Option<i64>)>,
-    /// (activity id, participant id, item, dots)
-    pub dots: Vec<(i64, i64, i64, u32)>,
+    pub notes: Vec<NoteRow>,
+    pub dots: Vec<DotRow>,
     pub ratings: Vec<RatingRow>,
-    /// (activity id, participant id, option id)
-    pub choices: Vec<(i64, i64, i64)>,
-    /// (activity id, participant id, prompt, body, given anonymously)
-    pub reflections: Vec<(i64, i64, ReflectionPrompt, String, bool)>,
+    pub choices: Vec<ChoiceRow>,
+    pub reflections: Vec<ReflectionRow>,
     pub actions: Vec<ActionView>,
 }
 
@@ -292,6 +330,8 @@ pub struct ReflectionReport {
 pub struct Report {
     pub header: ReportHeader,
     pub turnout: Turnout,
+    /// How many of those who took part joined as guests, without an account.
+    pub guests: u32,
     pub themes: Vec<ThemeLine>,
     pub votes: Vec<VoteReport>,
     pub priorities: Vec<PriorityReport>,
@@ -305,6 +345,48 @@ impl ReportInput {
         self.participants.iter().map(|p| (p.id, p.voice)).collect()
     }
 
+    /// Participants by id, with their place in the order of joining (from 1).
+    fn people(&self) -> BTreeMap<i64, (usize, &Participant)> {
+        self.participants
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id, (i + 1, p)))
+            .collect()
+    }
+
+    /// A participant's name as the report may show it: never in an anonymous workshop or
+    /// for an answer given anonymously, and otherwise only if they agreed to be named.
+    fn name_of<'a>(
+        &self,
+        people: &BTreeMap<i64, (usize, &'a Participant)>,
+        participant_id: i64,
+        anonymous_answer: bool,
+    ) -> Option<&'a str> {
+        if self.header.anonymous || anonymous_answer {
+            return None;
+        }
+        people
+            .get(&participant_id)
+            .filter(|(_, p)| p.named)
+            .map(|(_, p)| p.name.as_str())
+    }
+
+    /// Leave out what `viewpoint` may not see yet — hidden notes and reflections, results
+    /// not revealed — by the same rules as the live board. A finished workshop hides
+    /// nothing; while it runs, only its facilitator sees everything.
+    pub fn redact(&mut self, viewpoint: &Viewpoint) {
+        self.notes
+            .retain(|n| viewpoint.note_visible(n.activity_id, n.participant_id));
+        self.reflections
+            .retain(|r| viewpoint.note_visible(r.activity_id, r.participant_id));
+        self.dots
+            .retain(|d| viewpoint.results_visible(d.activity_id));
+        self.ratings
+            .retain(|r| viewpoint.results_visible(r.activity_id));
+        self.choices
+            .retain(|c| viewpoint.results_visible(c.activity_id));
+    }
+
     fn item_label(&self, activity: &Activity, item: i64) -> String {
         match activity.target {
             VoteTarget::Themes => self
@@ -312,7 +394,11 @@ impl ReportInput {
                 .iter()
                 .find(|t| t.id == item)
                 .map(|t| t.name.clone()),
-            VoteTarget::Notes => self.notes.iter().find(|n| n.0 == item).map(|n| n.3.clone()),
+            VoteTarget::Notes => self
+                .notes
+                .iter()
+                .find(|n| n.id == item)
+                .map(|n| n.body.clone()),
         }
         .unwrap_or_else(|| format!("(removed #{item})"))
     }
@@ -329,7 +415,11 @@ impl ReportInput {
             .map(|t| ThemeLine {
                 id: t.id,
                 name: t.name.clone(),
-                notes: self.notes.iter().filter(|n| n.4 == Some(t.id)).count() as u32,
+                notes: self
+                    .notes
+                    .iter()
+                    .filter(|n| n.theme_id == Some(t.id))
+                    .count() as u32,
             })
             .collect();
         let of_kind = |k: ActivityKind| self.activities.iter().filter(move |a| a.kind == k);
@@ -337,16 +427,16 @@ impl ReportInput {
             .map(|a| {
                 let items: Vec<i64> = match a.target {
                     VoteTarget::Themes => self.themes.iter().map(|t| t.id).collect(),
-                    VoteTarget::Notes => self.notes.iter().map(|n| n.0).collect(),
+                    VoteTarget::Notes => self.notes.iter().map(|n| n.id).collect(),
                 };
                 let casts: Vec<Cast> = self
                     .dots
                     .iter()
-                    .filter(|d| d.0 == a.id)
+                    .filter(|d| d.activity_id == a.id)
                     .map(|d| Cast {
-                        item: d.2,
-                        voice: voices.get(&d.1).copied().flatten(),
-                        dots: d.3,
+                        item: d.item,
+                        voice: voices.get(&d.participant_id).copied().flatten(),
+                        dots: d.dots,
                     })
                     .collect();
                 VoteReport {
@@ -412,8 +502,11 @@ impl ReportInput {
                 let ids: Vec<i64> = a.options.iter().map(|o| o.id).collect();
                 let mut tally = PollTally::new(a.id, &ids);
                 let mut by_voter: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-                for c in self.choices.iter().filter(|c| c.0 == a.id) {
-                    by_voter.entry(c.1).or_default().push(c.2);
+                for c in self.choices.iter().filter(|c| c.activity_id == a.id) {
+                    by_voter
+                        .entry(c.participant_id)
+                        .or_default()
+                        .push(c.option_id);
                 }
                 let mut by_voice: BTreeMap<(i64, usize), (Voice, u32)> = BTreeMap::new();
                 for (voter, chosen) in &by_voter {
@@ -448,11 +541,7 @@ impl ReportInput {
                 }
             })
             .collect();
-        let names: BTreeMap<i64, &str> = self
-            .participants
-            .iter()
-            .map(|p| (p.id, p.name.as_str()))
-            .collect();
+        let people = self.people();
         let reflections = of_kind(ActivityKind::Reflection)
             .map(|a| ReflectionReport {
                 activity_id: a.id,
@@ -463,13 +552,12 @@ impl ReportInput {
                         let answers = self
                             .reflections
                             .iter()
-                            .filter(|r| r.0 == a.id && r.2 == *q)
+                            .filter(|r| r.activity_id == a.id && r.prompt == *q)
                             .map(|r| {
-                                let named = !(self.header.anonymous || r.4);
-                                let author = named
-                                    .then(|| names.get(&r.1).map(|n| (*n).to_owned()))
-                                    .flatten();
-                                (author, r.3.clone())
+                                let author = self
+                                    .name_of(&people, r.participant_id, r.anonymous)
+                                    .map(str::to_owned);
+                                (author, r.body.clone())
                             })
                             .collect();
                         (*q, answers)
@@ -479,6 +567,7 @@ impl ReportInput {
             .collect();
         Report {
             header: self.header.clone(),
+            guests: self.participants.iter().filter(|p| p.guest).count() as u32,
             turnout,
             themes,
             votes,
@@ -491,7 +580,9 @@ impl ReportInput {
 
     /// The raw records for a spreadsheet, one row each: a header row first. In an
     /// anonymous workshop (or for a reflection given anonymously) the participant column
-    /// is empty: perspective stays, names never appear.
+    /// is empty: perspective stays, names never appear. Elsewhere it holds the name of a
+    /// participant who agreed to be named, and "Participant N" (by order of joining) for
+    /// one who did not, so one person's rows can still be read together.
     pub fn records(&self) -> Vec<[String; 8]> {
         let mut rows = vec![
             [
@@ -507,8 +598,7 @@ impl ReportInput {
             .map(str::to_owned),
         ];
         // Lookups by id, so the export is linear in its rows.
-        let people: BTreeMap<i64, &Participant> =
-            self.participants.iter().map(|p| (p.id, p)).collect();
+        let people = self.people();
         let steps: BTreeMap<i64, String> = self
             .activities
             .iter()
@@ -527,14 +617,16 @@ impl ReportInput {
             .map(|o| (o.id, o.label.as_str()))
             .collect();
         let person = |id: i64, anonymous: bool| {
-            let p = people.get(&id);
-            let name = if self.header.anonymous || anonymous {
-                String::new()
-            } else {
-                p.map(|p| p.name.clone()).unwrap_or_default()
+            let found = people.get(&id);
+            let name = match (self.name_of(&people, id, anonymous), found) {
+                (Some(name), _) => name.to_owned(),
+                (None, Some((n, _))) if !(self.header.anonymous || anonymous) => {
+                    format!("Participant {n}")
+                }
+                _ => String::new(),
             };
-            let voice = p
-                .and_then(|p| p.voice)
+            let voice = found
+                .and_then(|(_, p)| p.voice)
                 .map_or("prefer not to say", |v| v.label())
                 .to_owned();
             (name, voice)
@@ -546,36 +638,36 @@ impl ReportInput {
                 .unwrap_or_default()
         };
         for n in &self.notes {
-            let (name, voice) = person(n.2, false);
+            let (name, voice) = person(n.participant_id, false);
             rows.push([
                 "note".into(),
-                activity(n.1),
+                activity(n.activity_id),
                 name,
                 voice,
-                theme(n.4),
+                theme(n.theme_id),
                 String::new(),
                 String::new(),
-                n.3.clone(),
+                n.body.clone(),
             ]);
         }
         for d in &self.dots {
-            let (name, voice) = person(d.1, false);
-            let a = self.activities.iter().find(|a| a.id == d.0);
+            let (name, voice) = person(d.participant_id, false);
+            let a = self.activities.iter().find(|a| a.id == d.activity_id);
             let (th, item) = match a.map(|a| a.target) {
-                Some(VoteTarget::Themes) => (theme(Some(d.2)), String::new()),
+                Some(VoteTarget::Themes) => (theme(Some(d.item)), String::new()),
                 _ => (
                     String::new(),
-                    a.map(|a| self.item_label(a, d.2)).unwrap_or_default(),
+                    a.map(|a| self.item_label(a, d.item)).unwrap_or_default(),
                 ),
             };
             rows.push([
                 "dots".into(),
-                activity(d.0),
+                activity(d.activity_id),
                 name,
                 voice,
                 th,
                 item,
-                d.3.to_string(),
+                d.dots.to_string(),
                 String::new(),
             ]);
         }
@@ -599,14 +691,14 @@ impl ReportInput {
             }
         }
         for c in &self.choices {
-            let (name, voice) = person(c.1, false);
+            let (name, voice) = person(c.participant_id, false);
             let label = options
-                .get(&c.2)
+                .get(&c.option_id)
                 .map(|l| (*l).to_owned())
                 .unwrap_or_default();
             rows.push([
                 "poll choice".into(),
-                activity(c.0),
+                activity(c.activity_id),
                 name,
                 voice,
                 String::new(),
@@ -616,20 +708,51 @@ impl ReportInput {
             ]);
         }
         for r in &self.reflections {
-            let (name, voice) = person(r.1, r.4);
+            let (name, voice) = person(r.participant_id, r.anonymous);
             rows.push([
                 "reflection".into(),
-                activity(r.0),
+                activity(r.activity_id),
                 name,
                 voice,
                 String::new(),
-                r.2.label().into(),
+                r.prompt.label().into(),
                 String::new(),
-                r.3.clone(),
+                r.body.clone(),
             ]);
         }
         rows
     }
+}
+
+/// A cell a spreadsheet will not run as a formula (OWASP's rule for CSV injection): one
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// Someone's words as Markdown text, on one line: what they wrote cannot become a heading,
+/// a link, a table cell, emphasis or HTML.
+pub fn md_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\r' => {}
+            '\n' => out.push(' '),
+            // Line breaks are gone, so no user text starts a line: these are what can
+            // still turn text into a heading, link, table cell, emphasis or code.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '&' => out.push_str("&amp;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn voice_label(v: Voice) -> &'static str {
@@ -646,28 +769,36 @@ impl Report {
         use std::fmt::Write;
         let h = &self.header;
         let mut md = String::new();
-        let _ = writeln!(md, "# {}\n", h.title);
+        let _ = writeln!(md, "# {}\n", md_text(&h.title));
         let _ = write!(md, "Held on {}", h.held_on.format("%-d %B %Y"));
         if let Some((space, _)) = &h.space {
-            let _ = write!(md, " in {space}");
+            let _ = write!(md, " in {}", md_text(space));
         }
-        let _ = writeln!(md, ", facilitated by {}.\n", h.facilitator);
+        let _ = writeln!(md, ", facilitated by {}.\n", md_text(&h.facilitator));
         if !h.purpose.is_empty() {
-            let _ = writeln!(md, "**Purpose:** {}\n", h.purpose);
+            let _ = writeln!(md, "**Purpose:** {}\n", md_text(&h.purpose));
         }
         let _ = writeln!(md, "## Who took part\n");
-        let _ = writeln!(md, "{} participants:\n", self.turnout.total());
+        let _ = write!(md, "{} participants", self.turnout.total());
+        match self.guests {
+            0 => {}
+            1 => md.push_str("; 1 of them joined as a guest"),
+            n => {
+                let _ = write!(md, "; {n} of them joined as guests");
+            }
+        }
+        let _ = writeln!(md, ":\n");
         for (v, n) in &self.turnout.0 {
             let _ = writeln!(md, "- {}: {n}", voice_label(*v));
         }
         if !self.themes.is_empty() {
             let _ = writeln!(md, "\n## Themes\n");
             for t in &self.themes {
-                let _ = writeln!(md, "- {} ({} notes)", t.name, t.notes);
+                let _ = writeln!(md, "- {} ({} notes)", md_text(&t.name), t.notes);
             }
         }
         for v in &self.votes {
-            let _ = writeln!(md, "\n## Votes: {}\n", v.prompt);
+            let _ = writeln!(md, "\n## Votes: {}\n", md_text(&v.prompt));
             let _ = writeln!(md, "| Rank | Item | Dots | By perspective |");
             let _ = writeln!(md, "|---:|---|---:|---|");
             for l in &v.items {
@@ -681,7 +812,7 @@ impl Report {
                     md,
                     "| {} | {} | {} | {} |",
                     l.ranked.rank,
-                    l.label.replace('|', "\\|"),
+                    md_text(&l.label),
                     l.ranked.dots,
                     split.join(", ")
                 );
@@ -689,7 +820,8 @@ impl Report {
             for (label, d) in &v.divergence {
                 let _ = writeln!(
                     md,
-                    "\nViews diverged on **{label}**: {} points between {} and {}.",
+                    "\nViews diverged on **{}**: {} points between {} and {}.",
+                    md_text(label),
                     d.points,
                     voice_label(d.most),
                     voice_label(d.least)
@@ -697,7 +829,7 @@ impl Report {
             }
         }
         for p in &self.priorities {
-            let _ = writeln!(md, "\n## Priorities: {}\n", p.prompt);
+            let _ = writeln!(md, "\n## Priorities: {}\n", md_text(&p.prompt));
             let _ = writeln!(
                 md,
                 "| Theme | Impact (mean, range) | Effort (mean, range) | Raters | Where it falls |"
@@ -709,7 +841,7 @@ impl Report {
                 let _ = writeln!(
                     md,
                     "| {} | {} ({}) | {} ({}) | {} | {} |",
-                    name.replace('|', "\\|"),
+                    md_text(name),
                     tenths(t.impact.mean_tenths()),
                     range(&t.impact),
                     tenths(t.effort.mean_tenths()),
@@ -728,7 +860,7 @@ impl Report {
                     .iter()
                     .map(|(v, n)| format!("{} {n}", voice_label(*v)))
                     .collect();
-                let _ = write!(md, "- {}: {} ({}%)", o.label, o.count, o.percent);
+                let _ = write!(md, "- {}: {} ({}%)", md_text(&o.label), o.count, o.percent);
                 if !split.is_empty() {
                     let _ = write!(md, " — {}", split.join(", "));
                 }
@@ -736,7 +868,7 @@ impl Report {
             }
         }
         for r in &self.reflections {
-            let _ = writeln!(md, "\n## Reflection: {}\n", r.prompt);
+            let _ = writeln!(md, "\n## Reflection: {}\n", md_text(&r.prompt));
             for (q, answers) in &r.answers {
                 let _ = writeln!(md, "### {}\n", q.label());
                 if answers.is_empty() {
@@ -745,10 +877,10 @@ impl Report {
                 for (author, body) in answers {
                     match author {
                         Some(a) => {
-                            let _ = writeln!(md, "- {body} — {a}");
+                            let _ = writeln!(md, "- {} — {}", md_text(body), md_text(a));
                         }
                         None => {
-                            let _ = writeln!(md, "- {body}");
+                            let _ = writeln!(md, "- {}", md_text(body));
                         }
                     }
                 }
@@ -768,8 +900,8 @@ impl Report {
                 } else {
                     " "
                 },
-                a.title,
-                a.owner,
+                md_text(&a.title),
+                md_text(&a.owner),
                 a.due_on.format("%-d %B %Y"),
                 match (a.overdue, a.status) {
                     (true, _) => " (overdue)".to_owned(),
@@ -785,6 +917,7 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::workshop::board::{Settings, Viewer};
     use Perspective::*;
     use proptest::prelude::*;
 
@@ -869,6 +1002,8 @@ mod tests {
             id,
             name: name.into(),
             voice,
+            named: id != 3,
+            guest: id == 2,
         };
         ReportInput {
             header: ReportHeader {
@@ -903,8 +1038,21 @@ mod tests {
                     name: "Medicines".into(),
                 },
             ],
-            notes: vec![(100, 10, 1, "No bus after six".into(), Some(7))],
-            dots: vec![(20, 1, 7, 3), (20, 2, 7, 1), (20, 3, 8, 4), (20, 3, 7, 1)],
+            notes: vec![NoteRow {
+                id: 100,
+                activity_id: 10,
+                participant_id: 1,
+                body: "No bus after six".into(),
+                theme_id: Some(7),
+            }],
+            dots: [(1, 7, 3), (2, 7, 1), (3, 8, 4), (3, 7, 1)]
+                .map(|(participant_id, item, dots)| DotRow {
+                    activity_id: 20,
+                    participant_id,
+                    item,
+                    dots,
+                })
+                .to_vec(),
             ratings: [(1, 5, 2), (3, 3, 4)]
                 .map(|(p, impact, effort)| RatingRow {
                     activity_id: 30,
@@ -914,10 +1062,35 @@ mod tests {
                     count: 1,
                 })
                 .to_vec(),
-            choices: vec![(40, 1, 91), (40, 2, 91), (40, 3, 92)],
+            choices: [(1, 91), (2, 91), (3, 92)]
+                .map(|(participant_id, option_id)| ChoiceRow {
+                    activity_id: 40,
+                    participant_id,
+                    option_id,
+                })
+                .to_vec(),
             reflections: vec![
-                (50, 1, ReflectionPrompt::Worked, "Being heard".into(), false),
-                (50, 2, ReflectionPrompt::Learned, "Ask early".into(), true),
+                ReflectionRow {
+                    activity_id: 50,
+                    participant_id: 1,
+                    prompt: ReflectionPrompt::Worked,
+                    body: "Being heard".into(),
+                    anonymous: false,
+                },
+                ReflectionRow {
+                    activity_id: 50,
+                    participant_id: 2,
+                    prompt: ReflectionPrompt::Learned,
+                    body: "Ask early".into(),
+                    anonymous: true,
+                },
+                ReflectionRow {
+                    activity_id: 50,
+                    participant_id: 3,
+                    prompt: ReflectionPrompt::Worked,
+                    body: "Seeing the numbers".into(),
+                    anonymous: false,
+                },
             ],
             actions: vec![],
         }
@@ -955,7 +1128,11 @@ mod tests {
         let worked = &r.reflections[0].answers[0];
         assert_eq!(
             worked.1,
-            vec![(Some("Ada Byron".into()), "Being heard".into())]
+            vec![
+                (Some("Ada Byron".into()), "Being heard".into()),
+                (None, "Seeing the numbers".into())
+            ],
+            "Clive did not agree to be named"
         );
         let learned = &r.reflections[0].answers[2];
         assert_eq!(
@@ -994,6 +1171,115 @@ mod tests {
         // Perspectives stay: they are the point of the report.
         assert!(rows.iter().any(|row| row[3] == "Carer"));
         assert_eq!(rows[0][0], "record");
+    }
+
+    #[test]
+    fn names_show_only_where_the_participant_agreed() {
+        let input = sample(false);
+        let report = input.report();
+        assert_eq!(report.guests, 1);
+        let md = report.markdown();
+        assert!(md.contains("Ada Byron"), "Ada agreed to be named");
+        assert!(!md.contains("Clive Omar"), "Clive did not");
+        assert!(md.contains("1 of them joined as a guest"), "{md}");
+        let rows = input.records();
+        assert!(rows.iter().all(|row| !row[2].contains("Clive")));
+        let clive = rows
+            .iter()
+            .find(|row| row[7] == "Seeing the numbers")
+            .unwrap();
+        assert_eq!(clive[2], "Participant 3");
+        assert!(rows.iter().any(|row| row[2] == "Ada Byron"));
+    }
+
+    fn viewpoint(current: Option<usize>, finished: bool, viewer: Viewer) -> Viewpoint {
+        use crate::domain::workshop::Stage;
+        let mut stage = Stage::new(vec![
+            ActivityKind::IdeaCapture,
+            ActivityKind::DotVote,
+            ActivityKind::Prioritise,
+            ActivityKind::Poll,
+            ActivityKind::Reflection,
+        ]);
+        stage.current = current;
+        stage.finished = finished;
+        Viewpoint {
+            viewer,
+            settings: Settings {
+                notes_visible: false,
+                ..Settings::default()
+            },
+            stage,
+            agenda: vec![10, 20, 30, 40, 50],
+        }
+    }
+
+    #[test]
+    fn a_running_workshop_s_report_hides_what_its_board_hides() {
+        let cara = Viewer {
+            participant_id: Some(2),
+            facilitator: false,
+        };
+        // In idea capture with notes hidden: Cara sees none of Ada's notes, and no results.
+        let mut seen = sample(false);
+        seen.redact(&viewpoint(Some(0), false, cara));
+        assert!(seen.notes.is_empty(), "Ada's note is hidden until reveal");
+        assert!(seen.dots.is_empty() && seen.ratings.is_empty() && seen.choices.is_empty());
+        // Her own reflection she sees; Ada's and Clive's not yet.
+        assert_eq!(seen.reflections.len(), 1);
+        assert_eq!(seen.reflections[0].participant_id, 2);
+        let report = seen.report();
+        assert!(report.votes[0].items.iter().all(|i| i.ranked.dots == 0));
+        assert!(!report.markdown().contains("No bus after six"));
+        // Moved on to the poll: capture, the dot vote and prioritising are past.
+        let mut later = sample(false);
+        later.redact(&viewpoint(Some(3), false, cara));
+        assert_eq!(later.notes.len(), 1);
+        assert_eq!(later.dots.len(), 4);
+        assert!(later.choices.is_empty(), "the poll is not revealed yet");
+        // The facilitator sees everything; once finished, so does everyone.
+        let facilitator = Viewer {
+            participant_id: None,
+            facilitator: true,
+        };
+        for (vp, who) in [
+            (viewpoint(Some(0), false, facilitator), "facilitator"),
+            (viewpoint(Some(4), true, cara), "finished"),
+        ] {
+            let mut all = sample(false);
+            all.redact(&vp);
+            assert_eq!(all, sample(false), "{who}");
+        }
+    }
+
+    #[test]
+    fn cells_that_would_run_as_formulas_are_neutralised() {
+        for bad in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert!(spreadsheet_safe(bad).starts_with('\''), "{bad:?}");
+        }
+        assert_eq!(spreadsheet_safe("Transport home"), "Transport home");
+        assert_eq!(spreadsheet_safe(""), "");
+    }
+
+    #[test]
+    fn words_in_the_markdown_cannot_inject_headings_links_or_html() {
+        let mut input = sample(false);
+        input.header.title = "Ok\n# Pwned".into();
+        input.themes[0].name = "[click](http://evil.example) <script>x</script> | cell".into();
+        input.reflections[0].body = "line one\n\n## heading".into();
+        let md = input.report().markdown();
+        assert!(md.starts_with("# Ok \\# Pwned\n"), "{md}");
+        assert!(!md.contains("\n# Pwned") && !md.contains("\n## heading"));
+        assert!(!md.contains("[click](") && !md.contains("<script>"));
+        assert!(md.contains("\\[click\\]") && md.contains("&lt;script>"));
+        assert!(md.contains("\\| cell"));
     }
 
     fn voice() -> impl Strategy<Value = Voice> {

@@ -15,6 +15,7 @@ pub mod session;
 pub mod sign_in_attempt;
 pub mod space;
 pub mod space_partner;
+pub mod throttle_event;
 pub mod workshop;
 pub mod workshop_activity;
 pub mod workshop_dot;

@@ -19,6 +19,8 @@ pub struct Model {
     pub seq: i64,
     pub current_index: Option<i32>,
     pub finished: bool,
+    /// When the facilitator finished it (cleared if they went back).
+    pub finished_at: Option<DateTimeUtc>,
     pub locked: bool,
     pub revealed: bool,
     pub timer_ends_at_ms: Option<i64>,
@@ -26,6 +28,8 @@ pub struct Model {
     pub notes_visible: bool,
     pub results_live: bool,
     pub participants_theme: bool,
+    /// Days the join code keeps working after the workshop finished.
+    pub code_days: i32,
     pub created_at: DateTimeUtc,
 }
 

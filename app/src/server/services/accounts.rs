@@ -1,20 +1,23 @@
 //! Accounts: registering, signing in (rate-limited), changing and resetting passwords,
 //! and signing in by a link sent by e-mail.
-use crate::domain::account::{validate_email, validate_new_password, validate_registration};
+use crate::domain::account::{
+    sign_in_wait_seconds, validate_email, validate_new_password, validate_registration,
+};
 use crate::error::AppError;
 use crate::server::Config;
 use crate::server::entities::{login_token, person, sign_in_attempt};
 use crate::server::services::mail::Mailer;
+use crate::server::services::throttle::{self, Bucket};
 use crate::server::{password, tokens};
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set, SqlErr,
+    QueryOrder, Set, SqlErr,
 };
 
-/// Failed sign-ins allowed per e-mail address, and per client address, in [`WINDOW_MINUTES`].
-pub const MAX_FAILURES_PER_EMAIL: u64 = 5;
-pub const MAX_FAILURES_PER_IP: u64 = 30;
+/// Failed sign-ins allowed from one client address, whatever the account, in
+/// [`WINDOW_MINUTES`]: someone trying many accounts from one place.
+pub const MAX_FAILURES_PER_CLIENT: u64 = 30;
 pub const WINDOW_MINUTES: i64 = 15;
 /// Sign-in e-mails (reset, magic link) sent to one address per hour.
 pub const MAX_EMAILS_PER_HOUR: u64 = 5;
@@ -37,6 +40,20 @@ fn email_taken() -> AppError {
         "email",
         "An account with this e-mail address already exists. Sign in, or reset your password.",
     )
+}
+
+/// [`register`] for a client who may create only so many accounts an hour: a form with
+/// mistakes is told them first and not counted.
+pub async fn register_from(
+    db: &DatabaseConnection,
+    client: &str,
+    name: &str,
+    email: &str,
+    password: &str,
+) -> Result<person::Model, AppError> {
+    validate_registration(name, email, password)?;
+    throttle::hit(db, Bucket::Registration, client).await?;
+    register(db, name, email, password).await
 }
 
 pub async fn register(
@@ -68,64 +85,104 @@ pub async fn register(
     })
 }
 
-async fn recent_failures(
-    db: &DatabaseConnection,
-    column: sign_in_attempt::Column,
-    value: &str,
-) -> Result<u64, AppError> {
-    Ok(sign_in_attempt::Entity::find()
-        .filter(column.eq(value))
-        .filter(sign_in_attempt::Column::Succeeded.eq(false))
-        .filter(
-            sign_in_attempt::Column::AttemptedAt.gt(Utc::now() - Duration::minutes(WINDOW_MINUTES)),
-        )
-        .count(db)
-        .await?)
-}
-
+/// Note a sign-in attempt before its password is checked, as failed until it succeeds:
+/// attempts sent in parallel then see each other and cannot all pass the limit.
 async fn record_attempt(
     db: &DatabaseConnection,
     email: &str,
-    client_ip: &str,
-    succeeded: bool,
-) -> Result<(), AppError> {
-    sign_in_attempt::ActiveModel {
+    client: &str,
+) -> Result<sign_in_attempt::Model, AppError> {
+    Ok(sign_in_attempt::ActiveModel {
         email: Set(email.chars().take(254).collect()),
-        client_ip: Set(client_ip.chars().take(64).collect()),
-        succeeded: Set(succeeded),
+        client_ip: Set(client.chars().take(64).collect()),
+        succeeded: Set(false),
         attempted_at: Set(Utc::now()),
         ..Default::default()
     }
     .insert(db)
-    .await?;
+    .await?)
+}
+
+fn wait_minutes(seconds: i64) -> AppError {
+    AppError::RateLimited {
+        retry_after_minutes: u32::try_from((seconds + 59) / 60).unwrap_or(1).max(1),
+    }
+}
+
+/// Refuse this attempt if its client must wait: for this address, after its failures in a
+/// row (growing delay); or for failing too often across addresses. Counts only attempts
+/// noted before this one.
+async fn throttle(
+    db: &DatabaseConnection,
+    attempt: &sign_in_attempt::Model,
+) -> Result<(), AppError> {
+    use sign_in_attempt::Column as C;
+    let now = Utc::now();
+    let last_success = sign_in_attempt::Entity::find()
+        .filter(C::Email.eq(&attempt.email))
+        .filter(C::ClientIp.eq(&attempt.client_ip))
+        .filter(C::Succeeded.eq(true))
+        .filter(C::Id.lt(attempt.id))
+        .order_by_desc(C::Id)
+        .one(db)
+        .await?
+        .map_or(0, |a| a.id);
+    let failures = sign_in_attempt::Entity::find()
+        .filter(C::Email.eq(&attempt.email))
+        .filter(C::ClientIp.eq(&attempt.client_ip))
+        .filter(C::Succeeded.eq(false))
+        .filter(C::Id.gt(last_success))
+        .filter(C::Id.lt(attempt.id))
+        .filter(C::AttemptedAt.gt(now - Duration::days(1)))
+        .order_by_desc(C::Id)
+        .all(db)
+        .await?;
+    let wait = sign_in_wait_seconds(u32::try_from(failures.len()).unwrap_or(u32::MAX));
+    if let Some(last) = failures.first() {
+        let waited = (now - last.attempted_at).num_seconds();
+        if waited < wait {
+            return Err(wait_minutes(wait - waited));
+        }
+    }
+    let from_client = sign_in_attempt::Entity::find()
+        .filter(C::ClientIp.eq(&attempt.client_ip))
+        .filter(C::Succeeded.eq(false))
+        .filter(C::Id.lt(attempt.id))
+        .filter(C::AttemptedAt.gt(now - Duration::minutes(WINDOW_MINUTES)))
+        .count(db)
+        .await?;
+    if from_client >= MAX_FAILURES_PER_CLIENT {
+        return Err(wait_minutes(WINDOW_MINUTES * 60));
+    }
     Ok(())
 }
 
+/// Sign in with a password. Throttled per client: a client that keeps failing for an
+/// address waits longer each time, and one that fails for many addresses is stopped; the
+/// owner, signing in from their own device or by an e-mailed link, is never locked out by
+/// a stranger's guesses.
 pub async fn sign_in(
     db: &DatabaseConnection,
     email: &str,
     password: &str,
-    client_ip: &str,
+    client: &str,
 ) -> Result<person::Model, AppError> {
     let email = email.trim().to_lowercase();
     let mut v = crate::error::Validation::default();
     if email.is_empty() {
-        v.check::<()>(Err(AppError::invalid(
-            "email",
-            "Enter your e-mail address.",
-        )));
+        v.refuse("email", "Enter your e-mail address.");
     }
     if password.is_empty() {
-        v.check::<()>(Err(AppError::invalid("password", "Enter your password.")));
+        v.refuse("password", "Enter your password.");
     }
     v.finish()?;
-    if recent_failures(db, sign_in_attempt::Column::Email, &email).await? >= MAX_FAILURES_PER_EMAIL
-        || recent_failures(db, sign_in_attempt::Column::ClientIp, client_ip).await?
-            >= MAX_FAILURES_PER_IP
-    {
-        return Err(AppError::RateLimited {
-            retry_after_minutes: WINDOW_MINUTES as u32,
-        });
+    let attempt = record_attempt(db, &email, client).await?;
+    if let Err(refused) = throttle(db, &attempt).await {
+        // A refused attempt checked no password: it does not lengthen the wait.
+        sign_in_attempt::Entity::delete_by_id(attempt.id)
+            .exec(db)
+            .await?;
+        return Err(refused);
     }
     let found = find_by_email(db, &email).await?;
     let ok = password::verify(
@@ -133,9 +190,13 @@ pub async fn sign_in(
         found.as_ref().and_then(|p| p.password_hash.clone()),
     )
     .await?;
-    record_attempt(db, &email, client_ip, ok).await?;
     match found {
-        Some(person) if ok => Ok(person),
+        Some(person) if ok => {
+            let mut succeeded: sign_in_attempt::ActiveModel = attempt.into();
+            succeeded.succeeded = Set(true);
+            succeeded.update(db).await?;
+            Ok(person)
+        }
         _ => Err(AppError::invalid(
             "password",
             "That e-mail address and password do not match an account. Check them, or reset your password.",
@@ -252,6 +313,38 @@ async fn send_link(
             &body,
         )
         .await
+}
+
+/// Which one-time link to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    PasswordReset,
+    SignIn,
+}
+
+/// Take a request for a one-time link and send it off the request path: the answer comes
+/// at once and takes the same time whether or not the address has an account, and a
+/// client may ask only so often. The address is checked here, so a typing mistake is
+/// still told.
+pub async fn send_link_later(
+    state: &crate::server::AppState,
+    client: &str,
+    email: &str,
+    kind: LinkKind,
+) -> Result<(), AppError> {
+    let email = validate_email(email)?;
+    throttle::hit(&state.db, Bucket::EmailedLink, client).await?;
+    let (db, mailer, config) = (state.db.clone(), state.mailer.clone(), state.config.clone());
+    tokio::spawn(async move {
+        let sent = match kind {
+            LinkKind::PasswordReset => request_password_reset(&db, &mailer, &config, &email).await,
+            LinkKind::SignIn => request_magic_link(&db, &mailer, &config, &email).await,
+        };
+        if let Err(e) = sent {
+            tracing::warn!(?kind, "could not send a sign-in e-mail: {e}");
+        }
+    });
+    Ok(())
 }
 
 pub async fn request_password_reset(
@@ -445,27 +538,36 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn sign_in_is_rate_limited_per_email_after_repeated_failures() {
+    async fn a_client_guessing_one_address_waits_longer_each_time_and_the_owner_is_not_locked_out()
+    {
         for_each_database(|db| async move {
             register(&db, "Ada", "ada@example.org", PW).await.unwrap();
-            for _ in 0..MAX_FAILURES_PER_EMAIL {
-                sign_in(&db, "ada@example.org", "wrong password", "ip")
+            for _ in 0..crate::domain::account::FREE_SIGN_IN_TRIES {
+                let err = sign_in(&db, "ada@example.org", "wrong password", "6.6.6.6")
                     .await
                     .unwrap_err();
+                assert_eq!(err.field(), Some("password"));
             }
-            let err = sign_in(&db, "ada@example.org", PW, "other-ip")
+            // The guesser now waits, even with the right password…
+            let err = sign_in(&db, "ada@example.org", PW, "6.6.6.6")
                 .await
                 .unwrap_err();
-            assert_eq!(
-                err,
-                AppError::RateLimited {
-                    retry_after_minutes: WINDOW_MINUTES as u32
-                }
-            );
+            assert!(matches!(err, AppError::RateLimited { .. }), "{err:?}");
             assert_eq!(err.status(), 429);
-            // Another account is not locked out by Ada's failures.
-            register(&db, "Bo", "bo@example.org", PW).await.unwrap();
-            sign_in(&db, "bo@example.org", PW, "other-ip")
+            // …while Ada, from her own device, signs in.
+            sign_in(&db, "ada@example.org", PW, "1.2.3.4")
+                .await
+                .unwrap();
+            // Once the wait is over, the next try is checked again.
+            sign_in_attempt::Entity::update_many()
+                .col_expr(
+                    sign_in_attempt::Column::AttemptedAt,
+                    sea_orm::sea_query::Expr::value(Utc::now() - Duration::minutes(1)),
+                )
+                .exec(&db)
+                .await
+                .unwrap();
+            sign_in(&db, "ada@example.org", PW, "6.6.6.6")
                 .await
                 .unwrap();
         })
@@ -473,9 +575,38 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn guesses_sent_in_parallel_cannot_slip_past_the_limit() {
+        for_each_database(|db| async move {
+            register(&db, "Ada", "ada@example.org", PW).await.unwrap();
+            let guesses = (0..12).map(|i| {
+                let db = db.clone();
+                async move {
+                    sign_in(
+                        &db,
+                        "ada@example.org",
+                        &format!("guess number {i}"),
+                        "6.6.6.6",
+                    )
+                    .await
+                }
+            });
+            let results = futures::future::join_all(guesses).await;
+            let checked = results
+                .iter()
+                .filter(|r| matches!(r, Err(e) if e.field() == Some("password")))
+                .count();
+            assert!(
+                checked <= crate::domain::account::FREE_SIGN_IN_TRIES as usize,
+                "{checked} guesses were checked: {results:?}"
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
     async fn sign_in_is_rate_limited_per_client_address() {
         for_each_database(|db| async move {
-            for i in 0..MAX_FAILURES_PER_IP {
+            for i in 0..MAX_FAILURES_PER_CLIENT {
                 sign_in(
                     &db,
                     &format!("guess{i}@example.org"),
@@ -608,6 +739,68 @@ mod tests {
                 outbox_email::Entity::find().count(&db).await.unwrap(),
                 MAX_EMAILS_PER_HOUR
             );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn links_are_sent_off_the_request_path_and_each_client_may_ask_only_so_often() {
+        for_each_database(|db| async move {
+            register(&db, "Ada", "ada@example.org", PW).await.unwrap();
+            let state = crate::server::AppState {
+                db: db.clone(),
+                config: std::sync::Arc::new(config()),
+                mailer: Mailer::outbox_only(),
+                live: crate::server::live::Live::start(&db).await.unwrap(),
+            };
+            // Known and unknown addresses are answered alike, before any e-mail is written.
+            for to in ["ada@example.org", "nobody@example.org"] {
+                send_link_later(&state, "5.5.5.5", to, LinkKind::SignIn)
+                    .await
+                    .unwrap();
+            }
+            let mut sent = 0;
+            for _ in 0..50 {
+                sent = outbox_email::Entity::find().count(&db).await.unwrap();
+                if sent > 0 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            assert_eq!(sent, 1, "only the address with an account gets mail");
+            // A malformed address is still told at once.
+            let err = send_link_later(&state, "5.5.5.5", "not an address", LinkKind::SignIn)
+                .await
+                .unwrap_err();
+            assert_eq!(err.field(), Some("email"));
+            let (most, _) = Bucket::EmailedLink.limit();
+            for _ in 2..most {
+                send_link_later(
+                    &state,
+                    "5.5.5.5",
+                    "nobody@example.org",
+                    LinkKind::PasswordReset,
+                )
+                .await
+                .unwrap();
+            }
+            let err = send_link_later(
+                &state,
+                "5.5.5.5",
+                "ada@example.org",
+                LinkKind::PasswordReset,
+            )
+            .await
+            .unwrap_err();
+            assert!(matches!(err, AppError::RateLimited { .. }), "{err:?}");
+            send_link_later(
+                &state,
+                "6.6.6.6",
+                "ada@example.org",
+                LinkKind::PasswordReset,
+            )
+            .await
+            .unwrap();
         })
         .await;
     }

@@ -5,16 +5,17 @@ use crate::domain::action::{ACTION_TITLE_MAX, ActionEvent, ActionStatus, ActionV
 use crate::domain::membership::MembershipStatus;
 use crate::domain::structure::SpaceKind;
 use crate::error::{AppError, Validation};
+use crate::server::auth::Who;
 use crate::server::entities::{
     action, action_event, member, person, space, workshop, workshop_note, workshop_participant,
     workshop_theme,
 };
 use crate::server::services::spaces::member_condition;
-use crate::server::services::workshops::{self, Who};
+use crate::server::services::workshops;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,32 +36,29 @@ pub async fn create(
     f: &ActionForm,
 ) -> Result<i64, AppError> {
     let w = workshops::by_id(db, workshop_id).await?;
-    let Some(by) = who.person.as_ref().filter(|p| p.id == w.facilitator_id) else {
-        return Err(AppError::Forbidden);
-    };
+    workshops::actor(db, &w, who).await?.facilitator()?;
+    let by = who.person.as_ref().ok_or(AppError::Unauthenticated)?;
     let mut v = Validation::default();
     let title = f.title.trim();
     if title.is_empty() {
-        v.check::<()>(Err(AppError::invalid("title", "Say what is to be done.")));
+        v.refuse("title", "Say what is to be done.");
     } else if title.chars().count() > ACTION_TITLE_MAX {
-        v.check::<()>(Err(AppError::invalid(
+        v.refuse(
             "title",
             format!("Keep the action to {ACTION_TITLE_MAX} characters."),
-        )));
+        );
     }
-    let due_on = v.check(
+    let due_on = v.take(
         NaiveDate::parse_from_str(f.due_on.trim(), "%Y-%m-%d")
             .map_err(|_| AppError::invalid("due_on", "Enter the due date, like 2026-12-01.")),
     );
-    let owner_ok = member::Entity::find_by_id(f.owner_id)
-        .one(db)
-        .await?
-        .is_some_and(|m| m.status == MembershipStatus::Active.code());
-    if !owner_ok {
-        v.check::<()>(Err(AppError::invalid(
+    // The owner comes from the browser: it must be someone this workshop may give an
+    // action to (who took part, or a member of its space), not any id.
+    if !may_own(db, &w, f.owner_id).await? {
+        v.refuse(
             "owner",
-            "Choose an active member to own the action.",
-        )));
+            "Choose an owner from the list: someone who took part or a member of this space.",
+        );
     }
     if let Some(t) = f.theme_id {
         let found = workshop_theme::Entity::find_by_id(t)
@@ -68,10 +66,7 @@ pub async fn create(
             .one(db)
             .await?;
         if found.is_none() {
-            v.check::<()>(Err(AppError::invalid(
-                "theme",
-                "That theme is not in this workshop.",
-            )));
+            v.refuse("theme", "That theme is not in this workshop.");
         }
     }
     if let Some(n) = f.note_id {
@@ -80,18 +75,12 @@ pub async fn create(
             .one(db)
             .await?;
         if found.is_none() {
-            v.check::<()>(Err(AppError::invalid(
-                "note",
-                "That note is not in this workshop.",
-            )));
+            v.refuse("note", "That note is not in this workshop.");
         }
     }
-    v.finish()?;
-    let Some(due_on) = due_on else {
-        return Err(AppError::Internal);
-    };
+    let due_on = v.finish_with(due_on)?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let a = action::ActiveModel {
         workshop_id: Set(Some(w.id)),
         space_id: Set(w.space_id),
@@ -146,7 +135,7 @@ pub async fn set_status(
 ) -> Result<(), AppError> {
     let status = ActionStatus::from_code(status)
         .ok_or_else(|| AppError::invalid("status", "Choose open, in progress, done or dropped."))?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let a = action::Entity::find_by_id(action_id)
         .one(&txn)
         .await?
@@ -297,12 +286,9 @@ pub async fn list(
         .collect())
 }
 
-/// Members who may own an action from this workshop: members who took part, the
-/// facilitator, and the members of its space; by name.
-pub async fn owner_choices(
-    db: &DatabaseConnection,
-    w: &workshop::Model,
-) -> Result<Vec<(i64, String)>, AppError> {
+/// Members who may own an action from this workshop: active members who took part, the
+/// facilitator, and the active members of its space.
+async fn owners(db: &impl ConnectionTrait, w: &workshop::Model) -> Result<Condition, AppError> {
     let took_part = workshop_participant::Entity::find()
         .select_only()
         .column(workshop_participant::Column::PersonId)
@@ -321,13 +307,37 @@ pub async fn owner_choices(
     {
         who = who.add(member_condition(&space, kind));
     }
+    Ok(Condition::all()
+        .add(member::Column::Status.eq(MembershipStatus::Active.code()))
+        .add(who))
+}
+
+/// Whether this person may own an action from this workshop (see [`owner_choices`]).
+async fn may_own(
+    db: &impl ConnectionTrait,
+    w: &workshop::Model,
+    person_id: i64,
+) -> Result<bool, AppError> {
+    use sea_orm::PaginatorTrait;
+    Ok(member::Entity::find()
+        .filter(owners(db, w).await?)
+        .filter(member::Column::PersonId.eq(person_id))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Members who may own an action from this workshop, by name.
+pub async fn owner_choices(
+    db: &DatabaseConnection,
+    w: &workshop::Model,
+) -> Result<Vec<(i64, String)>, AppError> {
     Ok(member::Entity::find()
         .inner_join(person::Entity)
         .select_only()
         .column(person::Column::Id)
         .column(person::Column::Name)
-        .filter(member::Column::Status.eq(MembershipStatus::Active.code()))
-        .filter(who)
+        .filter(owners(db, w).await?)
         .order_by_asc(person::Column::Name)
         .limit(2000)
         .into_tuple::<(i64, String)>()

@@ -1,8 +1,8 @@
 //! Reading the community's structure: the national group, its regions, their
 //! conveners and host partners — in a fixed number of queries, whatever the size.
-use crate::api::community::{CommunityOverview, ConvenerSummary, RegionSummary, SpaceSummary};
 use crate::domain::structure::{RoleKind, SpaceKind};
 use crate::error::AppError;
+use crate::model::community::{CommunityOverview, ConvenerSummary, RegionSummary, SpaceSummary};
 use crate::server::entities::{partner_organisation, person, role, space, space_partner};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};

@@ -1,7 +1,7 @@
 //! Demo data: the 2018 Q pilot structure and a few accounts to sign in with.
 //! Written only into an empty database.
 use crate::domain::membership::{MembershipStatus, Perspective};
-use crate::domain::structure::{PartnerKind, RoleKind, SpaceKind};
+use crate::domain::structure::{PartnerKind, PartnerRelationship, RoleKind, SpaceKind};
 use crate::error::AppError;
 use crate::server::entities::{
     member, member_perspective, partner_organisation, person, role, space, space_partner,
@@ -334,7 +334,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
         space_partner::ActiveModel {
             space_id: Set(region.id),
             partner_organisation_id: Set(ahsn.id),
-            relationship: Set("host".into()),
+            relationship: Set(PartnerRelationship::Host.code().into()),
         }
         .insert(db)
         .await?;

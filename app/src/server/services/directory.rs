@@ -1,18 +1,20 @@
 //! The member directory and profiles. A page costs the same few queries whatever the
 //! number of members: count, one page of rows, then their perspectives and roles.
-use crate::api::directory::{
-    DirectoryPage, DirectoryQuery, MemberCard, PAGE_SIZE, Profile, RoleLine,
-};
+use crate::domain::audit::AuditAction;
+use crate::domain::membership::GroupMembershipStatus;
 use crate::domain::membership::{MembershipStatus, Perspective};
 use crate::domain::structure::RoleKind;
 use crate::error::{AppError, Validation};
+use crate::model::directory::{
+    DirectoryPage, DirectoryQuery, MemberCard, PAGE_SIZE, Profile, RoleLine,
+};
 use crate::server::entities::{
     audit_log, group_membership, member, member_perspective, person, role, space,
 };
 use crate::server::services::audit::{self, Entry};
 use crate::server::services::membership;
 use chrono::{NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, ExprTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -21,18 +23,6 @@ use std::collections::HashMap;
 
 pub const BIO_MAX: usize = 2000;
 pub const INTERESTS_MAX: usize = 500;
-
-/// The directory is the community's own: open to its active members and the project team.
-async fn may_browse(db: &DatabaseConnection, viewer_id: i64) -> Result<(), AppError> {
-    let actor = membership::actor(db, viewer_id).await?;
-    if actor.status == Some(MembershipStatus::Active)
-        || actor.is_project_team(Utc::now().date_naive())
-    {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 pub(crate) fn like_pattern(q: &str) -> String {
     let escaped = q
@@ -57,7 +47,7 @@ pub async fn search(
     viewer_id: i64,
     query: &DirectoryQuery,
 ) -> Result<DirectoryPage, AppError> {
-    may_browse(db, viewer_id).await?;
+    membership::require_member_or_team(db, viewer_id).await?;
     let today = Utc::now().date_naive();
     let regions = membership::regions(db).await?;
 
@@ -102,20 +92,22 @@ pub async fn search(
         if query.q.chars().count() > 100 {
             return Err(AppError::invalid("q", "Search for at most 100 characters."));
         }
-        let pattern = like_pattern(&query.q);
+        // `%` and `_` typed in the search are meant literally: escaped, with the escape
+        // character named, as SQLite has none by default.
+        let like = || LikeExpr::new(like_pattern(&query.q)).escape('\\');
         let lower = |col: Expr| Expr::expr(Func::lower(col));
         filter = filter.add(
             Condition::any()
-                .add(lower(Expr::col((person::Entity, person::Column::Name))).like(pattern.clone()))
+                .add(lower(Expr::col((person::Entity, person::Column::Name))).like(like()))
                 .add(
                     Condition::all()
                         .add(member::Column::ShowOrganisation.eq(true))
                         .add(
                             lower(Expr::col((member::Entity, member::Column::Organisation)))
-                                .like(pattern.clone()),
+                                .like(like()),
                         ),
                 )
-                .add(lower(Expr::col((member::Entity, member::Column::Interests))).like(pattern)),
+                .add(lower(Expr::col((member::Entity, member::Column::Interests))).like(like())),
         );
     }
 
@@ -207,7 +199,7 @@ pub async fn profile(
 ) -> Result<Profile, AppError> {
     let is_self = viewer_id == person_id;
     if !is_self {
-        may_browse(db, viewer_id).await?;
+        membership::require_member_or_team(db, viewer_id).await?;
     }
     let not_found = || AppError::NotFound("There is no such member.".into());
     let p = person::Entity::find_by_id(person_id)
@@ -290,14 +282,14 @@ pub async fn profile(
     let active = m.status == MembershipStatus::Active.code();
     let history = if is_self {
         // One event may be logged in two spaces (a move, in both regions): show it once.
-        let mut items: Vec<crate::api::spaces::ActivityItem> = audit_log::Entity::find()
+        let mut items: Vec<crate::model::spaces::ActivityItem> = audit_log::Entity::find()
             .filter(audit_log::Column::SubjectPersonId.eq(person_id))
             .order_by_desc(audit_log::Column::Id)
             .limit(50)
             .all(db)
             .await?
             .into_iter()
-            .map(|e| crate::api::spaces::ActivityItem {
+            .map(|e| crate::model::spaces::ActivityItem {
                 at: e.at.format("%-d %b %Y %H:%M").to_string(),
                 summary: e.summary,
                 reason: e.reason,
@@ -319,7 +311,7 @@ pub async fn profile(
     };
     let group_ids: Vec<i64> = group_membership::Entity::find()
         .filter(group_membership::Column::PersonId.eq(person_id))
-        .filter(group_membership::Column::Status.eq("active"))
+        .filter(group_membership::Column::Status.eq(GroupMembershipStatus::Active.code()))
         .all(db)
         .await?
         .into_iter()
@@ -384,18 +376,15 @@ pub async fn update_profile(
             Ok(text.trim().to_owned())
         }
     };
-    let bio = v.check(limit("bio", &c.bio, BIO_MAX, "About you"));
-    let interests = v.check(limit("interests", &c.interests, INTERESTS_MAX, "Interests"));
-    let organisation = v.check(limit(
+    let bio = v.take(limit("bio", &c.bio, BIO_MAX, "About you"));
+    let interests = v.take(limit("interests", &c.interests, INTERESTS_MAX, "Interests"));
+    let organisation = v.take(limit(
         "organisation",
         &c.organisation,
         membership::ORGANISATION_MAX,
         "An organisation",
     ));
-    v.finish()?;
-    let (Some(bio), Some(interests), Some(organisation)) = (bio, interests, organisation) else {
-        return Err(AppError::Internal);
-    };
+    let (bio, interests, organisation) = v.finish_with((bio, interests, organisation))?;
     let m = member::Entity::find_by_id(person.id)
         .one(db)
         .await?
@@ -419,7 +408,7 @@ pub async fn update_profile(
             actor_id: Some(person.id),
             space_id: None,
             subject_person_id: Some(person.id),
-            action: "profile.updated",
+            action: AuditAction::ProfileUpdated,
             summary: format!("{} updated their profile", person.name),
             reason: None,
         },
@@ -526,6 +515,27 @@ mod tests {
             .await
             .unwrap();
             assert_eq!(percent.total, 0, "a % is searched for, not a wildcard");
+            // And found where it is written.
+            let sam = accounts::find_by_email(&db, "sam@demo.q-commons.org")
+                .await
+                .unwrap()
+                .unwrap();
+            let choices = ProfileChoices {
+                bio: String::new(),
+                interests: "Getting discharge right 100% of the time".into(),
+                organisation: String::new(),
+                show_email: false,
+                show_organisation: true,
+            };
+            update_profile(&db, &sam, &choices).await.unwrap();
+            let text = |words: &str| DirectoryQuery {
+                q: words.into(),
+                ..q()
+            };
+            let found = search(&db, viewer, &text("100%")).await.unwrap();
+            assert_eq!(found.total, 1, "a literal % matches on every database");
+            let found = search(&db, viewer, &text("10_%")).await.unwrap();
+            assert_eq!(found.total, 0, "and so does a literal _");
             let bad = search(
                 &db,
                 viewer,

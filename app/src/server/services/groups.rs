@@ -1,5 +1,7 @@
 //! Groups that members form themselves — special interest and project groups — inside a
 //! region or at national level, open to all members or joined by request.
+use crate::domain::audit::AuditAction;
+use crate::domain::membership::GroupMembershipStatus;
 use crate::domain::membership::{Action, MembershipStatus};
 use crate::domain::structure::SpaceKind;
 use crate::error::{AppError, Validation};
@@ -7,15 +9,10 @@ use crate::server::entities::{group_membership, member, person, space};
 use crate::server::services::audit::{self, Entry};
 use crate::server::services::membership;
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 pub const OPEN: &str = "open";
 pub const BY_REQUEST: &str = "by_request";
-const ACTIVE: &str = "active";
-const REQUESTED: &str = "requested";
 
 pub struct GroupForm {
     /// The region's slug, or `national`.
@@ -66,39 +63,35 @@ pub async fn create(
             p.kind == SpaceKind::Region.code()
                 || p.kind == SpaceKind::NationalStewardshipGroup.code()
         });
-    if parent.is_none() {
-        v.check::<()>(Err(AppError::invalid(
-            "parent",
-            "Choose where the group belongs.",
-        )));
-    }
-    let kind = SpaceKind::from_code(&f.kind)
-        .filter(|k| matches!(k, SpaceKind::SpecialInterestGroup | SpaceKind::ProjectGroup));
-    if kind.is_none() {
-        v.check::<()>(Err(AppError::invalid(
-            "kind",
-            "Choose a special interest group or a project group.",
-        )));
-    }
+    // The parent's id and name: all creating the group needs of it.
+    let parent = v.take(
+        parent
+            .map(|p| (p.id, p.name))
+            .ok_or_else(|| AppError::invalid("parent", "Choose where the group belongs.")),
+    );
+    let kind = v.take(
+        SpaceKind::from_code(&f.kind)
+            .filter(|k| matches!(k, SpaceKind::SpecialInterestGroup | SpaceKind::ProjectGroup))
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "kind",
+                    "Choose a special interest group or a project group.",
+                )
+            }),
+    );
     let name = f.name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() || name.chars().count() > 120 {
-        v.check::<()>(Err(AppError::invalid(
-            "name",
-            "Name the group (at most 120 characters).",
-        )));
+        v.refuse("name", "Name the group (at most 120 characters).");
     }
     let purpose = f.purpose.trim();
     if purpose.is_empty() || purpose.chars().count() > 2000 {
-        v.check::<()>(Err(AppError::invalid(
+        v.refuse(
             "purpose",
             "Say what the group is for (at most 2000 characters).",
-        )));
+        );
     }
     if f.joining != OPEN && f.joining != BY_REQUEST {
-        v.check::<()>(Err(AppError::invalid(
-            "joining",
-            "Choose how members join.",
-        )));
+        v.refuse("joining", "Choose how members join.");
     }
     let slug = slugify(&name);
     if !name.is_empty()
@@ -114,14 +107,11 @@ pub async fn create(
             "A space with this name exists already; choose another.",
         )));
     }
-    v.finish()?;
-    let (Some(parent), Some(kind)) = (parent, kind) else {
-        return Err(AppError::Internal);
-    };
-    let txn = db.begin().await?;
+    let ((parent_id, parent_name), kind) = v.finish_with((parent, kind))?;
+    let txn = crate::server::db::begin_write(db).await?;
     let now = Utc::now();
     let group = space::ActiveModel {
-        parent_id: Set(Some(parent.id)),
+        parent_id: Set(Some(parent_id)),
         kind: Set(kind.code().into()),
         slug: Set(slug),
         name: Set(name.clone()),
@@ -135,7 +125,7 @@ pub async fn create(
     group_membership::ActiveModel {
         space_id: Set(group.id),
         person_id: Set(founder.id),
-        status: Set(ACTIVE.into()),
+        status: Set(GroupMembershipStatus::Active.code().into()),
         created_at: Set(now),
     }
     .insert(&txn)
@@ -146,8 +136,8 @@ pub async fn create(
             actor_id: Some(founder.id),
             space_id: Some(group.id),
             subject_person_id: Some(founder.id),
-            action: "group.created",
-            summary: format!("{} formed {} in {}", founder.name, name, parent.name),
+            action: AuditAction::GroupCreated,
+            summary: format!("{} formed {} in {}", founder.name, name, parent_name),
             reason: None,
         },
     )
@@ -189,11 +179,11 @@ pub async fn join(
         ));
     }
     let status = if group.joining == BY_REQUEST {
-        REQUESTED
+        GroupMembershipStatus::Requested.code()
     } else {
-        ACTIVE
+        GroupMembershipStatus::Active.code()
     };
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     group_membership::ActiveModel {
         space_id: Set(group.id),
         person_id: Set(who.id),
@@ -208,15 +198,15 @@ pub async fn join(
             actor_id: Some(who.id),
             space_id: Some(group.id),
             subject_person_id: Some(who.id),
-            action: if status == ACTIVE {
-                "group.joined"
+            action: if status == GroupMembershipStatus::Active.code() {
+                AuditAction::GroupJoined
             } else {
-                "group.requested"
+                AuditAction::GroupRequested
             },
             summary: format!(
                 "{} {} {}",
                 who.name,
-                if status == ACTIVE {
+                if status == GroupMembershipStatus::Active.code() {
                     "joined"
                 } else {
                     "asked to join"
@@ -237,7 +227,7 @@ pub async fn leave(
     slug: &str,
 ) -> Result<(), AppError> {
     let group = group_by_slug(db, slug).await?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let removed = group_membership::Entity::delete_by_id((group.id, who.id))
         .exec(&txn)
         .await?;
@@ -250,7 +240,7 @@ pub async fn leave(
             actor_id: Some(who.id),
             space_id: Some(group.id),
             subject_person_id: Some(who.id),
-            action: "group.left",
+            action: AuditAction::GroupLeft,
             summary: format!("{} left {}", who.name, group.name),
             reason: None,
         },
@@ -270,11 +260,11 @@ pub async fn decide_request(
 ) -> Result<(), AppError> {
     let group = group_by_slug(db, slug).await?;
     membership::authorise(db, actor_id, Action::ManageGroupMembers, &group).await?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let request = group_membership::Entity::find_by_id((group.id, person_id))
         .one(&txn)
         .await?
-        .filter(|g| g.status == REQUESTED)
+        .filter(|g| g.status == GroupMembershipStatus::Requested.code())
         .ok_or_else(|| AppError::NotFound("There is no such request.".into()))?;
     let who = person::Entity::find_by_id(person_id)
         .one(&txn)
@@ -282,7 +272,7 @@ pub async fn decide_request(
         .ok_or(AppError::Internal)?;
     if admit {
         let mut r: group_membership::ActiveModel = request.into();
-        r.status = Set(ACTIVE.into());
+        r.status = Set(GroupMembershipStatus::Active.code().into());
         r.update(&txn).await?;
     } else {
         group_membership::Entity::delete_by_id((group.id, person_id))
@@ -296,9 +286,9 @@ pub async fn decide_request(
             space_id: Some(group.id),
             subject_person_id: Some(person_id),
             action: if admit {
-                "group.admitted"
+                AuditAction::GroupAdmitted
             } else {
-                "group.turned_down"
+                AuditAction::GroupTurnedDown
             },
             summary: format!(
                 "{} was {} {}",

@@ -2,6 +2,7 @@
 //! lost), then sent by SMTP when configured; otherwise it stays there and in the log.
 //! SMTP is `lettre`: the maintained, async, rustls-capable mail crate for Rust.
 use crate::error::AppError;
+use crate::model::account::OutboxEmail;
 use crate::server::entities::outbox_email;
 use chrono::Utc;
 use lettre::message::Mailbox;
@@ -58,11 +59,12 @@ impl Mailer {
         .insert(db)
         .await?;
 
+        // Never the body: sign-in and reset links are in it, and logs travel further than
+        // the database.
         let Some(transport) = &self.transport else {
             tracing::info!(
                 to,
                 subject,
-                body,
                 "e-mail kept in the outbox (no SMTP configured)"
             );
             return Ok(());
@@ -96,5 +98,81 @@ impl Mailer {
         }
         update.update(db).await?;
         Ok(())
+    }
+}
+
+/// The e-mail outbox, newest first: shown only in demo mode, where no real person's mail
+/// is in it.
+pub async fn outbox(db: &DatabaseConnection, demo: bool) -> Result<Vec<OutboxEmail>, AppError> {
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    if !demo {
+        return Err(AppError::NotFound("There is no outbox here.".into()));
+    }
+    let rows = outbox_email::Entity::find()
+        .order_by_desc(outbox_email::Column::Id)
+        .limit(50)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| OutboxEmail {
+            id: m.id,
+            to_address: m.to_address,
+            subject: m.subject,
+            body: m.body,
+            created_at: m.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            sent: m.sent_at.is_some(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::testing::for_each_database;
+    use std::sync::{Arc, Mutex};
+
+    /// Everything logged, as text.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn the_log_names_the_recipient_and_subject_but_never_the_body() {
+        for_each_database(|db| async move {
+            let captured = Captured::default();
+            let writer = captured.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_writer(move || writer.clone())
+                .with_max_level(tracing::Level::TRACE)
+                .finish();
+            let guard = tracing::subscriber::set_default(subscriber);
+            Mailer::outbox_only()
+                .send(
+                    &db,
+                    "ada@example.org",
+                    "Your sign-in link",
+                    "Use https://q.example/sign-in-link/use?token=SECRET-TOKEN-123",
+                )
+                .await
+                .unwrap();
+            drop(guard);
+            let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+            assert!(
+                log.contains("ada@example.org") && log.contains("Your sign-in link"),
+                "{log}"
+            );
+            assert!(!log.contains("SECRET-TOKEN-123"), "{log}");
+        })
+        .await;
     }
 }

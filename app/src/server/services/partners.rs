@@ -1,17 +1,17 @@
 //! Partner organisations (AHSNs, trusts, universities, charities, …) and their
 //! relationships with regions: who hosts, who partners, and whom to contact.
-use crate::api::partners::{PartnerView, PartnersPage};
 use crate::domain::account::validate_email;
+use crate::domain::audit::AuditAction;
 use crate::domain::membership::{Action, MembershipStatus};
-use crate::domain::structure::{PartnerKind, SpaceKind};
+use crate::domain::structure::{PartnerKind, PartnerRelationship, SpaceKind};
 use crate::error::{AppError, Validation};
+use crate::model::partners::{PartnerView, PartnersPage};
 use crate::server::entities::{partner_organisation, space, space_partner};
 use crate::server::services::audit::{self, Entry};
 use crate::server::services::membership;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -103,27 +103,22 @@ pub async fn add(db: &DatabaseConnection, actor_id: i64, f: &PartnerForm) -> Res
     let mut v = Validation::default();
     let name = f.name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() || name.chars().count() > 200 {
-        v.check::<()>(Err(AppError::invalid(
+        v.refuse(
             "name",
             "Enter the organisation's name (at most 200 characters).",
-        )));
+        );
     }
-    let kind = v.check(
+    let kind = v.take(
         PartnerKind::from_code(&f.kind)
             .ok_or_else(|| AppError::invalid("kind", "Choose what kind of organisation it is.")),
     );
-    if !matches!(f.relationship.as_str(), "host" | "partner") {
-        v.check::<()>(Err(AppError::invalid(
-            "relationship",
-            "Choose host or partner.",
-        )));
-    }
+    let relationship = v.take(
+        PartnerRelationship::from_code(&f.relationship)
+            .ok_or_else(|| AppError::invalid("relationship", "Choose host or partner.")),
+    );
     let website = f.website.trim();
     if !(website.is_empty() || website.starts_with("https://") || website.starts_with("http://")) {
-        v.check::<()>(Err(AppError::invalid(
-            "website",
-            "Enter a web address starting https://",
-        )));
+        v.refuse("website", "Enter a web address starting https://");
     }
     let contact_email = if f.contact_email.trim().is_empty() {
         None
@@ -135,9 +130,8 @@ pub async fn add(db: &DatabaseConnection, actor_id: i64, f: &PartnerForm) -> Res
             )
         }))
     };
-    v.finish()?;
-    let kind = kind.ok_or(AppError::Internal)?;
-    let txn = db.begin().await?;
+    let (kind, relationship) = v.finish_with((kind, relationship))?;
+    let txn = crate::server::db::begin_write(db).await?;
     let existing = partner_organisation::Entity::find()
         .filter(partner_organisation::Column::Name.eq(&name))
         .one(&txn)
@@ -171,7 +165,7 @@ pub async fn add(db: &DatabaseConnection, actor_id: i64, f: &PartnerForm) -> Res
     space_partner::ActiveModel {
         space_id: Set(region.id),
         partner_organisation_id: Set(partner.id),
-        relationship: Set(f.relationship.clone()),
+        relationship: Set(relationship.code().to_owned()),
     }
     .insert(&txn)
     .await?;
@@ -181,13 +175,12 @@ pub async fn add(db: &DatabaseConnection, actor_id: i64, f: &PartnerForm) -> Res
             actor_id: Some(actor_id),
             space_id: Some(region.id),
             subject_person_id: None,
-            action: "partner.added",
+            action: AuditAction::PartnerAdded,
             summary: format!(
                 "{name} was recorded as {} of {}",
-                if f.relationship == "host" {
-                    "host"
-                } else {
-                    "a partner"
+                match relationship {
+                    PartnerRelationship::Host => "host",
+                    PartnerRelationship::Partner => "a partner",
                 },
                 region.name
             ),

@@ -1,5 +1,6 @@
 //! Roles held in a space for a period: the project team appoints conveners (12-month
 //! terms by default, renewable); conveners and the project team appoint stewards.
+use crate::domain::audit::AuditAction;
 use crate::domain::membership::{Action, MembershipStatus};
 use crate::domain::structure::{RoleKind, SpaceKind};
 use crate::error::{AppError, Validation};
@@ -7,10 +8,7 @@ use crate::server::entities::{member, person, role, space};
 use crate::server::services::audit::{self, Entry};
 use crate::server::services::membership::{self, REASON_MAX};
 use chrono::{Months, NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 pub const CONVENER_TERM_MONTHS: u32 = 12;
 
@@ -55,7 +53,7 @@ pub async fn appoint(
     space_slug: &str,
     a: &Appointment,
 ) -> Result<role::Model, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let space = space::Entity::find()
         .filter(space::Column::Slug.eq(space_slug))
         .one(&txn)
@@ -84,26 +82,23 @@ pub async fn appoint(
         .flatten()
         .or(default_end);
     if ends_on.is_some_and(|end| end <= starts_on) {
-        v.check::<()>(Err(AppError::invalid(
-            "ends_on",
-            "The term must end after it starts.",
-        )));
+        v.refuse("ends_on", "The term must end after it starts.");
     }
     if a.reason.trim().chars().count() > REASON_MAX {
-        v.check::<()>(Err(AppError::invalid(
+        v.refuse(
             "reason",
             format!("A reason can be at most {REASON_MAX} characters."),
-        )));
+        );
     }
+    // The appointee's id comes from the browser: they must be an active member of the
+    // region this space belongs to, as the form's list offers, not any member anywhere.
+    let region_id = membership::scope(&txn, &space).await?.region_id;
     let target = member::Entity::find_by_id(a.person_id).one(&txn).await?;
-    if target
-        .as_ref()
-        .is_none_or(|m| m.status != MembershipStatus::Active.code())
-    {
-        v.check::<()>(Err(AppError::invalid(
-            "person_id",
-            "Choose an active member.",
-        )));
+    if target.as_ref().is_none_or(|m| {
+        m.status != MembershipStatus::Active.code()
+            || (region_id.is_some() && m.home_region_id != region_id)
+    }) {
+        v.refuse("person_id", "Choose an active member of this region.");
     }
     v.finish()?;
     let who = person::Entity::find_by_id(a.person_id)
@@ -131,7 +126,7 @@ pub async fn appoint(
             actor_id: Some(actor_id),
             space_id: Some(space.id),
             subject_person_id: Some(who.id),
-            action: "role.appointed",
+            action: AuditAction::RoleAppointed,
             summary: format!(
                 "{} was appointed {} of {}{term}",
                 who.name,
@@ -153,7 +148,7 @@ pub async fn change_term(
     role_id: i64,
     renew: bool,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let held = role::Entity::find_by_id(role_id)
         .one(&txn)
         .await?
@@ -196,7 +191,11 @@ pub async fn change_term(
             actor_id: Some(actor_id),
             space_id: Some(space.id),
             subject_person_id: Some(who.id),
-            action: if renew { "role.renewed" } else { "role.ended" },
+            action: if renew {
+                AuditAction::RoleRenewed
+            } else {
+                AuditAction::RoleEnded
+            },
             summary: match (renew, new_end) {
                 (true, Some(end)) => format!(
                     "{}'s term as {} was renewed to {end}",

@@ -1,11 +1,39 @@
 //! Sessions live in the database, so several app servers on one PostgreSQL share them.
 use crate::error::AppError;
-use crate::server::entities::{person, session};
+use crate::model::account::{CurrentUser, SessionInfo};
+use crate::server::Config;
+use crate::server::entities::{member, person, session};
 use crate::server::tokens;
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 pub const SESSION_DAYS: i64 = 30;
+
+/// What every page needs to know about the visit: the community, and who is signed in
+/// with their membership status.
+pub async fn session_info(
+    db: &DatabaseConnection,
+    config: &Config,
+    person: Option<person::Model>,
+) -> Result<SessionInfo, AppError> {
+    let member_status = match &person {
+        Some(p) => member::Entity::find_by_id(p.id)
+            .one(db)
+            .await?
+            .map(|m| m.status),
+        None => None,
+    };
+    Ok(SessionInfo {
+        community_name: config.community_name.clone(),
+        demo: config.demo,
+        user: person.map(|p| CurrentUser {
+            id: p.id,
+            name: p.name,
+            email: p.email,
+        }),
+        member_status,
+    })
+}
 
 /// Create a session and return the secret for its cookie (only its digest is stored).
 pub async fn create(db: &DatabaseConnection, person_id: i64) -> Result<String, AppError> {

@@ -1,10 +1,11 @@
 //! Reading a space's page in a fixed number of queries, whatever its size.
-use crate::api::spaces::{
-    ActivityItem, AppointPanel, GroupPanel, PartnerLink, RoleHolder, SpaceLink, SpacePage,
-};
+use crate::domain::membership::GroupMembershipStatus;
 use crate::domain::membership::{Action, MembershipStatus, Perspective};
 use crate::domain::structure::{PartnerKind, RoleKind, SpaceKind};
 use crate::error::AppError;
+use crate::model::spaces::{
+    ActivityItem, AppointPanel, GroupPanel, PartnerLink, RoleHolder, SpaceLink, SpacePage,
+};
 use crate::server::entities::{
     audit_log, group_membership, member, member_perspective, partner_organisation, person, role,
     space, space_partner,
@@ -45,7 +46,10 @@ pub(crate) fn member_condition(space: &space::Model, kind: SpaceKind) -> Conditi
                             .column(group_membership::Column::PersonId)
                             .from(group_membership::Entity)
                             .and_where(group_membership::Column::SpaceId.eq(space.id))
-                            .and_where(group_membership::Column::Status.eq("active"))
+                            .and_where(
+                                group_membership::Column::Status
+                                    .eq(GroupMembershipStatus::Active.code()),
+                            )
                             .to_owned(),
                     ),
                 )
@@ -99,7 +103,9 @@ async fn group_panel(
         Some(
             group_membership::Entity::find()
                 .filter(group_membership::Column::SpaceId.eq(group.id))
-                .filter(group_membership::Column::Status.eq("requested"))
+                .filter(
+                    group_membership::Column::Status.eq(GroupMembershipStatus::Requested.code()),
+                )
                 .find_also_related(person::Entity)
                 .all(db)
                 .await?

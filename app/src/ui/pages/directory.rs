@@ -1,10 +1,10 @@
 //! The member directory (search and filters that work as a plain GET form) and profiles.
 use crate::api::directory::{
-    DirectoryPage, DirectoryQuery, LeaveCommunity, MemberCard, MoveRegion, Profile, RoleLine,
-    SetMemberStatus, UpdateProfile, get_profile, search_directory,
+    LeaveCommunity, MoveRegion, SetMemberStatus, UpdateProfile, get_profile, search_directory,
 };
 use crate::domain::membership::Perspective;
 use crate::domain::structure::RoleKind;
+use crate::model::directory::{DirectoryPage, DirectoryQuery, MemberCard, Profile, RoleLine};
 use crate::ui::form::{FormError, Submit, action_error};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -341,7 +341,7 @@ fn YourMembership(
 }
 
 #[component]
-fn YourHistory(items: Vec<crate::api::spaces::ActivityItem>) -> impl IntoView {
+fn YourHistory(items: Vec<crate::model::spaces::ActivityItem>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="history-heading">
             <h2 id="history-heading">"Your history"</h2>

@@ -1,5 +1,6 @@
 //! The community home: what Q Commons is, and the nested structure of its spaces.
-use crate::api::community::{RegionSummary, get_community_overview};
+use crate::api::community::get_community_overview;
+use crate::model::community::RegionSummary;
 use crate::ui::layout::use_auth;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,7 +1,8 @@
 //! Applying to join the community in a region.
-use crate::api::membership::{Apply, ApplyPage, get_apply_page};
+use crate::api::membership::{Apply, get_apply_page};
 use crate::domain::membership::Perspective;
 use crate::domain::membership::REASON_MAX;
+use crate::model::membership::ApplyPage;
 use crate::ui::form::{
     CheckboxesField, Field, FormError, SelectField, Submit, TextAreaField, action_error,
 };

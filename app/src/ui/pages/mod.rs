@@ -5,7 +5,7 @@ pub mod home;
 pub mod membership;
 pub mod not_found;
 pub mod outbox;
-pub mod outcomes;
+pub mod output;
 pub mod partners;
 pub mod space;
 pub mod workshops;

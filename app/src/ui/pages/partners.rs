@@ -1,6 +1,7 @@
 //! Partner organisations and the spaces they work with; conveners record new ones.
-use crate::api::partners::{AddPartner, PartnersPage, get_partners};
+use crate::api::partners::{AddPartner, get_partners};
 use crate::domain::structure::PartnerKind;
+use crate::model::partners::PartnersPage;
 use crate::ui::form::{Field, FormError, SelectField, Submit, action_error};
 use leptos::prelude::*;
 use leptos_meta::Title;

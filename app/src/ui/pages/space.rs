@@ -1,10 +1,10 @@
 //! A space's page: purpose, role holders, members by perspective, partners, activity,
 //! and — for its convener and stewards — the applications waiting for a decision.
 use crate::api::groups::{ChangeGroupMembership, DecideGroupRequest};
-use crate::api::membership::{DecideApplication, PendingApplication, get_pending_applications};
-use crate::api::spaces::{
-    AppointPanel, AppointRole, ChangeRoleTerm, GroupPanel, SpacePage, get_space_page,
-};
+use crate::api::membership::{DecideApplication, get_pending_applications};
+use crate::api::spaces::{AppointRole, ChangeRoleTerm, get_space_page};
+use crate::model::membership::PendingApplication;
+use crate::model::spaces::{AppointPanel, GroupPanel, SpacePage};
 use crate::ui::form::{Field, FormError, SelectField, Submit, action_error};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -107,7 +107,7 @@ fn SpaceDetails(
 
 #[component]
 fn RoleHolders(
-    roles: Vec<crate::api::spaces::RoleHolder>,
+    roles: Vec<crate::model::spaces::RoleHolder>,
     change: ServerAction<ChangeRoleTerm>,
 ) -> impl IntoView {
     view! {
@@ -136,7 +136,7 @@ fn RoleHolders(
 }
 
 #[component]
-fn Partners(partners: Vec<crate::api::spaces::PartnerLink>) -> impl IntoView {
+fn Partners(partners: Vec<crate::model::spaces::PartnerLink>) -> impl IntoView {
     (!partners.is_empty()).then(|| {
         view! {
             <div>
@@ -262,7 +262,7 @@ fn ApplicationCard(
 }
 
 #[component]
-fn Activity(items: Vec<crate::api::spaces::ActivityItem>) -> impl IntoView {
+fn Activity(items: Vec<crate::model::spaces::ActivityItem>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="activity-heading">
             <h2 id="activity-heading">"Recent governance activity"</h2>

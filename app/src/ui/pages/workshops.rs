@@ -1,15 +1,16 @@
 //! Workshop pages: the list and the join-by-code form, running a new one, the
 //! participant's phone screen, the facilitator's console and the projector screen.
 use crate::api::workshops::{
-    CreateWorkshop, FacilitatorPage, FindWorkshop, JoinWorkshop, ParticipantPage,
-    get_facilitator_page, get_my_workshops, get_new_workshop_page, get_participant_page,
+    CreateWorkshop, FindWorkshop, JoinWorkshop, get_facilitator_page, get_my_workshops,
+    get_new_workshop_page, get_participant_page,
 };
 use crate::domain::membership::Perspective;
 use crate::domain::workshop::board::DISPLAY_NAME_MAX;
+use crate::model::workshops::{FacilitatorPage, ParticipantPage};
 use crate::ui::form::{Field, FormError, SelectField, Submit, TextAreaField, action_error};
 use crate::ui::widgets::problem;
 use crate::ui::workshop::board::{CurrentActivity, Grouping, Results, StageBar};
-use crate::ui::workshop::facilitate::{Agenda, Controls, SettingsPanel};
+use crate::ui::workshop::facilitate::{Agenda, Controls, Guests, SettingsPanel};
 use crate::ui::workshop::live::Live;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -102,7 +103,7 @@ fn NewWorkshopForm(
     action: ServerAction<CreateWorkshop>,
     spaces: Vec<(String, String)>,
     today: String,
-    templates: Vec<crate::api::outcomes::TemplateChoice>,
+    templates: Vec<crate::model::workshops::TemplateChoice>,
 ) -> impl IntoView {
     let described: Vec<(String, String, String)> = templates
         .iter()
@@ -217,6 +218,9 @@ fn Participant(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl 
 
 #[component]
 fn JoinForm(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl IntoView {
+    if page.finished {
+        return view! { <Finished page /> }.into_any();
+    }
     let error = action_error(join);
     let mut options: Vec<(String, String)> = Vec::new();
     let mine: Vec<Perspective> = page
@@ -250,8 +254,27 @@ fn JoinForm(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl Int
                     view! { <p>{format!("You will take part as {}.", page.signed_in_as.clone().unwrap_or_default())}</p> }.into_any()
                 }}
                 <SelectField label="I take part as" name="perspective" options error />
+                <div class="checkbox">
+                    <input type="checkbox" id="join-named" name="named_in_report" />
+                    <label for="join-named">"Name me in the workshop's report. Without this, the report keeps what you wrote and your perspective, but not your name."</label>
+                </div>
                 <Submit label="Join the workshop" pending=join.pending() />
             </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+/// A finished workshop takes no one new: say so plainly instead of offering the form.
+#[component]
+fn Finished(page: ParticipantPage) -> impl IntoView {
+    view! {
+        <Title text=format!("{} has finished", page.title) />
+        <section class="panel narrow">
+            <p class="kind">"Workshop"</p>
+            <h1>{page.title.clone()}</h1>
+            <p class="lead">"This workshop has finished, so it no longer takes new participants."</p>
+            <p>"If you took part, open it on the phone or account you joined with. Members of its space can read its report from the space's workshops."</p>
         </section>
     }
 }
@@ -305,8 +328,9 @@ fn Console(page: FacilitatorPage) -> impl IntoView {
             <Controls live />
             <ConsoleBoard live />
             <SettingsPanel live />
+            <Guests live />
             <Agenda live />
-            <crate::ui::pages::outcomes::SaveAsTemplate workshop_id=id />
+            <crate::ui::pages::output::SaveAsTemplate workshop_id=id />
         </div>
     }
 }
@@ -395,7 +419,7 @@ fn PresentBoard(live: Live) -> impl IntoView {
     });
     move || {
         use crate::domain::workshop::ActivityKind as K;
-        use crate::ui::workshop::outcomes::{LivePoll, LivePriorities, ReflectionWall};
+        use crate::ui::workshop::responses::{LivePoll, LivePriorities, ReflectionWall};
         let (activity, notes_shown, results_shown) = shown.get();
         let kind = activity.as_ref().map(|a| a.kind);
         match (kind, activity) {

@@ -1,7 +1,7 @@
 //! What everyone in a workshop sees: where it stands, idea capture, themes and dot voting,
 //! each as a small component over the live board.
 use super::live::{Connection, Live, Pending};
-use super::outcomes::{Poll, Prioritise, Reflect};
+use super::responses::{Poll, Prioritise, Reflect};
 use crate::domain::workshop::ActivityKind;
 use crate::domain::workshop::board::{Activity, NOTE_MAX, Note, THEME_MAX, VoteTarget};
 use crate::error::AppError;

@@ -1,7 +1,7 @@
 //! The impact/effort chart of prioritised themes: each theme at its mean, with whiskers
 //! over the middle half of the ratings (the spread), and a numbered list beside it that
 //! says the same in words.
-use crate::domain::workshop::outcomes::{Histogram, RatingTally};
+use crate::domain::workshop::responses::{Histogram, RatingTally};
 use leptos::prelude::*;
 
 const LOW: f64 = 44.0;

@@ -3,7 +3,8 @@
 use super::board::run;
 use super::live::Live;
 use crate::api::workshops::{
-    add_activity, control_workshop, remove_activity, update_workshop_settings,
+    add_activity, control_workshop, get_guests, remove_activity, remove_guest,
+    update_workshop_settings,
 };
 use crate::domain::workshop::ActivityKind;
 use crate::domain::workshop::board::{Settings, VoteTarget};
@@ -92,8 +93,19 @@ pub fn SettingsPanel(live: Live) -> impl IntoView {
                 flag(!next.notes_visible),
                 flag(next.results_live),
                 flag(next.participants_theme),
+                next.code_days,
             ),
         )
+    };
+    // Anonymity cannot be turned off once anyone wrote under it (the server refuses too).
+    let anonymity_fixed = move || {
+        live.board.with(|b| {
+            b.settings.anonymous
+                && !(b.notes.is_empty()
+                    && b.hidden_notes.is_empty()
+                    && b.reflections.is_empty()
+                    && b.hidden_reflections.is_empty())
+        })
     };
     let toggle = move |id: &'static str,
                        label: &'static str,
@@ -102,6 +114,7 @@ pub fn SettingsPanel(live: Live) -> impl IntoView {
         view! {
             <div class="checkbox">
                 <input type="checkbox" id=id prop:checked=move || get(&settings())
+                    disabled=move || id == "set-anonymous" && anonymity_fixed()
                     on:change=move |ev| {
                         let mut s = settings();
                         set(&mut s, event_target_checked(&ev));
@@ -120,6 +133,21 @@ pub fn SettingsPanel(live: Live) -> impl IntoView {
                 {toggle("set-hidden", "Hide others' notes until I reveal them", |s| !s.notes_visible, |s, v| s.notes_visible = !v)}
                 {toggle("set-live", "Show vote totals live", |s| s.results_live, |s, v| s.results_live = v)}
                 {toggle("set-theme", "Participants may create themes and move notes", |s| s.participants_theme, |s, v| s.participants_theme = v)}
+                <p class="field__hint" hidden=move || !anonymity_fixed()>
+                    "People have written trusting that no names show, so anonymity stays on."
+                </p>
+                <div class="field">
+                    <label for="set-code-days">"Days the join code keeps working after the finish"</label>
+                    <input type="number" id="set-code-days" min="0" max="90" inputmode="numeric"
+                        prop:value=move || settings().code_days.to_string()
+                        on:change=move |ev| {
+                            if let Ok(days) = event_target_value(&ev).trim().parse::<u16>() {
+                                let mut s = settings();
+                                s.code_days = days;
+                                change(s);
+                            }
+                        } />
+                </div>
             </fieldset>
         </section>
     }
@@ -237,5 +265,72 @@ fn AddActivity(live: Live) -> impl IntoView {
                 <button type="submit" class="button button--small">"Add to the agenda"</button>
             </form>
         </details>
+    }
+}
+
+/// The guests who joined, for the facilitator: a guest who should not be there (one
+/// device stuffing the ballot, say) can be removed with everything they put on the board.
+#[component]
+pub fn Guests(live: Live) -> impl IntoView {
+    let ws = live.workshop_id;
+    let removed = RwSignal::new(0u32);
+    let joined = Memo::new(move |_| live.board.with(|b| b.turnout.total()));
+    let guests = Resource::new(
+        move || (joined.get(), removed.get()),
+        move |_| get_guests(ws),
+    );
+    let remove = move |id: i64, name: String| {
+        let sure = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(&format!(
+                    "Remove {name} and everything they put on the board? Their device cannot join again."
+                ))
+                .ok()
+            })
+            .unwrap_or(false);
+        if sure {
+            leptos::task::spawn_local(async move {
+                match remove_guest(ws, id).await {
+                    Ok(()) => {
+                        live.error.set(None);
+                        removed.update(|n| *n += 1);
+                    }
+                    Err(e) => live.error.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="guests-heading">
+            <h2 id="guests-heading">"Guests"</h2>
+            <Suspense fallback=|| ()>
+                {move || guests.get().map(|r| match r {
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">"No guests have joined."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="guests">
+                            {list.into_iter().map(|g| {
+                                let name = g.name.clone();
+                                let perspective = g.perspective.map_or("Prefer not to say", |p| p.label());
+                                view! {
+                                    <li>
+                                        <span>{g.name.clone()}" · "{perspective}" · joined "{g.joined_at.clone()}</span>
+                                        {if g.removed {
+                                            view! { <span class="muted">" · removed"</span> }.into_any()
+                                        } else {
+                                            view! {
+                                                <button type="button" class="button button--small button--secondary"
+                                                    aria-label=format!("Remove guest {}", g.name)
+                                                    on:click=move |_| remove(g.id, name.clone())>"Remove"</button>
+                                            }.into_any()
+                                        }}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </section>
     }
 }

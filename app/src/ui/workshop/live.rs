@@ -2,7 +2,7 @@
 //! events connection, and an outbox of the participant's changes that waits out a lost
 //! connection and sends each once (notes carry a key; dots are set, not added).
 use crate::domain::workshop::board::{Applied, Board, Delta};
-use crate::domain::workshop::outcomes::{Rating, ReflectionPrompt};
+use crate::domain::workshop::responses::{Rating, ReflectionPrompt};
 use crate::domain::workshop::{Ballot, VoteRules};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -59,6 +59,10 @@ pub struct Live {
     /// This device's clock, ticking each second while a timer runs.
     pub now_ms: RwSignal<i64>,
     flushing: RwSignal<bool>,
+    /// The number of the latest change that holds this screen's own input, as the server
+    /// acknowledged it: a board older than this (read before the change was stored, and
+    /// arriving after) must not take the input back.
+    own_seq: RwSignal<i64>,
 }
 
 pub fn now_ms() -> i64 {
@@ -99,6 +103,7 @@ impl Live {
             clock_offset_ms: RwSignal::new(offset),
             now_ms: RwSignal::new(now_ms()),
             flushing: RwSignal::new(false),
+            own_seq: RwSignal::new(0),
         };
         #[cfg(feature = "hydrate")]
         browser::start(live);
@@ -108,8 +113,12 @@ impl Live {
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn receive_board(&self, board: Board) {
         self.clock_offset_ms.set(board.server_now_ms - now_ms());
-        // Keep the dots this device has not sent yet.
         let mut board = board;
+        // A board read before this screen's latest input was stored: keep the input shown.
+        if board.seq < self.own_seq.get_untracked() {
+            self.board.with_untracked(|now| board.keep_mine_from(now));
+        }
+        // Keep the dots this device has not sent yet.
         for p in self.outbox.get_untracked() {
             if let (Pending::Dots { item, dots }, Some(a)) = (p, board.current_activity().cloned())
             {
@@ -258,8 +267,9 @@ impl Live {
                 Ok(())
             }
             Pending::Dots { item, dots } => {
-                let (activity, ballot): (i64, Ballot) =
-                    set_dots(self.workshop_id, *item, *dots).await?;
+                let saved = set_dots(self.workshop_id, *item, *dots).await?;
+                self.own_seq.update(|s| *s = (*s).max(saved.seq));
+                let (activity, ballot): (i64, Ballot) = saved.value;
                 // Later changes to this ballot may wait in the outbox: keep them shown.
                 let waiting = self.outbox.with_untracked(|o| {
                     o.iter()
@@ -276,12 +286,15 @@ impl Live {
                 impact,
                 effort,
             } => {
-                rate_theme(self.workshop_id, *theme, *impact, *effort).await?;
+                let saved = rate_theme(self.workshop_id, *theme, *impact, *effort).await?;
+                self.own_seq.update(|s| *s = (*s).max(saved.seq));
                 Ok(())
             }
             Pending::Choice { chosen } => {
                 let list: Vec<String> = chosen.iter().map(i64::to_string).collect();
-                let (poll, stored) = answer_poll(self.workshop_id, list.join(",")).await?;
+                let saved = answer_poll(self.workshop_id, list.join(",")).await?;
+                self.own_seq.update(|s| *s = (*s).max(saved.seq));
+                let (poll, stored) = saved.value;
                 let waiting = self.outbox.with_untracked(|o| {
                     o.iter()
                         .filter(|p| matches!(p, Pending::Choice { .. }))

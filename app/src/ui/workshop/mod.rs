@@ -4,4 +4,4 @@ pub mod board;
 pub mod chart;
 pub mod facilitate;
 pub mod live;
-pub mod outcomes;
+pub mod responses;

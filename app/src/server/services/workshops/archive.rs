@@ -1,13 +1,17 @@
 //! A space's workshop archive: past and planned workshops with their date, who took part
 //! by perspective, their themes and open actions; searchable by title, purpose or theme.
-pub use crate::api::outcomes::ArchiveEntry;
 use crate::domain::action::ActionStatus;
 use crate::domain::membership::Perspective;
 use crate::domain::workshop::board::Turnout;
 use crate::error::AppError;
+pub use crate::model::output::{ArchiveEntry, SpaceWorkshops};
 use crate::server::entities::{action, workshop, workshop_participant, workshop_theme};
+use crate::server::entities::{person, space};
+use crate::server::services::actions::{self, Listing};
 use crate::server::services::directory::like_pattern;
+use crate::server::services::membership;
 use chrono::NaiveDate;
+use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -17,6 +21,29 @@ use std::collections::HashMap;
 /// Longest search, in characters; most workshops listed at once.
 pub const QUERY_MAX: usize = 100;
 pub const LIMIT: u64 = 200;
+
+/// A space's archive and its actions, for the community's own: active members and the
+/// project team.
+pub async fn space_workshops(
+    db: &DatabaseConnection,
+    person: &person::Model,
+    slug: &str,
+    q: &str,
+    today: NaiveDate,
+) -> Result<SpaceWorkshops, AppError> {
+    membership::require_member_or_team(db, person.id).await?;
+    let s = space::Entity::find()
+        .filter(space::Column::Slug.eq(slug.trim()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such space.".into()))?;
+    Ok(SpaceWorkshops {
+        workshops: list(db, s.id, q, today).await?,
+        actions: actions::list(db, Listing::InSpace(s.id), Some(person.id), today).await?,
+        name: s.name,
+        slug: s.slug,
+    })
+}
 
 /// The space's workshops, newest first, matching `q` (empty: all): four queries.
 pub async fn list(

@@ -1,49 +1,103 @@
 //! A workshop's report: read once, in a fixed number of queries however many notes,
 //! votes and participants it has, for those who took part and the members of its space;
 //! exported as CSV (raw records, anonymised where the workshop was) and Markdown.
-use super::{Who, activities, by_id, choices_by_voter, is_facilitator, participant, rating_of};
-use crate::domain::structure::SpaceKind;
-use crate::domain::workshop::outcomes::Rating;
-use crate::domain::workshop::outcomes::ReflectionPrompt;
-use crate::domain::workshop::report::{Participant, RatingRow, Report, ReportHeader, ReportInput};
+use super::{
+    activities, by_id, choices_by_voter, is_facilitator, participant, rating_of, settings_of,
+    stage_of,
+};
+use crate::domain::membership::Action;
+use crate::domain::workshop::board::{Viewer, Viewpoint};
+use crate::domain::workshop::report::{
+    ChoiceRow, DotRow, NoteRow, Participant, RatingRow, ReflectionRow, Report, ReportHeader,
+    ReportInput, spreadsheet_safe,
+};
+use crate::domain::workshop::responses::Rating;
+use crate::domain::workshop::responses::ReflectionPrompt;
 use crate::error::AppError;
+use crate::model::output::ReportPage;
+use crate::server::auth::Who;
 use crate::server::entities::{
     member, person, space, workshop, workshop_dot, workshop_note, workshop_poll_choice,
     workshop_rating, workshop_reflection,
 };
 use crate::server::services::actions::{self, Listing};
+use crate::server::services::membership;
 use crate::server::services::spaces::member_condition;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 
-/// Those who took part and, for a workshop held in a space, the space's members.
-pub async fn may_read(
+/// What a reader may have of a workshop's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    /// As the live board would show it to this reader.
+    pub viewer: Viewer,
+    /// The raw records (every name and vote as a spreadsheet): the facilitator, and the
+    /// stewards and conveners of the workshop's space (and the project team).
+    pub records: bool,
+}
+
+/// Who may read a workshop's report: those who took part and, for a workshop held in a
+/// space, the space's members. A join code alone opens nothing here.
+pub async fn access(
     db: &impl ConnectionTrait,
     w: &workshop::Model,
     who: &Who,
-) -> Result<bool, AppError> {
-    if is_facilitator(w, who) || participant(db, w.id, who).await?.is_some() {
-        return Ok(true);
+) -> Result<Access, AppError> {
+    let viewer = Viewer {
+        participant_id: participant(db, w.id, who).await?.map(|p| p.id),
+        facilitator: is_facilitator(w, who),
+    };
+    let refused = || {
+        if who.person.is_none() && who.device_token.is_none() {
+            AppError::Unauthenticated
+        } else {
+            AppError::Forbidden
+        }
+    };
+    let Some(person) = &who.person else {
+        return if viewer.participant_id.is_some() {
+            Ok(Access {
+                viewer,
+                records: false,
+            })
+        } else {
+            Err(refused())
+        };
+    };
+    let today = Utc::now().date_naive();
+    let actor = membership::actor(db, person.id).await?;
+    let space = match w.space_id {
+        Some(id) => space::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let (member, records) = match &space {
+        Some(space) => {
+            let scope = membership::scope(db, space).await?;
+            let kind = scope.kind;
+            let member = member::Entity::find()
+                .filter(member::Column::PersonId.eq(person.id))
+                .filter(member_condition(space, kind))
+                .count(db)
+                .await?
+                > 0;
+            (
+                member,
+                actor.may(Action::ReadWorkshopRecords, &scope, today),
+            )
+        }
+        None => (false, actor.is_project_team(today)),
+    };
+    if !(viewer.facilitator || viewer.participant_id.is_some() || member || records) {
+        return Err(refused());
     }
-    let (Some(person), Some(space_id)) = (&who.person, w.space_id) else {
-        return Ok(false);
-    };
-    let Some(space) = space::Entity::find_by_id(space_id).one(db).await? else {
-        return Ok(false);
-    };
-    let Some(kind) = SpaceKind::from_code(&space.kind) else {
-        return Ok(false);
-    };
-    Ok(member::Entity::find()
-        .filter(member::Column::PersonId.eq(person.id))
-        .filter(member_condition(&space, kind))
-        .count(db)
-        .await?
-        > 0)
+    Ok(Access {
+        viewer,
+        records: viewer.facilitator || records,
+    })
 }
 
 /// How much of the ratings to read: the report needs only how many gave each rating
@@ -64,24 +118,21 @@ pub async fn input(
 ) -> Result<ReportInput, AppError> {
     let txn = super::consistent_read(db).await?;
     let w = by_id(&txn, workshop_id).await?;
-    if !may_read(&txn, &w, who).await? {
-        return Err(if who.person.is_none() && who.device_token.is_none() {
-            AppError::Unauthenticated
-        } else {
-            AppError::Forbidden
-        });
+    let access = access(&txn, &w, who).await?;
+    if detail == Detail::Raw && !access.records {
+        return Err(AppError::Forbidden);
     }
     let activities = activities(&txn, w.id).await?;
     let ids = || activities.iter().map(|a| a.id);
     let participants = super::participant_rows(&txn, w.id)
         .await?
         .into_iter()
-        .map(|(id, name, p)| Participant {
-            id,
-            name,
-            voice: p
-                .as_deref()
-                .and_then(crate::domain::membership::Perspective::from_code),
+        .map(|p| Participant {
+            id: p.id,
+            name: p.display_name,
+            voice: p.perspective,
+            named: p.named_in_report,
+            guest: p.guest,
         })
         .collect();
     let themes = super::themes(&txn, w.id).await?;
@@ -96,7 +147,18 @@ pub async fn input(
         .order_by_asc(workshop_note::Column::Id)
         .into_tuple::<(i64, i64, i64, String, Option<i64>)>()
         .all(&txn)
-        .await?;
+        .await?
+        .into_iter()
+        .map(
+            |(id, activity_id, participant_id, body, theme_id)| NoteRow {
+                id,
+                activity_id,
+                participant_id,
+                body,
+                theme_id,
+            },
+        )
+        .collect();
     let dots = workshop_dot::Entity::find()
         .filter(workshop_dot::Column::ActivityId.is_in(ids()))
         .order_by_asc(workshop_dot::Column::ActivityId)
@@ -105,13 +167,11 @@ pub async fn input(
         .all(&txn)
         .await?
         .into_iter()
-        .map(|d| {
-            (
-                d.activity_id,
-                d.participant_id,
-                d.item,
-                u32::try_from(d.dots).unwrap_or(0),
-            )
+        .map(|d| DotRow {
+            activity_id: d.activity_id,
+            participant_id: d.participant_id,
+            item: d.item,
+            dots: u32::try_from(d.dots).unwrap_or(0),
         })
         .collect();
     let ratings = match detail {
@@ -166,7 +226,13 @@ pub async fn input(
         .await?;
     let choices = choices_by_voter(&choices)
         .into_iter()
-        .flat_map(|((a, p), options)| options.into_iter().map(move |o| (a, p, o)))
+        .flat_map(|((activity_id, participant_id), options)| {
+            options.into_iter().map(move |option_id| ChoiceRow {
+                activity_id,
+                participant_id,
+                option_id,
+            })
+        })
         .collect();
     let reflections = workshop_reflection::Entity::find()
         .filter(workshop_reflection::Column::WorkshopId.eq(w.id))
@@ -174,14 +240,12 @@ pub async fn input(
         .all(&txn)
         .await?
         .into_iter()
-        .map(|r| {
-            (
-                r.activity_id,
-                r.participant_id,
-                ReflectionPrompt::from_code(&r.prompt).unwrap_or(ReflectionPrompt::Learned),
-                r.body,
-                r.anonymous,
-            )
+        .map(|r| ReflectionRow {
+            activity_id: r.activity_id,
+            participant_id: r.participant_id,
+            prompt: ReflectionPrompt::from_code(&r.prompt).unwrap_or(ReflectionPrompt::Learned),
+            body: r.body,
+            anonymous: r.anonymous,
         })
         .collect();
     let space = match w.space_id {
@@ -199,7 +263,13 @@ pub async fn input(
     let viewer = who.person.as_ref().map(|p| p.id);
     let actions = actions::list(&txn, Listing::FromWorkshop(w.id), viewer, today).await?;
     txn.commit().await?;
-    Ok(ReportInput {
+    let viewpoint = Viewpoint {
+        viewer: access.viewer,
+        settings: settings_of(&w),
+        stage: stage_of(&w, &activities),
+        agenda: activities.iter().map(|a| a.id).collect(),
+    };
+    let mut input = ReportInput {
         header: ReportHeader {
             workshop_id: w.id,
             title: w.title,
@@ -219,7 +289,9 @@ pub async fn input(
         choices,
         reflections,
         actions,
-    })
+    };
+    input.redact(&viewpoint);
+    Ok(input)
 }
 
 pub async fn report(
@@ -233,11 +305,45 @@ pub async fn report(
         .report())
 }
 
-/// The raw records as CSV (RFC 4180, UTF-8).
+/// The report page: the report as this reader may see it, whether they may download the
+/// raw records, and for the facilitator what creating an action needs.
+pub async fn report_page(
+    db: &DatabaseConnection,
+    workshop_id: i64,
+    who: &Who,
+    today: NaiveDate,
+) -> Result<ReportPage, AppError> {
+    let input = input(db, workshop_id, who, today, Detail::Summary).await?;
+    let w = by_id(db, workshop_id).await?;
+    let access = access(db, &w, who).await?;
+    let (owners, sources) = if access.viewer.facilitator {
+        let mut sources: Vec<(String, String)> = input
+            .themes
+            .iter()
+            .map(|t| (format!("theme:{}", t.id), format!("Theme: {}", t.name)))
+            .collect();
+        sources.extend(input.notes.iter().take(500).map(|n| {
+            let short: String = n.body.chars().take(60).collect();
+            (format!("note:{}", n.id), format!("Note: {short}"))
+        }));
+        (Some(actions::owner_choices(db, &w).await?), sources)
+    } else {
+        (None, Vec::new())
+    };
+    Ok(ReportPage {
+        report: input.report(),
+        records: access.records,
+        owners,
+        sources,
+    })
+}
+
+/// The raw records as CSV (RFC 4180, UTF-8), every cell safe to open in a spreadsheet.
 pub fn csv(input: &ReportInput) -> Result<String, AppError> {
     let mut out = csv::Writer::from_writer(Vec::new());
     for row in input.records() {
-        out.write_record(&row).map_err(|_| AppError::Internal)?;
+        out.write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()))
+            .map_err(|_| AppError::Internal)?;
     }
     let bytes = out.into_inner().map_err(|_| AppError::Internal)?;
     String::from_utf8(bytes).map_err(|_| AppError::Internal)

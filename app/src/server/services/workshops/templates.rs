@@ -1,15 +1,16 @@
 //! Workshop templates: agendas to start from. Three ship with the platform; a facilitator
 //! saves any workshop's agenda as another.
-use super::{PROMPT_MAX, Who, activities, facilitated, text};
-pub use crate::api::outcomes::TemplateChoice as TemplateSummary;
+use super::{PROMPT_MAX, activities, facilitated, text};
 use crate::domain::workshop::board::VoteTarget;
 use crate::domain::workshop::{ActivityKind, AgendaStep, VoteRules};
 use crate::error::AppError;
+pub use crate::model::workshops::TemplateChoice as TemplateSummary;
+use crate::server::auth::Who;
 use crate::server::entities::{workshop_template, workshop_template_activity};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
 pub const NAME_MAX: usize = 120;
@@ -100,7 +101,7 @@ pub async fn save(
     )?;
     let (w, _, _) = facilitated(db, workshop_id, who).await?;
     let agenda = activities(db, workshop_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let t = workshop_template::ActiveModel {
         name: Set(name),
         description: Set(description),

@@ -1,12 +1,13 @@
 //! What workshops leave behind, on screen: the report (printable, downloadable), the
 //! actions lists (mine, a space's) and a space's workshop archive.
-use crate::api::outcomes::{
-    ArchiveEntry, CreateAction, ReportPage, SaveTemplate, SetActionStatus, get_my_actions,
-    get_report_page, get_space_workshops,
+use crate::api::output::{
+    CreateAction, SaveTemplate, SetActionStatus, get_my_actions, get_report_page,
+    get_space_workshops,
 };
 use crate::domain::action::{ActionStatus, ActionView};
 use crate::domain::workshop::board::Turnout;
 use crate::domain::workshop::report::{PollReport, ReflectionReport, Report, Voice, VoteReport};
+use crate::model::output::{ArchiveEntry, ReportPage};
 use crate::ui::form::{Field, FormError, SelectField, Submit, action_error};
 use crate::ui::widgets::problem;
 use crate::ui::workshop::chart::PriorityChart;
@@ -86,12 +87,14 @@ fn ReportView(
                 {(!h.purpose.is_empty()).then(|| view! { <p><strong>"Purpose: "</strong>{h.purpose.clone()}</p> })}
                 {(!h.finished).then(|| view! { <p class="notice">"The workshop is still running: this report will change."</p> })}
                 <p class="report__tools no-print">
-                    <a class="button button--small button--secondary" href=format!("/workshops/{id}/report.csv") download="">"Download CSV"</a>
+                    {page.records.then(|| view! {
+                        <a class="button button--small button--secondary" href=format!("/workshops/{id}/report.csv") download="">"Download the raw records (CSV)"</a>
+                    })}
                     <a class="button button--small button--secondary" href=format!("/workshops/{id}/report.md") download="">"Download Markdown"</a>
                     <button type="button" class="button button--small button--secondary" on:click=print>"Print"</button>
                 </p>
             </header>
-            <TurnoutSection turnout=r.turnout.clone() />
+            <TurnoutSection turnout=r.turnout.clone() guests=r.guests />
             <ThemesSection report=r.clone() />
             {r.votes.iter().cloned().map(|v| view! { <VoteSection vote=v /> }).collect_view()}
             {r.priorities.iter().map(|p| view! {
@@ -114,12 +117,17 @@ fn ReportView(
 }
 
 #[component]
-fn TurnoutSection(turnout: Turnout) -> impl IntoView {
+fn TurnoutSection(turnout: Turnout, guests: u32) -> impl IntoView {
     let total = turnout.total().max(1);
+    let guests = match guests {
+        0 => String::new(),
+        1 => "; 1 of them joined as a guest".to_owned(),
+        n => format!("; {n} of them joined as guests"),
+    };
     view! {
         <section class="panel" aria-labelledby="turnout-heading">
             <h2 id="turnout-heading">"Who took part"</h2>
-            <p>{format!("{} participants", turnout.total())}</p>
+            <p>{format!("{} participants{guests}", turnout.total())}</p>
             <ul class="results">
                 {turnout.0.iter().map(|(v, n)| view! {
                     <li>

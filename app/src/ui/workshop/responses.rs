@@ -4,7 +4,7 @@ use super::board::run;
 use super::chart::PriorityChart;
 use super::live::{Live, Pending};
 use crate::domain::workshop::board::{Activity, Reflection, Theme};
-use crate::domain::workshop::outcomes::{
+use crate::domain::workshop::responses::{
     PollTally, REFLECTION_MAX, Rating, RatingTally, ReflectionPrompt,
 };
 use leptos::prelude::*;

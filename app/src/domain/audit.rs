@@ -1,0 +1,43 @@
+//! The audit log's vocabulary (Ostrom 4, 5): every kind of governance action it records.
+use serde::{Deserialize, Serialize};
+
+vocabulary! {
+    /// What was done, as the audit log records it.
+    AuditAction {
+        ApplicationSubmitted => "application.submitted", "Applied to join";
+        ApplicationApproved => "application.approved", "Application approved";
+        ApplicationDeclined => "application.declined", "Application declined";
+        MembershipLeft => "membership.left", "Left the community";
+        MembershipMoved => "membership.moved", "Moved region";
+        MembershipSuspended => "membership.suspended", "Suspended";
+        MembershipLapsed => "membership.lapsed", "Marked as lapsed";
+        MembershipReinstated => "membership.reinstated", "Reinstated";
+        ProfileUpdated => "profile.updated", "Profile updated";
+        GroupCreated => "group.created", "Group formed";
+        GroupJoined => "group.joined", "Joined a group";
+        GroupRequested => "group.requested", "Asked to join a group";
+        GroupLeft => "group.left", "Left a group";
+        GroupAdmitted => "group.admitted", "Admitted to a group";
+        GroupTurnedDown => "group.turned_down", "Turned down for a group";
+        PartnerAdded => "partner.added", "Partner recorded";
+        RoleAppointed => "role.appointed", "Appointed";
+        RoleRenewed => "role.renewed", "Term renewed";
+        RoleEnded => "role.ended", "Term ended";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_audit_action_round_trips_and_is_unique() {
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::from_code(a.code()), Some(*a));
+        }
+        let mut codes: Vec<&str> = AuditAction::ALL.iter().map(|a| a.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), AuditAction::ALL.len());
+    }
+}

@@ -1,0 +1,11 @@
+//! Wire types: what crosses between the server and the browser — a page's data, a list
+//! item, a query. Compiled for both; depends only on `domain`, serde and chrono, so the
+//! doors (`api`), the services and the views can all use them without importing upward.
+pub mod account;
+pub mod community;
+pub mod directory;
+pub mod membership;
+pub mod output;
+pub mod partners;
+pub mod spaces;
+pub mod workshops;

@@ -1,0 +1,173 @@
+//! The guards every request passes, on the real router: the body limit with a message, the
+//! security headers (a page's policy naming its own nonce), the time limit, demo mode kept
+//! off reachable addresses, and a shutdown that does not hang on an open request.
+use app::server::services::mail::Mailer;
+use app::server::{AppState, Config, db};
+use axum::body::Body;
+use http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceExt;
+
+async fn app(public_url: &str) -> axum::Router {
+    let database = db::connect("sqlite::memory:").await.expect("database");
+    let live = app::server::live::Live::start(&database)
+        .await
+        .expect("live");
+    let state = AppState {
+        db: database,
+        config: Arc::new(Config {
+            public_url: public_url.into(),
+            ..Config::default()
+        }),
+        mailer: Mailer::outbox_only(),
+        live,
+    };
+    let options = server::leptos_options("target/site", "127.0.0.1:3000".parse().unwrap());
+    server::router(state, options)
+}
+
+async fn text(res: http::Response<Body>) -> String {
+    String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned()
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_a_message_a_person_can_act_on() {
+    let body = format!(
+        "name={}&email=a%40example.org&password=x",
+        "x".repeat(100 * 1024)
+    );
+    let res = app("http://127.0.0.1:3000")
+        .await
+        .oneshot(
+            Request::post("/api/register")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::CONTENT_LENGTH, body.len())
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(text(res).await.contains("too much to send at once"));
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_a_page_names_its_nonce() {
+    let res = app("http://127.0.0.1:3000")
+        .await
+        .oneshot(Request::get("/join").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers().clone();
+    let csp = h[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"));
+    assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(h[header::REFERRER_POLICY], "same-origin");
+    assert!(
+        !h.contains_key(header::STRICT_TRANSPORT_SECURITY),
+        "plain HTTP: no HSTS"
+    );
+    let html = text(res).await;
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the page's policy names a nonce");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries it"
+    );
+    // Every response has its own nonce; over HTTPS, HSTS too.
+    let res = app("https://q.example.org")
+        .await
+        .oneshot(
+            Request::get("/manifest.webmanifest")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        res.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    assert!(
+        res.headers()
+            .contains_key(header::STRICT_TRANSPORT_SECURITY)
+    );
+}
+
+#[tokio::test]
+async fn a_request_that_takes_too_long_is_answered_503() {
+    let slow = axum::Router::new()
+        .route(
+            "/slow",
+            axum::routing::get(|| async {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                "never"
+            }),
+        )
+        .layer(server::time_limit(Duration::from_millis(200)));
+    let res = slow
+        .oneshot(Request::get("/slow").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[test]
+fn demo_mode_stays_on_loopback_unless_said_to_be_public() {
+    let public: std::net::SocketAddr = "0.0.0.0:3000".parse().unwrap();
+    let local: std::net::SocketAddr = "127.0.0.1:3000".parse().unwrap();
+    assert!(server::check_demo(true, public, false).is_err());
+    assert!(server::check_demo(true, public, true).is_ok());
+    assert!(server::check_demo(true, local, false).is_ok());
+    assert!(server::check_demo(false, public, false).is_ok());
+}
+
+#[tokio::test]
+async fn stopping_does_not_hang_on_a_request_that_never_ends() {
+    let stuck = axum::Router::new().route(
+        "/stuck",
+        axum::routing::get(std::future::pending::<&'static str>),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (told, on_stop) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(server::serve(
+        listener,
+        stuck,
+        async {
+            let _ = stopped.await;
+        },
+        move || {
+            let _ = told.send(());
+        },
+        Duration::from_millis(300),
+    ));
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    use tokio::io::AsyncWriteExt;
+    tcp.write_all(b"GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let asked = std::time::Instant::now();
+    stop.send(()).unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(5), server).await;
+    assert!(ended.is_ok(), "the server hung on the open request");
+    assert!(
+        asked.elapsed() >= Duration::from_millis(300),
+        "it gave the request its drain time"
+    );
+    assert!(on_stop.await.is_ok(), "the app was told to end its streams");
+}
