@@ -183,6 +183,18 @@ impl Live {
             None => None,
         };
         let txn = crate::server::db::begin_write(db).await?;
+        let postgres = self.inner.in_process_order.is_none();
+        if postgres {
+            // Writers to one workshop take turns for the whole transaction, as on SQLite:
+            // a total (say, the dots on an item) read inside one write then counts every
+            // change committed before it, so the last told is always right.
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT id FROM workshop WHERE id = $1 FOR UPDATE",
+                [workshop_id.into()],
+            ))
+            .await?;
+        }
         let (result, facts) = write(&txn).await?;
         if facts.is_empty() {
             txn.commit().await?;
@@ -190,7 +202,6 @@ impl Live {
         }
         let envelopes = number(&txn, workshop_id, facts).await?;
         let last = envelopes.last().map(|e| e.seq);
-        let postgres = self.inner.in_process_order.is_none();
         if postgres {
             for e in &envelopes {
                 let payload = serde_json::to_string(e).map_err(|_| AppError::Internal)?;

@@ -395,6 +395,101 @@ async fn members_hold_workshops_only_where_the_rules_let_them() {
 }
 
 #[tokio::test]
+async fn dots_cast_at_the_same_moment_are_all_in_the_last_total_told() {
+    for_each_database(|db| async move {
+        use crate::domain::workshop::board::Fact;
+        let settings = Settings {
+            results_live: true,
+            ..Settings::default()
+        };
+        let (live, w, hein) = setup(&db, settings).await;
+        let voters: Vec<Who> = (0..12).map(|i| guest(&format!("voter-{i}"))).collect();
+        for (i, v) in voters.iter().enumerate() {
+            let form = JoinForm {
+                display_name: format!("Voter {i}"),
+                perspective: "patient".into(),
+                named_in_report: false,
+            };
+            workshops::join(&db, &live, &w, v, &form, &format!("10.3.0.{i}"))
+                .await
+                .unwrap();
+        }
+        workshops::control(&db, &live, w.id, &hein, Control::Start)
+            .await
+            .unwrap();
+        workshops::control(&db, &live, w.id, &hein, Control::Advance)
+            .await
+            .unwrap();
+        let theme = workshops::create_theme(&db, &live, w.id, &hein, "Transport")
+            .await
+            .unwrap();
+        workshops::control(&db, &live, w.id, &hein, Control::Advance)
+            .await
+            .unwrap();
+        let mut rx = live.subscribe(w.id);
+        let votes = voters
+            .iter()
+            .map(|v| workshops::set_dots(&db, &live, w.id, v, theme, 2));
+        for r in futures::future::join_all(votes).await {
+            r.unwrap();
+        }
+        let last_total = super::told(&db, &mut rx, w.id)
+            .await
+            .iter()
+            .filter_map(|e| match &e.fact {
+                Fact::DotsChanged(d) if d.item == theme => Some((e.seq, d.total)),
+                _ => None,
+            })
+            .max()
+            .map(|(_, total)| total);
+        assert_eq!(last_total, Some(24), "every screen ends on the true total");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_workshop_and_its_agenda_are_stored_together_or_not_at_all() {
+    for_each_database(|db| async move {
+        use sea_orm::{ConnectionTrait, DbBackend};
+        crate::server::services::demo::seed_if_empty(&db)
+            .await
+            .unwrap();
+        let hein = member(&db, "hein@demo.q-commons.org").await;
+        // The third step of the agenda cannot be stored (a fault in the middle).
+        let fault = match db.get_database_backend() {
+            DbBackend::Postgres => vec![
+                "CREATE FUNCTION qc_fault() RETURNS trigger AS $$ BEGIN \
+                 IF NEW.position = 2 THEN RAISE EXCEPTION 'fault'; END IF; RETURN NEW; END \
+                 $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER qc_fault BEFORE INSERT ON workshop_activity \
+                 FOR EACH ROW EXECUTE FUNCTION qc_fault()",
+            ],
+            _ => vec![
+                "CREATE TRIGGER qc_fault BEFORE INSERT ON workshop_activity \
+                 WHEN NEW.position = 2 BEGIN SELECT RAISE(ABORT, 'fault'); END",
+            ],
+        };
+        for sql in fault {
+            db.execute_unprepared(sql).await.unwrap();
+        }
+        let err = workshops::create(
+            &db,
+            hein.person.as_ref().unwrap(),
+            &form(Settings::default()),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err, AppError::Internal);
+        assert_eq!(
+            workshop::Entity::find().count(&db).await.unwrap(),
+            0,
+            "no workshop without its agenda"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_space_s_archive_is_for_the_community_s_own() {
     for_each_database(|db| async move {
         setup(&db, Settings::default()).await;
