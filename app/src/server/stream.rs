@@ -37,13 +37,20 @@ pub async fn workshop_events(
         }
         Err(_) => return Err(StatusCode::INTERNAL_SERVER_ERROR),
     };
-    // Subscribe before reading the board: nothing falls between the two, and what the
-    // board already holds arrives again with old numbers, which are skipped.
+    // Subscribe before reading where the workshop stands: every change after that read
+    // arrives on `rx`, and the board sent first holds at least every change before it
+    // (what it already holds arrives again with old numbers, which are skipped). Reading
+    // the number before subscribing could hand over a shared board missing the last
+    // changes, with nothing after them to show the gap.
     let rx = state.live.subscribe(workshop_id);
+    let seq = workshops::by_id(&state.db, workshop_id)
+        .await
+        .map_err(internal)?
+        .seq;
     let snap = state
         .live
         .boards()
-        .at_least(&state.db, &state.live, workshop_id, w.seq)
+        .at_least(&state.db, &state.live, workshop_id, seq)
         .await
         .map_err(internal)?;
     let first = board_event(&snap, viewer).map_err(internal)?;
