@@ -270,13 +270,13 @@ impl Live {
                 let saved = set_dots(self.workshop_id, *item, *dots).await?;
                 self.own_seq.update(|s| *s = (*s).max(saved.seq));
                 let (activity, ballot): (i64, Ballot) = saved.value;
-                // Later changes to this ballot may wait in the outbox: keep them shown.
-                let waiting = self.outbox.with_untracked(|o| {
+                // Later changes to this ballot may wait in the outbox (a click while this
+                // one was on its way replaces it there): keep them shown.
+                let later = self.outbox.with_untracked(|o| {
                     o.iter()
-                        .filter(|p| matches!(p, Pending::Dots { .. }))
-                        .count()
+                        .any(|p| matches!(p, Pending::Dots { .. }) && p != pending)
                 });
-                if waiting <= 1 {
+                if !later {
                     self.board.update(|b| b.set_my_ballot(activity, ballot));
                 }
                 Ok(())
@@ -295,12 +295,11 @@ impl Live {
                 let saved = answer_poll(self.workshop_id, list.join(",")).await?;
                 self.own_seq.update(|s| *s = (*s).max(saved.seq));
                 let (poll, stored) = saved.value;
-                let waiting = self.outbox.with_untracked(|o| {
+                let later = self.outbox.with_untracked(|o| {
                     o.iter()
-                        .filter(|p| matches!(p, Pending::Choice { .. }))
-                        .count()
+                        .any(|p| matches!(p, Pending::Choice { .. }) && p != pending)
                 });
-                if waiting <= 1 {
+                if !later {
                     self.board.update(|b| b.set_my_choice(poll, stored));
                 }
                 Ok(())
