@@ -84,7 +84,13 @@ test.describe('with JavaScript disabled', () => {
 });
 
 test('every response carries the security headers, and pages run under the policy', async ({ page, request }) => {
-  for (const path of ['/', '/join', '/pkg/qcommons.css', '/api/session']) {
+  // The stylesheet's name carries its content hash: take it from the page.
+  const css = (await (await request.get('/')).text()).match(/href="(\/pkg\/qcommons\.[^"]+\.css)"/)?.[1];
+  expect(css, 'a hashed stylesheet link').toBeTruthy();
+  const sheet = await request.get(css!);
+  expect(sheet.status()).toBe(200);
+  expect(sheet.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  for (const path of ['/', '/join', css!, '/api/session']) {
     const res = path.startsWith('/api') ? await request.post(path, { headers: { 'Sec-Fetch-Site': 'same-origin' } }) : await request.get(path);
     const h = res.headers();
     expect(h['content-security-policy'], path).toContain("frame-ancestors 'none'");

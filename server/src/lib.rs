@@ -21,12 +21,16 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub mod static_files;
+
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("qcommons")
         .site_root(site_root)
         .site_pkg_dir("pkg")
         .site_addr(addr)
+        .hash_files(static_files::hashed_build("hash.txt"))
+        .hash_file("hash.txt".into())
         .build()
 }
 
@@ -37,6 +41,11 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let csv = state.clone();
     let markdown = state.clone();
     let https = state.config.secure_cookies();
+    let files = static_files::routes(
+        &leptos_options.site_root,
+        &leptos_options.site_pkg_dir,
+        leptos_options.hash_files,
+    );
     let context = move || {
         provide_context(state.clone());
         provide_context(RequestSession::default());
@@ -86,10 +95,12 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(time_limit(REQUEST_TIMEOUT))
         .with_state(leptos_options)
         .merge(streams)
+        .merge(files)
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(security::BODY_LIMIT))
         .layer(axum::middleware::from_fn(security::explain_too_large))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(static_files::private_by_default))
         .layer(axum::middleware::from_fn_with_state(
             https,
             security::security_headers,

@@ -70,6 +70,11 @@ async fn every_response_carries_the_security_headers_and_a_page_names_its_nonce(
     assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"));
     assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(h[header::REFERRER_POLICY], "same-origin");
+    assert_eq!(
+        h[header::CACHE_CONTROL],
+        "private, no-cache",
+        "a page may show a person's own data: no shared cache keeps it"
+    );
     assert!(
         !h.contains_key(header::STRICT_TRANSPORT_SECURITY),
         "plain HTTP: no HSTS"
