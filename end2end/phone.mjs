@@ -1,7 +1,8 @@
 // How Q Commons loads on a mid-range phone on weak Wi-Fi: Lighthouse's mobile profile
 // (1.6 Mbps down, 750 kbps up, 150 ms round trip, CPU 4× slower) through Chromium's
 // DevTools protocol. For each key page, cold (nothing cached): when the HTML is on
-// screen (first contentful paint), when the page is interactive (hydrated: the app marks
+// screen (first contentful paint), when the page is interactive (a page of plain forms
+// once loaded; a page with islands once they are live: an island marks
 // <body data-hydrated>), the bytes transferred in all and of WASM + JS.
 //
 // Usage: node phone.mjs [base URL]   (a demo-mode release server must be running)
@@ -56,10 +57,11 @@ async function measure(context, name, path) {
     if (/wasm|javascript/.test(mime)) code += e.encodedDataLength;
   });
   await page.goto(base + path, { waitUntil: 'load' });
-  await page.waitForFunction(() => window.__qcHydrated, null, { timeout: 60_000 });
+  const islands = (await page.locator('leptos-island').count()) > 0;
+  if (islands) await page.waitForFunction(() => window.__qcHydrated, null, { timeout: 60_000 });
   const t = await page.evaluate(() => ({
     fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
-    hydrated: window.__qcHydrated,
+    hydrated: window.__qcHydrated ?? performance.getEntriesByType('navigation')[0].loadEventEnd,
   }));
   await page.waitForTimeout(200); // let the last loadingFinished events arrive
   await page.close();
@@ -67,7 +69,10 @@ async function measure(context, name, path) {
 }
 
 // Set the scene at full speed: a facilitator's workshop, a guest who joined, a vote open.
-const hydrated = (p) => p.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+const hydrated = async (p) => {
+  await p.waitForLoadState('load');
+  if ((await p.locator('leptos-island').count()) > 0) await p.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+};
 const facCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 const fac = await facCtx.newPage();
 await fac.goto(`${base}/sign-in`);

@@ -42,7 +42,7 @@ for (const r of [...rows, { file: '**all**', ...total }]) {
 if (checkBudget) {
   const budgetFile = path.join(import.meta.dirname, 'size-budget.json');
   const budget = JSON.parse(fs.readFileSync(budgetFile, 'utf8'));
-  // Every page loads the same bundle today, so the participant flow loads all of it.
+  // Pages of plain forms load no WASM; the participant screen loads the one islands bundle.
   const used = kib(total.brotli);
   const allowed = budget.participant_flow_brotli_kib;
   if (used > allowed) {

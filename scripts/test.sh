@@ -29,6 +29,10 @@ cargo test -p app --features ssr
 step "Server guards (body limit, headers, time limit, shutdown) on the real router"
 cargo test -p server --test guards
 
+step "The WASM a participant downloads, against its budget (release build, end2end/size-budget.json)"
+cargo leptos build --release --frontend-only --precompress
+node end2end/sizes.mjs target/site/pkg --budget
+
 step "Building the site (server + WASM)"
 cargo leptos build
 

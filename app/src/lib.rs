@@ -30,7 +30,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 // The stylesheet's name carries its content hash in a release build.
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
                 <MetaTags />
             </head>
             <body>

@@ -18,9 +18,16 @@ export async function expectAccessible(page: Page) {
   expect(found, `axe-core violations on ${page.url()}`).toEqual([]);
 }
 
-/** Wait until the WASM has hydrated the page (the app marks <body>). */
+/**
+ * Wait until the page is ready to use: loaded, and where it has interactive islands, until
+ * the WASM has brought them to life (an island marks <body>). A page of plain forms needs
+ * no WASM at all.
+ */
 export async function hydrated(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await page.waitForLoadState('load');
+  if ((await page.locator('leptos-island').count()) > 0) {
+    await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  }
 }
 
 export function uniqueEmail(tag: string) {

@@ -194,7 +194,8 @@ pub fn CheckboxesField(
     }
 }
 
-/// Longer text, with a live count of characters left.
+/// Longer text, up to `maxlength` characters (the browser stops typing there; the page
+/// needs no WASM to say so).
 #[component]
 pub fn TextAreaField(
     label: &'static str,
@@ -208,7 +209,6 @@ pub fn TextAreaField(
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let message = field_message(error, name);
-    let used = RwSignal::new(0usize);
     view! {
         <div class="field" class:field--error=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -222,10 +222,9 @@ pub fn TextAreaField(
                 maxlength=maxlength
                 aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=described_by(hint.map(|_| hint_id.clone()), error_id, message)
-                on:input=move |ev| used.set(event_target_value(&ev).chars().count())
             ></textarea>
             <p class="field__count">
-                {move || format!("{} characters left", maxlength.saturating_sub(used.get()))}
+                {format!("Up to {maxlength} characters")}
             </p>
         </div>
     }

@@ -51,12 +51,6 @@ pub fn Layout(children: Children) -> impl IntoView {
         sign_out,
         changed,
     });
-    // Effects run only in the browser, once hydrated: say so for tests and styles.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <SiteHeader />

@@ -30,3 +30,25 @@ pub fn problem(title: &'static str, e: crate::error::AppError) -> AnyView {
     }
     .into_any()
 }
+
+/// The scripts that bring a page's islands to life. Only pages with islands carry them, so
+/// a page of plain forms and text downloads no WASM at all.
+#[component]
+pub fn IslandScripts() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<leptos::config::LeptosOptions>()
+            .map(|options| view! { <HydrationScripts options islands=true /> })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {}
+}
+
+/// Once an island is live in the browser, say so on `<body>` (for tests and styles).
+pub fn mark_hydrated() {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

@@ -100,7 +100,7 @@ pub fn UseSignInLinkPage() -> impl IntoView {
             <p>"Press the button to finish signing in on this device."</p>
             <ActionForm action attr:class="stack">
                 <TokenError error />
-                <input type="hidden" name="token" prop:value=move || token.get() />
+                <input type="hidden" name="token" value=move || token.get() />
                 <Submit label="Sign in" pending=action.pending() />
             </ActionForm>
         </section>
@@ -156,7 +156,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <ActionForm action attr:novalidate=true attr:class="stack">
                 <TokenError error />
                 <FormError error />
-                <input type="hidden" name="token" prop:value=move || token.get() />
+                <input type="hidden" name="token" value=move || token.get() />
                 <Field label="New password" name="new_password" input_type="password" autocomplete="new-password"
                     hint="At least 10 characters." maxlength=PASSWORD_MAX error />
                 <Submit label="Save new password" pending=action.pending() />

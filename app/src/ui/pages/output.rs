@@ -71,12 +71,6 @@ fn ReportView(
             .unwrap_or_default(),
         h.facilitator
     );
-    let print = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
     view! {
         <Title text=format!("Report: {}", h.title) />
         <article class="report">
@@ -91,7 +85,6 @@ fn ReportView(
                         <a class="button button--small button--secondary" href=format!("/workshops/{id}/report.csv") download="">"Download the raw records (CSV)"</a>
                     })}
                     <a class="button button--small button--secondary" href=format!("/workshops/{id}/report.md") download="">"Download Markdown"</a>
-                    <button type="button" class="button button--small button--secondary" on:click=print>"Print"</button>
                 </p>
             </header>
             <TurnoutSection turnout=r.turnout.clone() guests=r.guests />

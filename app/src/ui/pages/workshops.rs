@@ -183,36 +183,36 @@ pub fn ParticipantPageView() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || page.get().map(|r| match r {
                 Err(e) => problem("Workshop not found", e),
-                Ok(p) => view! { <Participant page=p join /> }.into_any(),
+                Ok(p) => match p.board.clone() {
+                    Some(board) => view! { <Title text=p.title.clone() /> <crate::ui::widgets::IslandScripts /> <ParticipantScreen title=p.title.clone() workshop_id=p.workshop_id facilitating=p.facilitating board /> }.into_any(),
+                    None => view! { <JoinForm page=p join /> }.into_any(),
+                },
             })}
         </Suspense>
     }
 }
 
-#[component]
-fn Participant(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl IntoView {
-    let title = page.title.clone();
-    match page.board {
-        Some(board) => {
-            let live = Live::new(board);
-            let facilitating = page.facilitating;
-            view! {
-                <Title text=title.clone() />
-                <div class="workshop">
-                    <header class="workshop__header">
-                        <h1>{title}</h1>
-                        {facilitating.then(|| view! { <p><a href=format!("/workshops/{}/run", page.workshop_id)>"Open the facilitator's console"</a></p> })}
-                    </header>
-                    <StageBar live />
-                    <CurrentActivity live facilitating=false />
-                    {move || live.board.with(|b| b.stage.finished).then(|| view! {
-                        <p class="panel"><a class="button" href=format!("/workshops/{}/report", page.workshop_id)>"Read the report"</a></p>
-                    })}
-                </div>
-            }
-            .into_any()
-        }
-        None => view! { <JoinForm page join /> }.into_any(),
+#[island]
+fn ParticipantScreen(
+    title: String,
+    workshop_id: i64,
+    facilitating: bool,
+    board: crate::domain::workshop::board::Board,
+) -> impl IntoView {
+    crate::ui::widgets::mark_hydrated();
+    let live = Live::new(board);
+    view! {
+        <div class="workshop">
+            <header class="workshop__header">
+                <h1>{title}</h1>
+                {facilitating.then(|| view! { <p><a href=format!("/workshops/{}/run", workshop_id)>"Open the facilitator's console"</a></p> })}
+            </header>
+            <StageBar live />
+            <CurrentActivity live facilitating=false />
+            {move || live.board.with(|b| b.stage.finished).then(|| view! {
+                <p class="panel"><a class="button" href=format!("/workshops/{}/report", workshop_id)>"Read the report"</a></p>
+            })}
+        </div>
     }
 }
 
@@ -303,18 +303,18 @@ fn facilitator_page(title: &'static str, show: fn(FacilitatorPage) -> AnyView) -
 #[component]
 pub fn FacilitatorPageView() -> impl IntoView {
     facilitator_page("Facilitate a workshop", |p| {
-        view! { <Console page=p /> }.into_any()
+        view! { <Title text=format!("Facilitate: {}", p.board.title) /> <crate::ui::widgets::IslandScripts /> <Console page=p /> }.into_any()
     })
 }
 
-#[component]
+#[island]
 fn Console(page: FacilitatorPage) -> impl IntoView {
     let code = page.board.join_code.clone();
     let id = page.board.workshop_id;
     let title = page.board.title.clone();
+    crate::ui::widgets::mark_hydrated();
     let live = Live::new(page.board);
     view! {
-        <Title text=format!("Facilitate: {title}") />
         <div class="workshop workshop--console">
             <header class="workshop__header">
                 <p class="kind">"Facilitating"</p>
@@ -364,14 +364,15 @@ fn spaced(code: &str) -> String {
 #[component]
 pub fn PresentPageView() -> impl IntoView {
     facilitator_page("Present a workshop", |p| {
-        view! { <Present page=p /> }.into_any()
+        view! { <Title text=format!("Present: {}", p.board.title) /> <crate::ui::widgets::IslandScripts /> <Present page=p /> }.into_any()
     })
 }
 
-#[component]
+#[island]
 fn Present(page: FacilitatorPage) -> impl IntoView {
     let code = page.board.join_code.clone();
     let title = page.board.title.clone();
+    crate::ui::widgets::mark_hydrated();
     let live = Live::new(page.board);
     let turnout = move || {
         live.board.with(|b| {
@@ -383,7 +384,6 @@ fn Present(page: FacilitatorPage) -> impl IntoView {
         })
     };
     view! {
-        <Title text=format!("Present: {title}") />
         <div class="present">
             <section class="present__join" aria-labelledby="present-title">
                 <h1 id="present-title">{title}</h1>

@@ -275,10 +275,12 @@ pub fn Guests(live: Live) -> impl IntoView {
     let ws = live.workshop_id;
     let removed = RwSignal::new(0u32);
     let joined = Memo::new(move |_| live.board.with(|b| b.turnout.total()));
-    let guests = Resource::new(
-        move || (joined.get(), removed.get()),
-        move |_| get_guests(ws),
-    );
+    // Fetched in the browser once the console is live (and again as people join or are
+    // removed): the server renders the console without waiting for it.
+    let guests = LocalResource::new(move || {
+        let _ = (joined.get(), removed.get());
+        get_guests(ws)
+    });
     let remove = move |id: i64, name: String| {
         let sure = web_sys::window()
             .and_then(|w| {
