@@ -11,7 +11,11 @@ const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
-const hydrated = (p) => p.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+// Ready: loaded, and where the page has islands, once they are live.
+const hydrated = async (p) => {
+  await p.waitForLoadState('load');
+  if ((await p.locator('leptos-island').count()) > 0) await p.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+};
 const fac = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
 await fac.goto(`${base}/sign-in`); await hydrated(fac);
 await fac.getByLabel('E-mail address').fill('hein@demo.q-commons.org');
