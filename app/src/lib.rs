@@ -13,7 +13,7 @@ pub mod server;
 pub mod ui;
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -28,8 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                // The stylesheet's name carries its content hash in a release build.
-                <HashedStylesheet options=options.clone() id="leptos" />
+                <link rel="stylesheet" id="leptos" href=stylesheet_href(&options) />
                 <MetaTags />
             </head>
             <body>
@@ -37,6 +36,31 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet's address. In a hashed build its name carries the hash cargo-leptos
+/// wrote beside the server binary: read once per process (leptos_meta's
+/// `HashedStylesheet` opens that file on every page).
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        let (pkg, name) = (&options.site_pkg_dir, &options.output_name);
+        let hash = options
+            .hash_files
+            .then(|| std::env::current_exe().ok())
+            .flatten()
+            .and_then(|exe| std::fs::read_to_string(exe.parent()?.join(&*options.hash_file)).ok())
+            .and_then(|hashes| {
+                hashes
+                    .lines()
+                    .find_map(|l| l.strip_prefix("css:").map(|h| h.trim().to_owned()))
+            });
+        match hash {
+            Some(hash) => format!("/{pkg}/{name}.{hash}.css"),
+            None => format!("/{pkg}/{name}.css"),
+        }
+    })
+    .clone()
 }
 
 #[component]

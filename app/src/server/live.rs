@@ -7,7 +7,7 @@
 //! transaction, so every app server on the database (each `LISTEN`ing) hears each change
 //! once it is committed, in commit order. An enum rather than a trait object: there are
 //! exactly two, and both share the local fan-out.
-use crate::domain::workshop::board::{Envelope, Fact};
+use crate::domain::workshop::board::{Envelope, Fact, Saved};
 use crate::error::AppError;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement};
 use std::collections::HashMap;
@@ -169,10 +169,26 @@ impl Live {
         Ok(self.write_numbered(db, workshop_id, write).await?.0)
     }
 
+    /// [`Live::write`] for a change its screen shows at once: `write` gives the value and
+    /// the workshop's change number as it read it; the answer carries the number a board
+    /// must have reached to hold the value (the last change made, or the one read when
+    /// nothing changed), so the screen never lets an older board undo it.
+    pub async fn write_saved<T>(
+        &self,
+        db: &DatabaseConnection,
+        workshop_id: i64,
+        write: impl AsyncFnOnce(&DatabaseTransaction) -> Result<((T, i64), Vec<Fact>), AppError>,
+    ) -> Result<Saved<T>, AppError> {
+        let ((value, read), last) = self.write_numbered(db, workshop_id, write).await?;
+        Ok(Saved {
+            value,
+            seq: last.unwrap_or(read),
+        })
+    }
+
     /// [`Live::write`], also giving the number of the last change it made (`None` if it
-    /// changed nothing): a screen that made the change knows a board older than that
-    /// does not hold it yet.
-    pub async fn write_numbered<T>(
+    /// changed nothing).
+    async fn write_numbered<T>(
         &self,
         db: &DatabaseConnection,
         workshop_id: i64,

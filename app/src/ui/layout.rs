@@ -4,53 +4,24 @@ use crate::api::account::{SignOut, get_session_info};
 use crate::error::AppError;
 use crate::model::account::SessionInfo;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 
-/// The visit's session info, and a way for pages to say that who is signed in may have changed.
+/// The visit's session info, read once per page on the server (pages are plain HTML: a
+/// sign-in or sign-out posts and the next page reads it afresh), and the sign-out form.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub session: Resource<Result<SessionInfo, AppError>>,
     pub sign_out: ServerAction<SignOut>,
-    changed: RwSignal<u64>,
 }
 
 pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }
 
-/// A server action that may sign someone in or out: when it completes, the session
-/// info is fetched again. Create it in the page (inside `<Routes>`), so that an error
-/// from a plain form post without JavaScript reaches it from the URL.
-pub fn session_action<S>() -> ServerAction<S>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Send + Sync + 'static,
-{
-    let action = ServerAction::<S>::new();
-    let changed = use_auth().changed;
-    Effect::new(move |seen: Option<usize>| {
-        let version = action.version().get();
-        if seen.is_some_and(|seen| seen != version) {
-            changed.update(|n| *n += 1);
-        }
-        version
-    });
-    action
-}
-
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
-    let changed = RwSignal::new(0u64);
-    let session = Resource::new(
-        move || (changed.get(), sign_out.version().get()),
-        |_| get_session_info(),
-    );
-    provide_context(Auth {
-        session,
-        sign_out,
-        changed,
-    });
+    let session = Resource::new(|| (), |_| get_session_info());
+    provide_context(Auth { session, sign_out });
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <SiteHeader />

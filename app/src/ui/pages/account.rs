@@ -5,7 +5,7 @@ use crate::api::account::{
 };
 use crate::domain::account::{EMAIL_MAX, NAME_MAX, PASSWORD_MAX};
 use crate::ui::form::{Field, FormError, Submit, action_error};
-use crate::ui::layout::{session_action, use_auth};
+use crate::ui::layout::use_auth;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -22,7 +22,7 @@ fn query_value(name: &'static str) -> Memo<String> {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let action = session_action::<Register>();
+    let action = ServerAction::<Register>::new();
     let error = action_error(action);
     view! {
         <Title text="Join Q Commons" />
@@ -44,7 +44,7 @@ pub fn RegisterPage() -> impl IntoView {
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let action = session_action::<SignIn>();
+    let action = ServerAction::<SignIn>::new();
     let error = action_error(action);
     view! {
         <Title text="Sign in" />
@@ -90,7 +90,7 @@ pub fn SignInLinkPage() -> impl IntoView {
 
 #[component]
 pub fn UseSignInLinkPage() -> impl IntoView {
-    let action = session_action::<UseSignInLink>();
+    let action = ServerAction::<UseSignInLink>::new();
     let error = action_error(action);
     let token = query_value("token");
     view! {
@@ -146,7 +146,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let action = session_action::<ResetPassword>();
+    let action = ServerAction::<ResetPassword>::new();
     let error = action_error(action);
     let token = query_value("token");
     view! {

@@ -58,5 +58,34 @@ pub(crate) fn text(
     Ok(value.to_owned())
 }
 
+/// The key a phone gives a post so that sending it again (after a lost connection) stores
+/// it once: `what` names the post in the message ("A note needs…").
+pub(crate) fn client_key<'a>(raw: &'a str, what: &str) -> Result<&'a str, AppError> {
+    let key = raw.trim();
+    if key.is_empty() || key.len() > 64 {
+        return Err(AppError::invalid(
+            "client_key",
+            format!("{what} needs a key of up to 64 characters."),
+        ));
+    }
+    Ok(key)
+}
+
+/// The end of a post stored once by its client key: when the same post was sent twice at
+/// the same moment, the unique key let one in and refused the other as a conflict — that
+/// one stands, and `stored_by_key` finds it.
+pub(crate) async fn stored_once(
+    written: Result<i64, AppError>,
+    participant: Option<i64>,
+    stored_by_key: impl AsyncFnOnce(i64) -> Result<Option<i64>, AppError>,
+) -> Result<i64, AppError> {
+    match (written, participant) {
+        (Err(AppError::Conflict(_)), Some(me)) => {
+            stored_by_key(me).await?.ok_or(AppError::Internal)
+        }
+        (other, _) => other,
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests;

@@ -32,23 +32,7 @@ pub async fn post_note(
     client_key: &str,
 ) -> Result<i64, AppError> {
     let body = note_body(body)?;
-    let key = client_key.trim();
-    if key.is_empty() || key.len() > 64 {
-        return Err(AppError::invalid(
-            "client_key",
-            "A note needs a key of up to 64 characters.",
-        ));
-    }
-    let already = async |db: &DatabaseConnection, me: i64| {
-        Ok::<_, AppError>(
-            workshop_note::Entity::find()
-                .filter(workshop_note::Column::ParticipantId.eq(me))
-                .filter(workshop_note::Column::ClientKey.eq(key))
-                .one(db)
-                .await?
-                .map(|n| n.id),
-        )
-    };
+    let key = super::client_key(client_key, "A note")?;
     let mut me_id = None;
     let stored = live
         .write(db, workshop_id, async |txn| {
@@ -60,13 +44,8 @@ pub async fn post_note(
             } = acting(txn, workshop_id, who).await?;
             let me = actor.participant()?.clone();
             me_id = Some(me.id);
-            if let Some(existing) = workshop_note::Entity::find()
-                .filter(workshop_note::Column::ParticipantId.eq(me.id))
-                .filter(workshop_note::Column::ClientKey.eq(key))
-                .one(txn)
-                .await?
-            {
-                return Ok((existing.id, vec![]));
+            if let Some(existing) = note_by_key(txn, me.id, key).await? {
+                return Ok((existing, vec![]));
             }
             let activity = open_activity(&activities, &stage, ActivityKind::IdeaCapture)?;
             let now = Utc::now();
@@ -91,11 +70,21 @@ pub async fn post_note(
             Ok((n.id, vec![Fact::NoteSaved(note_fact(&n, &names))]))
         })
         .await;
-    match (stored, me_id) {
-        // The same note sent twice at once: the unique key let one in; that one stands.
-        (Err(AppError::Conflict(_)), Some(me)) => already(db, me).await?.ok_or(AppError::Internal),
-        (other, _) => other,
-    }
+    super::stored_once(stored, me_id, async |me| note_by_key(db, me, key).await).await
+}
+
+/// The note a participant already sent with this key.
+async fn note_by_key(
+    db: &impl ConnectionTrait,
+    participant_id: i64,
+    key: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(workshop_note::Entity::find()
+        .filter(workshop_note::Column::ParticipantId.eq(participant_id))
+        .filter(workshop_note::Column::ClientKey.eq(key))
+        .one(db)
+        .await?
+        .map(|n| n.id))
 }
 
 pub(crate) async fn note_in(

@@ -7,7 +7,10 @@ use crate::server::auth::Who;
 use crate::server::entities::workshop_reflection;
 use crate::server::live::Live;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 use std::collections::HashMap;
 
 use super::lookup::{Acting, acting, open_activity};
@@ -40,23 +43,7 @@ pub async fn reflect(
         )
     })?;
     let body = text("body", &f.body, "your reflection", REFLECTION_MAX, true)?;
-    let key = f.client_key.trim();
-    if key.is_empty() || key.len() > 64 {
-        return Err(AppError::invalid(
-            "client_key",
-            "A reflection needs a key of up to 64 characters.",
-        ));
-    }
-    let existing = async |db: &DatabaseConnection, me: i64| {
-        Ok::<_, AppError>(
-            workshop_reflection::Entity::find()
-                .filter(workshop_reflection::Column::ParticipantId.eq(me))
-                .filter(workshop_reflection::Column::ClientKey.eq(key))
-                .one(db)
-                .await?
-                .map(|r| r.id),
-        )
-    };
+    let key = super::client_key(&f.client_key, "A reflection")?;
     let mut me_id = None;
     let stored = live
         .write(db, workshop_id, async |txn| {
@@ -68,13 +55,7 @@ pub async fn reflect(
             } = acting(txn, workshop_id, who).await?;
             let me = actor.participant()?;
             me_id = Some(me.id);
-            if let Some(id) = workshop_reflection::Entity::find()
-                .filter(workshop_reflection::Column::ParticipantId.eq(me.id))
-                .filter(workshop_reflection::Column::ClientKey.eq(key))
-                .one(txn)
-                .await?
-                .map(|r| r.id)
-            {
+            if let Some(id) = reflection_by_key(txn, me.id, key).await? {
                 return Ok((id, vec![]));
             }
             let activity = open_activity(&activities, &stage, ActivityKind::Reflection)?;
@@ -102,11 +83,24 @@ pub async fn reflect(
             ))
         })
         .await;
-    match (stored, me_id) {
-        // Sent twice at once: the unique key let one in; that one stands.
-        (Err(AppError::Conflict(_)), Some(me)) => existing(db, me).await?.ok_or(AppError::Internal),
-        (other, _) => other,
-    }
+    super::stored_once(stored, me_id, async |me| {
+        reflection_by_key(db, me, key).await
+    })
+    .await
+}
+
+/// The reflection a participant already sent with this key.
+async fn reflection_by_key(
+    db: &impl ConnectionTrait,
+    participant_id: i64,
+    key: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(workshop_reflection::Entity::find()
+        .filter(workshop_reflection::Column::ParticipantId.eq(participant_id))
+        .filter(workshop_reflection::Column::ClientKey.eq(key))
+        .one(db)
+        .await?
+        .map(|r| r.id))
 }
 
 /// Take back one's own reflection while the reflection is open; the facilitator may
