@@ -7,7 +7,7 @@
 //
 // Usage: node phone.mjs [base URL]   (a demo-mode release server must be running)
 // Prints a Markdown table and writes the figures as JSON to stdout's last line.
-import { chromium } from '@playwright/test';
+import { joinAsGuest, launch, newWorkshop, phone } from './scenes.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:3200';
 const PROFILE = {
@@ -17,11 +17,7 @@ const PROFILE = {
   cpu: 4,
 };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const browser = await launch();
 
 // When <body data-hydrated> first appears, in the page's own clock.
 const markHydration = () => {
@@ -69,37 +65,15 @@ async function measure(context, name, path) {
 }
 
 // Set the scene at full speed: a facilitator's workshop, a guest who joined, a vote open.
-const hydrated = async (p) => {
-  await p.waitForLoadState('load');
-  if ((await p.locator('leptos-island').count()) > 0) await p.locator('body[data-hydrated]').waitFor({ state: 'attached' });
-};
 const facCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 const fac = await facCtx.newPage();
-await fac.goto(`${base}/sign-in`);
-await hydrated(fac);
-await fac.getByLabel('E-mail address').fill('hein@demo.q-commons.org');
-await fac.getByLabel('Password').fill('commons-demo-2018');
-await fac.getByRole('button', { name: 'Sign in', exact: true }).click();
-await fac.getByRole('link', { name: /Signed in as/ }).waitFor();
-await fac.goto(`${base}/workshops/new`);
-await hydrated(fac);
-await fac.getByLabel('Title').fill('Getting home from hospital');
-await fac.getByLabel('The question for idea capture').fill('What gets in the way of going home?');
-await fac.getByRole('button', { name: 'Create the workshop' }).click();
-await fac.locator('.join-line .code').waitFor();
-await hydrated(fac);
-const code = (await fac.locator('.join-line .code').innerText()).replace('-', '');
+const code = await newWorkshop(fac, base, 'Getting home from hospital', 'What gets in the way of going home?');
 const run = new URL(fac.url()).pathname;
 const report = run.replace('/run', '/report');
 
 const guestCtx = await browser.newContext(phone);
 const guest = await guestCtx.newPage();
-await guest.goto(`${base}/w/${code}`);
-await hydrated(guest);
-await guest.getByLabel('Your name, as others will see it').fill('Ana');
-await guest.getByLabel('I take part as').selectOption('patient');
-await guest.getByRole('button', { name: 'Join the workshop' }).click();
-await guest.getByText('Waiting for the facilitator').waitFor();
+await joinAsGuest(guest, base, code, 'Ana');
 await fac.getByRole('button', { name: 'Start the workshop' }).click();
 await guest.getByText('Idea capture · 1 of 3').waitFor();
 await guest.getByLabel('Your idea').fill('Medicines take hours to arrive');

@@ -1,41 +1,19 @@
 // Screenshots of a live workshop: the facilitator's console and present screen at desktop
 // width, and a guest participant at 360 px, through capture, themes and voting.
 // Usage: node workshop-screenshots.mjs [base URL] [out dir]  (a demo-mode server must be running)
-import { chromium } from '@playwright/test';
 import * as fs from 'node:fs';
+import { hydrated, joinAsGuest, launch, newWorkshop } from './scenes.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:3000';
 const out = process.argv[3] ?? '/tmp/qc-shots';
 fs.mkdirSync(out, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-// Ready: loaded, and where the page has islands, once they are live.
-const hydrated = async (p) => {
-  await p.waitForLoadState('load');
-  if ((await p.locator('leptos-island').count()) > 0) await p.locator('body[data-hydrated]').waitFor({ state: 'attached' });
-};
+const browser = await launch();
 const fac = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-await fac.goto(`${base}/sign-in`); await hydrated(fac);
-await fac.getByLabel('E-mail address').fill('hein@demo.q-commons.org');
-await fac.getByLabel('Password').fill('commons-demo-2018');
-await fac.getByRole('button', { name: 'Sign in', exact: true }).click();
-await fac.getByRole('link', { name: /Signed in as/ }).waitFor();
-await fac.goto(`${base}/workshops/new`); await hydrated(fac);
-await fac.screenshot({ path: `${out}/desktop-workshop-new.png`, fullPage: true });
-await fac.getByLabel('Title').fill('Getting home from hospital');
-await fac.getByLabel('The question for idea capture').fill('What gets in the way of going home?');
-await fac.getByRole('button', { name: 'Create the workshop' }).click();
-await fac.locator('.join-line .code').waitFor(); await hydrated(fac);
-const code = (await fac.locator('.join-line .code').innerText()).replace('-', '');
+const code = await newWorkshop(fac, base, 'Getting home from hospital', 'What gets in the way of going home?', (p) =>
+  p.screenshot({ path: `${out}/desktop-workshop-new.png`, fullPage: true }),
+);
 const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
-await phone.goto(`${base}/w/${code}`); await hydrated(phone);
-await phone.screenshot({ path: `${out}/phone-workshop-join.png`, fullPage: true });
-await phone.getByLabel('Your name, as others will see it').fill('Ana');
-await phone.getByLabel('I take part as').selectOption('patient');
-await phone.getByRole('button', { name: 'Join the workshop' }).click();
-await phone.getByText('Waiting for the facilitator').waitFor(); await hydrated(phone);
+await joinAsGuest(phone, base, code, 'Ana', (p) => p.screenshot({ path: `${out}/phone-workshop-join.png`, fullPage: true }));
 await fac.getByRole('button', { name: 'Start the workshop' }).click();
 await phone.getByText('Idea capture · 1 of 3').waitFor();
 for (const t of ['No one rang back about transport', 'Medicines take hours to arrive', 'Discharge letters arrive late']) {
