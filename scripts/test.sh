@@ -26,8 +26,8 @@ fi
 step "Unit and service tests (SQLite${TEST_DATABASE_URL:+ and PostgreSQL})"
 cargo test -p app --features ssr
 
-step "Server guards (body limit, headers, time limit, shutdown, static files and caching) on the real router"
-cargo test -p server --test guards --test static_files
+step "Server guards (body limit, headers, time limit, shutdown, static files and caching, forms sent back without JavaScript) on the real router"
+cargo test -p server --test guards --test static_files --test forms
 
 step "The WASM a participant downloads, against its budget (release build, end2end/size-budget.json)"
 cargo leptos build --release --frontend-only --precompress

@@ -66,6 +66,8 @@ fn stylesheet_href(options: &LeptosOptions) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    return_failed_form();
     view! {
         <Link rel="manifest" href="/manifest.webmanifest" />
         <Link rel="icon" href="/icons/icon.svg" type_="image/svg+xml" />
@@ -108,5 +110,21 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </ui::layout::Layout>
         </Router>
+    }
+}
+
+/// A form that failed without JavaScript comes back with its input and error (see
+/// `server::forms`): its `ServerAction` finds the error as it would in the address, and
+/// its fields find what was typed.
+#[cfg(feature = "ssr")]
+fn return_failed_form() {
+    let form = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<model::form::ReturnedForm>().cloned());
+    if let Some(form) = form {
+        provide_context(leptos::server::ServerActionError::new(
+            &form.path,
+            &form.error,
+        ));
+        provide_context(form);
     }
 }

@@ -7,6 +7,7 @@ mod m20261126_000003_directory_indexes;
 mod m20261126_000004_workshops;
 mod m20261126_000005_workshop_outcomes;
 mod m20261127_000006_trust;
+mod m20261127_000007_form_returns;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_workshops::Migration),
             Box::new(m20261126_000005_workshop_outcomes::Migration),
             Box::new(m20261127_000006_trust::Migration),
+            Box::new(m20261127_000007_form_returns::Migration),
         ]
     }
 }

@@ -40,6 +40,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let live = state.clone();
     let csv = state.clone();
     let markdown = state.clone();
+    let forms = state.clone();
     let https = state.config.secure_cookies();
     let files = static_files::routes(
         &leptos_options.site_root,
@@ -99,6 +100,11 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .with_state(leptos_options)
         .merge(streams)
         .merge(files)
+        // A form that fails without JavaScript comes back with what was typed.
+        .layer(axum::middleware::from_fn_with_state(
+            forms,
+            app::server::forms::return_failed_forms,
+        ))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(security::BODY_LIMIT))
         .layer(axum::middleware::from_fn(security::explain_too_large))

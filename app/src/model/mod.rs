@@ -4,6 +4,7 @@
 pub mod account;
 pub mod community;
 pub mod directory;
+pub mod form;
 pub mod membership;
 pub mod output;
 pub mod partners;

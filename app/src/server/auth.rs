@@ -71,7 +71,7 @@ pub fn cookie(headers: &http::HeaderMap, wanted: &str) -> Option<String> {
 
 /// Whether this request reached the app over HTTPS: by the public URL, or by a trusted
 /// proxy's word.
-fn secure_request(config: &super::Config, headers: &http::HeaderMap) -> bool {
+pub fn secure_request(config: &super::Config, headers: &http::HeaderMap) -> bool {
     config.secure_cookies()
         || (config.trust_proxy
             && headers
@@ -143,11 +143,16 @@ fn secure(state: &AppState) -> bool {
         || state.config.secure_cookies()
 }
 
-fn set_cookie(base: &str, value: &str, max_age: i64, secure: bool) {
+/// A `Set-Cookie` value: for every path, hidden from scripts, sent on same-site
+/// navigations only; over HTTPS `Secure` with the `__Host-` prefix.
+pub fn cookie_header(base: &str, value: &str, max_age: i64, secure: bool) -> String {
     let name = cookie_name(base, secure);
     let secure = if secure { "; Secure" } else { "" };
-    let value =
-        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+fn set_cookie(base: &str, value: &str, max_age: i64, secure: bool) {
+    let value = cookie_header(base, value, max_age, secure);
     if let (Some(res), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(&value),

@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod export;
+pub mod forms;
 pub mod live;
 pub mod password;
 pub mod security;

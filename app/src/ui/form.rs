@@ -1,14 +1,65 @@
-//! Form widgets: a labelled field that shows its own error, and a form-level message.
+//! Form widgets: a labelled field that shows its own error and keeps what was typed,
+//! and a form-level message.
 use crate::error::AppError;
+use crate::model::form::ReturnedForm;
 use leptos::prelude::*;
 
-/// The error of an action's last run, if it failed.
-pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+/// What a form's widgets need: the error of its action's last run, and what was typed if
+/// the form came back after failing without JavaScript (see `server::forms`).
+#[derive(Clone, Copy)]
+pub struct FormState {
+    error: Signal<Option<AppError>>,
+    returned: StoredValue<Option<ReturnedForm>>,
+}
+
+impl FormState {
+    /// The error, if the last run failed.
+    pub fn get(&self) -> Option<AppError> {
+        self.error.get()
+    }
+
+    /// What was typed under `name`, if the form came back.
+    pub fn typed(&self, name: &str) -> Option<String> {
+        self.returned
+            .with_value(|r| r.as_ref()?.value(name).map(str::to_owned))
+    }
+
+    /// Whether `value` was chosen under `name` (a ticked box, a selected option).
+    pub fn chosen(&self, name: &str, value: &str) -> bool {
+        self.returned.with_value(|r| {
+            r.as_ref()
+                .is_some_and(|r| r.values(name).any(|v| v == value))
+        })
+    }
+}
+
+impl From<Signal<Option<AppError>>> for FormState {
+    fn from(error: Signal<Option<AppError>>) -> Self {
+        FormState {
+            error,
+            returned: StoredValue::new(None),
+        }
+    }
+}
+
+impl From<FormState> for Signal<Option<AppError>> {
+    fn from(form: FormState) -> Self {
+        form.error
+    }
+}
+
+/// The state of an action's form: its last error and, on a page it came back to, what
+/// was typed into it.
+pub fn action_error<I, O>(action: ServerAction<I>) -> FormState
 where
     I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
 {
-    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+    let returned = use_context::<ReturnedForm>().filter(|form| form.path == I::PATH);
+    FormState {
+        error: Signal::derive(move || action.value().get().and_then(|r| r.err())),
+        returned: StoredValue::new(returned),
+    }
 }
 
 #[component]
@@ -20,16 +71,16 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(default = true)] required: bool,
-    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(into)] error: FormState,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let message = Memo::new(move |_| {
-        error
-            .get()
-            .and_then(|e| e.message_for(name).map(str::to_owned))
-    });
+    let message = field_message(error, name);
+    // A password is never sent back: the person types it again.
+    let value = (input_type != "password")
+        .then(|| error.typed(name))
+        .flatten();
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
@@ -59,6 +110,7 @@ pub fn Field(
                 autocomplete=autocomplete
                 required=required
                 maxlength=maxlength
+                value=value
                 aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=described_by
             />
@@ -103,7 +155,7 @@ fn described_by(
     }
 }
 
-fn field_message(error: Signal<Option<AppError>>, name: &'static str) -> Memo<Option<String>> {
+fn field_message(error: FormState, name: &'static str) -> Memo<Option<String>> {
     Memo::new(move |_| {
         error
             .get()
@@ -128,7 +180,7 @@ pub fn SelectField(
     /// (value, label) pairs.
     options: Vec<(String, String)>,
     #[prop(optional, into)] placeholder: Option<String>,
-    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(into)] error: FormState,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
@@ -147,7 +199,10 @@ pub fn SelectField(
                 {placeholder.map(|p| view! { <option value="">{p}</option> })}
                 {options
                     .into_iter()
-                    .map(|(value, text)| view! { <option value=value>{text}</option> })
+                    .map(|(value, text)| {
+                        let selected = error.chosen(name, &value);
+                        view! { <option value=value selected=selected>{text}</option> }
+                    })
                     .collect_view()}
             </select>
         </div>
@@ -162,7 +217,7 @@ pub fn CheckboxesField(
     /// (value, label) pairs.
     options: Vec<(&'static str, &'static str)>,
     #[prop(optional)] hint: Option<&'static str>,
-    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(into)] error: FormState,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
@@ -182,9 +237,10 @@ pub fn CheckboxesField(
                 .into_iter()
                 .map(|(value, text)| {
                     let option_id = format!("{id}-{value}");
+                    let checked = error.chosen(&input_name, value);
                     view! {
                         <div class="checkbox">
-                            <input type="checkbox" id=option_id.clone() name=input_name.clone() value=value />
+                            <input type="checkbox" id=option_id.clone() name=input_name.clone() value=value checked=checked />
                             <label for=option_id>{text}</label>
                         </div>
                     }
@@ -203,12 +259,13 @@ pub fn TextAreaField(
     maxlength: usize,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = true)] required: bool,
-    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(into)] error: FormState,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let message = field_message(error, name);
+    let typed = error.typed(name).unwrap_or_default();
     view! {
         <div class="field" class:field--error=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -222,7 +279,7 @@ pub fn TextAreaField(
                 maxlength=maxlength
                 aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=described_by(hint.map(|_| hint_id.clone()), error_id, message)
-            ></textarea>
+            >{typed}</textarea>
             <p class="field__count">
                 {format!("Up to {maxlength} characters")}
             </p>

@@ -1,6 +1,6 @@
 //! Forgetting what is no longer needed, on a timer: expired sessions and one-time tokens,
-//! old sign-in attempts and throttle counts, and e-mails already delivered (their bodies
-//! hold sign-in and reset links). Safe to run on every app server at once.
+//! old sign-in attempts and throttle counts, e-mails already delivered (their bodies
+//! hold sign-in and reset links) and form input nobody came back for. Safe to run on every app server at once.
 use crate::error::AppError;
 use crate::server::entities::{
     login_token, outbox_email, session, sign_in_attempt, throttle_event,
@@ -19,6 +19,7 @@ pub struct Purged {
     pub attempts: u64,
     pub throttle_events: u64,
     pub emails: u64,
+    pub form_returns: u64,
 }
 
 /// Remove everything that expired or served its purpose before `now`.
@@ -52,6 +53,7 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Purged
             .exec(db)
             .await?
             .rows_affected,
+        form_returns: super::form_returns::purge(db, now).await?,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod community;
 pub mod demo;
 pub mod directory;
+pub mod form_returns;
 pub mod groups;
 pub mod housekeeping;
 pub mod mail;

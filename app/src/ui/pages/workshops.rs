@@ -141,7 +141,7 @@ fn NewWorkshopForm(
                 <div class="field" class:field--error=move || date_error.get().is_some()>
                     <label for="field-held_on">"Date"</label>
                     {move || date_error.get().map(|m| view! { <p class="field__error" id="field-held_on-error" role="alert">{m}</p> })}
-                    <input id="field-held_on" name="held_on" type="date" value=today required=true
+                    <input id="field-held_on" name="held_on" type="date" value=error.typed("held_on").unwrap_or(today) required=true
                         aria-invalid=move || date_error.get().is_some().then_some("true")
                         aria-describedby=move || date_error.get().is_some().then_some("field-held_on-error") />
                 </div>
@@ -159,10 +159,10 @@ fn NewWorkshopForm(
                     hint="Needed for the usual agenda; with a template it replaces the template's question" error />
                 <fieldset class="stack">
                     <legend>"Settings (you can change them later)"</legend>
-                    <div class="checkbox"><input type="checkbox" id="c-anon" name="anonymous" /><label for="c-anon">"Notes are anonymous"</label></div>
-                    <div class="checkbox"><input type="checkbox" id="c-hidden" name="notes_hidden" /><label for="c-hidden">"Hide others' notes until I reveal them"</label></div>
-                    <div class="checkbox"><input type="checkbox" id="c-live" name="results_live" /><label for="c-live">"Show vote totals live"</label></div>
-                    <div class="checkbox"><input type="checkbox" id="c-theme" name="participants_theme" /><label for="c-theme">"Participants may create themes and move notes"</label></div>
+                    <div class="checkbox"><input type="checkbox" id="c-anon" name="anonymous" checked=error.chosen("anonymous", "on") /><label for="c-anon">"Notes are anonymous"</label></div>
+                    <div class="checkbox"><input type="checkbox" id="c-hidden" name="notes_hidden" checked=error.chosen("notes_hidden", "on") /><label for="c-hidden">"Hide others' notes until I reveal them"</label></div>
+                    <div class="checkbox"><input type="checkbox" id="c-live" name="results_live" checked=error.chosen("results_live", "on") /><label for="c-live">"Show vote totals live"</label></div>
+                    <div class="checkbox"><input type="checkbox" id="c-theme" name="participants_theme" checked=error.chosen("participants_theme", "on") /><label for="c-theme">"Participants may create themes and move notes"</label></div>
                 </fieldset>
                 <Submit label="Create the workshop" pending=action.pending() />
             </ActionForm>
@@ -255,7 +255,7 @@ fn JoinForm(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl Int
                 }}
                 <SelectField label="I take part as" name="perspective" options error />
                 <div class="checkbox">
-                    <input type="checkbox" id="join-named" name="named_in_report" />
+                    <input type="checkbox" id="join-named" name="named_in_report" checked=error.chosen("named_in_report", "on") />
                     <label for="join-named">"Name me in the workshop's report. Without this, the report keeps what you wrote and your perspective, but not your name."</label>
                 </div>
                 <Submit label="Join the workshop" pending=join.pending() />
