@@ -23,7 +23,10 @@ pub enum AppError {
     Forbidden,
     #[error("{0}")]
     NotFound(String),
-    #[error("Too many attempts. Please wait {retry_after_minutes} minutes and try again.")]
+    #[error(
+        "Too many attempts. Please wait {retry_after_minutes} minute{} and try again.",
+        if *retry_after_minutes == 1 { "" } else { "s" }
+    )]
     RateLimited { retry_after_minutes: u32 },
     /// Something failed on the server; the details are in the server's log, never sent.
     #[error("Something went wrong on our side. Please try again in a moment.")]
