@@ -22,6 +22,12 @@ const PEOPLE = {
 
 test('the project team appoints a convener whose term then shows on the region page', async ({ browser }, info) => {
   const who = PEOPLE[info.project.name as keyof typeof PEOPLE].convener;
+  // A visitor reads the home page first: the server now holds its copy of the structure.
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto('/');
+  const southWest = visitor.getByRole('article', { name: 'South West' });
+  await expect(southWest).toBeVisible();
+  await expect(southWest).not.toContainText(who);
   const priya = await as(browser, 'priya@demo.q-commons.org');
   await priya.goto('/spaces/south-west');
   await hydrated(priya);
@@ -35,8 +41,10 @@ test('the project team appoints a convener whose term then shows on the region p
   await expect(priya.getByText(`${who} was appointed convener of South West`)).toBeVisible();
   await expectAccessible(priya);
 
+  // The appointment changed the structure, so the home page shows the new convener.
+  await visitor.goto('/');
+  await expect(southWest.locator('dd').first()).toContainText(who);
   // Anyone visiting the region page sees the new convener and the end of the term.
-  const visitor = await (await browser.newContext()).newPage();
   await visitor.goto('/spaces/south-west');
   await expect(visitor.getByRole('listitem').filter({ hasText: `${who}, Convener` })).toContainText('term ends in 30 days');
   await expect(visitor.getByText('Appoint a convener')).toHaveCount(0);

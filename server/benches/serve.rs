@@ -112,7 +112,10 @@ async fn main() {
         let mut results = Vec::new();
         for (name, url) in [
             (format!("{page}: Q Commons"), url.clone()),
-            (format!("{page}: bare axum, same bytes"), format!("{bare}{path}")),
+            (
+                format!("{page}: bare axum, same bytes"),
+                format!("{bare}{path}"),
+            ),
         ] {
             load(&client, &url, cookie, CONCURRENCY, WARM_UP).await;
             let s = load(&client, &url, cookie, CONCURRENCY, MEASURE).await;

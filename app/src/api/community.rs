@@ -9,7 +9,15 @@ pub async fn get_community_overview() -> Result<CommunityOverview, AppError> {
     auth::respond(
         async {
             let state = auth::state()?;
-            community::overview(&state.db, &state.config.community_name).await
+            let today = chrono::Utc::now().date_naive();
+            let overview = state
+                .live
+                .structure()
+                .overview(today, async || {
+                    community::overview(&state.db, &state.config.community_name).await
+                })
+                .await?;
+            Ok(CommunityOverview::clone(&overview))
         }
         .await,
     )

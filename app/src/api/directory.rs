@@ -64,7 +64,10 @@ pub async fn move_region(region: String) -> Result<(), AppError> {
         async {
             let state = auth::state()?;
             let person = auth::require_person(&state).await?;
-            membership::move_region(&state.db, &person, &region).await
+            membership::move_region(&state.db, &person, &region).await?;
+            // A member who moves or leaves ends their roles (a convener's among them).
+            state.live.structure_changed(&state.db).await;
+            Ok(())
         }
         .await,
     )
@@ -77,7 +80,9 @@ pub async fn leave_community(reason: String) -> Result<(), AppError> {
         async {
             let state = auth::state()?;
             let person = auth::require_person(&state).await?;
-            membership::leave(&state.db, &person, &reason).await
+            membership::leave(&state.db, &person, &reason).await?;
+            state.live.structure_changed(&state.db).await;
+            Ok(())
         }
         .await,
     )
@@ -106,7 +111,9 @@ pub async fn set_member_status(
                     ));
                 }
             };
-            membership::set_status(&state.db, actor.id, person_id, to, &reason).await
+            membership::set_status(&state.db, actor.id, person_id, to, &reason).await?;
+            state.live.structure_changed(&state.db).await;
+            Ok(())
         }
         .await,
     )

@@ -23,6 +23,7 @@ pub async fn create_group(
                 joining,
             };
             let group = groups::create(&state.db, &founder, &form).await?;
+            state.live.structure_changed(&state.db).await;
             leptos_axum::redirect(&format!("/spaces/{}", group.slug));
             Ok(())
         }

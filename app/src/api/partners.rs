@@ -40,7 +40,9 @@ pub async fn add_partner(
                 contact_name,
                 contact_email,
             };
-            partners::add(&state.db, actor.id, &form).await
+            partners::add(&state.db, actor.id, &form).await?;
+            state.live.structure_changed(&state.db).await;
+            Ok(())
         }
         .await,
     )

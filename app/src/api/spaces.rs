@@ -40,6 +40,7 @@ pub async fn appoint_role(
                 reason,
             };
             roles::appoint(&state.db, actor.id, &space, &appointment).await?;
+            state.live.structure_changed(&state.db).await;
             Ok(())
         }
         .await,
@@ -63,7 +64,9 @@ pub async fn change_role_term(role_id: i64, change: String) -> Result<(), AppErr
                     ));
                 }
             };
-            roles::change_term(&state.db, actor.id, role_id, renew).await
+            roles::change_term(&state.db, actor.id, role_id, renew).await?;
+            state.live.structure_changed(&state.db).await;
+            Ok(())
         }
         .await,
     )

@@ -60,7 +60,8 @@ pub(crate) async fn connect_with(
     search_path: Option<&str>,
 ) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
-    opts.sqlx_logging(false)
+    // QC_LOG_SQL=1 with RUST_LOG=sqlx::query=info logs every statement and its time.
+    opts.sqlx_logging(std::env::var_os("QC_LOG_SQL").is_some())
         .acquire_timeout(Duration::from_secs(10))
         .min_connections(1);
     if let Some(schema) = search_path {

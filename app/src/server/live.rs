@@ -14,6 +14,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
+/// The live bus's word for "the community's structure changed" (a workshop's change is a
+/// JSON object, so never this).
+const STRUCTURE_CHANGED: &str = "structure";
+
 /// Messages a slow connection may fall behind by before it is told to fetch the board again.
 const BUFFER: usize = 4096;
 
@@ -33,6 +37,8 @@ pub struct Live {
 struct Inner {
     /// The board each workshop's screens last needed whole, shared between them.
     boards: crate::server::stream::BoardCache,
+    /// The community's structure as pages read it, until it changes.
+    structure: crate::server::cache::StructureCache,
     /// `qc_live_<schema>`: test schemas on one database must not hear each other.
     channel: String,
     hub: Mutex<HashMap<i64, broadcast::Sender<Signal>>>,
@@ -61,6 +67,7 @@ impl Live {
         let live = Live {
             inner: Arc::new(Inner {
                 boards: Default::default(),
+                structure: Default::default(),
                 channel,
                 hub: Mutex::new(HashMap::new()),
                 in_process_order: (!postgres).then(|| tokio::sync::Mutex::new(())),
@@ -89,6 +96,9 @@ impl Live {
         tokio::spawn(async move {
             loop {
                 match listener.try_recv().await {
+                    Ok(Some(n)) if n.payload() == STRUCTURE_CHANGED => {
+                        live.inner.structure.forget()
+                    }
                     Ok(Some(n)) => match serde_json::from_str::<Envelope>(n.payload()) {
                         Ok(envelope) => live.fan_out(Signal::Change(Arc::new(envelope))),
                         Err(e) => tracing::warn!("unreadable live message: {e}"),
@@ -125,6 +135,31 @@ impl Live {
         &self.inner.boards
     }
 
+    /// The community's structure, kept in memory until it changes.
+    pub fn structure(&self) -> &crate::server::cache::StructureCache {
+        &self.inner.structure
+    }
+
+    /// The community's structure changed (a space, a role, a host partner, a name): forget
+    /// this app server's copy, and on PostgreSQL tell the others to forget theirs. Call it
+    /// after the change is committed.
+    pub async fn structure_changed(&self, db: &DatabaseConnection) {
+        self.inner.structure.forget();
+        if self.inner.in_process_order.is_none() {
+            let told = db
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_notify($1, $2)",
+                    [self.inner.channel.clone().into(), STRUCTURE_CHANGED.into()],
+                ))
+                .await;
+            if let Err(e) = told {
+                // The other app servers' copies go within the hour regardless.
+                tracing::warn!("could not tell other app servers the structure changed: {e}");
+            }
+        }
+    }
+
     pub fn subscribe(&self, workshop_id: i64) -> broadcast::Receiver<Signal> {
         let mut hub = self.inner.hub.lock().unwrap_or_else(|p| p.into_inner());
         hub.entry(workshop_id)
@@ -151,6 +186,8 @@ impl Live {
     }
 
     fn resync_all(&self) {
+        // Whatever was missed may have changed the structure too.
+        self.inner.structure.forget();
         let hub = self.inner.hub.lock().unwrap_or_else(|p| p.into_inner());
         for sender in hub.values() {
             let _ = sender.send(Signal::Resync);

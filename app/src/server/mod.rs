@@ -1,6 +1,7 @@
 //! Everything that runs only on the server: configuration, the database, entities,
 //! services (the business operations, callable without HTTP) and the request glue.
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod entities;

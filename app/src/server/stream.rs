@@ -208,32 +208,6 @@ mod tests {
 
     /// A second app server's view of the same database: on PostgreSQL its own pool and
     /// its own LISTEN connection; SQLite has only ever one app server.
-    async fn second_server(db: &DatabaseConnection, first: &Live) -> (DatabaseConnection, Live) {
-        if db.get_database_backend() != DbBackend::Postgres {
-            return (db.clone(), first.clone());
-        }
-        let schema: String = db
-            .query_one_raw(sea_orm::Statement::from_string(
-                DbBackend::Postgres,
-                "SELECT current_schema() AS s",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get("", "s")
-            .unwrap();
-        let opts = (*db.get_postgres_connection_pool().connect_options())
-            .clone()
-            .options([("search_path", schema)]);
-        let pool = sqlx::postgres::PgPoolOptions::new()
-            .max_connections(4)
-            .connect_with(opts)
-            .await
-            .unwrap();
-        let other = sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
-        let live = Live::start(&other).await.unwrap();
-        (other, live)
-    }
 
     async fn serve(state: AppState) -> std::net::SocketAddr {
         let router = axum::Router::new().route(
@@ -288,7 +262,7 @@ mod tests {
         for_each_database(|db| async move {
             demo::seed_if_empty(&db).await.unwrap();
             let live_a = Live::start(&db).await.unwrap();
-            let (db_b, live_b) = second_server(&db, &live_a).await;
+            let (db_b, live_b) = crate::server::testing::second_server(&db, &live_a).await;
             let state_b = AppState {
                 db: db_b,
                 config: Arc::new(Config::default()),

@@ -46,3 +46,36 @@ where
         .await
         .expect("drop test schema");
 }
+
+/// A second app server on the same database: on PostgreSQL its own pool and live bus
+/// (listening for itself), as another machine would have; on SQLite (one app server)
+/// the same ones.
+pub async fn second_server(
+    db: &DatabaseConnection,
+    first: &crate::server::live::Live,
+) -> (DatabaseConnection, crate::server::live::Live) {
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return (db.clone(), first.clone());
+    }
+    let schema: String = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT current_schema() AS s",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "s")
+        .unwrap();
+    let opts = (*db.get_postgres_connection_pool().connect_options())
+        .clone()
+        .options([("search_path", schema)]);
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(opts)
+        .await
+        .unwrap();
+    let other = sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+    let live = crate::server::live::Live::start(&other).await.unwrap();
+    (other, live)
+}

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 /// sign-in or sign-out posts and the next page reads it afresh), and the sign-out form.
 #[derive(Clone, Copy)]
 pub struct Auth {
-    pub session: Resource<Result<SessionInfo, AppError>>,
+    pub session: AsyncDerived<Result<SessionInfo, AppError>>,
     pub sign_out: ServerAction<SignOut>,
 }
 
@@ -20,7 +20,7 @@ pub fn use_auth() -> Auth {
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
-    let session = Resource::new(|| (), |_| get_session_info());
+    let session = crate::ui::widgets::server_data(|| (), |_| get_session_info());
     provide_context(Auth { session, sign_out });
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>

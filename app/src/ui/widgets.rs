@@ -52,3 +52,19 @@ pub fn mark_hydrated() {
         }
     });
 }
+
+/// Data a page reads on the server, awaited by its `<Suspense>` before the HTML is sent.
+/// Outside its islands a page is plain HTML that no script brings to life, so unlike a
+/// `Resource` nothing is serialized into the page for a browser to pick up again (that
+/// was a script of JSON on every page, written and sent for nothing): what an island
+/// needs travels as its props.
+pub fn server_data<S, T, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetch: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> AsyncDerived<T>
+where
+    T: Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    AsyncDerived::new(move || fetch(source()))
+}

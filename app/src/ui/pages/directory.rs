@@ -23,7 +23,7 @@ pub fn DirectoryPageView() -> impl IntoView {
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
         }
     });
-    let results = Resource::new(move || current.get(), search_directory);
+    let results = crate::ui::widgets::server_data(move || current.get(), search_directory);
     view! {
         <Title text="Members" />
         <section class="panel">
@@ -161,7 +161,7 @@ pub fn ProfilePageView() -> impl IntoView {
     let moves = ServerAction::<MoveRegion>::new();
     let leave = ServerAction::<LeaveCommunity>::new();
     let status = ServerAction::<SetMemberStatus>::new();
-    let profile = Resource::new(
+    let profile = crate::ui::widgets::server_data(
         move || {
             (
                 id(),

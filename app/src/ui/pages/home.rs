@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_community_overview());
+    let overview = crate::ui::widgets::server_data(|| (), |_| get_community_overview());
     view! {
         <Title text="" />
         <Welcome />

@@ -13,7 +13,8 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ApplyPage() -> impl IntoView {
     let action = ServerAction::<Apply>::new();
-    let page = Resource::new(move || action.version().get(), |_| get_apply_page());
+    let page =
+        crate::ui::widgets::server_data(move || action.version().get(), |_| get_apply_page());
     view! {
         <Title text="Apply to join" />
         <section class="panel narrow">

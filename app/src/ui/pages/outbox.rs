@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
-    let mails = Resource::new(|| (), |_| outbox());
+    let mails = crate::ui::widgets::server_data(|| (), |_| outbox());
     view! {
         <Title text="E-mail outbox" />
         <section class="panel">

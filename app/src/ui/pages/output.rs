@@ -39,7 +39,7 @@ pub fn ReportPageView() -> impl IntoView {
     };
     let created = ServerAction::<CreateAction>::new();
     let updated = ServerAction::<SetActionStatus>::new();
-    let page = Resource::new(
+    let page = crate::ui::widgets::server_data(
         move || (id(), created.version().get(), updated.version().get()),
         |(id, _, _)| get_report_page(id),
     );
@@ -345,7 +345,8 @@ fn NewAction(
 #[component]
 pub fn MyActionsPage() -> impl IntoView {
     let updated = ServerAction::<SetActionStatus>::new();
-    let list = Resource::new(move || updated.version().get(), |_| get_my_actions());
+    let list =
+        crate::ui::widgets::server_data(move || updated.version().get(), |_| get_my_actions());
     view! {
         <Title text="My actions" />
         <section class="panel narrow">
@@ -368,7 +369,7 @@ pub fn SpaceWorkshopsPage() -> impl IntoView {
     let slug = move || params.read().get("slug").unwrap_or_default();
     let q = move || query.read().get("q").unwrap_or_default();
     let updated = ServerAction::<SetActionStatus>::new();
-    let page = Resource::new(
+    let page = crate::ui::widgets::server_data(
         move || (slug(), q(), updated.version().get()),
         |(s, q, _)| get_space_workshops(s, q),
     );

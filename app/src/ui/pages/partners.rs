@@ -9,7 +9,7 @@ use leptos_meta::Title;
 #[component]
 pub fn PartnersPageView() -> impl IntoView {
     let add = ServerAction::<AddPartner>::new();
-    let page = Resource::new(move || add.version().get(), |_| get_partners());
+    let page = crate::ui::widgets::server_data(move || add.version().get(), |_| get_partners());
     view! {
         <Title text="Partner organisations" />
         <section class="panel">

@@ -25,7 +25,7 @@ pub fn SpacePageView() -> impl IntoView {
         membership,
         admit,
     };
-    let page = Resource::new(
+    let page = crate::ui::widgets::server_data(
         move || {
             (
                 slug(),
@@ -193,7 +193,7 @@ fn PerspectiveBalance(
 
 #[component]
 fn PendingApplications(slug: String, decide: ServerAction<DecideApplication>) -> impl IntoView {
-    let pending = Resource::new(
+    let pending = crate::ui::widgets::server_data(
         move || (slug.clone(), decide.version().get()),
         |(slug, _)| get_pending_applications(slug),
     );

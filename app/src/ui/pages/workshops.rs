@@ -44,7 +44,7 @@ pub fn JoinPage() -> impl IntoView {
 #[component]
 pub fn WorkshopsPage() -> impl IntoView {
     let find = ServerAction::<FindWorkshop>::new();
-    let mine = Resource::new(|| (), |_| get_my_workshops());
+    let mine = crate::ui::widgets::server_data(|| (), |_| get_my_workshops());
     view! {
         <Title text="Workshops" />
         <section class="panel narrow">
@@ -82,7 +82,7 @@ pub fn WorkshopsPage() -> impl IntoView {
 #[component]
 pub fn NewWorkshopPage() -> impl IntoView {
     let action = ServerAction::<CreateWorkshop>::new();
-    let page = Resource::new(|| (), |_| get_new_workshop_page());
+    let page = crate::ui::widgets::server_data(|| (), |_| get_new_workshop_page());
     view! {
         <Title text="Run a workshop" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -175,7 +175,7 @@ pub fn ParticipantPageView() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
     let join = ServerAction::<JoinWorkshop>::new();
-    let page = Resource::new(
+    let page = crate::ui::widgets::server_data(
         move || (code(), join.version().get()),
         |(c, _)| get_participant_page(c),
     );
@@ -289,7 +289,7 @@ fn facilitator_page(title: &'static str, show: fn(FacilitatorPage) -> AnyView) -
             .and_then(|i| i.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let page = Resource::new(id, get_facilitator_page);
+    let page = crate::ui::widgets::server_data(id, get_facilitator_page);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || page.get().map(|r| match r {

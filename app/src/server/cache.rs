@@ -1,0 +1,175 @@
+//! What pages read on every visit and people change rarely, kept in memory between
+//! requests: the community's structure (its spaces, conveners and host partners, as the
+//! home page shows them).
+//!
+//! Each app server keeps its own copy. A change to the structure calls
+//! [`crate::server::live::Live::structure_changed`], which empties the copy here and, on
+//! PostgreSQL, tells every other app server through the live bus; if that bus lost its
+//! connection, every copy is emptied too, and no copy is kept longer than [`KEEP`]. A read
+//! that raced a change is not kept: each copy notes the generation it was read in.
+use crate::error::AppError;
+use crate::model::community::CommunityOverview;
+use chrono::NaiveDate;
+use moka::sync::Cache;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The longest a copy is kept, whatever happens: a safety net, not the way copies go.
+pub const KEEP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+#[derive(Clone)]
+pub struct StructureCache {
+    generation: Arc<AtomicU64>,
+    /// By day: a convener's term starts and ends on a date.
+    overview: Cache<NaiveDate, Arc<CommunityOverview>>,
+}
+
+impl Default for StructureCache {
+    fn default() -> Self {
+        StructureCache {
+            generation: Arc::default(),
+            overview: Cache::builder().max_capacity(4).time_to_live(KEEP).build(),
+        }
+    }
+}
+
+impl StructureCache {
+    /// The overview as of `today`, from memory, or loaded by `load` and kept.
+    pub async fn overview(
+        &self,
+        today: NaiveDate,
+        load: impl AsyncFnOnce() -> Result<CommunityOverview, AppError>,
+    ) -> Result<Arc<CommunityOverview>, AppError> {
+        if let Some(kept) = self.overview.get(&today) {
+            return Ok(kept);
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let fresh = Arc::new(load().await?);
+        // Keep it only if nothing changed while it was read.
+        if self.generation.load(Ordering::Acquire) == generation {
+            self.overview.insert(today, fresh.clone());
+        }
+        Ok(fresh)
+    }
+
+    /// Forget every copy: the structure changed (here or on another app server).
+    pub fn forget(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.overview.invalidate_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn overview(name: &str) -> CommunityOverview {
+        CommunityOverview {
+            name: name.into(),
+            national: None,
+            regions: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn a_copy_is_kept_until_the_structure_changes() {
+        let cache = StructureCache::default();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let first = cache
+            .overview(today, async || Ok(overview("first")))
+            .await
+            .unwrap();
+        let again = cache
+            .overview(today, async || Ok(overview("second")))
+            .await
+            .unwrap();
+        assert_eq!(
+            (first.name.as_str(), again.name.as_str()),
+            ("first", "first")
+        );
+        // Another day reads afresh: terms change by date.
+        let tomorrow = today.succ_opt().unwrap();
+        let next_day = cache
+            .overview(tomorrow, async || Ok(overview("next")))
+            .await
+            .unwrap();
+        assert_eq!(next_day.name, "next");
+        cache.forget();
+        let after = cache
+            .overview(today, async || Ok(overview("changed")))
+            .await
+            .unwrap();
+        assert_eq!(after.name, "changed");
+    }
+
+    #[tokio::test]
+    async fn a_read_that_raced_a_change_is_not_kept() {
+        let cache = StructureCache::default();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let read = cache
+            .overview(today, async || {
+                // The structure changes while this read is under way.
+                cache.forget();
+                Ok(overview("old"))
+            })
+            .await
+            .unwrap();
+        assert_eq!(read.name, "old", "the reader still gets what it read");
+        let next = cache
+            .overview(today, async || Ok(overview("new")))
+            .await
+            .unwrap();
+        assert_eq!(next.name, "new", "but it was not kept");
+    }
+
+    #[tokio::test]
+    async fn a_failed_read_keeps_nothing() {
+        let cache = StructureCache::default();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert!(
+            cache
+                .overview(today, async || Err(AppError::Internal))
+                .await
+                .is_err()
+        );
+        let next = cache
+            .overview(today, async || Ok(overview("ok")))
+            .await
+            .unwrap();
+        assert_eq!(next.name, "ok");
+    }
+
+    #[tokio::test]
+    async fn a_change_on_one_app_server_empties_the_copy_on_another() {
+        crate::server::testing::for_each_database(|db| async move {
+            let live_a = crate::server::live::Live::start(&db).await.unwrap();
+            let (db_b, live_b) = crate::server::testing::second_server(&db, &live_a).await;
+            let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+            let on_b = live_b.structure();
+            on_b.overview(today, async || Ok(overview("before")))
+                .await
+                .unwrap();
+            live_a.structure_changed(&db).await;
+            // On PostgreSQL the word travels through the database: give it a moment.
+            let mut seen = String::new();
+            for _ in 0..100 {
+                seen = on_b
+                    .overview(today, async || Ok(overview("after")))
+                    .await
+                    .unwrap()
+                    .name
+                    .clone();
+                if seen == "after" {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            assert_eq!(
+                seen, "after",
+                "the other app server read the structure afresh"
+            );
+            drop(db_b);
+        })
+        .await;
+    }
+}
