@@ -11,7 +11,13 @@ pub async fn get_space_page(slug: String) -> Result<SpacePage, AppError> {
         async {
             let state = auth::state()?;
             let viewer = auth::current_person(&state).await?;
-            spaces::page(&state.db, &slug, viewer.map(|p| p.id)).await
+            spaces::page(
+                &state.db,
+                state.live.structure(),
+                &slug,
+                viewer.map(|p| p.id),
+            )
+            .await
         }
         .await,
     )

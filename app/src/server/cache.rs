@@ -11,51 +11,76 @@ use crate::error::AppError;
 use crate::model::community::CommunityOverview;
 use chrono::NaiveDate;
 use moka::sync::Cache;
+use std::any::Any;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The longest a copy is kept, whatever happens: a safety net, not the way copies go.
 pub const KEEP: std::time::Duration = std::time::Duration::from_secs(3600);
 
+/// What is kept. Whatever depends on roles is kept by day: a term starts and ends on a
+/// date.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+pub enum Key {
+    /// The home page's overview.
+    Overview(NaiveDate),
+    /// Every space with where it sits for the rules.
+    Spaces,
+    /// One space's current role holders and partners.
+    SpaceFacts(i64, NaiveDate),
+}
+
 #[derive(Clone)]
 pub struct StructureCache {
     generation: Arc<AtomicU64>,
-    /// By day: a convener's term starts and ends on a date.
-    overview: Cache<NaiveDate, Arc<CommunityOverview>>,
+    kept: Cache<Key, Arc<dyn Any + Send + Sync>>,
 }
 
 impl Default for StructureCache {
     fn default() -> Self {
         StructureCache {
             generation: Arc::default(),
-            overview: Cache::builder().max_capacity(4).time_to_live(KEEP).build(),
+            kept: Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(KEEP)
+                .build(),
         }
     }
 }
 
 impl StructureCache {
-    /// The overview as of `today`, from memory, or loaded by `load` and kept.
-    pub async fn overview(
+    /// What is kept under `key`, from memory, or loaded by `load` and kept. The service
+    /// that loads a key owns its type: asking for one key as two types is a bug.
+    pub async fn get<V: Any + Send + Sync>(
         &self,
-        today: NaiveDate,
-        load: impl AsyncFnOnce() -> Result<CommunityOverview, AppError>,
-    ) -> Result<Arc<CommunityOverview>, AppError> {
-        if let Some(kept) = self.overview.get(&today) {
+        key: Key,
+        load: impl AsyncFnOnce() -> Result<V, AppError>,
+    ) -> Result<Arc<V>, AppError> {
+        if let Some(kept) = self.kept.get(&key).and_then(|v| v.downcast::<V>().ok()) {
             return Ok(kept);
         }
         let generation = self.generation.load(Ordering::Acquire);
         let fresh = Arc::new(load().await?);
         // Keep it only if nothing changed while it was read.
         if self.generation.load(Ordering::Acquire) == generation {
-            self.overview.insert(today, fresh.clone());
+            self.kept.insert(key, fresh.clone());
         }
         Ok(fresh)
+    }
+
+    /// The home page's overview as of `today`.
+    pub async fn overview(
+        &self,
+        today: NaiveDate,
+        load: impl AsyncFnOnce() -> Result<CommunityOverview, AppError>,
+    ) -> Result<Arc<CommunityOverview>, AppError> {
+        self.get(Key::Overview(today), load).await
     }
 
     /// Forget every copy: the structure changed (here or on another app server).
     pub fn forget(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
-        self.overview.invalidate_all();
+        self.kept.invalidate_all();
     }
 }
 

@@ -202,7 +202,6 @@ mod tests {
     use crate::server::live::Live;
     use crate::server::services::{accounts, demo, mail::Mailer};
     use crate::server::testing::for_each_database;
-    use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
     use std::sync::Arc;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

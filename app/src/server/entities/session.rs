@@ -12,6 +12,8 @@ pub struct Model {
     pub person_id: i64,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    #[sea_orm(belongs_to, from = "person_id", to = "id")]
+    pub person: BelongsTo<super::person::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -344,11 +344,13 @@ mod tests {
                     .status(),
                 409
             );
-            let page = spaces::page(&db, "hospital-discharge", None).await.unwrap();
+            let page = spaces::page(&db, &Default::default(), "hospital-discharge", None)
+                .await
+                .unwrap();
             assert_eq!(page.members, 2);
             leave(&db, &helen, "hospital-discharge").await.unwrap();
             assert_eq!(
-                spaces::page(&db, "hospital-discharge", None)
+                spaces::page(&db, &Default::default(), "hospital-discharge", None)
                     .await
                     .unwrap()
                     .members,
@@ -372,7 +374,7 @@ mod tests {
             create(&db, &sam, &form(BY_REQUEST)).await.unwrap();
             join(&db, &karen, "hospital-discharge").await.unwrap();
             assert_eq!(
-                spaces::page(&db, "hospital-discharge", None)
+                spaces::page(&db, &Default::default(), "hospital-discharge", None)
                     .await
                     .unwrap()
                     .members,
@@ -390,7 +392,7 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(
-                spaces::page(&db, "hospital-discharge", None)
+                spaces::page(&db, &Default::default(), "hospital-discharge", None)
                     .await
                     .unwrap()
                     .members,

@@ -256,7 +256,9 @@ mod tests {
             )
             .await
             .unwrap();
-            let page = spaces::page(&db, "south-west", Some(priya)).await.unwrap();
+            let page = spaces::page(&db, &Default::default(), "south-west", Some(priya))
+                .await
+                .unwrap();
             let grace_role = page.roles.iter().find(|r| r.name == "Grace Lin").unwrap();
             assert_eq!(grace_role.role, "Convener");
             assert_eq!(grace_role.days_left, Some(30));
@@ -353,7 +355,9 @@ mod tests {
             )
             .await;
             assert_eq!(err.unwrap_err(), AppError::Forbidden);
-            let page = spaces::page(&db, "west-of-england", None).await.unwrap();
+            let page = spaces::page(&db, &Default::default(), "west-of-england", None)
+                .await
+                .unwrap();
             assert!(
                 page.roles.iter().all(|r| r.name != "Hein le Roux"),
                 "an ended term is not shown as current"

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::model::spaces::{
     ActivityItem, AppointPanel, GroupPanel, PartnerLink, RoleHolder, SpaceLink, SpacePage,
 };
+use crate::server::cache::{Key, StructureCache};
 use crate::server::entities::{
     audit_log, group_membership, member, member_perspective, partner_organisation, person, role,
     space, space_partner,
@@ -124,29 +125,91 @@ async fn group_panel(
     })
 }
 
+/// A space's current role holders (with who holds them) and partners: they change only
+/// with the structure, so they are kept in memory until it does.
+struct SpaceFacts {
+    roles: Vec<(role::Model, person::Model)>,
+    partners: Vec<PartnerLink>,
+}
+
+async fn space_facts(
+    db: &DatabaseConnection,
+    space_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<SpaceFacts, AppError> {
+    let roles = role::Entity::find()
+        .find_also_related(person::Entity)
+        .filter(role::Column::SpaceId.eq(space_id))
+        .filter(role::Column::Kind.ne(RoleKind::Member.code()))
+        .filter(role::Column::StartsOn.lte(today))
+        .filter(
+            Condition::any()
+                .add(role::Column::EndsOn.is_null())
+                .add(role::Column::EndsOn.gte(today)),
+        )
+        .order_by_asc(role::Column::Kind)
+        .order_by_asc(role::Column::StartsOn)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(r, p)| Some((r, p?)))
+        .collect();
+    let partners = space_partner::Entity::find()
+        .find_also_related(partner_organisation::Entity)
+        .filter(space_partner::Column::SpaceId.eq(space_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(sp, org)| {
+            let org = org?;
+            Some(PartnerLink {
+                kind: PartnerKind::from_code(&org.kind)
+                    .map_or("Organisation", |k| k.label())
+                    .to_owned(),
+                name: org.name,
+                relationship: sp.relationship,
+                website: org.website,
+            })
+        })
+        .collect();
+    Ok(SpaceFacts { roles, partners })
+}
+
+/// A space's page as `viewer` sees it. The spaces, their roles and partners come from
+/// `structure` (read once until the structure changes); counts and what the viewer may
+/// do are read afresh.
 pub async fn page(
     db: &DatabaseConnection,
+    structure: &StructureCache,
     slug: &str,
     viewer: Option<i64>,
 ) -> Result<SpacePage, AppError> {
-    let space = space::Entity::find()
-        .filter(space::Column::Slug.eq(slug))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("There is no such space.".into()))?;
-    let kind = SpaceKind::from_code(&space.kind).ok_or(AppError::Internal)?;
-    let parent = match space.parent_id {
-        Some(id) => space::Entity::find_by_id(id).one(db).await?,
-        None => None,
-    };
-    let children = space::Entity::find()
-        .filter(space::Column::ParentId.eq(space.id))
-        .order_by_asc(space::Column::Name)
-        .all(db)
+    let spaces = structure
+        .get(Key::Spaces, async || membership::scopes(db).await)
         .await?;
+    let (space, scope) = spaces
+        .iter()
+        .find(|(s, _)| s.slug == slug)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound("There is no such space.".into()))?;
+    let kind = scope.kind;
+    let parent = space
+        .parent_id
+        .and_then(|id| spaces.iter().find(|(s, _)| s.id == id))
+        .map(|(s, _)| s.clone());
+    let mut children: Vec<&space::Model> = spaces
+        .iter()
+        .map(|(s, _)| s)
+        .filter(|s| s.parent_id == Some(space.id))
+        .collect();
+    children.sort_by(|a, b| a.name.cmp(&b.name));
 
     let today = Utc::now().date_naive();
-    let scope = membership::scope(db, &space).await?;
+    let facts = structure
+        .get(Key::SpaceFacts(space.id, today), async || {
+            space_facts(db, space.id, today).await
+        })
+        .await?;
     let appointable = role_rules::appointable(kind);
     let viewer_actor = match viewer {
         Some(viewer) => Some(membership::actor(db, viewer).await?),
@@ -163,62 +226,29 @@ pub async fn page(
         ),
         None => (false, false, false),
     };
-    let roles = role::Entity::find()
-        .find_also_related(person::Entity)
-        .filter(role::Column::SpaceId.eq(space.id))
-        .filter(role::Column::Kind.ne(RoleKind::Member.code()))
-        .filter(role::Column::StartsOn.lte(today))
-        .filter(
-            Condition::any()
-                .add(role::Column::EndsOn.is_null())
-                .add(role::Column::EndsOn.gte(today)),
-        )
-        .order_by_asc(role::Column::Kind)
-        .order_by_asc(role::Column::StartsOn)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|(r, p)| {
-            let p = p?;
+    let roles = facts
+        .roles
+        .iter()
+        .map(|(r, p)| {
             let days_left = r
                 .ends_on
                 .map(|end| (end - today).num_days())
                 .filter(|d| *d <= 60);
             let kind = RoleKind::from_code(&r.kind);
             let changeable = can_appoint && appointable.is_some_and(|(k, _)| Some(k) == kind);
-            Some(RoleHolder {
+            RoleHolder {
                 role_id: r.id,
                 can_change: changeable,
                 renewable: changeable && kind == Some(RoleKind::Convener),
                 person_id: p.id,
-                name: p.name,
-                role: RoleKind::from_code(&r.kind)
-                    .map_or("Role", |k| k.label())
-                    .to_owned(),
+                name: p.name.clone(),
+                role: kind.map_or("Role", |k| k.label()).to_owned(),
                 ends_on: r.ends_on.map(|d| d.format("%-d %B %Y").to_string()),
                 days_left,
-            })
+            }
         })
         .collect();
-
-    let partners = space_partner::Entity::find()
-        .find_also_related(partner_organisation::Entity)
-        .filter(space_partner::Column::SpaceId.eq(space.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|(sp, org)| {
-            let org = org?;
-            Some(PartnerLink {
-                kind: PartnerKind::from_code(&org.kind)
-                    .map_or("Organisation", |k| k.label())
-                    .to_owned(),
-                name: org.name,
-                relationship: sp.relationship,
-                website: org.website,
-            })
-        })
-        .collect();
+    let partners = facts.partners.clone();
 
     let members_here = member_condition(&space, kind);
     let member_list = if matches!(
@@ -300,7 +330,7 @@ pub async fn page(
         space: link(&space),
         purpose: space.purpose.clone(),
         parent: parent.as_ref().map(link),
-        children: children.iter().map(link).collect(),
+        children: children.into_iter().map(link).collect(),
         roles,
         partners,
         members,

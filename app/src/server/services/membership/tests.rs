@@ -88,7 +88,9 @@ async fn convener_can_approve_applicant_in_own_region() {
     for_each_database(|db| async move {
         let (hein, _, _) = seeded(&db).await;
         let (cara, app) = applicant(&db, "west-of-england").await;
-        let before = spaces::page(&db, "west-of-england", None).await.unwrap();
+        let before = spaces::page(&db, &Default::default(), "west-of-england", None)
+            .await
+            .unwrap();
         decide(&db, hein, app, true, "").await.unwrap();
         let m = member::Entity::find_by_id(cara.id)
             .one(&db)
@@ -97,7 +99,9 @@ async fn convener_can_approve_applicant_in_own_region() {
             .unwrap();
         assert_eq!(m.status, "active");
         assert!(m.joined_on.is_some());
-        let after = spaces::page(&db, "west-of-england", None).await.unwrap();
+        let after = spaces::page(&db, &Default::default(), "west-of-england", None)
+            .await
+            .unwrap();
         assert_eq!(after.members, before.members + 1);
         let carers = |p: &crate::model::spaces::SpacePage| {
             p.balance.iter().find(|(l, _)| l == "Carer").unwrap().1
