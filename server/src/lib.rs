@@ -47,7 +47,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         &leptos_options.site_pkg_dir,
         leptos_options.hash_files,
     );
-    let options = leptos_options.clone();
+    let options = std::sync::Arc::new(leptos_options.clone());
     let context = move || {
         provide_context(state.clone());
         // Pages with islands render the scripts that bring them to life.

@@ -37,8 +37,10 @@ pub fn problem(title: &'static str, e: crate::error::AppError) -> AnyView {
 pub fn IslandScripts() -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
-        use_context::<leptos::config::LeptosOptions>()
-            .map(|options| view! { <HydrationScripts options islands=true /> })
+        // Shared, not cloned for every request: only a page with islands needs a copy.
+        use_context::<std::sync::Arc<leptos::config::LeptosOptions>>().map(|options| {
+            view! { <HydrationScripts options=LeptosOptions::clone(&options) islands=true /> }
+        })
     }
     #[cfg(not(feature = "ssr"))]
     {}
@@ -66,5 +68,21 @@ where
     T: Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
-    AsyncDerived::new(move || fetch(source()))
+    // Leptos renders the app once at start-up, outside any request, to list its routes:
+    // nothing is fetched then (there is no one asking, and no database in context).
+    // (That render's address is empty; a request's is its path.)
+    #[cfg(feature = "ssr")]
+    let in_request = use_context::<leptos_router::location::RequestUrl>()
+        .is_some_and(|url| !url.as_ref().is_empty());
+    #[cfg(not(feature = "ssr"))]
+    let in_request = true;
+    AsyncDerived::new(move || {
+        let fetching = in_request.then(|| fetch(source()));
+        async move {
+            match fetching {
+                Some(fetching) => fetching.await,
+                None => std::future::pending().await,
+            }
+        }
+    })
 }
