@@ -4,5 +4,6 @@ pub mod account;
 pub mod structure;
 pub mod action;
 pub mod audit;
+pub mod decision;
 pub mod membership;
 pub mod workshop;
