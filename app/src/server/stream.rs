@@ -205,9 +205,6 @@ mod tests {
     use std::sync::Arc;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    /// A second app server's view of the same database: on PostgreSQL its own pool and
-    /// its own LISTEN connection; SQLite has only ever one app server.
-
     async fn serve(state: AppState) -> std::net::SocketAddr {
         let router = axum::Router::new().route(
             "/live/workshops/{id}",
