@@ -6,4 +6,5 @@ pub mod action;
 pub mod audit;
 pub mod decision;
 pub mod membership;
+pub mod proposal;
 pub mod workshop;
