@@ -1,32 +1,14 @@
 //! A form posted without JavaScript that fails comes back, on the real router, to a clean
 //! address with what was typed in place (never the password) and one message per field.
-use app::server::services::mail::Mailer;
-use app::server::{AppState, Config, db};
 use axum::body::Body;
 use http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use std::sync::Arc;
 use tower::ServiceExt;
 
-const SITE: &str = "http://127.0.0.1:3000";
+mod common;
+use common::app;
 
-async fn app() -> axum::Router {
-    let database = db::connect("sqlite::memory:").await.expect("database");
-    let live = app::server::live::Live::start(&database)
-        .await
-        .expect("live");
-    let state = AppState {
-        db: database,
-        config: Arc::new(Config {
-            public_url: SITE.into(),
-            ..Config::default()
-        }),
-        mailer: Mailer::outbox_only(),
-        live,
-    };
-    let options = server::leptos_options("target/site", "127.0.0.1:3000".parse().unwrap());
-    server::router(state, options)
-}
+const SITE: &str = "http://127.0.0.1:3000";
 
 /// A browser's own form post (no script): it asks for HTML and names the page it came from.
 async fn post_form(app: &axum::Router, path: &str, from: &str, body: &str) -> http::Response<Body> {
@@ -82,7 +64,7 @@ fn form_cookie(res: &http::Response<Body>) -> String {
 
 #[tokio::test]
 async fn a_failed_sign_in_comes_back_to_a_clean_address_with_the_e_mail_but_not_the_password() {
-    let app = app().await;
+    let app = app(SITE).await;
     // An earlier failure's pair in the address (as older versions left it) goes too.
     let res = post_form(
         &app,
@@ -115,7 +97,7 @@ async fn a_failed_sign_in_comes_back_to_a_clean_address_with_the_e_mail_but_not_
 
 #[tokio::test]
 async fn a_failed_registration_keeps_every_field_but_the_password_with_one_message_per_field() {
-    let app = app().await;
+    let app = app(SITE).await;
     let res = post_form(
         &app,
         "/api/register",
@@ -140,7 +122,7 @@ async fn a_failed_registration_keeps_every_field_but_the_password_with_one_messa
 
 #[tokio::test]
 async fn a_form_that_succeeds_or_a_script_s_call_is_left_as_it_was() {
-    let app = app().await;
+    let app = app(SITE).await;
     let res = post_form(
         &app,
         "/api/register",

@@ -1,32 +1,14 @@
 //! The guards every request passes, on the real router: the body limit with a message, the
 //! security headers (a page's policy naming its own nonce), the time limit, demo mode kept
 //! off reachable addresses, and a shutdown that does not hang on an open request.
-use app::server::services::mail::Mailer;
-use app::server::{AppState, Config, db};
 use axum::body::Body;
 use http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceExt;
 
-async fn app(public_url: &str) -> axum::Router {
-    let database = db::connect("sqlite::memory:").await.expect("database");
-    let live = app::server::live::Live::start(&database)
-        .await
-        .expect("live");
-    let state = AppState {
-        db: database,
-        config: Arc::new(Config {
-            public_url: public_url.into(),
-            ..Config::default()
-        }),
-        mailer: Mailer::outbox_only(),
-        live,
-    };
-    let options = server::leptos_options("target/site", "127.0.0.1:3000".parse().unwrap());
-    server::router(state, options)
-}
+mod common;
+use common::app;
 
 async fn text(res: http::Response<Body>) -> String {
     String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned()

@@ -1,0 +1,23 @@
+//! The real router on a fresh in-memory database, for the router tests.
+use app::server::services::mail::Mailer;
+use app::server::{AppState, Config, db};
+use std::sync::Arc;
+
+/// The app as `public_url` serves it (its scheme decides HSTS and `__Host-` cookies).
+pub async fn app(public_url: &str) -> axum::Router {
+    let database = db::connect("sqlite::memory:").await.expect("database");
+    let live = app::server::live::Live::start(&database)
+        .await
+        .expect("live");
+    let state = AppState {
+        db: database,
+        config: Arc::new(Config {
+            public_url: public_url.into(),
+            ..Config::default()
+        }),
+        mailer: Mailer::outbox_only(),
+        live,
+    };
+    let options = server::leptos_options("target/site", "127.0.0.1:3000".parse().unwrap());
+    server::router(state, options)
+}
