@@ -147,7 +147,16 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await rate(ana, 'Transport', 5, 2);
   await rate(cara, 'Transport', 4, 3);
   await rate(colin, 'Transport', 3, 4);
-  await rate(colin, 'Medicines', 5, 3);
+  // Offline, a rating waits and says so; "Rated" only once the server has stored it.
+  await colin.context().setOffline(true);
+  const medicines = colin.locator('.rating', { has: colin.getByRole('heading', { name: 'Medicines', exact: true }) });
+  await medicines.getByRole('group', { name: 'Impact' }).getByText('5', { exact: true }).click();
+  await medicines.getByRole('group', { name: 'Effort' }).getByText('3', { exact: true }).click();
+  await expect(medicines.locator('.rating__status')).toHaveText('Sending…');
+  await expect(colin.locator('.outbox')).toContainText('Waiting to send 1 change');
+  await colin.context().setOffline(false);
+  await expect(medicines.locator('.rating__status')).toHaveText('Rated');
+  await expect(fac.locator('.chart__legend')).toContainText('Medicines: impact 5.0');
   await expectAccessible(ana);
   await shot(ana, 'prioritise-phone');
   expect(await overflowing(ana)).toEqual([]);

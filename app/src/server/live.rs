@@ -185,7 +185,9 @@ impl Live {
         }
     }
 
-    fn resync_all(&self) {
+    /// Tell every watcher on this app server to fetch its board again (messages may have
+    /// been missed).
+    pub(crate) fn resync_all(&self) {
         // Whatever was missed may have changed the structure too.
         self.inner.structure.forget();
         let hub = self.inner.hub.lock().unwrap_or_else(|p| p.into_inner());

@@ -165,7 +165,12 @@ async fn resync(state: &AppState, workshop_id: i64, view: &mut View, seq: i64) -
 /// moves on, every screen needs the whole board again at once, and one read serves them
 /// all. Kept only while someone watches.
 #[derive(Clone, Default)]
-pub struct BoardCache(Arc<Mutex<HashMap<i64, Slot>>>);
+pub struct BoardCache {
+    slots: Arc<Mutex<HashMap<i64, Slot>>>,
+    /// Reads to fail on purpose: the tests of a screen whose fresh board cannot be read.
+    #[cfg(test)]
+    faults: Arc<std::sync::atomic::AtomicU32>,
+}
 
 type Slot = Arc<tokio::sync::Mutex<Option<Arc<Snapshot>>>>;
 
@@ -178,8 +183,16 @@ impl BoardCache {
         workshop_id: i64,
         seq: i64,
     ) -> Result<Arc<Snapshot>, AppError> {
+        #[cfg(test)]
+        if self
+            .faults
+            .fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            return Err(AppError::Internal);
+        }
         let slot = {
-            let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            let mut map = self.slots.lock().unwrap_or_else(|p| p.into_inner());
             map.retain(|id, _| *id == workshop_id || live.watchers(*id) > 0);
             map.entry(workshop_id).or_default().clone()
         };
@@ -191,7 +204,16 @@ impl BoardCache {
         *slot = Some(fresh.clone());
         Ok(fresh)
     }
+
+    /// Make the next `n` reads fail.
+    #[cfg(test)]
+    pub fn fail_next_reads(&self, n: u32) {
+        self.faults.store(n, SeqCst);
+    }
 }
+
+#[cfg(test)]
+use std::sync::atomic::Ordering::SeqCst;
 
 #[cfg(test)]
 mod tests {
@@ -367,6 +389,141 @@ mod tests {
             )
             .await;
             assert!(seen.contains("event: board") || seen.contains("event:board"));
+        })
+        .await;
+    }
+
+    /// One screen's stream, read as raw HTTP.
+    struct Screen {
+        tcp: tokio::net::TcpStream,
+        seen: String,
+    }
+
+    impl Screen {
+        async fn open(addr: std::net::SocketAddr, workshop_id: i64, device: &str) -> Screen {
+            let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let request = format!(
+                "GET /live/workshops/{workshop_id} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nCookie: {}={device}\r\n\r\n",
+                auth::DEVICE_COOKIE
+            );
+            tcp.write_all(request.as_bytes()).await.unwrap();
+            let mut screen = Screen {
+                tcp,
+                seen: String::new(),
+            };
+            screen
+                .until("the first board", |s| s.boards().len() == 1)
+                .await;
+            screen
+        }
+
+        /// Read until `done`, or fail after 10 seconds naming `what` was awaited.
+        async fn until(&mut self, what: &str, done: impl Fn(&Screen) -> bool) {
+            let mut buf = [0u8; 8192];
+            while !done(self) {
+                let n = tokio::time::timeout(Duration::from_secs(10), self.tcp.read(&mut buf))
+                    .await
+                    .unwrap_or_else(|_| panic!("no {what} within 10 s: {}", self.seen))
+                    .unwrap();
+                if n == 0 {
+                    break;
+                }
+                self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+            assert!(
+                done(self),
+                "the connection closed before {what}: {}",
+                self.seen
+            );
+        }
+
+        /// The boards sent so far, in order.
+        fn boards(&self) -> Vec<crate::domain::workshop::board::Board> {
+            let mut boards = vec![];
+            let mut lines = self.seen.lines();
+            while let Some(line) = lines.next() {
+                if line.trim_end() == "event: board"
+                    && let Some(data) = lines.next().and_then(|d| d.strip_prefix("data: "))
+                    && let Ok(board) = serde_json::from_str(data)
+                {
+                    boards.push(board);
+                }
+            }
+            boards
+        }
+
+        /// The server ended the stream (the last chunk of a chunked answer).
+        fn ended(&self) -> bool {
+            self.seen.ends_with("\r\n0\r\n\r\n")
+        }
+    }
+
+    /// What the database holds, as `who` may see it, with the clock of `like`.
+    async fn stored_board(
+        db: &sea_orm::DatabaseConnection,
+        w: &crate::server::entities::workshop::Model,
+        who: &Who,
+        like: &crate::domain::workshop::board::Board,
+    ) -> crate::domain::workshop::board::Board {
+        let viewer = workshops::actor(db, w, who).await.unwrap().viewer();
+        let mut board = workshops::snapshot(db, w.id).await.unwrap().board(viewer);
+        board.server_now_ms = like.server_now_ms;
+        board
+    }
+
+    #[tokio::test]
+    async fn a_screen_converges_on_what_is_stored_when_reading_its_fresh_board_fails() {
+        for_each_database(|db| async move {
+            let (live, w, hein) =
+                crate::server::services::workshops::tests::setup(&db, Settings::default()).await;
+            let state = AppState {
+                db: db.clone(),
+                config: Arc::new(Config::default()),
+                mailer: Mailer::outbox_only(),
+                live: live.clone(),
+            };
+            let ana = workshops::tests::guest("device-ana");
+            workshops::tests::enter(&db, &live, &w, &ana, "Ana", "patient")
+                .await
+                .unwrap();
+            workshops::control(&db, &live, w.id, &hein, Control::Start)
+                .await
+                .unwrap();
+            let addr = serve(state).await;
+
+            // A failed read is tried again: the screen gets the board it missed.
+            let mut screen = Screen::open(addr, w.id, "device-ana").await;
+            live.boards().fail_next_reads(RESYNC_TRIES - 1);
+            live.resync_all();
+            workshops::post_note(&db, &live, w.id, &ana, "Buses stop at six", "k1")
+                .await
+                .unwrap();
+            screen
+                .until("the note, on a board or as a change", |s| {
+                    s.seen.contains("Buses stop at six")
+                })
+                .await;
+            assert_eq!(screen.boards().len(), 2, "{}", screen.seen);
+
+            // Every try fails: the stream ends (the browser opens another) rather than
+            // carry on from a board it never sent, and changes made meanwhile are not
+            // lost to the screen.
+            live.boards().fail_next_reads(RESYNC_TRIES);
+            live.resync_all();
+            workshops::post_note(&db, &live, w.id, &ana, "Parking costs too much", "k2")
+                .await
+                .unwrap();
+            screen.until("the end of the stream", Screen::ended).await;
+            assert_eq!(screen.boards().len(), 2, "no board after the failed reads");
+            let again = Screen::open(addr, w.id, "device-ana").await;
+            let board = again.boards().pop().unwrap();
+            assert!(
+                board
+                    .notes
+                    .iter()
+                    .any(|n| n.body == "Parking costs too much")
+            );
+            assert_eq!(board, stored_board(&db, &w, &ana, &board).await);
         })
         .await;
     }

@@ -15,8 +15,11 @@ where
 {
     leptos::task::spawn_local(async move {
         match call.await {
-            Ok(()) => live.error.set(None),
-            Err(e) => live.error.set(Some(e.to_string())),
+            Ok(()) => {
+                live.error.set(None);
+                live.acknowledged(None);
+            }
+            Err(e) => live.refused(&e),
         }
     });
 }
@@ -326,11 +329,18 @@ fn NewTheme(live: Live) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let n = name.get_untracked();
-        name.set(String::new());
         leptos::task::spawn_local(async move {
-            match crate::api::workshops::create_theme(ws, n).await {
-                Ok(_) => live.error.set(None),
-                Err(e) => live.error.set(Some(e.to_string())),
+            match crate::api::workshops::create_theme(ws, n.clone()).await {
+                Ok(_) => {
+                    live.error.set(None);
+                    live.acknowledged(None);
+                    // Cleared once stored, and only if nothing new was typed meanwhile:
+                    // a name the server refused stays to be corrected.
+                    if name.get_untracked() == n {
+                        name.set(String::new());
+                    }
+                }
+                Err(e) => live.refused(&e),
             }
         });
     };

@@ -63,6 +63,91 @@ pub struct Live {
     /// acknowledged it: a board older than this (read before the change was stored, and
     /// arriving after) must not take the input back.
     own_seq: RwSignal<i64>,
+    /// This screen's own changes the server stored but its board does not show yet.
+    unconfirmed: RwSignal<Unconfirmed>,
+    /// When the current stream was opened (this device's clock): a board it sends was
+    /// read after any change acknowledged before then.
+    opened_ms: RwSignal<i64>,
+    /// The board must be fetched again (a change was refused, so what the screen shows
+    /// may not be what the server holds).
+    wants_board: RwSignal<bool>,
+}
+
+/// Whether this screen's own stored changes have reached its board. The server answers a
+/// change before its stream tells the board, so for a moment the two differ; if they
+/// still differ a few seconds later the stream has gone quiet (a message lost, a
+/// connection a proxy keeps open but dead) and the screen fetches the board again, then
+/// waits longer before the next try. Plain data: the browser's clock is passed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Unconfirmed {
+    waiting: Option<Waiting>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Waiting {
+    /// The change number the board must reach, when the server said; otherwise any
+    /// change after `board_seq` will do.
+    seq: Option<i64>,
+    /// The board's number when the first unconfirmed change was acknowledged.
+    board_seq: i64,
+    /// When the last acknowledgement came or the last fresh board was asked for.
+    since_ms: i64,
+    /// How long to wait from `since_ms` before asking for the board again.
+    wait_ms: i64,
+}
+
+impl Unconfirmed {
+    /// How long a stored change may take to show before the board is fetched again.
+    pub const FIRST_WAIT_MS: i64 = 4_000;
+    /// The longest wait between fetches while a change stays unshown.
+    pub const MAX_WAIT_MS: i64 = 30_000;
+
+    /// The server stored a change of this screen's (`seq`: the number it reached, if
+    /// the answer said) while the board stood at `board_seq`.
+    pub fn acknowledged(&mut self, seq: Option<i64>, board_seq: i64, now_ms: i64) {
+        let (seq, board_seq) = match self.waiting {
+            Some(w) => (w.seq.max(seq), w.board_seq.min(board_seq)),
+            None => (seq, board_seq),
+        };
+        self.waiting = Some(Waiting {
+            seq,
+            board_seq,
+            since_ms: now_ms,
+            wait_ms: Self::FIRST_WAIT_MS,
+        });
+    }
+
+    /// The board reached `board_seq`; `fresh` when it was read after every change
+    /// waiting here was acknowledged (a board a new stream sent).
+    pub fn seen(&mut self, board_seq: i64, fresh: bool) {
+        if let Some(w) = self.waiting {
+            let shown = match w.seq {
+                Some(seq) => board_seq >= seq,
+                None => board_seq > w.board_seq,
+            };
+            if shown || fresh {
+                self.waiting = None;
+            }
+        }
+    }
+
+    /// Whether the board should be fetched again now; if so, the next try waits longer.
+    pub fn overdue(&mut self, now_ms: i64) -> bool {
+        let Some(w) = self.waiting.as_mut() else {
+            return false;
+        };
+        if now_ms - w.since_ms < w.wait_ms {
+            return false;
+        }
+        w.since_ms = now_ms;
+        w.wait_ms = (w.wait_ms * 2).min(Self::MAX_WAIT_MS);
+        true
+    }
+
+    /// When the oldest unshown change was acknowledged or last chased, if any waits.
+    pub fn waiting_since(&self) -> Option<i64> {
+        self.waiting.map(|w| w.since_ms)
+    }
 }
 
 pub fn now_ms() -> i64 {
@@ -104,6 +189,9 @@ impl Live {
             now_ms: RwSignal::new(now_ms()),
             flushing: RwSignal::new(false),
             own_seq: RwSignal::new(0),
+            unconfirmed: RwSignal::new(Unconfirmed::default()),
+            opened_ms: RwSignal::new(0),
+            wants_board: RwSignal::new(false),
         };
         #[cfg(feature = "hydrate")]
         browser::start(live);
@@ -145,8 +233,28 @@ impl Live {
                 _ => {}
             }
         }
+        let opened = self.opened_ms.get_untracked();
+        self.unconfirmed.update(|u| {
+            let fresh = u.waiting_since().is_some_and(|since| since <= opened);
+            u.seen(board.seq, fresh)
+        });
         self.board.set(board);
         self.connection.set(Connection::Live);
+    }
+
+    /// The server stored a change this screen made (`seq`: the change number it reached,
+    /// when the answer says): watch for it to show, and fetch the board if it does not.
+    pub fn acknowledged(&self, seq: Option<i64>) {
+        let board_seq = self.board.with_untracked(|b| b.seq);
+        self.unconfirmed
+            .update(|u| u.acknowledged(seq, board_seq, now_ms()));
+    }
+
+    /// The server refused a change: what this screen shows may not be what it holds, so
+    /// fetch the board again.
+    pub fn refused(&self, error: &AppError) {
+        self.error.set(Some(error.to_string()));
+        self.wants_board.set(true);
     }
 
     /// Apply a change; `false` if the board must be fetched again.
@@ -165,6 +273,8 @@ impl Live {
                 Applied::Stale => {}
             }
         });
+        let seq = self.board.with_untracked(|b| b.seq);
+        self.unconfirmed.update(|u| u.seen(seq, false));
         ok
     }
 
@@ -247,24 +357,31 @@ impl Live {
             while let Some(next) = live.outbox.with_untracked(|o| o.first().cloned()) {
                 let sent = live.send(&next).await;
                 match sent {
-                    Err(AppError::Transport(_)) => break,
+                    // Not stored, but it may be next time (no network, the server busy
+                    // or restarting): it waits and goes again. Every change here is safe
+                    // to send twice (notes carry a key; dots and ratings are set).
+                    Err(AppError::Transport(_) | AppError::Internal) => break,
                     Err(e) => {
-                        live.error.set(Some(e.to_string()));
                         live.outbox.update(|o| o.retain(|p| *p != next));
+                        live.refused(&e);
                     }
-                    Ok(()) => live.outbox.update(|o| o.retain(|p| *p != next)),
+                    Ok(seq) => {
+                        live.outbox.update(|o| o.retain(|p| *p != next));
+                        live.acknowledged(seq);
+                    }
                 }
             }
             live.flushing.set(false);
         });
     }
 
-    async fn send(&self, pending: &Pending) -> Result<(), AppError> {
+    /// Send one change; the answer is the change number it reached, when the server says.
+    async fn send(&self, pending: &Pending) -> Result<Option<i64>, AppError> {
         use crate::api::workshops::{answer_poll, post_note, rate_theme, reflect, set_dots};
         match pending {
             Pending::Note { key, body } => {
                 post_note(self.workshop_id, body.clone(), key.clone()).await?;
-                Ok(())
+                Ok(None)
             }
             Pending::Dots { item, dots } => {
                 let saved = set_dots(self.workshop_id, *item, *dots).await?;
@@ -279,7 +396,7 @@ impl Live {
                 if !later {
                     self.board.update(|b| b.set_my_ballot(activity, ballot));
                 }
-                Ok(())
+                Ok(Some(saved.seq))
             }
             Pending::Rating {
                 theme,
@@ -288,7 +405,7 @@ impl Live {
             } => {
                 let saved = rate_theme(self.workshop_id, *theme, *impact, *effort).await?;
                 self.own_seq.update(|s| *s = (*s).max(saved.seq));
-                Ok(())
+                Ok(Some(saved.seq))
             }
             Pending::Choice { chosen } => {
                 let list: Vec<String> = chosen.iter().map(i64::to_string).collect();
@@ -302,7 +419,7 @@ impl Live {
                 if !later {
                     self.board.update(|b| b.set_my_choice(poll, stored));
                 }
-                Ok(())
+                Ok(Some(saved.seq))
             }
             Pending::Reflection {
                 key,
@@ -318,7 +435,7 @@ impl Live {
                     key.clone(),
                 )
                 .await?;
-                Ok(())
+                Ok(None)
             }
         }
     }
@@ -383,6 +500,15 @@ mod browser {
                 if live.connection.get_untracked() == Connection::Live {
                     live.flush();
                 }
+                // A refused change, or a stored one the stream has not shown for a while:
+                // start again from a fresh board.
+                let overdue = live.unconfirmed.try_update(|u| u.overdue(super::now_ms()));
+                if live.wants_board.get_untracked() || overdue == Some(true) {
+                    live.wants_board.set(false);
+                    if let Some(es) = current.try_get_value().flatten() {
+                        es.close();
+                    }
+                }
                 // The browser gives up on a stream the server closed: open another.
                 let closed = current
                     .try_get_value()
@@ -437,6 +563,7 @@ mod browser {
         if current.try_get_value().is_none() {
             return;
         }
+        live.opened_ms.set(super::now_ms());
         let Ok(es) = EventSource::new(&format!("/live/workshops/{}", live.workshop_id)) else {
             live.connection.set(Connection::Reconnecting);
             return;
@@ -477,5 +604,62 @@ mod browser {
         es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
         current.set_value(Some(SendWrapper::new(es)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Unconfirmed;
+
+    #[test]
+    fn a_change_shown_in_time_is_never_chased() {
+        let mut u = Unconfirmed::default();
+        u.acknowledged(Some(12), 10, 1_000);
+        u.seen(11, false);
+        assert!(!u.overdue(1_000 + Unconfirmed::FIRST_WAIT_MS - 1));
+        u.seen(12, false);
+        assert!(!u.overdue(60_000), "shown: nothing waits");
+        assert_eq!(u.waiting_since(), None);
+    }
+
+    #[test]
+    fn a_stored_change_the_stream_never_shows_fetches_the_board_again_and_again_later() {
+        let mut u = Unconfirmed::default();
+        u.acknowledged(Some(12), 10, 0);
+        assert!(!u.overdue(3_999));
+        assert!(
+            u.overdue(4_000),
+            "quiet for the first wait: fetch the board"
+        );
+        assert!(!u.overdue(4_000 + 7_999), "then waits twice as long");
+        assert!(u.overdue(12_000));
+        let mut t = 12_000;
+        for _ in 0..10 {
+            t += Unconfirmed::MAX_WAIT_MS;
+            assert!(u.overdue(t), "never waits longer than the most");
+        }
+        // A fresh board (read after the change was stored) settles it, whatever its number.
+        u.seen(11, true);
+        assert!(!u.overdue(t + 100_000));
+    }
+
+    #[test]
+    fn without_a_number_any_later_change_counts_and_later_acknowledgements_add_up() {
+        let mut u = Unconfirmed::default();
+        u.acknowledged(None, 5, 0);
+        u.seen(5, false);
+        assert!(u.waiting_since().is_some(), "the board has not moved");
+        u.seen(6, false);
+        assert!(u.waiting_since().is_none());
+
+        // Two changes in flight: the later number is the one to reach, the earlier board
+        // the one to move past, and the clock restarts at the latest answer.
+        u.acknowledged(Some(20), 18, 0);
+        u.acknowledged(Some(19), 19, 3_000);
+        u.seen(19, false);
+        assert!(!u.overdue(6_999));
+        assert!(u.overdue(7_000));
+        u.seen(20, false);
+        assert_eq!(u.waiting_since(), None);
     }
 }

@@ -110,7 +110,32 @@ fn RateTheme(live: Live, activity_id: i64, theme: Theme) -> impl IntoView {
             live.rate(activity_id, t, Some(r));
         }
     };
+    // What the server holds for this theme, and whether a rating is on its way there.
+    let stored = Memo::new(move |_| live.board.with(|b| b.my_rating(activity_id, t)));
+    let sending = move || {
+        live.outbox.with(|o| {
+            o.iter()
+                .any(|p| matches!(p, Pending::Rating { theme, .. } if *theme == t))
+        })
+    };
+    // A rating the server refused goes back to what it holds (the board is fetched again).
+    Effect::new(move |_| match stored.get() {
+        Some(r) => {
+            impact.set(Some(r.impact));
+            effort.set(Some(r.effort));
+        }
+        None if !sending()
+            && impact.get_untracked().is_some()
+            && effort.get_untracked().is_some() =>
+        {
+            impact.set(None);
+            effort.set(None);
+        }
+        None => {}
+    });
+    // "Rated" only once the server has stored it.
     let status = move || match (impact.get(), effort.get()) {
+        (Some(_), Some(_)) if sending() => "Sending…",
         (Some(_), Some(_)) => "Rated",
         (None, None) => "Not rated yet",
         _ => "Rate both to count",
