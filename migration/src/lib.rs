@@ -8,6 +8,7 @@ mod m20261126_000004_workshops;
 mod m20261126_000005_workshop_outcomes;
 mod m20261127_000006_trust;
 mod m20261127_000007_form_returns;
+mod m20261127_000008_proposals;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_workshop_outcomes::Migration),
             Box::new(m20261127_000006_trust::Migration),
             Box::new(m20261127_000007_form_returns::Migration),
+            Box::new(m20261127_000008_proposals::Migration),
         ]
     }
 }

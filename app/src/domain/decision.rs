@@ -387,6 +387,183 @@ pub fn by_perspective<B: Clone, R>(
         .collect()
 }
 
+/// One voter's ballot, in the shape of the proposal's method. Options are numbered from
+/// 0 in the order the author gave them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ballot {
+    /// Consent: "I consent". An objection is not a ballot: it is raised with its reason.
+    Consent,
+    Majority(Choice),
+    /// Options in order of preference, most preferred first; need not rank them all.
+    Ranked(Vec<usize>),
+    /// A score 0–5 for each option scored.
+    Score(Vec<(usize, u8)>),
+    /// The options approved.
+    Approval(Vec<usize>),
+    Gradient(Gradient),
+}
+
+impl Ballot {
+    /// Check a ballot against the proposal's method and its number of options.
+    pub fn check(&self, method: Method, options: usize) -> Result<(), String> {
+        let in_range = |o: &usize| *o < options;
+        let distinct = |v: &[usize]| {
+            let mut s = v.to_vec();
+            s.sort_unstable();
+            s.windows(2).all(|w| w[0] != w[1])
+        };
+        match (method, self) {
+            (Method::Consent, Ballot::Consent)
+            | (Method::Majority, Ballot::Majority(_))
+            | (Method::Gradients, Ballot::Gradient(_)) => Ok(()),
+            (Method::RankedChoice, Ballot::Ranked(r)) => {
+                if r.is_empty() {
+                    Err("Rank at least one option.".into())
+                } else if !r.iter().all(in_range) || !distinct(r) {
+                    Err("Rank each option at most once.".into())
+                } else {
+                    Ok(())
+                }
+            }
+            (Method::Score, Ballot::Score(s)) => {
+                let ids: Vec<usize> = s.iter().map(|(o, _)| *o).collect();
+                if s.is_empty() {
+                    Err("Score at least one option.".into())
+                } else if !ids.iter().all(in_range) || !distinct(&ids) {
+                    Err("Score each option at most once.".into())
+                } else if s.iter().any(|(_, n)| *n > 5) {
+                    Err("Scores go from 0 to 5.".into())
+                } else {
+                    Ok(())
+                }
+            }
+            (Method::Approval, Ballot::Approval(a)) => {
+                if !a.iter().all(in_range) || !distinct(a) {
+                    Err("Choose each option at most once.".into())
+                } else {
+                    Ok(())
+                }
+            }
+            (Method::AdviceProcess, _) => {
+                Err("Under the advice process the author decides: there is no vote.".into())
+            }
+            _ => Err(format!(
+                "This proposal is decided by {}.",
+                method.label().to_lowercase()
+            )),
+        }
+    }
+}
+
+/// What a closed (or, where results are live, open) vote came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tally {
+    Consent(ConsentResult),
+    Majority(MajorityResult),
+    Ranked(RankedResult),
+    Scores(Vec<OptionTotal>),
+    Gradients(GradientsResult),
+    /// The advice process: the author decides.
+    Advice,
+}
+
+vocabulary! {
+    /// How a decision ended, as the register lists it.
+    Verdict {
+        Passed => "passed", "Passed";
+        NotPassed => "not_passed", "Not passed";
+        NoQuorum => "no_quorum", "No quorum";
+        Chosen => "chosen", "Option chosen";
+        Decided => "decided", "Decided by the author";
+    }
+}
+
+/// The tally of `ballots` (with objections' states, for consent) under `method`.
+pub fn tally(
+    method: Method,
+    rule: MajorityRule,
+    eligible: u64,
+    options: usize,
+    ballots: &[Ballot],
+    objections: &[ObjectionState],
+) -> Tally {
+    match method {
+        Method::Consent => {
+            let consents = ballots.iter().filter(|b| **b == Ballot::Consent).count() as u64;
+            Tally::Consent(consent(consents, objections))
+        }
+        Method::Majority => {
+            let choices: Vec<Choice> = ballots
+                .iter()
+                .filter_map(|b| match b {
+                    Ballot::Majority(c) => Some(*c),
+                    _ => None,
+                })
+                .collect();
+            Tally::Majority(majority(eligible, &choices, rule))
+        }
+        Method::RankedChoice => {
+            let ranked: Vec<Vec<usize>> = ballots
+                .iter()
+                .filter_map(|b| match b {
+                    Ballot::Ranked(r) => Some(r.clone()),
+                    _ => None,
+                })
+                .collect();
+            Tally::Ranked(instant_runoff(options, &ranked))
+        }
+        Method::Score => {
+            let scored: Vec<Vec<(usize, u8)>> = ballots
+                .iter()
+                .filter_map(|b| match b {
+                    Ballot::Score(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect();
+            Tally::Scores(score(options, &scored))
+        }
+        Method::Approval => {
+            let approved: Vec<Vec<usize>> = ballots
+                .iter()
+                .filter_map(|b| match b {
+                    Ballot::Approval(a) => Some(a.clone()),
+                    _ => None,
+                })
+                .collect();
+            Tally::Scores(approval(options, &approved))
+        }
+        Method::Gradients => {
+            let chosen: Vec<Gradient> = ballots
+                .iter()
+                .filter_map(|b| match b {
+                    Ballot::Gradient(g) => Some(*g),
+                    _ => None,
+                })
+                .collect();
+            Tally::Gradients(gradients(&chosen))
+        }
+        Method::AdviceProcess => Tally::Advice,
+    }
+}
+
+impl Tally {
+    /// How the decision ended.
+    pub fn verdict(&self) -> Verdict {
+        match self {
+            Tally::Consent(c) if c.passes => Verdict::Passed,
+            Tally::Consent(_) => Verdict::NotPassed,
+            Tally::Majority(m) if !m.quorum_met => Verdict::NoQuorum,
+            Tally::Majority(m) if m.passed => Verdict::Passed,
+            Tally::Majority(_) => Verdict::NotPassed,
+            Tally::Gradients(g) if g.blocked || g.supporting == 0 => Verdict::NotPassed,
+            Tally::Gradients(_) => Verdict::Passed,
+            Tally::Ranked(_) | Tally::Scores(_) => Verdict::Chosen,
+            Tally::Advice => Verdict::Decided,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -628,5 +805,145 @@ mod tests {
                 prop_assert!(ranked.iter().all(|b| b.is_empty()));
             }
         }
+    }
+
+    #[test]
+    fn a_ballot_must_fit_the_method_and_its_options() {
+        assert!(
+            Ballot::Majority(Choice::For)
+                .check(Method::Majority, 0)
+                .is_ok()
+        );
+        assert!(
+            Ballot::Consent
+                .check(Method::Majority, 0)
+                .unwrap_err()
+                .contains("majority vote")
+        );
+        assert!(
+            Ballot::Ranked(vec![1, 0])
+                .check(Method::RankedChoice, 2)
+                .is_ok()
+        );
+        assert!(
+            Ballot::Ranked(vec![])
+                .check(Method::RankedChoice, 2)
+                .is_err()
+        );
+        assert!(
+            Ballot::Ranked(vec![0, 0])
+                .check(Method::RankedChoice, 2)
+                .is_err()
+        );
+        assert!(
+            Ballot::Ranked(vec![2])
+                .check(Method::RankedChoice, 2)
+                .is_err()
+        );
+        assert!(
+            Ballot::Score(vec![(0, 5), (1, 0)])
+                .check(Method::Score, 2)
+                .is_ok()
+        );
+        assert!(Ballot::Score(vec![(0, 6)]).check(Method::Score, 2).is_err());
+        assert!(
+            Ballot::Score(vec![(1, 2), (1, 3)])
+                .check(Method::Score, 2)
+                .is_err()
+        );
+        assert!(
+            Ballot::Approval(vec![]).check(Method::Approval, 3).is_ok(),
+            "approving none is a ballot"
+        );
+        assert!(
+            Ballot::Approval(vec![3])
+                .check(Method::Approval, 3)
+                .is_err()
+        );
+        assert!(
+            Ballot::Gradient(Gradient::Block)
+                .check(Method::Gradients, 0)
+                .is_ok()
+        );
+        assert!(Ballot::Consent.check(Method::AdviceProcess, 0).is_err());
+    }
+
+    #[test]
+    fn each_tally_ends_in_the_verdict_the_register_lists() {
+        let rule = simple(Share::new(1, 2).unwrap());
+        let t = |method, eligible, ballots: &[Ballot], objections: &[ObjectionState]| {
+            tally(method, rule, eligible, 3, ballots, objections).verdict()
+        };
+        let for_ = Ballot::Majority(Choice::For);
+        let against = Ballot::Majority(Choice::Against);
+        assert_eq!(
+            t(Method::Majority, 4, &[for_.clone(), for_.clone()], &[]),
+            Verdict::Passed
+        );
+        assert_eq!(
+            t(Method::Majority, 5, &[for_.clone(), for_.clone()], &[]),
+            Verdict::NoQuorum
+        );
+        assert_eq!(
+            t(Method::Majority, 4, &[for_, against], &[]),
+            Verdict::NotPassed,
+            "a tie is not more than half"
+        );
+        assert_eq!(
+            t(
+                Method::Consent,
+                9,
+                &[Ballot::Consent],
+                &[ObjectionState::Withdrawn]
+            ),
+            Verdict::Passed
+        );
+        assert_eq!(
+            t(
+                Method::Consent,
+                9,
+                &[Ballot::Consent],
+                &[ObjectionState::Answered]
+            ),
+            Verdict::NotPassed
+        );
+        assert_eq!(
+            t(
+                Method::Gradients,
+                9,
+                &[
+                    Ballot::Gradient(Gradient::Endorse),
+                    Ballot::Gradient(Gradient::Block)
+                ],
+                &[]
+            ),
+            Verdict::NotPassed
+        );
+        assert_eq!(
+            t(
+                Method::Gradients,
+                9,
+                &[Ballot::Gradient(Gradient::DislikeButSupport)],
+                &[]
+            ),
+            Verdict::Passed
+        );
+        assert_eq!(
+            t(Method::RankedChoice, 9, &[Ballot::Ranked(vec![2, 0])], &[]),
+            Verdict::Chosen
+        );
+        assert_eq!(t(Method::AdviceProcess, 9, &[], &[]), Verdict::Decided);
+        // Ballots of another method's shape are never counted.
+        assert_eq!(
+            tally(
+                Method::Majority,
+                rule,
+                2,
+                0,
+                &[Ballot::Consent, Ballot::Consent],
+                &[]
+            ),
+            Tally::Majority(majority(2, &[], rule))
+        );
     }
 }

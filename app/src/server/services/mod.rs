@@ -12,6 +12,7 @@ pub mod housekeeping;
 pub mod mail;
 pub mod membership;
 pub mod partners;
+pub mod proposals;
 pub mod roles;
 pub mod sessions;
 pub mod spaces;

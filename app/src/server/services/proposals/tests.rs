@@ -1,0 +1,381 @@
+use super::*;
+use crate::domain::decision::{Ballot, Choice};
+use crate::server::entities::{proposal_ballot, proposal_elector};
+use crate::server::services::{accounts, demo};
+use crate::server::testing::for_each_database;
+use sea_orm::PaginatorTrait;
+
+async fn person_named(db: &DatabaseConnection, name: &str) -> person::Model {
+    person::Entity::find()
+        .filter(person::Column::Name.eq(name))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {name} in the demo"))
+}
+
+async fn account(db: &DatabaseConnection, email: &str) -> person::Model {
+    accounts::find_by_email(db, email).await.unwrap().unwrap()
+}
+
+async fn set_member(
+    db: &DatabaseConnection,
+    who: &person::Model,
+    status: &str,
+    region: Option<i64>,
+) {
+    let m = member::Entity::find_by_id(who.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut a: member::ActiveModel = m.into();
+    a.status = Set(status.into());
+    if region.is_some() {
+        a.home_region_id = Set(region);
+    }
+    a.update(db).await.unwrap();
+}
+
+fn form(method: Method) -> ProposalForm {
+    ProposalForm {
+        space: "west-of-england".into(),
+        title: "Meet in Bath every other month".into(),
+        body: "We alternate **Bristol** and Bath, so members in the east can come.".into(),
+        method: method.code().into(),
+        options: String::new(),
+        quorum_percent: 25,
+        threshold_percent: 50,
+        threshold_at_least: false,
+        anonymous: false,
+        results_live: false,
+    }
+}
+
+fn refusal(err: AppError) -> String {
+    err.message_for("vote")
+        .unwrap_or_else(|| panic!("{err:?}"))
+        .to_owned()
+}
+
+async fn open(db: &DatabaseConnection, author: &person::Model, method: Method) -> proposal::Model {
+    let p = create(db, author, &form(method)).await.unwrap();
+    start_discussion(db, author, p.id).await.unwrap();
+    open_voting(db, author, p.id, Utc::now() + chrono::Duration::days(2))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_draft_needs_its_parts_and_every_edit_is_kept_until_voting_opens() {
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let bad = ProposalForm {
+            space: "nowhere".into(),
+            method: "coin_toss".into(),
+            ..Default::default()
+        };
+        let err = create(&db, &hein, &bad).await.unwrap_err();
+        for field in ["space", "title", "body", "method"] {
+            assert!(err.message_for(field).is_some(), "{field}: {err:?}");
+        }
+        let ranked = ProposalForm {
+            options: "Only Bath\n".into(),
+            ..form(Method::RankedChoice)
+        };
+        let err = create(&db, &hein, &ranked).await.unwrap_err();
+        assert!(err.message_for("options").is_some(), "{err:?}");
+        assert_eq!(proposal::Entity::find().count(&db).await.unwrap(), 0);
+
+        // Someone from another region may not propose here.
+        let helen = account(&db, "helen@demo.q-commons.org").await;
+        let err = create(&db, &helen, &form(Method::Majority))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.message_for("space"),
+            Some("Only members of West of England can take part here.")
+        );
+
+        let p = create(&db, &hein, &form(Method::Majority)).await.unwrap();
+        let sam = account(&db, "sam@demo.q-commons.org").await;
+        assert_eq!(
+            edit(&db, &sam, p.id, "Mine now", "Not yours")
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        edit(
+            &db,
+            &hein,
+            p.id,
+            "Meet in Bath in spring",
+            "Bath in March and May.",
+        )
+        .await
+        .unwrap();
+        let v = versions(&db, p.id).await.unwrap();
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].title, "Meet in Bath every other month");
+        assert_eq!(v[1].body, "Bath in March and May.");
+
+        open_voting(&db, &hein, p.id, Utc::now() + chrono::Duration::days(1))
+            .await
+            .unwrap();
+        let err = edit(&db, &hein, p.id, "Too late", "Too late")
+            .await
+            .unwrap_err();
+        assert!(err.message_for("body").is_some(), "{err:?}");
+        assert_eq!(versions(&db, p.id).await.unwrap().len(), 2);
+        assert_eq!(
+            by_id(&db, p.id).await.unwrap().title,
+            "Meet in Bath in spring"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn who_may_vote_is_fixed_when_voting_opens_and_everyone_else_is_told_why() {
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let sam = account(&db, "sam@demo.q-commons.org").await;
+        let helen = account(&db, "helen@demo.q-commons.org").await;
+        let aisha = person_named(&db, "Aisha Rahman").await;
+        let ben = person_named(&db, "Ben Carter").await;
+        let west = by_id(
+            &db,
+            create(&db, &hein, &form(Method::Majority))
+                .await
+                .unwrap()
+                .id,
+        )
+        .await
+        .unwrap()
+        .space_id;
+        // Ben lapses before voting opens.
+        set_member(&db, &ben, "lapsed", None).await;
+
+        let p = open(&db, &hein, Method::Majority).await;
+        let active_in_west = member::Entity::find()
+            .filter(member::Column::Status.eq("active"))
+            .filter(member::Column::HomeRegionId.eq(west))
+            .count(&db)
+            .await
+            .unwrap();
+        assert_eq!(p.eligible_count, Some(active_in_west as i32));
+        let electors = proposal_elector::Entity::find()
+            .filter(proposal_elector::Column::ProposalId.eq(p.id))
+            .count(&db)
+            .await
+            .unwrap();
+        assert_eq!(electors, active_in_west);
+
+        let for_ = Ballot::Majority(Choice::For);
+        vote(&db, &sam, p.id, &for_, "sam-1").await.unwrap();
+        // Aisha lapses after opening: the right she was given stays.
+        set_member(&db, &aisha, "lapsed", None).await;
+        vote(&db, &aisha, p.id, &for_, "aisha-1").await.unwrap();
+
+        assert_eq!(
+            refusal(vote(&db, &ben, p.id, &for_, "ben-1").await.unwrap_err()),
+            "Your membership has lapsed, so you cannot vote."
+        );
+        assert_eq!(
+            refusal(vote(&db, &helen, p.id, &for_, "helen-1").await.unwrap_err()),
+            "Only members of West of England can vote on this."
+        );
+        let newcomer = accounts::register(
+            &db,
+            "Nia Jones",
+            "nia@example.org",
+            "a long passphrase here",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            refusal(
+                vote(&db, &newcomer, p.id, &for_, "nia-1")
+                    .await
+                    .unwrap_err()
+            ),
+            "Only members of the commons can vote."
+        );
+        // Helen moves to West of England after voting opened: not her vote.
+        set_member(&db, &helen, "active", Some(west)).await;
+        let late = refusal(vote(&db, &helen, p.id, &for_, "helen-2").await.unwrap_err());
+        assert!(
+            late.contains("only those who were members of West of England then"),
+            "{late}"
+        );
+        assert_eq!(
+            by_id(&db, p.id).await.unwrap().eligible_count,
+            Some(active_in_west as i32)
+        );
+
+        // A ballot sent twice counts once; a changed one replaces it.
+        vote(&db, &sam, p.id, &for_, "sam-1").await.unwrap();
+        let ballots = || async {
+            proposal_ballot::Entity::find()
+                .filter(proposal_ballot::Column::ProposalId.eq(p.id))
+                .all(&db)
+                .await
+                .unwrap()
+        };
+        assert_eq!(ballots().await.len(), 2);
+        vote(&db, &sam, p.id, &Ballot::Majority(Choice::Against), "sam-2")
+            .await
+            .unwrap();
+        let now = ballots().await;
+        assert_eq!(now.len(), 2);
+        let sams = now.iter().find(|b| b.person_id == sam.id).unwrap();
+        assert_eq!(
+            sams.choice,
+            serde_json::to_string(&Ballot::Majority(Choice::Against)).unwrap()
+        );
+        assert_eq!(sams.perspectives, "patient");
+        // A ballot of the wrong shape changes nothing.
+        let err = vote(&db, &sam, p.id, &Ballot::Consent, "sam-3")
+            .await
+            .unwrap_err();
+        assert!(refusal(err).contains("majority vote"));
+        assert_eq!(ballots().await, now);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_app_servers_close_a_due_vote_once_and_a_late_vote_is_told_when_it_closed() {
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let live = crate::server::live::Live::start(&db).await.unwrap();
+        let (db_b, _live_b) = crate::server::testing::second_server(&db, &live).await;
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let sam = account(&db, "sam@demo.q-commons.org").await;
+        let p = open(&db, &hein, Method::Majority).await;
+        vote(&db, &sam, p.id, &Ballot::Majority(Choice::For), "k")
+            .await
+            .unwrap();
+        vote(&db, &hein, p.id, &Ballot::Majority(Choice::For), "k")
+            .await
+            .unwrap();
+
+        assert!(
+            close_due(&db, Utc::now()).await.unwrap().is_empty(),
+            "not due yet"
+        );
+        let closes = chrono::DateTime::parse_from_rfc3339("2026-03-03T18:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let mut a: proposal::ActiveModel = by_id(&db, p.id).await.unwrap().into();
+        a.closes_at = Set(Some(closes));
+        a.update(&db).await.unwrap();
+
+        let now = Utc::now();
+        let (a, b) = tokio::join!(close_due(&db, now), close_due(&db_b, now));
+        let closed: Vec<i64> = a.unwrap().into_iter().chain(b.unwrap()).collect();
+        assert_eq!(closed, vec![p.id], "closed once, by one of them");
+        let p = by_id(&db, p.id).await.unwrap();
+        assert_eq!(p.stage, "closed");
+        assert_eq!(p.took_part_count, Some(2));
+        // Two of West of England's members is under a quarter of them.
+        let eligible = p.eligible_count.unwrap();
+        let expected = if 2 * 4 >= eligible {
+            "passed"
+        } else {
+            "no_quorum"
+        };
+        assert_eq!(p.result.as_deref(), Some(expected));
+        assert!(close_due(&db, Utc::now()).await.unwrap().is_empty());
+
+        assert_eq!(
+            refusal(
+                vote(&db, &sam, p.id, &Ballot::Majority(Choice::Against), "late")
+                    .await
+                    .unwrap_err()
+            ),
+            "This vote closed at 18:00 on 3 March."
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn consent_passes_only_when_no_objection_stands_at_the_close() {
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let sam = account(&db, "sam@demo.q-commons.org").await;
+        let aisha = person_named(&db, "Aisha Rahman").await;
+        let close_now = async |id: i64| {
+            let mut a: proposal::ActiveModel = by_id(&db, id).await.unwrap().into();
+            a.closes_at = Set(Some(Utc::now() - chrono::Duration::seconds(1)));
+            a.update(&db).await.unwrap();
+            close_due(&db, Utc::now()).await.unwrap();
+            by_id(&db, id).await.unwrap()
+        };
+
+        let p = open(&db, &hein, Method::Consent).await;
+        let err = object(&db, &sam, p.id, "  ").await.unwrap_err();
+        assert!(err.message_for("reason").is_some());
+        let o = object(
+            &db,
+            &sam,
+            p.id,
+            "Bath is hard to reach by bus from Swindon.",
+        )
+        .await
+        .unwrap();
+        assert!(
+            refusal(
+                vote(&db, &sam, p.id, &Ballot::Consent, "s")
+                    .await
+                    .unwrap_err()
+            )
+            .contains("withdraw it first")
+        );
+        assert_eq!(
+            answer(&db, &sam, o.id, "Not mine to answer")
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        answer(&db, &hein, o.id, "We will run a minibus from Swindon.")
+            .await
+            .unwrap();
+        assert_eq!(
+            settle_objection(&db, &aisha, o.id, true).await.unwrap_err(),
+            AppError::Forbidden
+        );
+        settle_objection(&db, &sam, o.id, true).await.unwrap();
+        vote(&db, &sam, p.id, &Ballot::Consent, "s").await.unwrap();
+        vote(&db, &aisha, p.id, &Ballot::Consent, "a")
+            .await
+            .unwrap();
+        let p = close_now(p.id).await;
+        assert_eq!(p.result.as_deref(), Some("passed"));
+        assert_eq!(p.took_part_count, Some(2));
+
+        // An objection kept after the answer stops it.
+        let q = open(&db, &hein, Method::Consent).await;
+        let o = object(&db, &aisha, q.id, "The room has no step-free access.")
+            .await
+            .unwrap();
+        answer(&db, &hein, o.id, "We will ask for another room.")
+            .await
+            .unwrap();
+        settle_objection(&db, &aisha, o.id, false).await.unwrap();
+        vote(&db, &sam, q.id, &Ballot::Consent, "s").await.unwrap();
+        let q = close_now(q.id).await;
+        assert_eq!(q.result.as_deref(), Some("not_passed"));
+        let err = settle_objection(&db, &aisha, o.id, true).await.unwrap_err();
+        assert!(
+            err.message_for("objection")
+                .unwrap()
+                .starts_with("This vote closed at")
+        );
+    })
+    .await;
+}
