@@ -105,6 +105,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/workshops/:id/report") ssr=SsrMode::Async view=ui::pages::output::ReportPageView />
                     <Route path=path!("/actions") ssr=SsrMode::Async view=ui::pages::output::MyActionsPage />
                     <Route path=path!("/spaces/:slug/workshops") ssr=SsrMode::Async view=ui::pages::output::SpaceWorkshopsPage />
+                    <Route path=path!("/spaces/:slug/proposals") ssr=SsrMode::Async view=ui::pages::proposals::SpaceProposalsPage />
+                    <Route path=path!("/proposals/new") ssr=SsrMode::Async view=ui::pages::proposals::NewProposalPage />
+                    <Route path=path!("/proposals/:id") ssr=SsrMode::Async view=ui::pages::proposals::ProposalPageView />
                     <Route path=path!("/join") ssr=SsrMode::Async view=ui::pages::workshops::JoinPage />
                     <Route path=path!("/w/:code") ssr=SsrMode::Async view=ui::pages::workshops::ParticipantPageView />
                 </Routes>

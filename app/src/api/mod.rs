@@ -7,5 +7,6 @@ pub mod groups;
 pub mod membership;
 pub mod output;
 pub mod partners;
+pub mod proposals;
 pub mod spaces;
 pub mod workshops;

@@ -8,5 +8,6 @@ pub mod form;
 pub mod membership;
 pub mod output;
 pub mod partners;
+pub mod proposals;
 pub mod spaces;
 pub mod workshops;

@@ -8,6 +8,7 @@ pub mod entities;
 pub mod export;
 pub mod forms;
 pub mod live;
+pub mod markdown;
 pub mod password;
 pub mod security;
 pub mod services;

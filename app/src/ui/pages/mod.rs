@@ -7,5 +7,6 @@ pub mod not_found;
 pub mod outbox;
 pub mod output;
 pub mod partners;
+pub mod proposals;
 pub mod space;
 pub mod workshops;

@@ -2,10 +2,12 @@
 //! decision and its outcome. Who may propose and vote is read from membership on the
 //! server; the text's every edit is kept; the people who may vote are fixed when voting
 //! opens; a vote closes on time, once, however many app servers run.
+mod pages;
 #[cfg(test)]
 mod tests;
 mod voting;
 
+pub use pages::{page, space_proposals};
 pub use voting::{
     answer, close_due, keep_closing, object, open_voting, settle_objection, tally_of, vote, when,
 };

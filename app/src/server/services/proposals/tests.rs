@@ -379,3 +379,73 @@ async fn consent_passes_only_when_no_objection_stands_at_the_close() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_page_keeps_drafts_to_their_author_and_names_out_of_anonymous_votes() {
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let sam = account(&db, "sam@demo.q-commons.org").await;
+        let helen = account(&db, "helen@demo.q-commons.org").await;
+
+        let draft = create(&db, &hein, &form(Method::Consent)).await.unwrap();
+        assert!(matches!(
+            page(&db, &sam, draft.id).await,
+            Err(AppError::NotFound(_))
+        ));
+        let mine = page(&db, &hein, draft.id).await.unwrap();
+        assert_eq!(
+            (mine.stage.as_str(), mine.may_vote.clone()),
+            ("draft", None)
+        );
+        assert!(
+            mine.body_html.contains("<strong>Bristol</strong>"),
+            "{}",
+            mine.body_html
+        );
+        let listed = space_proposals(&db, &sam, "west-of-england").await.unwrap();
+        assert!(
+            listed.proposals.is_empty(),
+            "a draft is not listed for others"
+        );
+        assert_eq!(listed.may_propose, Ok(()));
+
+        let anonymous = ProposalForm {
+            anonymous: true,
+            ..form(Method::Consent)
+        };
+        let p = create(&db, &hein, &anonymous).await.unwrap();
+        open_voting(&db, &hein, p.id, Utc::now() + chrono::Duration::days(1))
+            .await
+            .unwrap();
+        object(&db, &sam, p.id, "Not on a weekday, please.")
+            .await
+            .unwrap();
+        let seen_by_helen = page(&db, &helen, p.id).await.unwrap();
+        assert_eq!(
+            seen_by_helen.may_vote,
+            Some(Err(
+                "Only members of West of England can vote on this.".into()
+            ))
+        );
+        assert_eq!(seen_by_helen.objections[0].by, None, "anonymous: no names");
+        assert!(!seen_by_helen.objections[0].mine);
+        assert!(page(&db, &sam, p.id).await.unwrap().objections[0].mine);
+        assert_eq!(
+            space_proposals(&db, &helen, "west-of-england")
+                .await
+                .unwrap()
+                .may_propose,
+            Err("Only members of West of England can take part here.".into())
+        );
+
+        let named = open(&db, &hein, Method::Consent).await;
+        object(&db, &sam, named.id, "Not on a weekday, please.")
+            .await
+            .unwrap();
+        let p = page(&db, &helen, named.id).await.unwrap();
+        assert_eq!(p.objections[0].by.as_deref(), Some("Sam Okafor"));
+        assert_eq!(p.objections[0].state, "Raised");
+    })
+    .await;
+}

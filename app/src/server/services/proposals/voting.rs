@@ -81,7 +81,7 @@ pub async fn open_voting(
 }
 
 /// The proposal as it stands for a voter now: open, or why not.
-async fn open_for(
+pub(super) async fn open_for(
     db: &impl ConnectionTrait,
     p: &proposal::Model,
     person_id: i64,

@@ -1,0 +1,198 @@
+//! Proposals: starting one, moving it on, voting, and consent's objections. Every door
+//! decides on the server, from the proposal's own space and stage, who may do what; each
+//! form posts without JavaScript and comes back to the proposal.
+use crate::error::AppError;
+use crate::model::proposals::{ProposalPage, SpaceProposals};
+use leptos::prelude::*;
+
+#[server(endpoint = "get_space_proposals")]
+pub async fn get_space_proposals(slug: String) -> Result<SpaceProposals, AppError> {
+    use crate::server::{auth, services::proposals};
+    let state = auth::state()?;
+    let viewer = auth::require_person(&state).await?;
+    proposals::space_proposals(&state.db, &viewer, &slug).await
+}
+
+#[server(endpoint = "get_proposal")]
+pub async fn get_proposal(id: i64) -> Result<ProposalPage, AppError> {
+    use crate::server::{auth, services::proposals};
+    let state = auth::state()?;
+    let viewer = auth::require_person(&state).await?;
+    proposals::page(&state.db, &viewer, id).await
+}
+
+/// A form's checkbox: present ("on") when ticked.
+#[cfg(feature = "ssr")]
+fn ticked(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|v| !v.is_empty())
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "create_proposal")]
+pub async fn create_proposal(
+    space: String,
+    title: String,
+    body: String,
+    method: String,
+    options: Option<String>,
+    quorum_percent: Option<String>,
+    threshold_percent: Option<String>,
+    threshold_at_least: Option<String>,
+    anonymous: Option<String>,
+    results_live: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let author = auth::require_person(&state).await?;
+            let percent = |field: &str, text: &str, default: i16| -> Result<i16, AppError> {
+                let text = text.trim().trim_end_matches('%');
+                if text.is_empty() {
+                    return Ok(default);
+                }
+                text.parse::<i16>()
+                    .map_err(|_| AppError::invalid(field, "Give a whole number from 0 to 100."))
+            };
+            let form = proposals::ProposalForm {
+                space,
+                title,
+                body,
+                method,
+                options: options.unwrap_or_default(),
+                quorum_percent: percent(
+                    "quorum_percent",
+                    quorum_percent.as_deref().unwrap_or(""),
+                    0,
+                )?,
+                threshold_percent: percent(
+                    "threshold_percent",
+                    threshold_percent.as_deref().unwrap_or(""),
+                    50,
+                )?,
+                threshold_at_least: ticked(&threshold_at_least),
+                anonymous: ticked(&anonymous),
+                results_live: ticked(&results_live),
+            };
+            let p = proposals::create(&state.db, &author, &form).await?;
+            leptos_axum::redirect(&format!("/proposals/{}", p.id));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The author moves the proposal on: `discussion`, or `voting` until `closes_at`
+/// (`YYYY-MM-DDTHH:MM`, UTC).
+#[server(endpoint = "move_proposal")]
+pub async fn move_proposal(id: i64, to: String, closes_at: Option<String>) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            match to.as_str() {
+                "discussion" => {
+                    proposals::start_discussion(&state.db, &who, id).await?;
+                }
+                "voting" => {
+                    let closes = chrono::NaiveDateTime::parse_from_str(
+                        closes_at.as_deref().unwrap_or("").trim(),
+                        "%Y-%m-%dT%H:%M",
+                    )
+                    .map_err(|_| {
+                        AppError::invalid("closes_at", "Give the date and time voting closes.")
+                    })?
+                    .and_utc();
+                    proposals::open_voting(&state.db, &who, id, closes).await?;
+                }
+                _ => return Err(AppError::invalid("to", "Choose discussion or voting.")),
+            }
+            leptos_axum::redirect(&format!("/proposals/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Vote: `choice` is `for`/`against`/`abstain` (majority), `consent`, or a gradient's code.
+#[server(endpoint = "cast_vote")]
+pub async fn cast_vote(id: i64, choice: String, key: String) -> Result<(), AppError> {
+    use crate::domain::decision::{Ballot, Choice, Gradient};
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            let ballot = if choice == "consent" {
+                Ballot::Consent
+            } else if let Some(c) = Choice::from_code(&choice) {
+                Ballot::Majority(c)
+            } else if let Some(g) = Gradient::from_code(&choice) {
+                Ballot::Gradient(g)
+            } else {
+                return Err(AppError::invalid("vote", "Choose how you vote."));
+            };
+            proposals::vote(&state.db, &who, id, &ballot, &key).await?;
+            leptos_axum::redirect(&format!("/proposals/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "raise_objection")]
+pub async fn raise_objection(id: i64, reason: String) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            proposals::object(&state.db, &who, id, &reason).await?;
+            leptos_axum::redirect(&format!("/proposals/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "answer_objection")]
+pub async fn answer_objection(id: i64, objection: i64, answer: String) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            proposals::answer(&state.db, &who, objection, &answer).await?;
+            leptos_axum::redirect(&format!("/proposals/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The objector's `decision`: `withdraw` or `keep`.
+#[server(endpoint = "settle_objection")]
+pub async fn settle_objection(id: i64, objection: i64, decision: String) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            let withdraw = match decision.as_str() {
+                "withdraw" => true,
+                "keep" => false,
+                _ => {
+                    return Err(AppError::invalid(
+                        "decision",
+                        "Choose to withdraw or keep it.",
+                    ));
+                }
+            };
+            proposals::settle_objection(&state.db, &who, objection, withdraw).await?;
+            leptos_axum::redirect(&format!("/proposals/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}

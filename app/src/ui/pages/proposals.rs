@@ -1,0 +1,318 @@
+//! Proposals on screen: a space's proposals, starting one, and one proposal with its
+//! vote and, under consent, its objections. Plain forms: they work before (and without)
+//! the WASM, and the server decides who may use each.
+use crate::api::proposals::{
+    AnswerObjection, CastVote, CreateProposal, MoveProposal, RaiseObjection, SettleObjection,
+    get_proposal, get_space_proposals,
+};
+use crate::domain::decision::{Choice, Gradient, Method};
+use crate::model::proposals::{ObjectionLine, ProposalPage, SpaceProposals};
+use crate::ui::form::{Field, FormError, SelectField, Submit, TextAreaField, action_error};
+use crate::ui::widgets::problem;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn SpaceProposalsPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let page = crate::ui::widgets::server_data(slug, get_space_proposals);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Proposals", e),
+                Ok(p) => view! { <SpaceProposalsView page=p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SpaceProposalsView(page: SpaceProposals) -> impl IntoView {
+    let title = format!("Proposals in {}", page.space_name);
+    view! {
+        <Title text=title.clone() />
+        <section class="panel">
+            <p class="kind"><a href=format!("/spaces/{}", page.space_slug)>{page.space_name.clone()}</a></p>
+            <h1>{title}</h1>
+            {match page.may_propose {
+                Ok(()) => view! { <p><a class="button" href=format!("/proposals/new?space={}", page.space_slug)>"Start a proposal"</a></p> }.into_any(),
+                Err(why) => view! { <p class="muted">{why}</p> }.into_any(),
+            }}
+            {if page.proposals.is_empty() {
+                view! { <p>"No proposals yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="proposals">
+                        {page.proposals.into_iter().map(|p| view! {
+                            <li>
+                                <h2><a href=format!("/proposals/{}", p.id)>{p.title}</a></h2>
+                                <p class="muted">{[Some(p.stage), Some(p.method), (!p.when.is_empty()).then_some(p.when), p.result].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn NewProposalPage() -> impl IntoView {
+    let action = ServerAction::<CreateProposal>::new();
+    let error = action_error(action);
+    let space = use_query_map()
+        .read_untracked()
+        .get("space")
+        .unwrap_or_default();
+    let methods: Vec<(String, String)> = [
+        Method::Consent,
+        Method::Majority,
+        Method::Gradients,
+        Method::RankedChoice,
+        Method::Score,
+        Method::Approval,
+    ]
+    .iter()
+    .map(|m| (m.code().to_owned(), m.label().to_owned()))
+    .collect();
+    view! {
+        <Title text="Start a proposal" />
+        <section class="panel narrow">
+            <h1>"Start a proposal"</h1>
+            <p>"A proposal starts as a draft only you can see. Open it for discussion when it is ready; you can edit it until voting opens, and every version is kept."</p>
+            <ActionForm action attr:class="stack" attr:novalidate=true>
+                <FormError error />
+                <input type="hidden" name="space" value=space />
+                <Field label="Title" name="title" maxlength=200 error />
+                <TextAreaField label="What you propose, and why" name="body" maxlength=20000
+                    hint="Markdown works: **bold**, lists, links." error />
+                <SelectField label="How it will be decided" name="method" options=methods error />
+                <TextAreaField label="Options (ranked choice, score or approval), one a line" name="options" maxlength=3000 required=false error />
+                <Field label="Quorum (majority vote), % of those who may vote" name="quorum_percent" input_type="number" required=false error />
+                <Field label="Threshold (majority vote), % of for and against" name="threshold_percent" input_type="number" required=false error />
+                <div class="checkbox"><input type="checkbox" id="p-at-least" name="threshold_at_least" checked=error.chosen("threshold_at_least", "on") /><label for="p-at-least">"The threshold is met at exactly that share (e.g. two thirds), not only above it"</label></div>
+                <div class="checkbox"><input type="checkbox" id="p-anon" name="anonymous" checked=error.chosen("anonymous", "on") /><label for="p-anon">"Anonymous: names never leave the server (this cannot be undone)"</label></div>
+                <div class="checkbox"><input type="checkbox" id="p-live" name="results_live" checked=error.chosen("results_live", "on") /><label for="p-live">"Show results while voting is open (otherwise only at the close)"</label></div>
+                <Submit label="Save the draft" pending=action.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn ProposalPageView() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|i| i.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let page = crate::ui::widgets::server_data(id, get_proposal);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Proposal", e),
+                Ok(p) => view! { <ProposalView page=p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProposalView(page: ProposalPage) -> impl IntoView {
+    let facts = [
+        Some(format!("{} · {}", page.stage_label, page.method_label)),
+        Some(format!("Proposed by {}", page.author)),
+        (page.versions > 1).then(|| format!("{} versions", page.versions)),
+        page.closes.clone().map(|c| {
+            if page.stage == "closed" {
+                format!("Closed {c}")
+            } else {
+                format!("Closes {c}")
+            }
+        }),
+        page.eligible.map(|n| format!("{n} may vote")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let consent = page.method == "consent";
+    let voting = page.stage == "voting";
+    view! {
+        <Title text=page.title.clone() />
+        <article class="panel proposal">
+            <p class="kind"><a href=format!("/spaces/{}/proposals", page.space_slug)>{format!("Proposals in {}", page.space_name)}</a></p>
+            <h1>{page.title.clone()}</h1>
+            <p class="muted">{facts}</p>
+            {page.result.clone().map(|r| view! { <p class="result"><strong>{format!("Result: {r}")}</strong></p> })}
+            <div class="markdown" inner_html=page.body_html.clone()></div>
+        </article>
+        {page.is_author.then(|| view! { <AuthorControls page=page.clone() /> })}
+        {(!page.tally.is_empty()).then(|| view! {
+            <section class="panel" aria-labelledby="tally-heading">
+                <h2 id="tally-heading">{if page.stage == "closed" { "How it was decided" } else { "So far" }}</h2>
+                <ul>{page.tally.iter().map(|l| view! { <li>{l.clone()}</li> }).collect_view()}</ul>
+            </section>
+        })}
+        {page.may_vote.clone().map(|may| view! { <Vote page=page.clone() may /> })}
+        {(consent && (voting || !page.objections.is_empty())).then(|| view! { <Objections page=page.clone() /> })}
+    }
+}
+
+#[component]
+fn AuthorControls(page: ProposalPage) -> impl IntoView {
+    let moved = ServerAction::<MoveProposal>::new();
+    let error = action_error(moved);
+    let id = page.id;
+    view! {
+        {(page.stage == "draft" || page.stage == "discussion").then(|| view! {
+            <section class="panel" aria-labelledby="author-heading">
+                <h2 id="author-heading">"Move it on"</h2>
+                <FormError error />
+                {(page.stage == "draft").then(|| view! {
+                    <ActionForm action=moved attr:class="stack">
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <input type="hidden" name="to" value="discussion" />
+                        <Submit label="Open for discussion" pending=moved.pending() />
+                    </ActionForm>
+                })}
+                <ActionForm action=moved attr:class="stack" attr:novalidate=true>
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <input type="hidden" name="to" value="voting" />
+                    <Field label="Voting closes (UTC)" name="closes_at" input_type="datetime-local" error />
+                    <Submit label="Open voting" pending=moved.pending() />
+                </ActionForm>
+            </section>
+        })}
+    }
+}
+
+fn choices(method: &str) -> Vec<(String, String)> {
+    match method {
+        "consent" => vec![("consent".into(), "I consent".into())],
+        "majority" => Choice::ALL
+            .iter()
+            .map(|c| (c.code().to_owned(), c.label().to_owned()))
+            .collect(),
+        "gradients" => Gradient::ALL
+            .iter()
+            .map(|g| (g.code().to_owned(), g.label().to_owned()))
+            .collect(),
+        _ => vec![],
+    }
+}
+
+#[component]
+fn Vote(page: ProposalPage, may: Result<(), String>) -> impl IntoView {
+    let cast = ServerAction::<CastVote>::new();
+    let error = action_error(cast);
+    let options = choices(&page.method);
+    let mine = page.my_choice.clone();
+    view! {
+        <section class="panel" aria-labelledby="vote-heading">
+            <h2 id="vote-heading">"Your vote"</h2>
+            {match may {
+                Err(why) => view! { <p class="refusal" role="status">{why}</p> }.into_any(),
+                Ok(()) if options.is_empty() => view! { <p>"This method's ballot is not on this page yet."</p> }.into_any(),
+                Ok(()) => view! {
+                    {mine.clone().map(|m| view! { <p role="status">{format!("You voted: {}", options.iter().find(|(c, _)| *c == m).map_or(m.clone(), |(_, l)| l.clone()))}". You can change it until voting closes."</p> })}
+                    <ActionForm action=cast attr:class="stack">
+                        <FormError error />
+                        <input type="hidden" name="id" value=page.id.to_string() />
+                        <input type="hidden" name="key" value=page.vote_key.clone() />
+                        <fieldset class="stack">
+                            <legend>"How do you vote?"</legend>
+                            {options.iter().enumerate().map(|(i, (code, label))| {
+                                let input_id = format!("vote-{i}");
+                                view! {
+                                    <div class="checkbox">
+                                        <input type="radio" id=input_id.clone() name="choice" value=code.clone()
+                                            checked=mine.as_deref() == Some(code.as_str()) || options.len() == 1 />
+                                        <label for=input_id>{label.clone()}</label>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        <Submit label="Vote" pending=cast.pending() />
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Objections(page: ProposalPage) -> impl IntoView {
+    let raise = ServerAction::<RaiseObjection>::new();
+    let error = action_error(raise);
+    let open = page.stage == "voting" && matches!(page.may_vote, Some(Ok(())));
+    let mine_standing = page.objections.iter().any(|o| o.mine && o.standing);
+    view! {
+        <section class="panel" aria-labelledby="objections-heading">
+            <h2 id="objections-heading">"Objections"</h2>
+            <p class="muted">"Under consent the proposal passes when voting closes with no objection standing. An objection needs its reason; the author answers; the objector then withdraws it or keeps it."</p>
+            {if page.objections.is_empty() {
+                view! { <p>"No objections."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="objections">
+                        {page.objections.iter().cloned().map(|o| view! {
+                            <ObjectionItem o proposal=page.id author=page.is_author open=page.stage == "voting" />
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(open && !mine_standing).then(|| view! {
+                <ActionForm action=raise attr:class="stack" attr:novalidate=true>
+                    <FormError error />
+                    <input type="hidden" name="id" value=page.id.to_string() />
+                    <TextAreaField label="Object, with your reason" name="reason" maxlength=5000 error />
+                    <Submit label="Raise the objection" pending=raise.pending() />
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ObjectionItem(o: ObjectionLine, proposal: i64, author: bool, open: bool) -> impl IntoView {
+    let answer = ServerAction::<AnswerObjection>::new();
+    let settle = ServerAction::<SettleObjection>::new();
+    let answer_error = action_error(answer);
+    let settle_error = action_error(settle);
+    let heading = format!(
+        "{} — {}",
+        o.by.clone().unwrap_or_else(|| "Objection".to_owned()),
+        o.state
+    );
+    view! {
+        <li class="objection">
+            <h3>{heading}</h3>
+            <p>{o.reason.clone()}</p>
+            {o.answer.clone().map(|a| view! { <p><strong>"Answer: "</strong>{a}</p> })}
+            {(open && author && o.standing).then(|| view! {
+                <ActionForm action=answer attr:class="stack" attr:novalidate=true>
+                    <FormError error=answer_error />
+                    <input type="hidden" name="id" value=proposal.to_string() />
+                    <input type="hidden" name="objection" value=o.id.to_string() />
+                    <TextAreaField label="Your answer" name="answer" maxlength=5000 error=answer_error />
+                    <Submit label="Answer" pending=answer.pending() />
+                </ActionForm>
+            })}
+            {(open && o.mine && o.standing).then(|| view! {
+                <ActionForm action=settle attr:class="inline-form">
+                    <FormError error=settle_error />
+                    <input type="hidden" name="id" value=proposal.to_string() />
+                    <input type="hidden" name="objection" value=o.id.to_string() />
+                    <button type="submit" class="button button--small" name="decision" value="withdraw">"Withdraw my objection"</button>
+                    <button type="submit" class="button button--small button--quiet" name="decision" value="keep">"Keep it"</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,94 @@
+import { expect, test, type Page } from '@playwright/test';
+import { desktop, expectAccessible, person, phone } from './helpers';
+
+/** Two days from now, as a datetime-local value (UTC). */
+function inTwoDays(): string {
+  return new Date(Date.now() + 2 * 24 * 3600 * 1000).toISOString().slice(0, 16);
+}
+
+/** With SCREENSHOTS=dir, save a full-page screenshot there (to look at, not to assert). */
+async function shot(page: Page, name: string) {
+  const dir = process.env.SCREENSHOTS;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
+/** Elements that stick out past the right edge of the screen (nothing should, at 360 px). */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
+  );
+}
+
+test('members of a region decide by consent: an objection is raised, answered and withdrawn; another region is told why it cannot vote', async ({ browser }, info) => {
+  test.skip(info.project.name === 'phone', 'this test sets its own viewports: a desktop and two phones');
+  test.setTimeout(120_000);
+  const title = `Meet in Bath every other month ${Date.now().toString(36)}`;
+
+  // Hein, convener in West of England, drafts a proposal there.
+  const hein = (await person(browser, desktop, 'hein@demo.q-commons.org')).page;
+  await hein.goto('/spaces/west-of-england/proposals');
+  await hein.getByRole('link', { name: 'Start a proposal' }).click();
+  await expect(hein.getByRole('heading', { name: 'Start a proposal' })).toBeVisible();
+  await expectAccessible(hein);
+  // An empty form says what is missing and changes nothing.
+  await hein.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(hein.getByText('Give the proposal a title')).toBeVisible();
+  await hein.getByLabel('Title').fill(title);
+  await hein.getByLabel('What you propose, and why').fill('We alternate **Bristol** and Bath, so members in the east can come.\n\n<script>alert(1)</script>');
+  await hein.getByLabel('How it will be decided').selectOption({ label: 'Consent' });
+  await hein.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(hein.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+  await expect(hein.locator('.markdown strong')).toHaveText('Bristol');
+  await expect(hein.locator('.markdown script')).toHaveCount(0);
+  await hein.getByRole('button', { name: 'Open for discussion' }).click();
+  await expect(hein.getByText('Discussion · Consent')).toBeVisible();
+  await hein.getByLabel('Voting closes (UTC)').fill(inTwoDays());
+  await hein.getByRole('button', { name: 'Open voting' }).click();
+  await expect(hein.getByText('Decision · Consent')).toBeVisible();
+  await expectAccessible(hein);
+  await shot(hein, 'proposal-open-desktop');
+  const address = hein.url();
+
+  // Sam, a member in West of England, objects with a reason, on his phone.
+  const sam = (await person(browser, phone, 'sam@demo.q-commons.org')).page;
+  await sam.goto(address);
+  await sam.getByRole('button', { name: 'Raise the objection' }).click();
+  await expect(sam.locator('#field-reason-error')).toContainText('An objection needs its reason');
+  await sam.getByLabel('Object, with your reason').fill('Bath is hard to reach by bus from Swindon.');
+  await sam.getByRole('button', { name: 'Raise the objection' }).click();
+  await expect(sam.locator('.objection')).toContainText('Bath is hard to reach by bus from Swindon.');
+  await expect(sam.locator('.objection h3')).toHaveText('Sam Okafor — Raised');
+  await expectAccessible(sam);
+  expect(await overflowing(sam)).toEqual([]);
+
+  // Hein answers; Sam withdraws, then consents.
+  await hein.reload();
+  await hein.getByLabel('Your answer').fill('We will run a minibus from Swindon.');
+  await hein.getByRole('button', { name: 'Answer' }).click();
+  await expect(hein.locator('.objection')).toContainText('Answer: We will run a minibus from Swindon.');
+  await sam.reload();
+  await sam.getByRole('button', { name: 'Withdraw my objection' }).click();
+  await expect(sam.locator('.objection h3')).toHaveText('Sam Okafor — Withdrawn');
+  await sam.getByRole('button', { name: 'Vote' }).click();
+  await expect(sam.getByText('You voted: I consent')).toBeVisible();
+  await expectAccessible(sam);
+  await shot(sam, 'proposal-consented-phone');
+
+  // Helen, from South West, reads it but cannot vote, and is told why.
+  const helen = (await person(browser, phone, 'helen@demo.q-commons.org')).page;
+  await helen.goto(address);
+  await expect(helen.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+  await expect(helen.locator('.refusal')).toHaveText('Only members of West of England can vote on this.');
+  await expect(helen.getByRole('button', { name: 'Vote' })).toHaveCount(0);
+  await expect(helen.getByRole('button', { name: 'Raise the objection' })).toHaveCount(0);
+  await expectAccessible(helen);
+  expect(await overflowing(helen)).toEqual([]);
+  await shot(helen, 'proposal-other-region-phone');
+
+  // The space's list shows it open for decision.
+  await helen.goto('/spaces/west-of-england/proposals');
+  await expect(helen.getByRole('link', { name: title })).toBeVisible();
+  await expect(helen.getByText('Only members of West of England can take part here.')).toBeVisible();
+});
