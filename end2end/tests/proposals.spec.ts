@@ -92,3 +92,53 @@ test('members of a region decide by consent: an objection is raised, answered an
   await expect(helen.getByRole('link', { name: title })).toBeVisible();
   await expect(helen.getByText('Only members of West of England can take part here.')).toBeVisible();
 });
+
+test('the decision register lists each decision with its counts and outcome, filters, and downloads without names', async ({ page }) => {
+  await page.goto('/sign-in');
+  await page.getByLabel('E-mail address').fill('sam@demo.q-commons.org');
+  await page.getByLabel('Password').fill('commons-demo-2018');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('link', { name: 'Signed in as Sam Okafor' })).toBeVisible();
+
+  // From the region's page to its register.
+  await page.goto('/spaces/west-of-england');
+  await page.getByRole('link', { name: 'Decision register' }).click();
+  await expect(page.getByRole('heading', { name: 'Decision register', level: 1 })).toBeVisible();
+  const bath = page.locator('.proposals li', { hasText: 'Hold our meet-ups in Bristol and Bath in turn' });
+  await expect(bath).toContainText('West of England · Consent');
+  await expect(bath).toContainText(/(\d+) of \1 took part · Passed/);
+  await expect(bath).toContainText('From January the meet-up alternates');
+  await expect(page.locator('.proposals li')).toHaveCount(1);
+  await expectAccessible(page);
+  expect(await overflowing(page)).toEqual([]);
+  await shot(page, `register-${test.info().project.name}`);
+
+  // Words and filters are a plain form; a method with nothing decided shows nothing.
+  await page.getByLabel('Space').selectOption({ label: 'Any' });
+  await page.getByLabel('Words').fill('QUARTER');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.locator('.proposals li')).toHaveCount(1);
+  await expect(page.locator('.proposals li')).toContainText('Meet in the evening once a quarter');
+  await page.getByLabel('Words').fill('');
+  await page.getByLabel('Method').selectOption({ label: 'Gradients of agreement' });
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText('No decisions match.')).toBeVisible();
+
+  // The CSV: the same decisions, counts and outcomes, never a name.
+  const csv = await (await page.request.get('/decisions.csv')).text();
+  expect(csv.split('\n')[0]).toBe('Decision,Space,Method,Opened,Closed,Could vote,Took part,Result,Outcome,Link');
+  expect(csv).toContain('Hold our meet-ups in Bristol and Bath in turn,West of England,Consent');
+  expect(csv).not.toContain('Hein');
+  expect(csv).not.toContain('Okafor');
+
+  // The decision's own page shows the outcome; a member who is not its author or a
+  // steward cannot rewrite it.
+  await page.goto('/decisions?space=west-of-england');
+  await page.getByRole('link', { name: 'Hold our meet-ups in Bristol and Bath in turn' }).click();
+  await expect(page.getByRole('heading', { name: 'Outcome' })).toBeVisible();
+  await expect(page.locator('.outcome')).toContainText('alternates between Bristol and Bath');
+  await expect(page.locator('.refusal')).toContainText('This vote closed at');
+  await expectAccessible(page);
+  // Sam stewards West of England: he may correct the outcome.
+  await expect(page.getByRole('button', { name: 'Correct the outcome' })).toBeVisible();
+});

@@ -40,6 +40,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let live = state.clone();
     let csv = state.clone();
     let markdown = state.clone();
+    let register = state.clone();
     let forms = state.clone();
     let https = state.config.secure_cookies();
     let files = static_files::routes(
@@ -85,6 +86,13 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
                     headers,
                     app::server::export::Format::Markdown,
                 )
+            }),
+        )
+        // The decision register, downloaded with the page's filters.
+        .route(
+            "/decisions.csv",
+            axum::routing::get(move |query, headers| {
+                app::server::export::register_download(register.clone(), query, headers)
             }),
         )
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {

@@ -196,3 +196,48 @@ pub async fn settle_objection(id: i64, objection: i64, decision: String) -> Resu
         .await,
     )
 }
+
+/// The author, or a steward or convener of the space, writes the outcome once voting closed.
+#[server(endpoint = "write_outcome")]
+pub async fn write_outcome(
+    id: i64,
+    outcome: String,
+    review_on: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            let review_on = match review_on.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(d) => Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(
+                    |_| AppError::invalid("review_on", "Give the review date as a date."),
+                )?),
+            };
+            proposals::write_outcome(
+                &state.db,
+                &state.mailer,
+                &state.config,
+                &who,
+                id,
+                &outcome,
+                review_on,
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/proposals/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "get_register")]
+pub async fn get_register(
+    query: crate::model::proposals::RegisterQuery,
+) -> Result<crate::model::proposals::RegisterPage, AppError> {
+    use crate::server::{auth, services::proposals};
+    let state = auth::state()?;
+    auth::require_person(&state).await?;
+    proposals::register::page(&state.db, &query).await
+}

@@ -134,6 +134,9 @@ pub enum Action {
     /// Download a workshop's raw records (every name, note and vote) held in a space:
     /// besides its facilitator, only the stewards and conveners of that space.
     ReadWorkshopRecords,
+    /// Write the outcome of a decision taken in a space (its author may too): the
+    /// stewards and conveners of that space.
+    WriteOutcome,
 }
 
 impl Actor {
@@ -184,7 +187,7 @@ impl Actor {
                         || self.convenes(scope, today)
                         || self.stewards(scope, today))
             }
-            Action::ReadWorkshopRecords => {
+            Action::ReadWorkshopRecords | Action::WriteOutcome => {
                 self.convenes(scope, today)
                     || self.stewards(scope, today)
                     // The national group's own stewards, for workshops held nationally.
@@ -492,6 +495,20 @@ mod tests {
                 convener_of_west(),
                 ReadWorkshopRecords,
                 region(SOUTH, SOUTH_GROUP),
+                false,
+            ),
+            (
+                "convener writes the outcome of their region's decision",
+                convener_of_west(),
+                WriteOutcome,
+                region(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "member cannot write the outcome of another's decision",
+                plain_member.clone(),
+                WriteOutcome,
+                region(WEST, WEST_GROUP),
                 false,
             ),
             (

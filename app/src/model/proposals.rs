@@ -67,4 +67,52 @@ pub struct ProposalPage {
     /// A fresh key for the vote form: the same form sent twice counts once.
     pub vote_key: String,
     pub objections: Vec<ObjectionLine>,
+    pub outcome: Option<String>,
+    pub review_on: Option<String>,
+    /// Voting has closed and the viewer may write (or correct) the outcome.
+    pub may_write_outcome: bool,
+}
+
+/// What the decision register is asked for: every field may be empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegisterQuery {
+    /// Words in the title, text or outcome.
+    pub q: String,
+    /// A space's slug.
+    pub space: String,
+    pub method: String,
+    pub result: String,
+    /// Closed on or after, YYYY-MM-DD.
+    pub from: String,
+    /// Closed on or before, YYYY-MM-DD.
+    pub to: String,
+}
+
+/// One closed decision in the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterLine {
+    pub id: i64,
+    pub title: String,
+    pub space: String,
+    pub space_slug: String,
+    pub method: String,
+    pub opened: String,
+    pub closed: String,
+    /// The day it closed, YYYY-MM-DD.
+    pub closed_on: String,
+    pub eligible: i32,
+    pub took_part: i32,
+    pub result: String,
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterPage {
+    pub query: RegisterQuery,
+    pub lines: Vec<RegisterLine>,
+    /// More matched than the page shows (the CSV has them all).
+    pub more: bool,
+    /// (slug, name) of every space, for the filter.
+    pub spaces: Vec<(String, String)>,
 }

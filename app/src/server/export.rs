@@ -90,6 +90,53 @@ pub async fn report_download(
     }
 }
 
+/// The decision register as CSV, for whoever may read it (anyone signed in), with the
+/// same filters as the page and every matching line.
+pub async fn register_download(
+    state: AppState,
+    axum::extract::Query(query): axum::extract::Query<crate::model::proposals::RegisterQuery>,
+    headers: HeaderMap,
+) -> Response {
+    use super::services::proposals::register;
+    let made = async {
+        let who = auth::who_from_headers(&state, &headers).await?;
+        if who.person.is_none() {
+            return Err(AppError::Unauthenticated);
+        }
+        let lines = register::search(&state.db, &query, None).await?;
+        register::csv(&lines, |id| state.config.link(&format!("/proposals/{id}")))
+    }
+    .await;
+    match made {
+        Ok(body) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/csv; charset=utf-8"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment; filename=\"decision-register.csv\""),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            let status = match e {
+                AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+                AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            (status, e.to_string()).into_response()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

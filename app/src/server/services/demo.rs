@@ -1,5 +1,6 @@
 //! Demo data: the 2018 Q pilot structure and a few accounts to sign in with.
 //! Written only into an empty database.
+use crate::domain::decision::Method;
 use crate::domain::membership::{MembershipStatus, Perspective};
 use crate::domain::structure::{PartnerKind, PartnerRelationship, RoleKind, SpaceKind};
 use crate::error::AppError;
@@ -385,7 +386,134 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
         .await?;
         add_member(db, p.id, region_ids[region], perspectives, *organisation).await?;
     }
+    for d in DECISIONS {
+        seed_decision(db, d).await?;
+    }
     Ok(true)
+}
+
+/// A decision each pilot region took, and one it is taking:
+/// (region, convener's e-mail, method, title, text, outcome if decided).
+type DecisionSeed = (
+    &'static str,
+    &'static str,
+    Method,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+const DECISIONS: &[DecisionSeed] = &[
+    (
+        "west-of-england",
+        "hein@demo.q-commons.org",
+        Method::Consent,
+        "Hold our meet-ups in Bristol and Bath in turn",
+        "Members east of Bristol find the city hard to reach in the evening. We propose that the regional meet-up **alternates** between Bristol and Bath.",
+        Some(
+            "Agreed by consent. From January the meet-up alternates between Bristol and Bath; the convener books both rooms a term ahead.",
+        ),
+    ),
+    (
+        "west-of-england",
+        "hein@demo.q-commons.org",
+        Method::Majority,
+        "Pay travel for patient and carer members who come to meet-ups",
+        "Patient and carer members give their time unpaid. We propose the region's budget pays their **travel** to meet-ups, up to £30 a time.",
+        None,
+    ),
+    (
+        "south-west",
+        "helen@demo.q-commons.org",
+        Method::Majority,
+        "Run a spring learning event in Exeter",
+        "A one-day event for members across Cornwall, Devon and Somerset to share what they tried this year.",
+        Some(
+            "Passed. The event is on a Saturday in April; members who can host a session say so by February.",
+        ),
+    ),
+    (
+        "south-west",
+        "helen@demo.q-commons.org",
+        Method::Gradients,
+        "Open our meet-ups to people who are not yet members",
+        "Guests could come twice before applying. We propose trying this for six months.",
+        None,
+    ),
+    (
+        "north-east-and-north-cumbria",
+        "karen@demo.q-commons.org",
+        Method::Majority,
+        "Meet in the evening once a quarter",
+        "Members on shifts cannot come at lunchtime. We propose one meet-up a quarter from 6 pm.",
+        Some(
+            "Passed. The first evening meet-up is in March in Newcastle, with a video link for North Cumbria.",
+        ),
+    ),
+    (
+        "north-east-and-north-cumbria",
+        "karen@demo.q-commons.org",
+        Method::Consent,
+        "Keep a shared list of rooms members can book free",
+        "Members' organisations have offered rooms. We propose a list the stewardship group keeps up to date.",
+        None,
+    ),
+];
+
+/// One seeded decision: opened by the region's convener, and if it has an outcome,
+/// voted on by every member of the region (all in favour), closed and written up.
+async fn seed_decision(db: &DatabaseConnection, d: &DecisionSeed) -> Result<(), AppError> {
+    use crate::domain::decision::{Ballot, Choice};
+    use crate::server::entities::proposal;
+    use crate::server::services::proposals;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let (region, convener, method, title, body, outcome) = *d;
+    let author = accounts::find_by_email(db, convener)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let form = proposals::ProposalForm {
+        space: region.into(),
+        title: title.into(),
+        body: body.into(),
+        method: method.code().into(),
+        quorum_percent: 25,
+        threshold_percent: 50,
+        ..Default::default()
+    };
+    let p = proposals::create(db, &author, &form).await?;
+    proposals::start_discussion(db, &author, p.id).await?;
+    let p =
+        proposals::open_voting(db, &author, p.id, Utc::now() + chrono::Duration::days(7)).await?;
+    let Some(outcome) = outcome else {
+        return Ok(());
+    };
+    let ballot = match method {
+        Method::Consent => Ballot::Consent,
+        _ => Ballot::Majority(Choice::For),
+    };
+    let members = member::Entity::find()
+        .filter(member::Column::HomeRegionId.eq(p.space_id))
+        .filter(member::Column::Status.eq(MembershipStatus::Active.code()))
+        .all(db)
+        .await?;
+    for m in members {
+        if let Some(voter) = person::Entity::find_by_id(m.person_id).one(db).await? {
+            proposals::vote(db, &voter, p.id, &ballot, &format!("demo-{}", voter.id)).await?;
+        }
+    }
+    // Decided a month ago, after a fortnight's vote.
+    let closes = Utc::now() - chrono::Duration::days(30);
+    let mut a: proposal::ActiveModel = p.into();
+    a.opens_at = Set(Some(closes - chrono::Duration::days(14)));
+    a.closes_at = Set(Some(closes));
+    let p = a.update(db).await?;
+    proposals::close_due(db, Utc::now()).await?;
+    let mut a: proposal::ActiveModel = proposals::by_id(db, p.id).await?.into();
+    a.closed_at = Set(Some(closes));
+    a.outcome = Set(Some(outcome.into()));
+    a.outcome_by = Set(Some(author.id));
+    a.update(db).await?;
+    Ok(())
 }
 
 #[cfg(test)]

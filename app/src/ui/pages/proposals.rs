@@ -3,10 +3,12 @@
 //! the WASM, and the server decides who may use each.
 use crate::api::proposals::{
     AnswerObjection, CastVote, CreateProposal, MoveProposal, RaiseObjection, SettleObjection,
-    get_proposal, get_space_proposals,
+    WriteOutcome, get_proposal, get_register, get_space_proposals,
 };
-use crate::domain::decision::{Choice, Gradient, Method};
-use crate::model::proposals::{ObjectionLine, ProposalPage, SpaceProposals};
+use crate::domain::decision::{Choice, Gradient, Method, Verdict};
+use crate::model::proposals::{
+    ObjectionLine, ProposalPage, RegisterPage, RegisterQuery, SpaceProposals,
+};
 use crate::ui::form::{Field, FormError, SelectField, Submit, TextAreaField, action_error};
 use crate::ui::widgets::problem;
 use leptos::prelude::*;
@@ -160,6 +162,7 @@ fn ProposalView(page: ProposalPage) -> impl IntoView {
             </section>
         })}
         {page.may_vote.clone().map(|may| view! { <Vote page=page.clone() may /> })}
+        {(page.stage == "closed").then(|| view! { <Outcome page=page.clone() /> })}
         {(consent && (voting || !page.objections.is_empty())).then(|| view! { <Objections page=page.clone() /> })}
     }
 }
@@ -315,4 +318,162 @@ fn ObjectionItem(o: ObjectionLine, proposal: i64, author: bool, open: bool) -> i
             })}
         </li>
     }
+}
+
+#[component]
+fn Outcome(page: ProposalPage) -> impl IntoView {
+    let write = ServerAction::<WriteOutcome>::new();
+    let error = action_error(write);
+    view! {
+        <section class="panel" aria-labelledby="outcome-heading">
+            <h2 id="outcome-heading">"Outcome"</h2>
+            {match page.outcome.clone() {
+                Some(o) => view! {
+                    <p class="outcome">{o}</p>
+                    {page.review_on.clone().map(|d| view! { <p class="muted">{format!("To be reviewed on {d}")}</p> })}
+                }.into_any(),
+                None => view! { <p class="muted">"The outcome has not been written yet."</p> }.into_any(),
+            }}
+            {page.may_write_outcome.then(|| view! {
+                <ActionForm action=write attr:class="stack" attr:novalidate=true>
+                    <FormError error />
+                    <input type="hidden" name="id" value=page.id.to_string() />
+                    <TextAreaField label="What was decided, and what happens next" name="outcome" maxlength=5000 error />
+                    <Field label="Review on (optional)" name="review_on" input_type="date" required=false error />
+                    <Submit label=if page.outcome.is_some() { "Correct the outcome" } else { "Record the outcome" } pending=write.pending() />
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// The decision register: every closed decision, searchable and filtered by space,
+/// method, result and dates (a plain GET form), and downloadable as CSV.
+#[component]
+pub fn RegisterPageView() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || {
+        let m = query.read();
+        let get = |k: &str| m.get(k).unwrap_or_default();
+        RegisterQuery {
+            q: get("q"),
+            space: get("space"),
+            method: get("method"),
+            result: get("result"),
+            from: get("from"),
+            to: get("to"),
+        }
+    };
+    let page = crate::ui::widgets::server_data(q, get_register);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Decision register", e),
+                Ok(p) => view! { <RegisterView page=p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+fn select(
+    name: &'static str,
+    label: &'static str,
+    chosen: String,
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    let id = format!("register-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                <option value="" selected=chosen.is_empty()>"Any"</option>
+                {options.into_iter().map(|(code, text)| {
+                    let selected = code == chosen;
+                    view! { <option value=code selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn RegisterView(page: RegisterPage) -> impl IntoView {
+    let q = page.query.clone();
+    let csv = format!(
+        "/decisions.csv?{}",
+        [
+            ("q", &q.q),
+            ("space", &q.space),
+            ("method", &q.method),
+            ("result", &q.result),
+            ("from", &q.from),
+            ("to", &q.to)
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+    );
+    let methods = Method::ALL
+        .iter()
+        .map(|m| (m.code().to_owned(), m.label().to_owned()))
+        .collect();
+    let results = Verdict::ALL
+        .iter()
+        .map(|r| (r.code().to_owned(), r.label().to_owned()))
+        .collect();
+    view! {
+        <Title text="Decision register" />
+        <section class="panel">
+            <h1>"Decision register"</h1>
+            <p>"Every decision taken in the commons: how it was decided, how many could vote and took part, the result and the outcome. No names."</p>
+            <form method="get" action="/decisions" class="filters" role="search">
+                <div class="field">
+                    <label for="register-q">"Words"</label>
+                    <input id="register-q" name="q" type="search" value=q.q.clone() />
+                </div>
+                {select("space", "Space", q.space.clone(), page.spaces.clone())}
+                {select("method", "Method", q.method.clone(), methods)}
+                {select("result", "Result", q.result.clone(), results)}
+                <div class="field">
+                    <label for="register-from">"Closed from"</label>
+                    <input id="register-from" name="from" type="date" value=q.from.clone() />
+                </div>
+                <div class="field">
+                    <label for="register-to">"Closed until"</label>
+                    <input id="register-to" name="to" type="date" value=q.to.clone() />
+                </div>
+                <button type="submit" class="button">"Search"</button>
+            </form>
+            <p><a href=csv download>"Download these decisions (CSV)"</a></p>
+            {if page.lines.is_empty() {
+                view! { <p>"No decisions match."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="proposals">
+                        {page.lines.into_iter().map(|l| view! {
+                            <li>
+                                <h2><a href=format!("/proposals/{}", l.id)>{l.title}</a></h2>
+                                <p class="muted">{format!("{} · {} · closed {} · {} of {} took part · {}", l.space, l.method, l.closed, l.took_part, l.eligible, l.result)}</p>
+                                {(!l.outcome.is_empty()).then(|| view! { <p>{l.outcome}</p> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {page.more.then(|| view! { <p class="muted">"More decisions match than are shown: narrow the search, or download them all."</p> })}
+        </section>
+    }
+}
+
+fn urlencode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

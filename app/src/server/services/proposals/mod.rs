@@ -2,11 +2,14 @@
 //! decision and its outcome. Who may propose and vote is read from membership on the
 //! server; the text's every edit is kept; the people who may vote are fixed when voting
 //! opens; a vote closes on time, once, however many app servers run.
+mod outcome;
 mod pages;
+pub mod register;
 #[cfg(test)]
 mod tests;
 mod voting;
 
+pub use outcome::{participants, write_outcome};
 pub use pages::{page, space_proposals};
 pub use voting::{
     answer, close_due, keep_closing, object, open_voting, settle_objection, tally_of, vote, when,

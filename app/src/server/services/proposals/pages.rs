@@ -175,6 +175,7 @@ pub async fn page(
         return Err(AppError::NotFound("There is no such proposal.".into()));
     }
     let (s, _) = space_of(db, &p).await?;
+    let s_model = s.clone();
     let method = Method::from_code(&p.method).ok_or(AppError::Internal)?;
     let author = person::Entity::find_by_id(p.author_id)
         .one(db)
@@ -266,5 +267,17 @@ pub async fn page(
         my_choice,
         vote_key: crate::server::tokens::new_secret(),
         objections,
+        outcome: p.outcome.clone(),
+        review_on: p.review_on.map(|d| d.format("%-d %B %Y").to_string()),
+        may_write_outcome: stage == Stage::Closed
+            && (p.author_id == viewer.id
+                || crate::server::services::membership::authorise(
+                    db,
+                    viewer.id,
+                    crate::domain::membership::Action::WriteOutcome,
+                    &s_model,
+                )
+                .await
+                .is_ok()),
     })
 }

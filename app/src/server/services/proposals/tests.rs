@@ -1,6 +1,7 @@
 use super::*;
 use crate::domain::decision::{Ballot, Choice};
 use crate::server::entities::{proposal_ballot, proposal_elector};
+use crate::server::services::proposals::register;
 use crate::server::services::{accounts, demo};
 use crate::server::testing::for_each_database;
 use sea_orm::PaginatorTrait;
@@ -70,6 +71,7 @@ async fn open(db: &DatabaseConnection, author: &person::Model, method: Method) -
 async fn a_draft_needs_its_parts_and_every_edit_is_kept_until_voting_opens() {
     for_each_database(|db| async move {
         demo::seed_if_empty(&db).await.unwrap();
+        let seeded = proposal::Entity::find().count(&db).await.unwrap();
         let hein = account(&db, "hein@demo.q-commons.org").await;
         let bad = ProposalForm {
             space: "nowhere".into(),
@@ -86,7 +88,7 @@ async fn a_draft_needs_its_parts_and_every_edit_is_kept_until_voting_opens() {
         };
         let err = create(&db, &hein, &ranked).await.unwrap_err();
         assert!(err.message_for("options").is_some(), "{err:?}");
-        assert_eq!(proposal::Entity::find().count(&db).await.unwrap(), 0);
+        assert_eq!(proposal::Entity::find().count(&db).await.unwrap(), seeded);
 
         // Someone from another region may not propose here.
         let helen = account(&db, "helen@demo.q-commons.org").await;
@@ -405,7 +407,7 @@ async fn the_page_keeps_drafts_to_their_author_and_names_out_of_anonymous_votes(
         );
         let listed = space_proposals(&db, &sam, "west-of-england").await.unwrap();
         assert!(
-            listed.proposals.is_empty(),
+            !listed.proposals.iter().any(|l| l.id == draft.id),
             "a draft is not listed for others"
         );
         assert_eq!(listed.may_propose, Ok(()));
@@ -446,6 +448,279 @@ async fn the_page_keeps_drafts_to_their_author_and_names_out_of_anonymous_votes(
         let p = page(&db, &helen, named.id).await.unwrap();
         assert_eq!(p.objections[0].by.as_deref(), Some("Sam Okafor"));
         assert_eq!(p.objections[0].state, "Raised");
+    })
+    .await;
+}
+
+/// Close `id` now, as the closing job would once its time came.
+async fn close_now(db: &DatabaseConnection, id: i64) -> proposal::Model {
+    let mut a: proposal::ActiveModel = by_id(db, id).await.unwrap().into();
+    a.closes_at = Set(Some(Utc::now() - chrono::Duration::seconds(1)));
+    a.update(db).await.unwrap();
+    close_due(db, Utc::now()).await.unwrap();
+    by_id(db, id).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_outcome_is_written_by_the_author_or_a_steward_and_everyone_who_took_part_is_told() {
+    use crate::server::entities::outbox_email;
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let mailer = crate::server::services::mail::Mailer::outbox_only();
+        let config = crate::server::config::Config::default();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let sam = account(&db, "sam@demo.q-commons.org").await;
+        let helen = account(&db, "helen@demo.q-commons.org").await;
+        let aisha = person_named(&db, "Aisha Rahman").await;
+        let p = open(&db, &aisha, Method::Majority).await;
+        vote(&db, &sam, p.id, &Ballot::Majority(Choice::For), "s")
+            .await
+            .unwrap();
+        vote(&db, &aisha, p.id, &Ballot::Majority(Choice::For), "a")
+            .await
+            .unwrap();
+
+        let early = write_outcome(&db, &mailer, &config, &aisha, p.id, "Too soon", None)
+            .await
+            .unwrap_err();
+        assert!(early.message_for("outcome").is_some(), "{early:?}");
+        close_now(&db, p.id).await;
+        // Someone else's region's convener may not; the author and this region's may.
+        assert_eq!(
+            write_outcome(&db, &mailer, &config, &helen, p.id, "Not mine", None)
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        let past = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
+        let err = write_outcome(&db, &mailer, &config, &aisha, p.id, " ", past)
+            .await
+            .unwrap_err();
+        assert!(err.message_for("outcome").is_some() && err.message_for("review_on").is_some());
+        assert_eq!(by_id(&db, p.id).await.unwrap().outcome, None);
+
+        let review = Utc::now().date_naive() + chrono::Duration::days(180);
+        write_outcome(
+            &db,
+            &mailer,
+            &config,
+            &aisha,
+            p.id,
+            "We meet in Bath from March.",
+            Some(review),
+        )
+        .await
+        .unwrap();
+        let told = || async {
+            outbox_email::Entity::find()
+                .filter(outbox_email::Column::Subject.eq("Decided: Meet in Bath every other month"))
+                .all(&db)
+                .await
+                .unwrap()
+        };
+        let mut mails = vec![];
+        for _ in 0..50 {
+            mails = told().await;
+            if mails.len() >= 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let mut to: Vec<String> = mails.iter().map(|m| m.to_address.clone()).collect();
+        to.sort();
+        assert_eq!(
+            to,
+            vec![aisha.email.clone(), sam.email.clone()],
+            "those who voted, once each"
+        );
+        assert!(mails[0].body.contains("We meet in Bath from March."));
+        // The convener corrects it; nobody is told twice.
+        write_outcome(
+            &db,
+            &mailer,
+            &config,
+            &hein,
+            p.id,
+            "We meet in Bath from April.",
+            None,
+        )
+        .await
+        .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(told().await.len(), 2);
+        let p = by_id(&db, p.id).await.unwrap();
+        assert_eq!(p.outcome.as_deref(), Some("We meet in Bath from April."));
+        assert_eq!(p.outcome_by, Some(hein.id));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_register_lists_closed_decisions_searched_and_filtered_and_exports_them_without_names()
+{
+    use crate::model::proposals::RegisterQuery;
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let sam = account(&db, "sam@demo.q-commons.org").await;
+        let karen = account(&db, "karen@demo.q-commons.org").await;
+        let a = open(&db, &hein, Method::Majority).await;
+        vote(&db, &sam, a.id, &Ballot::Majority(Choice::For), "s")
+            .await
+            .unwrap();
+        close_now(&db, a.id).await;
+        let north = ProposalForm {
+            space: "north-east-and-north-cumbria".into(),
+            title: "=HYPERLINK(\"http://evil\") Evening sessions".into(),
+            body: "Meet after work, not at lunch.".into(),
+            ..form(Method::Consent)
+        };
+        let b = create(&db, &karen, &north).await.unwrap();
+        open_voting(&db, &karen, b.id, Utc::now() + chrono::Duration::days(1))
+            .await
+            .unwrap();
+        vote(&db, &karen, b.id, &Ballot::Consent, "k")
+            .await
+            .unwrap();
+        close_now(&db, b.id).await;
+        // Still open: not in the register.
+        open(&db, &hein, Method::Consent).await;
+
+        let ours = [a.id, b.id];
+        let all: Vec<_> = register::search(&db, &RegisterQuery::default(), None)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|l| ours.contains(&l.id))
+            .collect();
+        assert_eq!(all.len(), 2, "closed ones only");
+        // Ours among what a query finds (the demo's own decisions are there too).
+        let by = |q: RegisterQuery| {
+            let db = db.clone();
+            async move {
+                register::search(&db, &q, None)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|l| l.id)
+                    .filter(|id| ours.contains(id))
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            by(RegisterQuery {
+                q: "AFTER WORK".into(),
+                ..Default::default()
+            })
+            .await,
+            vec![b.id]
+        );
+        assert_eq!(
+            by(RegisterQuery {
+                q: "100%".into(),
+                ..Default::default()
+            })
+            .await,
+            Vec::<i64>::new()
+        );
+        assert_eq!(
+            by(RegisterQuery {
+                space: "west-of-england".into(),
+                ..Default::default()
+            })
+            .await,
+            vec![a.id]
+        );
+        assert_eq!(
+            by(RegisterQuery {
+                method: "consent".into(),
+                ..Default::default()
+            })
+            .await,
+            vec![b.id]
+        );
+        assert_eq!(
+            by(RegisterQuery {
+                result: "passed".into(),
+                ..Default::default()
+            })
+            .await,
+            vec![b.id]
+        );
+        let today = Utc::now().date_naive().to_string();
+        assert_eq!(
+            by(RegisterQuery {
+                from: today.clone(),
+                to: today,
+                ..Default::default()
+            })
+            .await
+            .len(),
+            2
+        );
+        assert_eq!(
+            by(RegisterQuery {
+                to: "2020-01-01".into(),
+                ..Default::default()
+            })
+            .await
+            .len(),
+            0
+        );
+        let bad = register::search(
+            &db,
+            &RegisterQuery {
+                from: "soon".into(),
+                method: "dice".into(),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(bad.message_for("from").is_some() && bad.message_for("method").is_some());
+
+        let line = all.iter().find(|l| l.id == a.id).unwrap();
+        assert_eq!((line.took_part, line.result.as_str()), (1, "No quorum"));
+        let csv = register::csv(&all, |id| format!("https://q.example/proposals/{id}")).unwrap();
+        assert!(csv.starts_with(
+            "Decision,Space,Method,Opened,Closed,Could vote,Took part,Result,Outcome,Link"
+        ));
+        assert!(
+            csv.contains("'=HYPERLINK"),
+            "a formula is neutralised: {csv}"
+        );
+        for name in ["Hein", "Sam", "Karen"] {
+            assert!(!csv.contains(name), "no names in the register: {csv}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_has_a_decided_and_an_open_proposal_in_each_pilot_region() {
+    use crate::model::proposals::RegisterQuery;
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        for region in [
+            "west-of-england",
+            "south-west",
+            "north-east-and-north-cumbria",
+        ] {
+            let listed = space_proposals(&db, &hein, region).await.unwrap();
+            let stages: Vec<&str> = listed.proposals.iter().map(|p| p.stage.as_str()).collect();
+            assert_eq!(stages, ["Decision", "Closed"], "{region}");
+            let q = RegisterQuery {
+                space: region.into(),
+                ..Default::default()
+            };
+            let decided = register::search(&db, &q, None).await.unwrap();
+            assert_eq!(decided.len(), 1, "{region}");
+            assert_eq!(decided[0].result, "Passed");
+            assert!(decided[0].took_part > 0 && decided[0].took_part == decided[0].eligible);
+            assert!(!decided[0].outcome.is_empty());
+        }
     })
     .await;
 }
