@@ -9,6 +9,7 @@ mod m20261126_000005_workshop_outcomes;
 mod m20261127_000006_trust;
 mod m20261127_000007_form_returns;
 mod m20261127_000008_proposals;
+mod m20261127_000009_decision_register_index;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_trust::Migration),
             Box::new(m20261127_000007_form_returns::Migration),
             Box::new(m20261127_000008_proposals::Migration),
+            Box::new(m20261127_000009_decision_register_index::Migration),
         ]
     }
 }
