@@ -1,6 +1,13 @@
 //! Server functions: thin, authorised doors from the browser to the services.
 //! Each file holds one area's wire types and its `#[server]` functions.
 pub mod account;
+
+/// A form's checkbox: sent as "on" when ticked, absent otherwise.
+#[cfg(feature = "ssr")]
+pub(crate) fn checked(value: Option<String>) -> bool {
+    value.is_some_and(|v| v == "on" || v == "true")
+}
+
 pub mod community;
 pub mod directory;
 pub mod groups;

@@ -8,23 +8,27 @@ use leptos::prelude::*;
 #[server(endpoint = "get_space_proposals")]
 pub async fn get_space_proposals(slug: String) -> Result<SpaceProposals, AppError> {
     use crate::server::{auth, services::proposals};
-    let state = auth::state()?;
-    let viewer = auth::require_person(&state).await?;
-    proposals::space_proposals(&state.db, &viewer, &slug).await
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let viewer = auth::require_person(&state).await?;
+            proposals::space_proposals(&state.db, &viewer, &slug).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "get_proposal")]
 pub async fn get_proposal(id: i64) -> Result<ProposalPage, AppError> {
     use crate::server::{auth, services::proposals};
-    let state = auth::state()?;
-    let viewer = auth::require_person(&state).await?;
-    proposals::page(&state.db, &viewer, id).await
-}
-
-/// A form's checkbox: present ("on") when ticked.
-#[cfg(feature = "ssr")]
-fn ticked(v: &Option<String>) -> bool {
-    v.as_deref().is_some_and(|v| !v.is_empty())
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let viewer = auth::require_person(&state).await?;
+            proposals::page(&state.db, &viewer, id).await
+        }
+        .await,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -70,9 +74,9 @@ pub async fn create_proposal(
                     threshold_percent.as_deref().unwrap_or(""),
                     50,
                 )?,
-                threshold_at_least: ticked(&threshold_at_least),
-                anonymous: ticked(&anonymous),
-                results_live: ticked(&results_live),
+                threshold_at_least: super::checked(threshold_at_least),
+                anonymous: super::checked(anonymous),
+                results_live: super::checked(results_live),
             };
             let p = proposals::create(&state.db, &author, &form).await?;
             leptos_axum::redirect(&format!("/proposals/{}", p.id));
@@ -237,7 +241,14 @@ pub async fn get_register(
     query: crate::model::proposals::RegisterQuery,
 ) -> Result<crate::model::proposals::RegisterPage, AppError> {
     use crate::server::{auth, services::proposals};
-    let state = auth::state()?;
-    auth::require_person(&state).await?;
-    proposals::register::page(&state.db, &query).await
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let viewer = auth::require_person(&state).await?;
+            crate::server::services::membership::require_member_or_team(&state.db, viewer.id)
+                .await?;
+            proposals::register::page(&state.db, &query).await
+        }
+        .await,
+    )
 }

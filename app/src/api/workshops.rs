@@ -7,11 +7,6 @@ use crate::error::AppError;
 use crate::model::workshops::*;
 use leptos::prelude::*;
 
-#[cfg(feature = "ssr")]
-fn checked(value: Option<String>) -> bool {
-    value.is_some_and(|v| v == "on" || v == "true")
-}
-
 #[allow(clippy::too_many_arguments)]
 #[server(endpoint = "create_workshop")]
 pub async fn create_workshop(
@@ -47,10 +42,10 @@ pub async fn create_workshop(
                 prompt,
                 template,
                 settings: Settings {
-                    anonymous: checked(anonymous),
-                    notes_visible: !checked(notes_hidden),
-                    results_live: checked(results_live),
-                    participants_theme: checked(participants_theme),
+                    anonymous: super::checked(anonymous),
+                    notes_visible: !super::checked(notes_hidden),
+                    results_live: super::checked(results_live),
+                    participants_theme: super::checked(participants_theme),
                     ..Settings::default()
                 },
             };
@@ -146,7 +141,7 @@ pub async fn join_workshop(
             let form = workshops::JoinForm {
                 display_name: display_name.unwrap_or_default(),
                 perspective,
-                named_in_report: checked(named_in_report),
+                named_in_report: super::checked(named_in_report),
             };
             workshops::join(&state.db, &state.live, &w, &who, &form, &client).await?;
             leptos_axum::redirect(&format!("/w/{}", w.join_code));
@@ -304,10 +299,10 @@ pub async fn update_workshop_settings(
     use crate::server::{auth::as_who, services::workshops};
     as_who(async |state, who| {
         let settings = Settings {
-            anonymous: checked(anonymous),
-            notes_visible: !checked(notes_hidden),
-            results_live: checked(results_live),
-            participants_theme: checked(participants_theme),
+            anonymous: super::checked(anonymous),
+            notes_visible: !super::checked(notes_hidden),
+            results_live: super::checked(results_live),
+            participants_theme: super::checked(participants_theme),
             code_days,
         };
         workshops::update_settings(&state.db, &state.live, workshop_id, who, settings).await
@@ -336,7 +331,7 @@ pub async fn add_activity(
             cap,
             target,
             options: options.unwrap_or_default(),
-            multiple: checked(multiple),
+            multiple: super::checked(multiple),
         };
         workshops::add_activity(&state.db, &state.live, workshop_id, who, &form).await
     })

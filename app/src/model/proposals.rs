@@ -115,4 +115,6 @@ pub struct RegisterPage {
     pub more: bool,
     /// (slug, name) of every space, for the filter.
     pub spaces: Vec<(String, String)>,
+    /// The address of these decisions as CSV, with the same filters.
+    pub csv: String,
 }

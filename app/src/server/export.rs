@@ -100,9 +100,8 @@ pub async fn register_download(
     use super::services::proposals::register;
     let made = async {
         let who = auth::who_from_headers(&state, &headers).await?;
-        if who.person.is_none() {
-            return Err(AppError::Unauthenticated);
-        }
+        let person = who.person.ok_or(AppError::Unauthenticated)?;
+        super::services::membership::require_member_or_team(&state.db, person.id).await?;
         let lines = register::search(&state.db, &query, None).await?;
         register::csv(&lines, |id| state.config.link(&format!("/proposals/{id}")))
     }
@@ -129,6 +128,7 @@ pub async fn register_download(
         Err(e) => {
             let status = match e {
                 AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+                AppError::Forbidden => StatusCode::FORBIDDEN,
                 AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };

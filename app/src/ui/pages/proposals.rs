@@ -399,22 +399,7 @@ fn select(
 #[component]
 fn RegisterView(page: RegisterPage) -> impl IntoView {
     let q = page.query.clone();
-    let csv = format!(
-        "/decisions.csv?{}",
-        [
-            ("q", &q.q),
-            ("space", &q.space),
-            ("method", &q.method),
-            ("result", &q.result),
-            ("from", &q.from),
-            ("to", &q.to)
-        ]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-    );
+    let csv = page.csv.clone();
     let methods = Method::ALL
         .iter()
         .map(|m| (m.code().to_owned(), m.label().to_owned()))
@@ -465,15 +450,4 @@ fn RegisterView(page: RegisterPage) -> impl IntoView {
             {page.more.then(|| view! { <p class="muted">"More decisions match than are shown: narrow the search, or download them all."</p> })}
         </section>
     }
-}
-
-fn urlencode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -60,6 +60,25 @@ fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A proposal's title (spaces collapsed) and body (trimmed), each checked.
+fn text(v: &mut Validation, title: &str, body: &str) -> (String, String) {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() || title.chars().count() > TITLE_MAX {
+        v.refuse(
+            "title",
+            format!("Give the proposal a title (at most {TITLE_MAX} characters)."),
+        );
+    }
+    let body = body.trim().to_owned();
+    if body.is_empty() || body.chars().count() > BODY_MAX {
+        v.refuse(
+            "body",
+            format!("Say what you propose and why (at most {BODY_MAX} characters)."),
+        );
+    }
+    (title, body)
+}
+
 /// What the server knows of a person, for the rules on who may vote.
 pub(crate) async fn voter(db: &impl ConnectionTrait, person_id: i64) -> Result<Voter, AppError> {
     let m = member::Entity::find_by_id(person_id).one(db).await?;
@@ -146,20 +165,7 @@ pub async fn create(
         s.map(Some)
             .ok_or_else(|| AppError::invalid("space", "Choose where the proposal belongs.")),
     );
-    let title = f.title.split_whitespace().collect::<Vec<_>>().join(" ");
-    if title.is_empty() || title.chars().count() > TITLE_MAX {
-        v.refuse(
-            "title",
-            format!("Give the proposal a title (at most {TITLE_MAX} characters)."),
-        );
-    }
-    let body = f.body.trim().to_owned();
-    if body.is_empty() || body.chars().count() > BODY_MAX {
-        v.refuse(
-            "body",
-            format!("Say what you propose and why (at most {BODY_MAX} characters)."),
-        );
-    }
+    let (title, body) = text(&mut v, &f.title, &f.body);
     let method = v.take(
         Method::from_code(&f.method)
             .map(Some)
@@ -272,20 +278,7 @@ pub async fn edit(
         ));
     }
     let mut v = Validation::default();
-    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    if title.is_empty() || title.chars().count() > TITLE_MAX {
-        v.refuse(
-            "title",
-            format!("Give the proposal a title (at most {TITLE_MAX} characters)."),
-        );
-    }
-    let body = body.trim().to_owned();
-    if body.is_empty() || body.chars().count() > BODY_MAX {
-        v.refuse(
-            "body",
-            format!("Say what you propose and why (at most {BODY_MAX} characters)."),
-        );
-    }
+    let (title, body) = text(&mut v, title, body);
     v.finish()?;
     if title == p.title && body == p.body {
         txn.commit().await?;

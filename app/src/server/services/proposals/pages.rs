@@ -40,6 +40,9 @@ pub async fn space_proposals(
     viewer: &person::Model,
     slug: &str,
 ) -> Result<SpaceProposals, AppError> {
+    // What members say and decide is for members (and the project team), not for any
+    // account: the same rule as the member directory.
+    crate::server::services::membership::require_member_or_team(db, viewer.id).await?;
     let s = space::Entity::find()
         .filter(space::Column::Slug.eq(slug))
         .one(db)
@@ -169,6 +172,7 @@ pub async fn page(
     viewer: &person::Model,
     id: i64,
 ) -> Result<ProposalPage, AppError> {
+    crate::server::services::membership::require_member_or_team(db, viewer.id).await?;
     let p = by_id(db, id).await?;
     let stage = Stage::from_code(&p.stage).ok_or(AppError::Internal)?;
     if stage == Stage::Draft && p.author_id != viewer.id {

@@ -191,7 +191,21 @@ pub async fn page(
         .into_iter()
         .map(|s| (s.slug, s.name))
         .collect();
+    let mut csv = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in [
+        ("q", &q.q),
+        ("space", &q.space),
+        ("method", &q.method),
+        ("result", &q.result),
+        ("from", &q.from),
+        ("to", &q.to),
+    ] {
+        if !value.is_empty() {
+            csv.append_pair(key, value);
+        }
+    }
     Ok(crate::model::proposals::RegisterPage {
+        csv: format!("/decisions.csv?{}", csv.finish()),
         query: q.clone(),
         lines,
         more,

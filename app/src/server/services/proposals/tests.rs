@@ -441,6 +441,26 @@ async fn the_page_keeps_drafts_to_their_author_and_names_out_of_anonymous_votes(
             Err("Only members of West of England can take part here.".into())
         );
 
+        // An account that is not a member (or the project team) reads none of it.
+        let stranger = accounts::register(
+            &db,
+            "Nia Jones",
+            "nia@example.org",
+            "a long passphrase here",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            page(&db, &stranger, p.id).await.unwrap_err(),
+            AppError::Forbidden
+        );
+        assert_eq!(
+            space_proposals(&db, &stranger, "west-of-england")
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+
         let named = open(&db, &hein, Method::Consent).await;
         object(&db, &sam, named.id, "Not on a weekday, please.")
             .await
