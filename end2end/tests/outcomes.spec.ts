@@ -78,7 +78,10 @@ function parseCsv(text: string): string[][] {
 test('three perspectives prioritise, poll and reflect; the report shows whose voices shaped it, and actions live on', async ({ browser }, info) => {
   test.skip(info.project.name === 'phone', 'this test sets its own viewports: two phones and two desktops');
   test.setTimeout(240_000);
-  const title = `Leaving hospital well ${Date.now().toString(36)}`;
+  const run = Date.now().toString(36);
+  const title = `Leaving hospital well ${run}`;
+  // Unique to this run, so repeats (--repeat-each) never meet each other's actions.
+  const actionText = `Ask the bus company about evening routes ${run}`;
 
   // The facilitator starts from the usual agenda and adds the three later activities.
   const hein = await person(browser, desktop, 'hein@demo.q-commons.org');
@@ -221,12 +224,12 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await expect(fac.getByRole('main')).not.toContainText('Colin');
 
   // An action from the Transport theme, for Sam, already overdue.
-  await fac.getByLabel('What is to be done').fill('Ask the bus company about evening routes');
+  await fac.getByLabel('What is to be done').fill(actionText);
   await fac.getByLabel('Owner').selectOption({ label: 'Sam Okafor' });
   await fac.getByLabel('Due').fill('2026-01-15');
   await fac.getByLabel('From theme or note').selectOption({ label: 'Theme: Transport' });
   await fac.getByRole('button', { name: 'Add the action' }).click();
-  const action = fac.locator('.action', { hasText: 'Ask the bus company' });
+  const action = fac.locator('.action', { hasText: actionText });
   await expect(action).toContainText('Owner: Sam Okafor');
   await expect(action).toContainText('Overdue');
   await expect(action).toContainText('Theme: Transport');
@@ -267,7 +270,7 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await expect(ana.getByRole('link', { name: 'Read the report' })).toBeVisible();
   await ana.getByRole('link', { name: 'Read the report' }).click();
   await expect(ana.getByRole('heading', { name: title, level: 1 })).toBeVisible();
-  await expect(ana.locator('.action')).toContainText('Ask the bus company');
+  await expect(ana.locator('.action')).toContainText(actionText);
   await expect(ana.getByLabel(/Status of/)).toHaveCount(0);
   // The raw records are for the facilitator and the space's stewards and convener only.
   await expect(ana.getByRole('link', { name: /raw records/ })).toHaveCount(0);
@@ -282,7 +285,7 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   const sam = (await person(browser, phone, 'sam@demo.q-commons.org')).page;
   await sam.goto('/actions');
   await hydrated(sam);
-  const mine = sam.locator('.action', { hasText: 'Ask the bus company' });
+  const mine = sam.locator('.action', { hasText: actionText });
   await expect(mine).toContainText('Overdue');
   await mine.getByLabel(/Status of/).selectOption({ label: 'In progress' });
   await mine.getByRole('button', { name: 'Update' }).click();
@@ -298,8 +301,8 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   const entry = fac.locator('.archive__item', { hasText: title });
   await expect(entry).toContainText('3 took part: Patient 1, Carer 1, Clinician 1');
   await expect(entry).toContainText('Themes: Transport · Medicines');
-  await expect(entry).toContainText('1 open actions');
-  await expect(fac.locator('.action', { hasText: 'Ask the bus company' })).toContainText('In progress');
+  await expect(entry).toContainText('1 open action');
+  await expect(fac.locator('.action', { hasText: actionText })).toContainText('In progress');
   await expectAccessible(fac);
   await shot(fac, 'archive-desktop');
   await fac.getByLabel('Search by title, purpose or theme').fill('dentistry');

@@ -694,11 +694,11 @@ impl Board {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::workshop::{ActivityKind::*, Control};
 
-    fn stage_at(current: usize) -> Stage {
+    pub(crate) fn stage_at(current: usize) -> Stage {
         let mut s = Stage::new(vec![IdeaCapture, Grouping, DotVote])
             .apply(Control::Start)
             .unwrap();
@@ -824,7 +824,7 @@ mod tests {
         );
     }
 
-    fn board() -> Board {
+    pub(crate) fn board() -> Board {
         Board {
             workshop_id: 1,
             seq: 4,

@@ -420,7 +420,7 @@ fn Archive(entries: Vec<ArchiveEntry>, searched: bool) -> impl IntoView {
                         <p>{format!("{} took part", w.turnout.total())}{(!turnout.is_empty()).then(|| format!(": {turnout}"))}</p>
                         {(!w.themes.is_empty()).then(|| view! { <p>"Themes: "{w.themes.join(" · ")}</p> })}
                         <p>
-                            {format!("{} open actions", w.open_actions)}
+                            {match w.open_actions { 1 => "1 open action".to_owned(), n => format!("{n} open actions") }}
                             {(w.overdue_actions > 0).then(|| view! { <span class="tag tag--overdue">{format!("{} overdue", w.overdue_actions)}</span> })}
                         </p>
                     </li>

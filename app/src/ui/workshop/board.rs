@@ -92,8 +92,15 @@ fn Outbox(live: Live) -> impl IntoView {
     move || {
         let n = live.outbox.with(Vec::len);
         (n > 0).then(|| {
-            let what = if n == 1 { "1 change".to_owned() } else { format!("{n} changes") };
-            view! { <p class="outbox" role="status">{format!("Waiting to send {what}. They will go when the connection is back.")}</p> }
+            let (what, it) = if n == 1 { ("1 change".to_owned(), "it") } else { (format!("{n} changes"), "them") };
+            let when = if live.stalled.get() {
+                format!("The server could not store {it} yet; trying again every few seconds.")
+            } else if n == 1 {
+                "It will go when the connection is back.".to_owned()
+            } else {
+                "They will go when the connection is back.".to_owned()
+            };
+            view! { <p class="outbox" role="status">{format!("Waiting to send {what}. {when}")}</p> }
         })
     }
 }
@@ -216,7 +223,7 @@ fn Sending(live: Live) -> impl IntoView {
     let pending = move || {
         live.outbox.with(|o| {
             o.iter()
-                .filter_map(|p| match p {
+                .filter_map(|q| match &q.change {
                     Pending::Note { body, .. } => Some(body.clone()),
                     _ => None,
                 })

@@ -44,6 +44,42 @@ pub enum Pending {
     },
 }
 
+/// A change in the outbox, with its own number on this device: the answer to one send
+/// settles that change and no other, even when a later click asks for the same value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Queued {
+    pub id: u64,
+    pub change: Pending,
+}
+
+/// Show this screen's own changes that wait in the outbox (or are on their way) on a
+/// board the server sent: a board read before they were stored would take them back.
+pub fn overlay(board: &mut Board, queued: &[Queued]) {
+    let Some(a) = board.current_activity().map(|a| a.id) else {
+        return;
+    };
+    for q in queued {
+        match &q.change {
+            Pending::Dots { item, dots } => {
+                let mut ballot = board.my_ballot(a);
+                if *dots == 0 {
+                    ballot.remove(item);
+                } else {
+                    ballot.insert(*item, *dots);
+                }
+                board.set_my_ballot(a, ballot);
+            }
+            Pending::Rating {
+                theme,
+                impact,
+                effort,
+            } => board.set_my_rating(a, *theme, Rating::new(*impact, *effort).ok()),
+            Pending::Choice { chosen } => board.set_my_choice(a, chosen.clone()),
+            Pending::Note { .. } | Pending::Reflection { .. } => {}
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct Live {
     pub workshop_id: i64,
@@ -51,7 +87,10 @@ pub struct Live {
     pub connection: RwSignal<Connection>,
     /// The latest change worth announcing to screen readers.
     pub announcement: RwSignal<String>,
-    pub outbox: RwSignal<Vec<Pending>>,
+    pub outbox: RwSignal<Vec<Queued>>,
+    /// The server answered the last try to send with an error it may get over (busy,
+    /// restarting): the outbox waits and tries again, and says so.
+    pub stalled: RwSignal<bool>,
     /// The last change the server refused, in words.
     pub error: RwSignal<Option<String>>,
     /// Server clock minus this device's clock, for the countdown.
@@ -59,6 +98,8 @@ pub struct Live {
     /// This device's clock, ticking each second while a timer runs.
     pub now_ms: RwSignal<i64>,
     flushing: RwSignal<bool>,
+    /// The number of the last change queued on this device.
+    last_id: StoredValue<u64>,
     /// The number of the latest change that holds this screen's own input, as the server
     /// acknowledged it: a board older than this (read before the change was stored, and
     /// arriving after) must not take the input back.
@@ -150,6 +191,20 @@ impl Unconfirmed {
     }
 }
 
+/// An outbox kept in the device's storage; one written before changes were numbered (a
+/// plain list of changes) is numbered now rather than lost.
+pub fn stored_outbox(json: &str) -> Option<Vec<Queued>> {
+    serde_json::from_str::<Vec<Queued>>(json).ok().or_else(|| {
+        let old = serde_json::from_str::<Vec<Pending>>(json).ok()?;
+        Some(
+            old.into_iter()
+                .zip(1..)
+                .map(|(change, id)| Queued { id, change })
+                .collect(),
+        )
+    })
+}
+
 pub fn now_ms() -> i64 {
     #[cfg(feature = "hydrate")]
     {
@@ -184,10 +239,12 @@ impl Live {
             connection: RwSignal::new(Connection::Connecting),
             announcement: RwSignal::new(String::new()),
             outbox: RwSignal::new(Vec::new()),
+            stalled: RwSignal::new(false),
             error: RwSignal::new(None),
             clock_offset_ms: RwSignal::new(offset),
             now_ms: RwSignal::new(now_ms()),
             flushing: RwSignal::new(false),
+            last_id: StoredValue::new(0),
             own_seq: RwSignal::new(0),
             unconfirmed: RwSignal::new(Unconfirmed::default()),
             opened_ms: RwSignal::new(0),
@@ -206,33 +263,8 @@ impl Live {
         if board.seq < self.own_seq.get_untracked() {
             self.board.with_untracked(|now| board.keep_mine_from(now));
         }
-        // Keep the dots this device has not sent yet.
-        for p in self.outbox.get_untracked() {
-            if let (Pending::Dots { item, dots }, Some(a)) = (p, board.current_activity().cloned())
-            {
-                let mut ballot = board.my_ballot(a.id);
-                if dots == 0 {
-                    ballot.remove(&item);
-                } else {
-                    ballot.insert(item, dots);
-                }
-                board.set_my_ballot(a.id, ballot);
-            }
-        }
-        for p in self.outbox.get_untracked() {
-            let Some(a) = board.current_activity().map(|a| a.id) else {
-                continue;
-            };
-            match p {
-                Pending::Rating {
-                    theme,
-                    impact,
-                    effort,
-                } => board.set_my_rating(a, theme, Rating::new(impact, effort).ok()),
-                Pending::Choice { chosen } => board.set_my_choice(a, chosen),
-                _ => {}
-            }
-        }
+        // Keep what this device has not had stored yet.
+        self.outbox.with_untracked(|o| overlay(&mut board, o));
         let opened = self.opened_ms.get_untracked();
         self.unconfirmed.update(|u| {
             let fresh = u.waiting_since().is_some_and(|since| since <= opened);
@@ -278,15 +310,27 @@ impl Live {
         ok
     }
 
-    /// Post a note: shown at once as "sending", delivered when the server can be reached.
-    pub fn post_note(&self, body: String) {
+    /// Put a change in the outbox (after any it replaces) and send what waits.
+    fn queue(&self, replaces: impl Fn(&Pending) -> bool, change: Pending) {
         self.outbox.update(|o| {
-            o.push(Pending::Note {
-                key: client_key(),
-                body,
-            })
+            o.retain(|q| !replaces(&q.change));
+            let id = o
+                .iter()
+                .map(|q| q.id)
+                .max()
+                .unwrap_or(0)
+                .max(self.last_id.get_value())
+                + 1;
+            self.last_id.set_value(id);
+            o.push(Queued { id, change });
         });
         self.flush();
+    }
+
+    /// Post a note: shown at once as "sending", delivered when the server can be reached.
+    pub fn post_note(&self, body: String) {
+        let key = client_key();
+        self.queue(|_| false, Pending::Note { key, body });
     }
 
     /// Put dots on an item: the ballot changes on this screen at once when the rules allow.
@@ -298,11 +342,10 @@ impl Live {
             Ok(next) => {
                 self.error.set(None);
                 self.board.update(|b| b.set_my_ballot(activity_id, next));
-                self.outbox.update(|o| {
-                    o.retain(|p| !matches!(p, Pending::Dots { item: i, .. } if *i == item));
-                    o.push(Pending::Dots { item, dots });
-                });
-                self.flush();
+                self.queue(
+                    |p| matches!(p, Pending::Dots { item: i, .. } if *i == item),
+                    Pending::Dots { item, dots },
+                );
             }
         }
     }
@@ -312,38 +355,37 @@ impl Live {
         self.board
             .update(|b| b.set_my_rating(activity_id, theme, rating));
         let (impact, effort) = rating.map_or((0, 0), |r| (r.impact, r.effort));
-        self.outbox.update(|o| {
-            o.retain(|p| !matches!(p, Pending::Rating { theme: t, .. } if *t == theme));
-            o.push(Pending::Rating {
+        self.queue(
+            |p| matches!(p, Pending::Rating { theme: t, .. } if *t == theme),
+            Pending::Rating {
                 theme,
                 impact,
                 effort,
-            });
-        });
-        self.flush();
+            },
+        );
     }
 
     /// Answer the open poll (the whole answer: none withdraws it).
     pub fn choose(&self, activity_id: i64, chosen: Vec<i64>) {
         self.board
             .update(|b| b.set_my_choice(activity_id, chosen.clone()));
-        self.outbox.update(|o| {
-            o.retain(|p| !matches!(p, Pending::Choice { .. }));
-            o.push(Pending::Choice { chosen });
-        });
-        self.flush();
+        self.queue(
+            |p| matches!(p, Pending::Choice { .. }),
+            Pending::Choice { chosen },
+        );
     }
 
     pub fn reflect(&self, prompt: ReflectionPrompt, body: String, anonymous: bool) {
-        self.outbox.update(|o| {
-            o.push(Pending::Reflection {
-                key: client_key(),
+        let key = client_key();
+        self.queue(
+            |_| false,
+            Pending::Reflection {
+                key,
                 prompt: prompt.code().to_owned(),
                 body,
                 anonymous,
-            })
-        });
-        self.flush();
+            },
+        );
     }
 
     /// Send what waits, in order, until the server cannot be reached.
@@ -355,18 +397,24 @@ impl Live {
         let live = *self;
         leptos::task::spawn_local(async move {
             while let Some(next) = live.outbox.with_untracked(|o| o.first().cloned()) {
-                let sent = live.send(&next).await;
+                let sent = live.send(&next.change).await;
                 match sent {
                     // Not stored, but it may be next time (no network, the server busy
                     // or restarting): it waits and goes again. Every change here is safe
                     // to send twice (notes carry a key; dots and ratings are set).
-                    Err(AppError::Transport(_) | AppError::Internal) => break,
+                    Err(AppError::Transport(_)) => break,
+                    Err(AppError::Internal) => {
+                        live.stalled.set(true);
+                        break;
+                    }
                     Err(e) => {
-                        live.outbox.update(|o| o.retain(|p| *p != next));
+                        live.stalled.set(false);
+                        live.outbox.update(|o| o.retain(|q| q.id != next.id));
                         live.refused(&e);
                     }
                     Ok(seq) => {
-                        live.outbox.update(|o| o.retain(|p| *p != next));
+                        live.stalled.set(false);
+                        live.outbox.update(|o| o.retain(|q| q.id != next.id));
                         live.acknowledged(seq);
                     }
                 }
@@ -387,15 +435,9 @@ impl Live {
                 let saved = set_dots(self.workshop_id, *item, *dots).await?;
                 self.own_seq.update(|s| *s = (*s).max(saved.seq));
                 let (activity, ballot): (i64, Ballot) = saved.value;
-                // Later changes to this ballot may wait in the outbox (a click while this
-                // one was on its way replaces it there): keep them shown.
-                let later = self.outbox.with_untracked(|o| {
-                    o.iter()
-                        .any(|p| matches!(p, Pending::Dots { .. }) && p != pending)
-                });
-                if !later {
-                    self.board.update(|b| b.set_my_ballot(activity, ballot));
-                }
+                // What the server holds, and over it the clicks that came while this one
+                // was on its way (they wait in the outbox).
+                self.show_stored(|b| b.set_my_ballot(activity, ballot));
                 Ok(Some(saved.seq))
             }
             Pending::Rating {
@@ -412,13 +454,7 @@ impl Live {
                 let saved = answer_poll(self.workshop_id, list.join(",")).await?;
                 self.own_seq.update(|s| *s = (*s).max(saved.seq));
                 let (poll, stored) = saved.value;
-                let later = self.outbox.with_untracked(|o| {
-                    o.iter()
-                        .any(|p| matches!(p, Pending::Choice { .. }) && p != pending)
-                });
-                if !later {
-                    self.board.update(|b| b.set_my_choice(poll, stored));
-                }
+                self.show_stored(|b| b.set_my_choice(poll, stored));
                 Ok(Some(saved.seq))
             }
             Pending::Reflection {
@@ -438,6 +474,15 @@ impl Live {
                 Ok(None)
             }
         }
+    }
+
+    /// Show what the server stored for this screen's own input, then what still waits to
+    /// be sent over it.
+    fn show_stored(&self, stored: impl FnOnce(&mut Board)) {
+        self.board.update(|b| {
+            stored(b);
+            self.outbox.with_untracked(|o| overlay(b, o));
+        });
     }
 
     /// Seconds left on the countdown, if one runs.
@@ -469,7 +514,7 @@ mod browser {
         let key = format!("qc-outbox-{}", live.workshop_id);
         let saved = storage()
             .and_then(|s| s.get_item(&key).ok().flatten())
-            .and_then(|json| serde_json::from_str::<Vec<super::Pending>>(&json).ok())
+            .and_then(|json| super::stored_outbox(&json))
             .unwrap_or_default();
         // After hydration: the server rendered the page without them.
         if !saved.is_empty() {
@@ -609,7 +654,132 @@ mod browser {
 
 #[cfg(test)]
 mod tests {
-    use super::Unconfirmed;
+    use super::{Pending, Queued, Unconfirmed, overlay, stored_outbox};
+    use crate::domain::workshop::board::tests::{board, stage_at};
+    use crate::domain::workshop::board::{Activity, Board, VoteTarget};
+    use crate::domain::workshop::responses::Rating;
+    use crate::domain::workshop::{ActivityKind, Ballot, VoteRules};
+
+    const VOTE: i64 = 30;
+    const GETTING_HOME: i64 = 7;
+    const MEDICINES: i64 = 8;
+
+    /// A participant's board in dot voting (the third activity), as the server sent it.
+    fn voting(mine: &[(i64, u32)]) -> Board {
+        let mut b = board();
+        b.stage = stage_at(2);
+        b.activities = [
+            (10, ActivityKind::IdeaCapture),
+            (20, ActivityKind::Grouping),
+            (VOTE, ActivityKind::DotVote),
+        ]
+        .into_iter()
+        .map(|(id, kind)| Activity {
+            id,
+            kind,
+            prompt: String::new(),
+            rules: VoteRules {
+                budget: 5,
+                cap_per_item: Some(3),
+            },
+            target: VoteTarget::Themes,
+            options: vec![],
+            multiple: false,
+        })
+        .collect();
+        b.set_my_ballot(VOTE, mine.iter().copied().collect());
+        b
+    }
+
+    fn dots(id: u64, item: i64, dots: u32) -> Queued {
+        Queued {
+            id,
+            change: Pending::Dots { item, dots },
+        }
+    }
+
+    #[test]
+    fn a_board_read_between_clicks_keeps_the_clicks_still_on_their_way() {
+        // Three quick clicks on Getting home: the first stored, the second on its way and
+        // the third waiting behind it, when a board read after the first arrives.
+        let mut b = voting(&[(GETTING_HOME, 1)]);
+        overlay(
+            &mut b,
+            &[
+                dots(2, GETTING_HOME, 2),
+                dots(3, GETTING_HOME, 3),
+                dots(4, MEDICINES, 1),
+            ],
+        );
+        assert_eq!(
+            b.my_ballot(VOTE),
+            Ballot::from([(GETTING_HOME, 3), (MEDICINES, 1)])
+        );
+
+        // Taking every dot back from an item while a board is on its way.
+        let mut b = voting(&[(GETTING_HOME, 2), (MEDICINES, 1)]);
+        overlay(&mut b, &[dots(5, MEDICINES, 0)]);
+        assert_eq!(b.my_ballot(VOTE), Ballot::from([(GETTING_HOME, 2)]));
+    }
+
+    #[test]
+    fn the_answer_to_an_earlier_click_does_not_take_back_a_later_one() {
+        // The server stored 1 dot and says so while 2 wait to be sent: the screen shows
+        // what is stored with what waits over it (as `Live::show_stored` does).
+        let mut b = voting(&[(GETTING_HOME, 2)]);
+        b.set_my_ballot(VOTE, Ballot::from([(GETTING_HOME, 1)]));
+        overlay(&mut b, &[dots(2, GETTING_HOME, 2)]);
+        assert_eq!(b.my_ballot(VOTE), Ballot::from([(GETTING_HOME, 2)]));
+    }
+
+    #[test]
+    fn ratings_and_poll_answers_waiting_to_be_sent_stay_shown() {
+        let mut b = voting(&[]);
+        let rated = Queued {
+            id: 1,
+            change: Pending::Rating {
+                theme: GETTING_HOME,
+                impact: 5,
+                effort: 2,
+            },
+        };
+        let unrated = Queued {
+            id: 2,
+            change: Pending::Rating {
+                theme: MEDICINES,
+                impact: 0,
+                effort: 0,
+            },
+        };
+        b.set_my_rating(VOTE, MEDICINES, Rating::new(3, 3).ok());
+        overlay(&mut b, &[rated, unrated]);
+        assert_eq!(b.my_rating(VOTE, GETTING_HOME), Rating::new(5, 2).ok());
+        assert_eq!(b.my_rating(VOTE, MEDICINES), None, "a rating taken back");
+    }
+
+    #[test]
+    fn an_outbox_kept_before_changes_were_numbered_is_numbered_not_lost() {
+        let old = serde_json::to_string(&vec![
+            Pending::Dots { item: 7, dots: 2 },
+            Pending::Note {
+                key: "k".into(),
+                body: "Parking costs too much".into(),
+            },
+        ])
+        .unwrap();
+        let restored = stored_outbox(&old).unwrap();
+        assert_eq!(restored.iter().map(|q| q.id).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(
+            restored[1].change,
+            Pending::Note {
+                key: "k".into(),
+                body: "Parking costs too much".into()
+            }
+        );
+        let new = serde_json::to_string(&restored).unwrap();
+        assert_eq!(stored_outbox(&new), Some(restored));
+        assert_eq!(stored_outbox("not json"), None);
+    }
 
     #[test]
     fn a_change_shown_in_time_is_never_chased() {

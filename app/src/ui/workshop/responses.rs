@@ -115,7 +115,7 @@ fn RateTheme(live: Live, activity_id: i64, theme: Theme) -> impl IntoView {
     let sending = move || {
         live.outbox.with(|o| {
             o.iter()
-                .any(|p| matches!(p, Pending::Rating { theme, .. } if *theme == t))
+                .any(|q| matches!(q.change, Pending::Rating { theme, .. } if theme == t))
         })
     };
     // A rating the server refused goes back to what it holds (the board is fetched again).
@@ -375,7 +375,7 @@ fn SendingReflections(live: Live) -> impl IntoView {
     let pending = move || {
         live.outbox.with(|o| {
             o.iter()
-                .filter_map(|p| match p {
+                .filter_map(|q| match &q.change {
                     Pending::Reflection { body, .. } => Some(body.clone()),
                     _ => None,
                 })
