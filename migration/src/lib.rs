@@ -10,6 +10,7 @@ mod m20261127_000006_trust;
 mod m20261127_000007_form_returns;
 mod m20261127_000008_proposals;
 mod m20261127_000009_decision_register_index;
+mod m20261128_000010_rule_book;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_form_returns::Migration),
             Box::new(m20261127_000008_proposals::Migration),
             Box::new(m20261127_000009_decision_register_index::Migration),
+            Box::new(m20261128_000010_rule_book::Migration),
         ]
     }
 }

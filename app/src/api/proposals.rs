@@ -44,6 +44,9 @@ pub async fn create_proposal(
     threshold_at_least: Option<String>,
     anonymous: Option<String>,
     results_live: Option<String>,
+    rule: Option<String>,
+    rule_title: Option<String>,
+    rule_text: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{auth, services::proposals};
     auth::respond(
@@ -77,6 +80,9 @@ pub async fn create_proposal(
                 threshold_at_least: super::checked(threshold_at_least),
                 anonymous: super::checked(anonymous),
                 results_live: super::checked(results_live),
+                rule: rule.unwrap_or_default(),
+                rule_title: rule_title.unwrap_or_default(),
+                rule_text: rule_text.unwrap_or_default(),
             };
             let p = proposals::create(&state.db, &author, &form).await?;
             leptos_axum::redirect(&format!("/proposals/{}", p.id));
@@ -248,6 +254,38 @@ pub async fn get_register(
             crate::server::services::membership::require_member_or_team(&state.db, viewer.id)
                 .await?;
             proposals::register::page(&state.db, &query).await
+        }
+        .await,
+    )
+}
+
+/// What the form to start a proposal in `space` offers, opened for rule change `rule`
+/// ("add", "amend:ID", "adapt:ID" or "").
+#[server(endpoint = "get_proposal_start")]
+pub async fn get_proposal_start(
+    space: String,
+    rule: String,
+) -> Result<crate::model::rules::ProposalStart, AppError> {
+    use crate::server::{auth, services::rules};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let viewer = auth::require_person(&state).await?;
+            rules::new_proposal(&state.db, &viewer, &space, &rule).await
+        }
+        .await,
+    )
+}
+
+/// A space's rule book.
+#[server(endpoint = "get_rule_book")]
+pub async fn get_rule_book(slug: String) -> Result<crate::model::rules::RuleBookPage, AppError> {
+    use crate::server::{auth, services::rules};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let viewer = auth::require_person(&state).await?;
+            rules::book(&state.db, &viewer, &slug).await
         }
         .await,
     )

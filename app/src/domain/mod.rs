@@ -7,4 +7,5 @@ pub mod audit;
 pub mod decision;
 pub mod membership;
 pub mod proposal;
+pub mod rule;
 pub mod workshop;

@@ -9,5 +9,6 @@ pub mod membership;
 pub mod output;
 pub mod partners;
 pub mod proposals;
+pub mod rules;
 pub mod spaces;
 pub mod workshops;

@@ -71,6 +71,8 @@ pub struct ProposalPage {
     pub review_on: Option<String>,
     /// Voting has closed and the viewer may write (or correct) the outcome.
     pub may_write_outcome: bool,
+    /// The change to the rule book it carries, if any.
+    pub rule_change: Option<crate::model::rules::RuleChangeLine>,
 }
 
 /// What the decision register is asked for: every field may be empty.

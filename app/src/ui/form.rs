@@ -71,6 +71,9 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(default = true)] required: bool,
+    /// What the field holds when the page opens (what was typed, if the form came back).
+    #[prop(optional, into)]
+    initial: Option<String>,
     #[prop(into)] error: FormState,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -80,7 +83,8 @@ pub fn Field(
     // A password is never sent back: the person types it again.
     let value = (input_type != "password")
         .then(|| error.typed(name))
-        .flatten();
+        .flatten()
+        .or(initial);
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
@@ -180,11 +184,15 @@ pub fn SelectField(
     /// (value, label) pairs.
     options: Vec<(String, String)>,
     #[prop(optional, into)] placeholder: Option<String>,
+    /// The value chosen when the page opens (unless the form came back with another).
+    #[prop(optional, into)]
+    initial: Option<String>,
     #[prop(into)] error: FormState,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let message = field_message(error, name);
+    let returned = error.typed(name).is_some();
     view! {
         <div class="field" class:field--error=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -200,7 +208,11 @@ pub fn SelectField(
                 {options
                     .into_iter()
                     .map(|(value, text)| {
-                        let selected = error.chosen(name, &value);
+                        let selected = if returned {
+                            error.chosen(name, &value)
+                        } else {
+                            initial.as_deref() == Some(value.as_str())
+                        };
                         view! { <option value=value selected=selected>{text}</option> }
                     })
                     .collect_view()}
@@ -259,13 +271,16 @@ pub fn TextAreaField(
     maxlength: usize,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = true)] required: bool,
+    /// What the field holds when the page opens (what was typed, if the form came back).
+    #[prop(optional, into)]
+    initial: Option<String>,
     #[prop(into)] error: FormState,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let message = field_message(error, name);
-    let typed = error.typed(name).unwrap_or_default();
+    let typed = error.typed(name).or(initial).unwrap_or_default();
     view! {
         <div class="field" class:field--error=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>

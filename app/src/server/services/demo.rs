@@ -386,10 +386,67 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
         .await?;
         add_member(db, p.id, region_ids[region], perspectives, *organisation).await?;
     }
+    seed_rule_book(db).await?;
     for d in DECISIONS {
-        seed_decision(db, d).await?;
+        seed_decision(db, d, None).await?;
     }
     Ok(true)
+}
+
+/// The national rule book the commons started with: (title, text).
+const NATIONAL_RULES: &[(&str, &str)] = &[
+    (
+        "Membership",
+        "Anyone who works to improve health and care in the UK, or who uses services or cares for someone who does, may join. Members belong to the region where they live or work, and agree to the conduct rule.",
+    ),
+    (
+        "Conveners' terms",
+        "A regional convener is appointed for a term of two years and may serve two terms. The region's stewardship group is consulted before an appointment.",
+    ),
+    (
+        "Conduct",
+        "Members treat each other with respect, credit others' work and keep what patients and carers tell them in confidence unless they agree otherwise.",
+    ),
+    (
+        "How decisions are made",
+        "A decision that affects a space's members is proposed openly, discussed for at least a week and decided by the method the proposal names. Rules change only through a proposal that passes.",
+    ),
+    (
+        "Spending",
+        "A region may spend up to £2,000 on one activity without national agreement. More than that needs the national stewardship group.",
+    ),
+];
+
+/// The national rules, and West of England's adaptation of conveners' terms, passed by
+/// its members by consent.
+async fn seed_rule_book(db: &DatabaseConnection) -> Result<(), AppError> {
+    use crate::server::services::rules;
+    let national = rules::national(db).await?;
+    let mut terms = None;
+    for (title, body) in NATIONAL_RULES {
+        let r = rules::found(db, national.id, None, title, body).await?;
+        if *title == "Conveners' terms" {
+            terms = Some(r.id);
+        }
+    }
+    let terms = terms.ok_or(AppError::Internal)?;
+    let adaptation = (
+        "west-of-england",
+        "hein@demo.q-commons.org",
+        Method::Consent,
+        "A patient or carer member on every convener appointment",
+        "The people our work is for should help choose who convenes it. We propose adapting the national rule on conveners' terms so a patient or carer member sits on every appointment.",
+        Some(
+            "Agreed by consent. The next appointment panel includes Sam Okafor, a patient member of the stewardship group.",
+        ),
+    );
+    let text = "A regional convener is appointed for a term of two years and may serve two terms. The region's stewardship group, with at least one patient or carer member, is consulted before an appointment.";
+    seed_decision(
+        db,
+        &adaptation,
+        Some((format!("adapt:{terms}"), "Conveners' terms", text)),
+    )
+    .await
 }
 
 /// A decision each pilot region took, and one it is taking:
@@ -462,7 +519,11 @@ const DECISIONS: &[DecisionSeed] = &[
 
 /// One seeded decision: opened by the region's convener, and if it has an outcome,
 /// voted on by every member of the region (all in favour), closed and written up.
-async fn seed_decision(db: &DatabaseConnection, d: &DecisionSeed) -> Result<(), AppError> {
+async fn seed_decision(
+    db: &DatabaseConnection,
+    d: &DecisionSeed,
+    rule: Option<(String, &str, &str)>,
+) -> Result<(), AppError> {
     use crate::domain::decision::{Ballot, Choice};
     use crate::server::entities::proposal;
     use crate::server::services::proposals;
@@ -479,6 +540,15 @@ async fn seed_decision(db: &DatabaseConnection, d: &DecisionSeed) -> Result<(), 
         quorum_percent: 25,
         threshold_percent: 50,
         ..Default::default()
+    };
+    let form = match rule {
+        Some((choice, title, text)) => proposals::ProposalForm {
+            rule: choice,
+            rule_title: title.into(),
+            rule_text: text.into(),
+            ..form
+        },
+        None => form,
     };
     let p = proposals::create(db, &author, &form).await?;
     proposals::start_discussion(db, &author, p.id).await?;

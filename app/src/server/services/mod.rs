@@ -14,6 +14,7 @@ pub mod membership;
 pub mod partners;
 pub mod proposals;
 pub mod roles;
+pub mod rules;
 pub mod sessions;
 pub mod spaces;
 pub mod throttle;

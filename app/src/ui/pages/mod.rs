@@ -8,5 +8,6 @@ pub mod outbox;
 pub mod output;
 pub mod partners;
 pub mod proposals;
+pub mod rules;
 pub mod space;
 pub mod workshops;

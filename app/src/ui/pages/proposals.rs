@@ -3,12 +3,13 @@
 //! the WASM, and the server decides who may use each.
 use crate::api::proposals::{
     AnswerObjection, CastVote, CreateProposal, MoveProposal, RaiseObjection, SettleObjection,
-    WriteOutcome, get_proposal, get_register, get_space_proposals,
+    WriteOutcome, get_proposal, get_proposal_start, get_register, get_space_proposals,
 };
 use crate::domain::decision::{Choice, Gradient, Method, Verdict};
 use crate::model::proposals::{
     ObjectionLine, ProposalPage, RegisterPage, RegisterQuery, SpaceProposals,
 };
+use crate::model::rules::{ProposalStart, RuleChangeLine};
 use crate::ui::form::{Field, FormError, SelectField, Submit, TextAreaField, action_error};
 use crate::ui::widgets::problem;
 use leptos::prelude::*;
@@ -62,12 +63,31 @@ fn SpaceProposalsView(page: SpaceProposals) -> impl IntoView {
 
 #[component]
 pub fn NewProposalPage() -> impl IntoView {
+    let query = use_query_map();
+    let asked = move || {
+        let q = query.read();
+        (
+            q.get("space").unwrap_or_default(),
+            q.get("rule").unwrap_or_default(),
+        )
+    };
+    let page =
+        crate::ui::widgets::server_data(asked, |(space, rule)| get_proposal_start(space, rule));
+    view! {
+        <Title text="Start a proposal" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Start a proposal", e),
+                Ok(p) => view! { <NewProposal start=p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NewProposal(start: ProposalStart) -> impl IntoView {
     let action = ServerAction::<CreateProposal>::new();
     let error = action_error(action);
-    let space = use_query_map()
-        .read_untracked()
-        .get("space")
-        .unwrap_or_default();
     let methods: Vec<(String, String)> = [
         Method::Consent,
         Method::Majority,
@@ -79,17 +99,26 @@ pub fn NewProposalPage() -> impl IntoView {
     .iter()
     .map(|m| (m.code().to_owned(), m.label().to_owned()))
     .collect();
+    let changing = !start.rule.is_empty();
     view! {
-        <Title text="Start a proposal" />
         <section class="panel narrow">
+            <p class="kind"><a href=format!("/spaces/{}/proposals", start.space_slug)>{format!("Proposals in {}", start.space_name)}</a></p>
             <h1>"Start a proposal"</h1>
             <p>"A proposal starts as a draft only you can see. Open it for discussion when it is ready; you can edit it until voting opens, and every version is kept."</p>
             <ActionForm action attr:class="stack" attr:novalidate=true>
                 <FormError error />
-                <input type="hidden" name="space" value=space />
+                <input type="hidden" name="space" value=start.space_slug.clone() />
                 <Field label="Title" name="title" maxlength=200 error />
                 <TextAreaField label="What you propose, and why" name="body" maxlength=20000
                     hint="Markdown works: **bold**, lists, links." error />
+                <fieldset class="stack rule-change">
+                    <legend>"Change to the rule book (optional)"</legend>
+                    <p class="muted">"If it passes, the rule takes the new text at once, and the rule book links back to this decision."</p>
+                    <SelectField label="What it changes" name="rule" options=start.rule_choices.clone() initial=start.rule.clone() error />
+                    <Field label="The rule's title" name="rule_title" maxlength=200 required=changing initial=start.rule_title.clone() error />
+                    <TextAreaField label="The rule's new text" name="rule_text" maxlength=10000 required=changing
+                        hint="Markdown works. Start from the text as it stands and change what you propose." initial=start.rule_text.clone() error />
+                </fieldset>
                 <SelectField label="How it will be decided" name="method" options=methods error />
                 <TextAreaField label="Options (ranked choice, score or approval), one a line" name="options" maxlength=3000 required=false error />
                 <Field label="Quorum (majority vote), % of those who may vote" name="quorum_percent" input_type="number" required=false error />
@@ -154,6 +183,7 @@ fn ProposalView(page: ProposalPage) -> impl IntoView {
             {page.result.clone().map(|r| view! { <p class="result"><strong>{format!("Result: {r}")}</strong></p> })}
             <div class="markdown" inner_html=page.body_html.clone()></div>
         </article>
+        {page.rule_change.clone().map(|c| view! { <RuleChange change=c /> })}
         {page.is_author.then(|| view! { <AuthorControls page=page.clone() /> })}
         {(!page.tally.is_empty()).then(|| view! {
             <section class="panel" aria-labelledby="tally-heading">
@@ -448,6 +478,25 @@ fn RegisterView(page: RegisterPage) -> impl IntoView {
                 }.into_any()
             }}
             {page.more.then(|| view! { <p class="muted">"More decisions match than are shown: narrow the search, or download them all."</p> })}
+        </section>
+    }
+}
+
+/// The change to the rule book a proposal carries: the new text, and the words it changes.
+#[component]
+fn RuleChange(change: RuleChangeLine) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="rule-change-heading">
+            <h2 id="rule-change-heading">"Change to the rule book"</h2>
+            <p>{change.what.clone()}{change.applied.then_some(" — in the rule book since it passed.")}</p>
+            <h3>{change.title.clone()}</h3>
+            <div class="markdown" inner_html=change.body_html.clone()></div>
+            {(!change.diff.is_empty()).then(|| view! {
+                <details class="rule__diff" open>
+                    <summary>"The words it changes"</summary>
+                    <crate::ui::pages::rules::Diff parts=change.diff.clone() />
+                </details>
+            })}
         </section>
     }
 }

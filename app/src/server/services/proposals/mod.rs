@@ -51,6 +51,11 @@ pub struct ProposalForm {
     pub threshold_at_least: bool,
     pub anonymous: bool,
     pub results_live: bool,
+    /// The change to the rule book it carries: "" (none), "add", "amend:ID", "adapt:ID".
+    pub rule: String,
+    pub rule_title: String,
+    /// The rule's new text (Markdown).
+    pub rule_text: String,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -125,7 +130,7 @@ pub(crate) async fn space_of(
 
 /// Whether `person_id` may take part in `space` (propose, discuss): as for voting, the
 /// members the space is for.
-async fn may_take_part(
+pub(crate) async fn may_take_part(
     db: &impl ConnectionTrait,
     person_id: i64,
     s: &space::Model,
@@ -196,6 +201,31 @@ pub async fn create(
             "A threshold is a share from 1 to 100%.",
         );
     }
+    let change = match &s {
+        Some(s) => {
+            crate::server::services::rules::check(
+                db,
+                &mut v,
+                s,
+                &f.rule,
+                &f.rule_title,
+                &f.rule_text,
+            )
+            .await?
+        }
+        None => None,
+    };
+    if change.is_some()
+        && matches!(
+            method,
+            Some(Method::RankedChoice | Method::Score | Method::Approval)
+        )
+    {
+        v.refuse(
+            "method",
+            "A change to the rule book passes or fails: decide it by consent, majority or gradients of agreement.",
+        );
+    }
     let (s, method) = v.finish_with((s, method))?;
     let (s, method) = (
         s.ok_or(AppError::Internal)?,
@@ -251,6 +281,9 @@ pub async fn create(
             .insert(&txn)
             .await?;
         }
+    }
+    if let Some(c) = change {
+        crate::server::services::rules::record(&txn, p.id, c).await?;
     }
     txn.commit().await?;
     Ok(p)

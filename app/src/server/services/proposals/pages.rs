@@ -283,5 +283,6 @@ pub async fn page(
                 )
                 .await
                 .is_ok()),
+        rule_change: crate::server::services::rules::change_line(db, &p).await?,
     })
 }

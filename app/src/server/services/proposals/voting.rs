@@ -352,6 +352,10 @@ async fn close(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result<b
     if done.rows_affected != 1 {
         return Ok(false);
     }
+    // A passed proposal's change to the rule book takes effect at once, with the close.
+    if tally.verdict() == crate::domain::decision::Verdict::Passed {
+        crate::server::services::rules::apply_passed(&txn, &p, now).await?;
+    }
     txn.commit().await?;
     Ok(true)
 }
