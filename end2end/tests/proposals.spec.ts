@@ -35,7 +35,7 @@ test('members of a region decide by consent: an objection is raised, answered an
   // An empty form says what is missing and changes nothing.
   await hein.getByRole('button', { name: 'Save the draft' }).click();
   await expect(hein.getByText('Give the proposal a title')).toBeVisible();
-  await hein.getByLabel('Title').fill(title);
+  await hein.getByLabel('Title', { exact: true }).fill(title);
   await hein.getByLabel('What you propose, and why').fill('We alternate **Bristol** and Bath, so members in the east can come.\n\n<script>alert(1)</script>');
   await hein.getByLabel('How it will be decided').selectOption({ label: 'Consent' });
   await hein.getByRole('button', { name: 'Save the draft' }).click();
@@ -108,7 +108,9 @@ test('the decision register lists each decision with its counts and outcome, fil
   await expect(bath).toContainText('West of England · Consent');
   await expect(bath).toContainText(/(\d+) of \1 took part · Passed/);
   await expect(bath).toContainText('From January the meet-up alternates');
-  await expect(page.locator('.proposals li')).toHaveCount(1);
+  // And the adaptation of a national rule the region passed.
+  await expect(page.locator('.proposals li', { hasText: 'A patient or carer member on every convener appointment' })).toContainText('Passed');
+  await expect(page.locator('.proposals li')).toHaveCount(2);
   await expectAccessible(page);
   expect(await overflowing(page)).toEqual([]);
   await shot(page, `register-${test.info().project.name}`);
@@ -141,4 +143,65 @@ test('the decision register lists each decision with its counts and outcome, fil
   await expectAccessible(page);
   // Sam stewards West of England: he may correct the outcome.
   await expect(page.getByRole('button', { name: 'Correct the outcome' })).toBeVisible();
+});
+
+test("a region's rule book shows the national rules it inherits and the one it adapted, word by word; a change is proposed from the rule and changes nothing until it passes", async ({ browser }, info) => {
+  const viewport = info.project.name === 'phone' ? phone : desktop;
+  const hein = (await person(browser, viewport, 'hein@demo.q-commons.org')).page;
+  await hein.goto('/spaces/west-of-england');
+  await hein.getByRole('link', { name: 'Rule book' }).click();
+  await expect(hein.getByRole('heading', { name: 'Rule book of West of England', level: 1 })).toBeVisible();
+  const terms = hein.locator('.rule', { has: hein.getByRole('heading', { name: "Conveners' terms" }) });
+  await expect(terms.locator('.tag')).toHaveText('Adapted');
+  await expect(terms.locator('.markdown')).toContainText('with at least one patient or carer member');
+  await terms.getByText('What this region changed in the national text').click();
+  await expect(terms.locator('.diff ins')).toHaveText(', with at least one patient or carer member,');
+  await terms.getByText('History (1 version)').click();
+  await expect(terms.getByRole('link', { name: 'A patient or carer member on every convener appointment' })).toBeVisible();
+  const conduct = hein.locator('.rule', { has: hein.getByRole('heading', { name: 'Conduct' }) });
+  await expect(conduct.locator('.tag')).toHaveText('Inherited');
+  await expectAccessible(hein);
+  expect(await overflowing(hein)).toEqual([]);
+  await shot(hein, `rule-book-${info.project.name}`);
+
+  // The decision that adapted it shows the change it carried, now in the rule book.
+  await terms.getByRole('link', { name: 'A patient or carer member on every convener appointment' }).click();
+  await expect(hein.getByRole('heading', { name: 'Change to the rule book' })).toBeVisible();
+  await expect(hein.getByText("Adapt a national rule for this region: Conveners' terms — in the rule book since it passed.")).toBeVisible();
+  await hein.goBack();
+
+  // Hein proposes adapting the conduct rule: the form starts from its text.
+  await conduct.getByRole('link', { name: 'Propose adapting it here' }).click();
+  await expect(hein.getByRole('heading', { name: 'Start a proposal' })).toBeVisible();
+  await expect(hein.getByLabel('What it changes')).toHaveValue(/^adapt:\d+$/);
+  await expect(hein.getByLabel("The rule's title")).toHaveValue('Conduct');
+  const text = hein.getByLabel("The rule's new text");
+  await expect(text).toHaveValue(/^Members treat each other with respect/);
+  // A rule change is decided by a method that passes or fails.
+  const title = `Meet only in step-free rooms ${Date.now().toString(36)}`;
+  await hein.getByLabel('Title', { exact: true }).fill(title);
+  await hein.getByLabel('What you propose, and why').fill('Two members use wheelchairs.');
+  await text.fill('Members treat each other with respect, credit others\' work and meet only in step-free rooms.');
+  await hein.getByLabel('How it will be decided').selectOption({ label: 'Score (0–5)' });
+  await hein.getByLabel('Options (ranked choice, score or approval), one a line').fill('Yes\nNo');
+  await hein.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(hein.locator('#field-method-error')).toContainText('A change to the rule book passes or fails');
+  await expect(hein.getByLabel("The rule's new text")).toHaveValue(/meet only in step-free rooms/);
+  await hein.getByLabel('How it will be decided').selectOption({ label: 'Consent' });
+  await hein.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(hein.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+  const change = hein.getByRole('region', { name: 'Change to the rule book' });
+  await expect(change).toContainText('Adapt a national rule for this region: Conduct');
+  await expect(change.locator('.diff ins').filter({ hasText: 'step-free' })).toHaveCount(1);
+  await expect(change.locator('.diff del').filter({ hasText: 'confidence' })).toHaveCount(1);
+  await expectAccessible(hein);
+  expect(await overflowing(hein)).toEqual([]);
+  await shot(hein, `rule-change-${info.project.name}`);
+  await hein.getByRole('button', { name: 'Open for discussion' }).click();
+  await expect(hein.getByText('Discussion · Consent')).toBeVisible();
+
+  // Until it passes, the rule book is as it was.
+  await hein.goto('/spaces/west-of-england/rules');
+  await expect(conduct.locator('.tag')).toHaveText('Inherited');
+  await expect(conduct.locator('.markdown')).not.toContainText('step-free');
 });

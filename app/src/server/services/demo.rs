@@ -437,7 +437,7 @@ async fn seed_rule_book(db: &DatabaseConnection) -> Result<(), AppError> {
         "A patient or carer member on every convener appointment",
         "The people our work is for should help choose who convenes it. We propose adapting the national rule on conveners' terms so a patient or carer member sits on every appointment.",
         Some(
-            "Agreed by consent. The next appointment panel includes Sam Okafor, a patient member of the stewardship group.",
+            "Agreed by consent. The next appointment panel includes a patient member of the stewardship group.",
         ),
     );
     let text = "A regional convener is appointed for a term of two years and may serve two terms. The region's stewardship group, with at least one patient or carer member, is consulted before an appointment.";

@@ -41,7 +41,49 @@ pub fn diff(old: &str, new: &str) -> Vec<DiffPart> {
             (ChangeTag::Delete, _) => parts.push(DiffPart::Removed(text.to_owned())),
         }
     }
-    parts
+    readable(parts)
+}
+
+/// Fold the little words two changes share ("and", "in", a space) into the changes, and
+/// show each stretch of change as the words removed, then the words added: a reader sees
+/// "keep what … otherwise" replaced by "meet only in step-free rooms", not a word salad.
+fn readable(parts: Vec<DiffPart>) -> Vec<DiffPart> {
+    const SHORT: usize = 3;
+    let n = parts.len();
+    let changed =
+        |p: Option<&DiffPart>| matches!(p, Some(DiffPart::Added(_) | DiffPart::Removed(_)));
+    let mut out: Vec<DiffPart> = Vec::new();
+    let (mut removed, mut added) = (String::new(), String::new());
+    let flush = |out: &mut Vec<DiffPart>, removed: &mut String, added: &mut String| {
+        if !removed.is_empty() {
+            out.push(DiffPart::Removed(std::mem::take(removed)));
+        }
+        if !added.is_empty() {
+            out.push(DiffPart::Added(std::mem::take(added)));
+        }
+    };
+    for (i, p) in parts.iter().enumerate() {
+        match p {
+            DiffPart::Removed(s) => removed.push_str(s),
+            DiffPart::Added(s) => added.push_str(s),
+            DiffPart::Same(s)
+                if i > 0
+                    && i + 1 < n
+                    && s.trim().chars().count() <= SHORT
+                    && changed(parts.get(i - 1))
+                    && changed(parts.get(i + 1)) =>
+            {
+                removed.push_str(s);
+                added.push_str(s);
+            }
+            DiffPart::Same(s) => {
+                flush(&mut out, &mut removed, &mut added);
+                out.push(DiffPart::Same(s.clone()));
+            }
+        }
+    }
+    flush(&mut out, &mut removed, &mut added);
+    out
 }
 
 /// The national commons' space.
@@ -697,7 +739,9 @@ mod tests {
                 .collect();
             assert_eq!(
                 added,
-                [&DiffPart::Added(", with at least one patient or carer member,".into())],
+                [&DiffPart::Added(
+                    ", with at least one patient or carer member,".into()
+                )],
                 "{:?}",
                 terms.diff
             );
@@ -853,6 +897,28 @@ mod tests {
         .await;
     }
 
+    proptest::proptest! {
+        /// Whatever the texts, the kept and added words give the new text back and the
+        /// kept and removed words the old: nothing is lost or invented in the display.
+        #[test]
+        fn a_diff_always_rebuilds_both_texts(old in "[a-c ,.]{0,40}", new in "[a-c ,.]{0,40}") {
+            let parts = diff(&old, &new);
+            let rebuilt = |keep_added: bool| -> String {
+                parts
+                    .iter()
+                    .filter_map(|p| match p {
+                        DiffPart::Same(s) => Some(s.as_str()),
+                        DiffPart::Added(s) if keep_added => Some(s.as_str()),
+                        DiffPart::Removed(s) if !keep_added => Some(s.as_str()),
+                        _ => None,
+                    })
+                    .collect()
+            };
+            proptest::prop_assert_eq!(rebuilt(true), new);
+            proptest::prop_assert_eq!(rebuilt(false), old);
+        }
+    }
+
     #[test]
     fn a_word_diff_keeps_the_words_and_marks_what_changed() {
         let parts = diff(
@@ -888,5 +954,31 @@ mod tests {
             "Conveners serve a term of three years, renewable once."
         );
         assert_eq!(diff("same", "same"), vec![DiffPart::Same("same".into())]);
+
+        // A rewrite reads as the words removed, then the words added.
+        let old = "Members treat each other with respect, credit others' work and keep what patients and carers tell them in confidence unless they agree otherwise.";
+        let new = "Members treat each other with respect, credit others' work and meet only in step-free rooms.";
+        assert_eq!(
+            diff(old, new),
+            vec![
+                DiffPart::Same("Members treat each other with respect, credit others' work and ".into()),
+                DiffPart::Removed("keep what patients and carers tell them in confidence unless they agree otherwise".into()),
+                DiffPart::Added("meet only in step-free rooms".into()),
+                DiffPart::Same(".".into()),
+            ]
+        );
+        let text = |parts: &[DiffPart], keep_added: bool| -> String {
+            parts
+                .iter()
+                .filter_map(|p| match p {
+                    DiffPart::Same(s) => Some(s.as_str()),
+                    DiffPart::Added(s) if keep_added => Some(s.as_str()),
+                    DiffPart::Removed(s) if !keep_added => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(text(&diff(old, new), true), new);
+        assert_eq!(text(&diff(old, new), false), old);
     }
 }

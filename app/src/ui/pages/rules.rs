@@ -79,7 +79,7 @@ fn Rule(rule: RuleLine, slug: String, may: bool) -> impl IntoView {
                 </details>
             })}
             <details class="rule__history">
-                <summary>{format!("History ({} versions)", history.len())}</summary>
+                <summary>{match history.len() { 1 => "History (1 version)".to_owned(), n => format!("History ({n} versions)") }}</summary>
                 <ol reversed>
                     {history.into_iter().map(|v| view! {
                         <li>
