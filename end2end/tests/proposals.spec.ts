@@ -205,3 +205,33 @@ test("a region's rule book shows the national rules it inherits and the one it a
   await expect(conduct.locator('.tag')).toHaveText('Inherited');
   await expect(conduct.locator('.markdown')).not.toContainText('step-free');
 });
+
+test('the charter says what a region decides alone; spending over its limit is raised in the region and decided nationally', async ({ browser }, info) => {
+  const viewport = info.project.name === 'phone' ? phone : desktop;
+  const hein = (await person(browser, viewport, 'hein@demo.q-commons.org')).page;
+  await hein.goto('/spaces/west-of-england/rules');
+  await hein.getByRole('link', { name: 'the charter' }).click();
+  await expect(hein.getByRole('heading', { name: 'The charter', level: 1 })).toBeVisible();
+  await expect(hein.getByRole('row', { name: /Spending/ })).toContainText('A region alone, up to £2,000 (more: the national commons)');
+  await expect(hein.getByRole('row', { name: /The charter itself/ })).toContainText('The national commons');
+  await expectAccessible(hein);
+  expect(await overflowing(hein)).toEqual([]);
+  await shot(hein, `charter-${info.project.name}`);
+
+  await hein.goto('/proposals/new?space=west-of-england');
+  const title = `A minibus for the spring event ${Date.now().toString(36)}`;
+  await hein.getByLabel('Title', { exact: true }).fill(title);
+  await hein.getByLabel('What you propose, and why').fill('Members from Swindon cannot get there otherwise.');
+  await hein.getByLabel('What kind of decision').selectOption({ label: 'Spending' });
+  await hein.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(hein.locator('#field-amount-error')).toContainText('Say how much it would spend');
+  await hein.getByLabel('Amount (spending), in pounds').fill('£2,500');
+  await hein.getByLabel('How it will be decided').selectOption({ label: 'Consent' });
+  await hein.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(hein.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+  await expect(hein.getByText('Raised in West of England. A region may spend up to £2,000 alone; more is decided by the national commons.')).toBeVisible();
+  await expect(hein.getByText(/Spending: £2,500/)).toBeVisible();
+  await expect(hein.getByRole('link', { name: /Proposals in National/ })).toBeVisible();
+  await expectAccessible(hein);
+  expect(await overflowing(hein)).toEqual([]);
+});

@@ -11,6 +11,7 @@ mod m20261127_000007_form_returns;
 mod m20261127_000008_proposals;
 mod m20261127_000009_decision_register_index;
 mod m20261128_000010_rule_book;
+mod m20261128_000011_charter;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_proposals::Migration),
             Box::new(m20261127_000009_decision_register_index::Migration),
             Box::new(m20261128_000010_rule_book::Migration),
+            Box::new(m20261128_000011_charter::Migration),
         ]
     }
 }

@@ -47,6 +47,9 @@ pub async fn create_proposal(
     rule: Option<String>,
     rule_title: Option<String>,
     rule_text: Option<String>,
+    kind: Option<String>,
+    amount: Option<String>,
+    overrides: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{auth, services::proposals};
     auth::respond(
@@ -83,6 +86,9 @@ pub async fn create_proposal(
                 rule: rule.unwrap_or_default(),
                 rule_title: rule_title.unwrap_or_default(),
                 rule_text: rule_text.unwrap_or_default(),
+                kind: kind.unwrap_or_default(),
+                amount: amount.unwrap_or_default(),
+                overrides: overrides.unwrap_or_default(),
             };
             let p = proposals::create(&state.db, &author, &form).await?;
             leptos_axum::redirect(&format!("/proposals/{}", p.id));
@@ -286,6 +292,20 @@ pub async fn get_rule_book(slug: String) -> Result<crate::model::rules::RuleBook
             let state = auth::state()?;
             let viewer = auth::require_person(&state).await?;
             rules::book(&state.db, &viewer, &slug).await
+        }
+        .await,
+    )
+}
+
+/// The charter: which kinds of decision a region takes alone.
+#[server(endpoint = "get_charter")]
+pub async fn get_charter() -> Result<crate::model::proposals::CharterPage, AppError> {
+    use crate::server::{auth, services::charter};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let viewer = auth::require_person(&state).await?;
+            charter::page(&state.db, &viewer).await
         }
         .await,
     )

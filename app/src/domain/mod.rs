@@ -4,6 +4,7 @@ pub mod account;
 pub mod structure;
 pub mod action;
 pub mod audit;
+pub mod charter;
 pub mod decision;
 pub mod membership;
 pub mod proposal;

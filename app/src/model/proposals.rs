@@ -73,6 +73,36 @@ pub struct ProposalPage {
     pub may_write_outcome: bool,
     /// The change to the rule book it carries, if any.
     pub rule_change: Option<crate::model::rules::RuleChangeLine>,
+    /// What kind of decision it is, as the charter sorts them ("Spending: £2,500").
+    pub kind: String,
+    /// "Raised in West of England. The charter reserves …", when decided nationally.
+    pub raised_in: Option<String>,
+    /// The region's decision this national one overrides.
+    pub overrides: Option<ProposalTie>,
+    /// The national decision that overrode this one.
+    pub overridden_by: Option<ProposalTie>,
+}
+
+/// Another decision a proposal is tied to (one it overrides, or that overrode it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalTie {
+    pub id: i64,
+    pub title: String,
+    pub space: String,
+    /// Its outcome, which gives the reason.
+    pub outcome: Option<String>,
+}
+
+/// One clause of the charter, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CharterLine {
+    pub kind: String,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CharterPage {
+    pub clauses: Vec<CharterLine>,
 }
 
 /// What the decision register is asked for: every field may be empty.

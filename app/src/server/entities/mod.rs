@@ -2,6 +2,7 @@
 pub mod action;
 pub mod action_event;
 pub mod audit_log;
+pub mod charter_clause;
 pub mod form_return;
 pub mod group_membership;
 pub mod login_token;

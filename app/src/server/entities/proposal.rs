@@ -35,6 +35,14 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// A [`crate::domain::charter::DecisionKind`] code: what kind of decision it is.
+    pub kind: String,
+    /// For spending: how much, in pence.
+    pub amount_pence: Option<i64>,
+    /// The region it was raised in, when the charter sent it to the national commons.
+    pub raised_in_id: Option<i64>,
+    /// The region's decision a national decision overrides.
+    pub overrides_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod audit;
+pub mod charter;
 pub mod community;
 pub mod demo;
 pub mod directory;

@@ -5,6 +5,7 @@ use crate::api::proposals::{
     AnswerObjection, CastVote, CreateProposal, MoveProposal, RaiseObjection, SettleObjection,
     WriteOutcome, get_proposal, get_proposal_start, get_register, get_space_proposals,
 };
+use crate::domain::charter::DecisionKind;
 use crate::domain::decision::{Choice, Gradient, Method, Verdict};
 use crate::model::proposals::{
     ObjectionLine, ProposalPage, RegisterPage, RegisterQuery, SpaceProposals,
@@ -100,6 +101,10 @@ fn NewProposal(start: ProposalStart) -> impl IntoView {
     .map(|m| (m.code().to_owned(), m.label().to_owned()))
     .collect();
     let changing = !start.rule.is_empty();
+    let kinds: Vec<(String, String)> = DecisionKind::ALL
+        .iter()
+        .map(|k| (k.code().to_owned(), k.label().to_owned()))
+        .collect();
     view! {
         <section class="panel narrow">
             <p class="kind"><a href=format!("/spaces/{}/proposals", start.space_slug)>{format!("Proposals in {}", start.space_name)}</a></p>
@@ -111,6 +116,10 @@ fn NewProposal(start: ProposalStart) -> impl IntoView {
                 <Field label="Title" name="title" maxlength=200 error />
                 <TextAreaField label="What you propose, and why" name="body" maxlength=20000
                     hint="Markdown works: **bold**, lists, links." error />
+                <SelectField label="What kind of decision" name="kind" options=kinds initial="general" error />
+                <p class="muted">"Under "<a href="/charter">"the charter"</a>", a region decides its own rules, events and spending up to a limit; anything it reserves to the national commons is raised here and decided nationally."</p>
+                <Field label="Amount (spending), in pounds" name="amount" required=false error />
+                <Field label="The number of the region's decision it overrides (overrides only)" name="overrides" input_type="number" required=false error />
                 <fieldset class="stack rule-change">
                     <legend>"Change to the rule book (optional)"</legend>
                     <p class="muted">"If it passes, the rule takes the new text at once, and the rule book links back to this decision."</p>
@@ -157,6 +166,7 @@ pub fn ProposalPageView() -> impl IntoView {
 fn ProposalView(page: ProposalPage) -> impl IntoView {
     let facts = [
         Some(format!("{} · {}", page.stage_label, page.method_label)),
+        (!page.kind.is_empty() && page.kind != "Anything else").then(|| page.kind.clone()),
         Some(format!("Proposed by {}", page.author)),
         (page.versions > 1).then(|| format!("{} versions", page.versions)),
         page.closes.clone().map(|c| {
@@ -181,6 +191,16 @@ fn ProposalView(page: ProposalPage) -> impl IntoView {
             <h1>{page.title.clone()}</h1>
             <p class="muted">{facts}</p>
             {page.result.clone().map(|r| view! { <p class="result"><strong>{format!("Result: {r}")}</strong></p> })}
+            {page.raised_in.clone().map(|r| view! { <p class="refusal">{r}</p> })}
+            {page.overridden_by.clone().map(|o| view! {
+                <div class="override" role="note">
+                    <p><strong>"Overridden by the national commons: "</strong><a href=format!("/proposals/{}", o.id)>{o.title}</a></p>
+                    {o.outcome.map(|why| view! { <p>{why}</p> })}
+                </div>
+            })}
+            {page.overrides.clone().map(|o| view! {
+                <p class="override">{format!("Overrides a decision of {}: ", o.space)}<a href=format!("/proposals/{}", o.id)>{o.title}</a></p>
+            })}
             <div class="markdown" inner_html=page.body_html.clone()></div>
         </article>
         {page.rule_change.clone().map(|c| view! { <RuleChange change=c /> })}
@@ -498,5 +518,31 @@ fn RuleChange(change: RuleChangeLine) -> impl IntoView {
                 </details>
             })}
         </section>
+    }
+}
+
+#[component]
+pub fn CharterPageView() -> impl IntoView {
+    let page = crate::ui::widgets::server_data(|| (), |_| crate::api::proposals::get_charter());
+    view! {
+        <Title text="The charter" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("The charter", e),
+                Ok(p) => view! {
+                    <section class="panel">
+                        <h1>"The charter"</h1>
+                        <p class="lead">"Which decisions a region takes alone, and which need the national commons. A proposal of a kind reserved to the national commons is raised in its region and decided nationally; a national decision that overrides a region's is shown on both."</p>
+                        <table class="charter">
+                            <caption class="visually-hidden">"Who takes each kind of decision"</caption>
+                            <thead><tr><th scope="col">"Kind of decision"</th><th scope="col">"Who decides"</th></tr></thead>
+                            <tbody>
+                                {p.clauses.into_iter().map(|c| view! { <tr><th scope="row">{c.kind}</th><td>{c.level}</td></tr> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                }.into_any(),
+            })}
+        </Suspense>
     }
 }

@@ -38,6 +38,7 @@ fn RuleBook(page: RuleBookPage) -> impl IntoView {
             } else {
                 "A rule changes only through a proposal the members pass; every version is kept."
             }}</p>
+            <p>"Which decisions a region takes alone, and which need the national commons: "<a href="/charter">"the charter"</a>"."</p>
             {may.then(|| view! {
                 <p><a class="button button--secondary" href=format!("/proposals/new?space={slug}&rule=add")>"Propose a new rule"</a></p>
             })}

@@ -56,6 +56,12 @@ pub struct ProposalForm {
     pub rule_title: String,
     /// The rule's new text (Markdown).
     pub rule_text: String,
+    /// A [`crate::domain::charter::DecisionKind`] code ("" for general).
+    pub kind: String,
+    /// For spending: how much, in pounds as typed.
+    pub amount: String,
+    /// For an override: the number of the region's decision it overrides.
+    pub overrides: String,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -201,12 +207,28 @@ pub async fn create(
             "A threshold is a share from 1 to 100%.",
         );
     }
-    let change = match &s {
-        Some(s) => {
-            crate::server::services::rules::check(
+    // Where the charter says it is decided (a region's proposal it reserves goes to the
+    // national commons), then the rule change it carries, checked there.
+    let placed = match &s {
+        Some(s) => Some(
+            crate::server::services::charter::place(
                 db,
                 &mut v,
                 s,
+                &f.kind,
+                &f.amount,
+                &f.overrides,
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    let change = match &placed {
+        Some(placed) => {
+            crate::server::services::rules::check(
+                db,
+                &mut v,
+                &placed.space,
                 &f.rule,
                 &f.rule_title,
                 &f.rule_text,
@@ -227,17 +249,23 @@ pub async fn create(
         );
     }
     let (s, method) = v.finish_with((s, method))?;
-    let (s, method) = (
+    let (s, method, placed) = (
         s.ok_or(AppError::Internal)?,
         method.ok_or(AppError::Internal)?,
+        placed.ok_or(AppError::Internal)?,
     );
+    // The author raises it where they belong, wherever it is decided.
     let scope = membership::scope(db, &s).await?;
     may_take_part(db, author.id, &s, &scope).await?;
 
     let now = Utc::now();
     let txn = crate::server::db::begin_write(db).await?;
     let p = proposal::ActiveModel {
-        space_id: Set(s.id),
+        space_id: Set(placed.space.id),
+        kind: Set(placed.kind.code().to_owned()),
+        amount_pence: Set(placed.amount_pence),
+        raised_in_id: Set(placed.raised_in),
+        overrides_id: Set(placed.overrides),
         author_id: Set(author.id),
         title: Set(title.clone()),
         body: Set(body.clone()),

@@ -180,6 +180,8 @@ pub async fn page(
     }
     let (s, _) = space_of(db, &p).await?;
     let s_model = s.clone();
+    let (raised_in, overrides, overridden_by) =
+        crate::server::services::charter::ties(db, &p).await?;
     let method = Method::from_code(&p.method).ok_or(AppError::Internal)?;
     let author = person::Entity::find_by_id(p.author_id)
         .one(db)
@@ -284,5 +286,18 @@ pub async fn page(
                 .await
                 .is_ok()),
         rule_change: crate::server::services::rules::change_line(db, &p).await?,
+        kind: match (
+            crate::domain::charter::DecisionKind::from_code(&p.kind),
+            p.amount_pence,
+        ) {
+            (Some(k), Some(pence)) => {
+                format!("{}: {}", k.label(), crate::domain::charter::pounds(pence))
+            }
+            (Some(k), None) => k.label().to_owned(),
+            (None, _) => String::new(),
+        },
+        raised_in,
+        overrides,
+        overridden_by,
     })
 }
