@@ -60,6 +60,12 @@ test('members of a region decide by consent: an objection is raised, answered an
   await sam.getByRole('button', { name: 'Raise the objection' }).click();
   await expect(sam.locator('.objection')).toContainText('Bath is hard to reach by bus from Swindon.');
   await expect(sam.locator('.objection h3')).toHaveText('Sam Okafor — Raised');
+  // And asks a question in the discussion (Markdown, rendered safely).
+  await sam.getByLabel('Your comment').fill('Could the **Bath** room be step-free?');
+  await sam.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(sam.locator('.comment').first()).toContainText('Could the Bath room be step-free?');
+  await expect(sam.locator('.comment strong', { hasText: 'Bath' })).toBeVisible();
+  await expect(sam.getByRole('heading', { name: 'Discussion (1 comment)' })).toBeVisible();
   await expectAccessible(sam);
   expect(await overflowing(sam)).toEqual([]);
 
@@ -68,6 +74,12 @@ test('members of a region decide by consent: an objection is raised, answered an
   await hein.getByLabel('Your answer').fill('We will run a minibus from Swindon.');
   await hein.getByRole('button', { name: 'Answer' }).click();
   await expect(hein.locator('.objection')).toContainText('Answer: We will run a minibus from Swindon.');
+  await hein.locator('.comment summary', { hasText: 'Reply' }).first().click();
+  await hein.getByLabel('Your reply').fill('Yes: the room in Bath has a lift.');
+  await hein.getByRole('button', { name: 'Reply', exact: true }).click();
+  await expect(hein.locator('.comments--replies')).toContainText('Yes: the room in Bath has a lift.');
+  await expect(hein.getByRole('heading', { name: 'Discussion (2 comments)' })).toBeVisible();
+  await expectAccessible(hein);
   await sam.reload();
   await sam.getByRole('button', { name: 'Withdraw my objection' }).click();
   await expect(sam.locator('.objection h3')).toHaveText('Sam Okafor — Withdrawn');
@@ -80,7 +92,8 @@ test('members of a region decide by consent: an objection is raised, answered an
   const helen = (await person(browser, phone, 'helen@demo.q-commons.org')).page;
   await helen.goto(address);
   await expect(helen.getByRole('heading', { name: title, level: 1 })).toBeVisible();
-  await expect(helen.locator('.refusal')).toHaveText('Only members of West of England can vote on this.');
+  await expect(helen.locator('.refusal', { hasText: 'vote' })).toHaveText('Only members of West of England can vote on this.');
+  await expect(helen.getByRole('region', { name: /Discussion/ }).locator('.refusal')).toHaveText('Only members of West of England can take part here.');
   await expect(helen.getByRole('button', { name: 'Vote' })).toHaveCount(0);
   await expect(helen.getByRole('button', { name: 'Raise the objection' })).toHaveCount(0);
   await expectAccessible(helen);
@@ -139,7 +152,8 @@ test('the decision register lists each decision with its counts and outcome, fil
   await page.getByRole('link', { name: 'Hold our meet-ups in Bristol and Bath in turn' }).click();
   await expect(page.getByRole('heading', { name: 'Outcome' })).toBeVisible();
   await expect(page.locator('.outcome')).toContainText('alternates between Bristol and Bath');
-  await expect(page.locator('.refusal')).toContainText('This vote closed at');
+  await expect(page.locator('.refusal', { hasText: 'This vote closed at' })).toBeVisible();
+  await expect(page.getByText('The discussion closed with the vote.')).toBeVisible();
   await expectAccessible(page);
   // Sam stewards West of England: he may correct the outcome.
   await expect(page.getByRole('button', { name: 'Correct the outcome' })).toBeVisible();

@@ -12,6 +12,7 @@ mod m20261127_000008_proposals;
 mod m20261127_000009_decision_register_index;
 mod m20261128_000010_rule_book;
 mod m20261128_000011_charter;
+mod m20261128_000012_comment_history;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_decision_register_index::Migration),
             Box::new(m20261128_000010_rule_book::Migration),
             Box::new(m20261128_000011_charter::Migration),
+            Box::new(m20261128_000012_comment_history::Migration),
         ]
     }
 }

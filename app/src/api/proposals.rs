@@ -310,3 +310,46 @@ pub async fn get_charter() -> Result<crate::model::proposals::CharterPage, AppEr
         .await,
     )
 }
+
+/// Comment on a proposal, or (`reply_to`) reply to a comment.
+#[server(endpoint = "post_comment")]
+pub async fn post_comment(
+    id: i64,
+    reply_to: Option<String>,
+    comment: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            let reply_to = match reply_to.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(r) => Some(
+                    r.parse::<i64>()
+                        .map_err(|_| AppError::invalid("comment", "That comment is not here."))?,
+                ),
+            };
+            let c = proposals::comment(&state.db, &who, id, reply_to, &comment).await?;
+            leptos_axum::redirect(&format!("/proposals/{id}#comment-{}", c.id));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Its author edits a comment.
+#[server(endpoint = "edit_comment")]
+pub async fn edit_comment(id: i64, comment_id: i64, comment: String) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            let c = proposals::edit_comment(&state.db, &who, comment_id, &comment).await?;
+            leptos_axum::redirect(&format!("/proposals/{id}#comment-{}", c.id));
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -81,6 +81,26 @@ pub struct ProposalPage {
     pub overrides: Option<ProposalTie>,
     /// The national decision that overrode this one.
     pub overridden_by: Option<ProposalTie>,
+    /// The discussion: comments oldest first, each with its replies.
+    pub comments: Vec<CommentLine>,
+    /// Whether the viewer may comment now (why not, otherwise).
+    pub may_comment: Result<(), String>,
+}
+
+/// A comment in a proposal's discussion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentLine {
+    pub id: i64,
+    pub author: String,
+    /// Rendered from Markdown and sanitised on the server.
+    pub body_html: String,
+    /// The text as written, for its author to edit.
+    pub body: String,
+    /// "18:00 on 3 March".
+    pub at: String,
+    pub edited: bool,
+    pub mine: bool,
+    pub replies: Vec<CommentLine>,
 }
 
 /// Another decision a proposal is tied to (one it overrides, or that overrode it).

@@ -15,6 +15,7 @@ pub mod person;
 pub mod proposal;
 pub mod proposal_ballot;
 pub mod proposal_comment;
+pub mod proposal_comment_version;
 pub mod proposal_elector;
 pub mod proposal_named;
 pub mod proposal_objection;

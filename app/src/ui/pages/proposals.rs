@@ -2,13 +2,14 @@
 //! vote and, under consent, its objections. Plain forms: they work before (and without)
 //! the WASM, and the server decides who may use each.
 use crate::api::proposals::{
-    AnswerObjection, CastVote, CreateProposal, MoveProposal, RaiseObjection, SettleObjection,
-    WriteOutcome, get_proposal, get_proposal_start, get_register, get_space_proposals,
+    AnswerObjection, CastVote, CreateProposal, EditComment, MoveProposal, PostComment,
+    RaiseObjection, SettleObjection, WriteOutcome, get_proposal, get_proposal_start, get_register,
+    get_space_proposals,
 };
 use crate::domain::charter::DecisionKind;
 use crate::domain::decision::{Choice, Gradient, Method, Verdict};
 use crate::model::proposals::{
-    ObjectionLine, ProposalPage, RegisterPage, RegisterQuery, SpaceProposals,
+    CommentLine, ObjectionLine, ProposalPage, RegisterPage, RegisterQuery, SpaceProposals,
 };
 use crate::model::rules::{ProposalStart, RuleChangeLine};
 use crate::ui::form::{Field, FormError, SelectField, Submit, TextAreaField, action_error};
@@ -214,6 +215,7 @@ fn ProposalView(page: ProposalPage) -> impl IntoView {
         {page.may_vote.clone().map(|may| view! { <Vote page=page.clone() may /> })}
         {(page.stage == "closed").then(|| view! { <Outcome page=page.clone() /> })}
         {(consent && (voting || !page.objections.is_empty())).then(|| view! { <Objections page=page.clone() /> })}
+        {(page.stage != "draft").then(|| view! { <Discussion page=page.clone() /> })}
     }
 }
 
@@ -544,5 +546,89 @@ pub fn CharterPageView() -> impl IntoView {
                 }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// The discussion: each comment with its replies, a reply and (for its author) an edit
+/// under each while it is open, and a new comment at the end. Plain forms.
+#[component]
+fn Discussion(page: ProposalPage) -> impl IntoView {
+    let post = ServerAction::<PostComment>::new();
+    let error = action_error(post);
+    let open = page.may_comment.is_ok();
+    let count = page
+        .comments
+        .iter()
+        .map(|c| 1 + c.replies.len())
+        .sum::<usize>();
+    view! {
+        <section class="panel" aria-labelledby="discussion-heading">
+            <h2 id="discussion-heading">{match count { 0 => "Discussion".to_owned(), 1 => "Discussion (1 comment)".to_owned(), n => format!("Discussion ({n} comments)") }}</h2>
+            {page.comments.is_empty().then(|| view! { <p class="muted">"No comments yet."</p> })}
+            <ol class="comments">
+                {page.comments.iter().cloned().map(|c| view! { <Comment c proposal=page.id open reply=true /> }).collect_view()}
+            </ol>
+            {match page.may_comment.clone() {
+                Ok(()) => view! {
+                    <ActionForm action=post attr:class="stack" attr:novalidate=true>
+                        <FormError error />
+                        <input type="hidden" name="id" value=page.id.to_string() />
+                        <TextAreaField label="Your comment" name="comment" maxlength=5000 hint="Markdown works." error />
+                        <Submit label="Comment" pending=post.pending() />
+                    </ActionForm>
+                }.into_any(),
+                Err(why) => view! { <p class="refusal">{why}</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Comment(c: CommentLine, proposal: i64, open: bool, reply: bool) -> impl IntoView {
+    let answer = ServerAction::<PostComment>::new();
+    let answer_error = action_error(answer);
+    let edit = ServerAction::<EditComment>::new();
+    let edit_error = action_error(edit);
+    let id = c.id;
+    let heading = format!(
+        "{} · {}{}",
+        c.author,
+        c.at,
+        if c.edited { " · edited" } else { "" }
+    );
+    view! {
+        <li class="comment" id=format!("comment-{id}")>
+            <p class="comment__by"><strong>{c.author.clone()}</strong><span class="muted">{format!(" · {}", c.at)}{c.edited.then_some(" · edited")}</span></p>
+            <div class="markdown" inner_html=c.body_html.clone()></div>
+            {(open && c.mine).then(|| view! {
+                <details class="comment__more">
+                    <summary>"Edit"<span class="visually-hidden">{format!(" your comment: {heading}")}</span></summary>
+                    <ActionForm action=edit attr:class="stack" attr:novalidate=true>
+                        <FormError error=edit_error />
+                        <input type="hidden" name="id" value=proposal.to_string() />
+                        <input type="hidden" name="comment_id" value=id.to_string() />
+                        <TextAreaField label="Your comment" name="comment" maxlength=5000 initial=c.body.clone() error=edit_error />
+                        <Submit label="Save the edit" pending=edit.pending() />
+                    </ActionForm>
+                </details>
+            })}
+            {(open && reply).then(|| view! {
+                <details class="comment__more">
+                    <summary>"Reply"<span class="visually-hidden">{format!(" to {}", c.author)}</span></summary>
+                    <ActionForm action=answer attr:class="stack" attr:novalidate=true>
+                        <FormError error=answer_error />
+                        <input type="hidden" name="id" value=proposal.to_string() />
+                        <input type="hidden" name="reply_to" value=id.to_string() />
+                        <TextAreaField label="Your reply" name="comment" maxlength=5000 error=answer_error />
+                        <Submit label="Reply" pending=answer.pending() />
+                    </ActionForm>
+                </details>
+            })}
+            {(!c.replies.is_empty()).then(|| view! {
+                <ol class="comments comments--replies">
+                    {c.replies.into_iter().map(|r| view! { <Comment c=r proposal open reply=false /> }.into_any()).collect_view()}
+                </ol>
+            })}
+        </li>
     }
 }

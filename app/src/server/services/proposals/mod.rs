@@ -2,6 +2,7 @@
 //! decision and its outcome. Who may propose and vote is read from membership on the
 //! server; the text's every edit is kept; the people who may vote are fixed when voting
 //! opens; a vote closes on time, once, however many app servers run.
+mod discussion;
 mod outcome;
 mod pages;
 pub mod register;
@@ -9,6 +10,7 @@ pub mod register;
 mod tests;
 mod voting;
 
+pub use discussion::{comment, earlier_texts, edit_comment, thread};
 pub use outcome::{participants, write_outcome};
 pub use pages::{page, space_proposals};
 pub use voting::{

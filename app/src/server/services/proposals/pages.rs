@@ -299,5 +299,9 @@ pub async fn page(
         raised_in,
         overrides,
         overridden_by,
+        comments: super::discussion::thread(db, viewer, p.id).await?,
+        may_comment: super::discussion::may_comment(db, viewer, &p)
+            .await
+            .map_err(|e| e.to_string()),
     })
 }

@@ -749,3 +749,125 @@ async fn the_demo_has_a_decided_and_an_open_proposal_in_each_pilot_region() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn members_discuss_with_replies_and_edits_that_keep_the_earlier_text_until_the_vote_closes() {
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let sam = account(&db, "sam@demo.q-commons.org").await;
+        let helen = account(&db, "helen@demo.q-commons.org").await;
+        let p = create(&db, &hein, &form(Method::Consent)).await.unwrap();
+        let err = comment(&db, &hein, p.id, None, "Too early")
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.message_for("comment"),
+            Some("The discussion opens when the author opens it.")
+        );
+        assert!(
+            matches!(
+                comment(&db, &sam, p.id, None, "Let me in")
+                    .await
+                    .unwrap_err(),
+                AppError::NotFound(_)
+            ),
+            "a draft is its author's alone"
+        );
+        start_discussion(&db, &hein, p.id).await.unwrap();
+
+        let first = comment(&db, &sam, p.id, None, "What about **Swindon**?")
+            .await
+            .unwrap();
+        let reply = comment(&db, &hein, p.id, Some(first.id), "A minibus.")
+            .await
+            .unwrap();
+        // A reply to a reply joins the thread it is in.
+        let again = comment(&db, &sam, p.id, Some(reply.id), "Thank you.")
+            .await
+            .unwrap();
+        assert_eq!(again.parent_id, Some(first.id));
+        for bad in ["   ", &"x".repeat(5_001)] {
+            assert!(
+                comment(&db, &sam, p.id, None, bad)
+                    .await
+                    .unwrap_err()
+                    .message_for("comment")
+                    .is_some()
+            );
+        }
+        // Another region's member reads but does not join in.
+        assert_eq!(
+            comment(&db, &helen, p.id, None, "From the south west")
+                .await
+                .unwrap_err()
+                .message_for("comment"),
+            Some("Only members of West of England can take part here.")
+        );
+
+        // Only its author edits a comment; the earlier text is kept and it says "edited".
+        assert_eq!(
+            edit_comment(&db, &hein, first.id, "Mine now")
+                .await
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        edit_comment(
+            &db,
+            &sam,
+            first.id,
+            "What about **Swindon** and Chippenham?",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            earlier_texts(&db, first.id).await.unwrap(),
+            ["What about **Swindon**?"]
+        );
+
+        let page = super::page(&db, &sam, p.id).await.unwrap();
+        assert!(page.may_comment.is_ok());
+        assert_eq!(page.comments.len(), 1);
+        let shown = &page.comments[0];
+        assert!(shown.edited && shown.mine);
+        assert!(
+            shown
+                .body_html
+                .contains("<strong>Swindon</strong> and Chippenham")
+        );
+        let replies: Vec<(&str, bool)> = shown
+            .replies
+            .iter()
+            .map(|r| (r.author.as_str(), r.mine))
+            .collect();
+        assert_eq!(replies, [("Hein le Roux", false), ("Sam Okafor", true)]);
+
+        // The vote closes, and so does the discussion.
+        open_voting(&db, &hein, p.id, Utc::now() + chrono::Duration::days(1))
+            .await
+            .unwrap();
+        comment(&db, &sam, p.id, None, "Still open while voting.")
+            .await
+            .unwrap();
+        close_now(&db, p.id).await;
+        assert_eq!(
+            comment(&db, &sam, p.id, None, "Late")
+                .await
+                .unwrap_err()
+                .message_for("comment"),
+            Some("The discussion closed with the vote.")
+        );
+        assert!(
+            edit_comment(&db, &sam, first.id, "Late edit")
+                .await
+                .is_err()
+        );
+        let page = super::page(&db, &sam, p.id).await.unwrap();
+        assert_eq!(
+            page.may_comment,
+            Err("The discussion closed with the vote.".to_owned())
+        );
+        assert_eq!(page.comments.len(), 2);
+    })
+    .await;
+}
