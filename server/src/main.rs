@@ -119,10 +119,15 @@ async fn run(args: Args) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot start the live bus: {e}"))?;
     tokio::spawn(app::server::services::housekeeping::run(db.clone()));
-    tokio::spawn(app::server::services::proposals::keep_closing(db.clone()));
+    let config = Arc::new(config);
+    tokio::spawn(app::server::services::proposals::keep_closing(
+        db.clone(),
+        mailer.clone(),
+        config.clone(),
+    ));
     let state = AppState {
         db,
-        config: Arc::new(config),
+        config,
         mailer,
         live,
     };

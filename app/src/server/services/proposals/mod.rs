@@ -14,7 +14,8 @@ pub use discussion::{comment, earlier_texts, edit_comment, thread};
 pub use outcome::{participants, write_outcome};
 pub use pages::{page, space_proposals};
 pub use voting::{
-    answer, close_due, keep_closing, object, open_voting, settle_objection, tally_of, vote, when,
+    REMIND_BEFORE, answer, close_due, keep_closing, object, open_voting, remind_due,
+    settle_objection, tally_of, vote, when,
 };
 
 use crate::domain::decision::Method;

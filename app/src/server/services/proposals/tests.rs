@@ -871,3 +871,63 @@ async fn members_discuss_with_replies_and_edits_that_keep_the_earlier_text_until
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_day_before_the_close_everyone_who_may_vote_and_has_not_is_reminded_once() {
+    use crate::server::entities::{outbox_email, proposal_elector};
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let mailer = crate::server::services::mail::Mailer::outbox_only();
+        let config = crate::server::config::Config::default();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let sam = account(&db, "sam@demo.q-commons.org").await;
+        let p = open(&db, &hein, Method::Majority).await;
+        vote(&db, &sam, p.id, &Ballot::Majority(Choice::For), "k")
+            .await
+            .unwrap();
+        let subject = format!("Your vote: {} closes", p.title);
+        let reminders = async || {
+            outbox_email::Entity::find()
+                .filter(outbox_email::Column::Subject.starts_with(&subject))
+                .all(&db)
+                .await
+                .unwrap()
+        };
+        // Two days out: not yet.
+        assert!(
+            remind_due(&db, &mailer, &config, Utc::now())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // Within a day of the close: once, by one of two servers, to all who have not voted.
+        let now = p.closes_at.unwrap() - REMIND_BEFORE + chrono::Duration::minutes(1);
+        let (a, b) = tokio::join!(
+            remind_due(&db, &mailer, &config, now),
+            remind_due(&db, &mailer, &config, now)
+        );
+        let reminded: Vec<i64> = a.unwrap().into_iter().chain(b.unwrap()).collect();
+        assert_eq!(reminded, [p.id]);
+        let electors = proposal_elector::Entity::find()
+            .filter(proposal_elector::Column::ProposalId.eq(p.id))
+            .count(&db)
+            .await
+            .unwrap();
+        let sent = reminders().await;
+        assert_eq!(
+            sent.len() as u64,
+            electors - 1,
+            "everyone but Sam, who voted"
+        );
+        assert!(sent.iter().all(|m| m.to_address != sam.email));
+        assert!(sent.iter().any(|m| m.to_address == hein.email));
+        assert!(
+            remind_due(&db, &mailer, &config, now)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(reminders().await.len(), sent.len(), "never twice");
+    })
+    .await;
+}

@@ -455,9 +455,79 @@ pub async fn settle_objection(
 /// How often each app server looks for votes to close.
 pub const CLOSE_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
 
-/// Close votes on time whether or not anyone visits: run on every app server (each vote
-/// is closed by exactly one of them).
-pub async fn keep_closing(db: DatabaseConnection) {
+/// How long before a vote closes those who may vote and have not are reminded.
+pub const REMIND_BEFORE: chrono::Duration = chrono::Duration::hours(24);
+
+/// Remind, once, everyone who may vote and has not of every vote closing within a day:
+/// by e-mail through the outbox, never to someone who has voted. Safe with several app
+/// servers: each proposal's reminder is claimed by exactly one of them. The ids reminded.
+pub async fn remind_due(
+    db: &DatabaseConnection,
+    mailer: &crate::server::services::mail::Mailer,
+    config: &crate::server::config::Config,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, AppError> {
+    use crate::server::entities::{person, proposal_elector};
+    let due = proposal::Entity::find()
+        .filter(proposal::Column::Stage.eq(Stage::Voting.code()))
+        .filter(proposal::Column::ClosesAt.gt(now))
+        .filter(proposal::Column::ClosesAt.lte(now + REMIND_BEFORE))
+        .filter(proposal::Column::ReminderSentAt.is_null())
+        .all(db)
+        .await?;
+    let mut reminded = vec![];
+    for p in due {
+        let claimed = proposal::Entity::update_many()
+            .col_expr(proposal::Column::ReminderSentAt, now.into())
+            .filter(proposal::Column::Id.eq(p.id))
+            .filter(proposal::Column::ReminderSentAt.is_null())
+            .exec(db)
+            .await?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        let voted: Vec<i64> = proposal_ballot::Entity::find()
+            .filter(proposal_ballot::Column::ProposalId.eq(p.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| b.person_id)
+            .collect();
+        let waiting: Vec<i64> = proposal_elector::Entity::find()
+            .filter(proposal_elector::Column::ProposalId.eq(p.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| e.person_id)
+            .filter(|id| !voted.contains(id))
+            .collect();
+        let people = person::Entity::find()
+            .filter(person::Column::Id.is_in(waiting))
+            .all(db)
+            .await?;
+        let closes = p.closes_at.map(when).unwrap_or_default();
+        let subject = format!("Your vote: {} closes {closes}", p.title);
+        let body = format!(
+            "You may vote on this proposal and have not yet. Voting closes at {closes} (UTC).\n\n{}\n\nRead it and vote: {}\n",
+            p.title,
+            config.link(&format!("/proposals/{}", p.id))
+        );
+        for person in people {
+            mailer.send(db, &person.email, &subject, &body).await?;
+        }
+        reminded.push(p.id);
+    }
+    Ok(reminded)
+}
+
+/// Close votes on time whether or not anyone visits, and remind those who have not voted
+/// a day before: run on every app server (each vote is closed, and each reminder sent, by
+/// exactly one of them).
+pub async fn keep_closing(
+    db: DatabaseConnection,
+    mailer: crate::server::services::mail::Mailer,
+    config: std::sync::Arc<crate::server::config::Config>,
+) {
     let mut timer = tokio::time::interval(CLOSE_EVERY);
     timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -466,6 +536,11 @@ pub async fn keep_closing(db: DatabaseConnection) {
             Ok(closed) if !closed.is_empty() => tracing::info!(?closed, "votes closed"),
             Ok(_) => {}
             Err(e) => tracing::warn!("closing votes failed: {e}"),
+        }
+        match remind_due(&db, &mailer, &config, Utc::now()).await {
+            Ok(reminded) if !reminded.is_empty() => tracing::info!(?reminded, "voters reminded"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("reminding voters failed: {e}"),
         }
     }
 }
