@@ -249,3 +249,36 @@ test('the charter says what a region decides alone; spending over its limit is r
   await expectAccessible(hein);
   expect(await overflowing(hein)).toEqual([]);
 });
+
+test('a ranked vote is a plain form: each option gets a place, the same place twice is refused, and a change of mind is kept', async ({ browser }, info) => {
+  const viewport = info.project.name === 'phone' ? phone : desktop;
+  const hein = (await person(browser, viewport, 'hein@demo.q-commons.org')).page;
+  await hein.goto('/proposals/new?space=west-of-england');
+  const title = `Where should the summer meet-up be ${Date.now().toString(36)}`;
+  await hein.getByLabel('Title', { exact: true }).fill(title);
+  await hein.getByLabel('What you propose, and why').fill('Three rooms have offered.');
+  await hein.getByLabel('How it will be decided').selectOption({ label: 'Ranked choice (instant run-off)' });
+  await hein.getByLabel('Options (ranked choice, score or approval), one a line').fill('Bristol\nBath\nSwindon');
+  await hein.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(hein.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+  await hein.getByRole('button', { name: 'Open for discussion' }).click();
+  await expect(hein.getByText('Discussion · Ranked choice')).toBeVisible();
+  await hein.getByLabel('Voting closes (UTC)').fill(inTwoDays());
+  await hein.getByRole('button', { name: 'Open voting' }).click();
+  await expect(hein.getByRole('group', { name: 'Rank the options' })).toBeVisible();
+
+  await hein.getByLabel('Bath').selectOption({ label: '1st' });
+  await hein.getByLabel('Bristol').selectOption({ label: '1st' });
+  await hein.getByRole('button', { name: 'Vote' }).click();
+  await expect(hein.getByRole('alert')).toContainText('Give each option you rank a different place.');
+  await hein.getByLabel('Bath').selectOption({ label: '1st' });
+  await hein.getByLabel('Bristol').selectOption({ label: '2nd' });
+  await hein.getByRole('button', { name: 'Vote' }).click();
+  await expect(hein.getByText('You have voted. You can change it until voting closes.')).toBeVisible();
+  await expect(hein.getByLabel('Bath')).toHaveValue(/:1$/);
+  await expect(hein.getByLabel('Bristol')).toHaveValue(/:2$/);
+  await expect(hein.getByLabel('Swindon')).toHaveValue('');
+  await expectAccessible(hein);
+  expect(await overflowing(hein)).toEqual([]);
+  await shot(hein, `ranked-${info.project.name}`);
+});

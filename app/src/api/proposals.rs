@@ -131,16 +131,50 @@ pub async fn move_proposal(id: i64, to: String, closes_at: Option<String>) -> Re
     )
 }
 
-/// Vote: `choice` is `for`/`against`/`abstain` (majority), `consent`, or a gradient's code.
+/// Vote: `choice` is `for`/`against`/`abstain` (majority), `consent`, or a gradient's code;
+/// a ranked vote sends `rank[]` ("option:place"), a score vote `score[]` ("option:score")
+/// and an approval vote `approve[]` (options).
 #[server(endpoint = "cast_vote")]
-pub async fn cast_vote(id: i64, choice: String, key: String) -> Result<(), AppError> {
-    use crate::domain::decision::{Ballot, Choice, Gradient};
+pub async fn cast_vote(
+    id: i64,
+    key: String,
+    choice: Option<String>,
+    rank: Option<Vec<String>>,
+    score: Option<Vec<String>>,
+    approve: Option<Vec<String>>,
+) -> Result<(), AppError> {
+    use crate::domain::decision::{Ballot, Choice, Gradient, Method};
     use crate::server::{auth, services::proposals};
     auth::respond(
         async {
             let state = auth::state()?;
             let who = auth::require_person(&state).await?;
-            let ballot = if choice == "consent" {
+            let choice = choice.unwrap_or_default();
+            let marks = |sent: Vec<String>| -> Result<Vec<(usize, u8)>, AppError> {
+                sent.iter()
+                    .map(|m| m.trim())
+                    .filter(|m| !m.is_empty())
+                    .map(|m| {
+                        let (o, n) = m.split_once(':').unwrap_or((m, "1"));
+                        Ok((
+                            o.parse::<usize>()
+                                .map_err(|_| AppError::invalid("vote", "Choose how you vote."))?,
+                            n.parse::<u8>()
+                                .map_err(|_| AppError::invalid("vote", "Choose how you vote."))?,
+                        ))
+                    })
+                    .collect()
+            };
+            let (method, sent) = match (rank, score, approve) {
+                (Some(r), _, _) => (Some(Method::RankedChoice), r),
+                (_, Some(s), _) => (Some(Method::Score), s),
+                (_, _, Some(a)) => (Some(Method::Approval), a),
+                _ => (None, vec![]),
+            };
+            let ballot = if let Some(method) = method {
+                Ballot::from_marks(method, &marks(sent)?)
+                    .map_err(|e| AppError::invalid("vote", e))?
+            } else if choice == "consent" {
                 Ballot::Consent
             } else if let Some(c) = Choice::from_code(&choice) {
                 Ballot::Majority(c)

@@ -405,6 +405,25 @@ pub enum Ballot {
 }
 
 impl Ballot {
+    /// A ranked, score or approval ballot from the marks a form sent: (option, place from
+    /// 1) ranked, (option, 0–5) scored, (option, anything) approved. Checked afterwards
+    /// with [`Ballot::check`].
+    pub fn from_marks(method: Method, marks: &[(usize, u8)]) -> Result<Ballot, String> {
+        match method {
+            Method::RankedChoice => {
+                let mut placed = marks.to_vec();
+                placed.sort_by_key(|(o, place)| (*place, *o));
+                if placed.windows(2).any(|w| w[0].1 == w[1].1) {
+                    return Err("Give each option you rank a different place.".into());
+                }
+                Ok(Ballot::Ranked(placed.into_iter().map(|(o, _)| o).collect()))
+            }
+            Method::Score => Ok(Ballot::Score(marks.to_vec())),
+            Method::Approval => Ok(Ballot::Approval(marks.iter().map(|(o, _)| *o).collect())),
+            _ => Err("Choose how you vote.".into()),
+        }
+    }
+
     /// Check a ballot against the proposal's method and its number of options.
     pub fn check(&self, method: Method, options: usize) -> Result<(), String> {
         let in_range = |o: &usize| *o < options;
@@ -567,6 +586,27 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_s_marks_make_a_ballot_in_order_of_preference() {
+        assert_eq!(
+            Ballot::from_marks(Method::RankedChoice, &[(2, 2), (0, 3), (1, 1)]),
+            Ok(Ballot::Ranked(vec![1, 2, 0]))
+        );
+        assert_eq!(
+            Ballot::from_marks(Method::RankedChoice, &[(2, 1), (0, 1)]),
+            Err("Give each option you rank a different place.".into())
+        );
+        assert_eq!(
+            Ballot::from_marks(Method::Score, &[(0, 5), (1, 0)]),
+            Ok(Ballot::Score(vec![(0, 5), (1, 0)]))
+        );
+        assert_eq!(
+            Ballot::from_marks(Method::Approval, &[(0, 1), (2, 1)]),
+            Ok(Ballot::Approval(vec![0, 2]))
+        );
+        assert!(Ballot::from_marks(Method::Consent, &[]).is_err());
+    }
     use proptest::prelude::*;
 
     fn simple(quorum: Share) -> MajorityRule {

@@ -85,6 +85,11 @@ pub struct ProposalPage {
     pub comments: Vec<CommentLine>,
     /// Whether the viewer may comment now (why not, otherwise).
     pub may_comment: Result<(), String>,
+    /// A ranked, score or approval vote's options, in order.
+    pub options: Vec<String>,
+    /// The viewer's marks on them: (option, place from 1) ranked, (option, 0–5) scored,
+    /// (option, 1) approved.
+    pub my_marks: Vec<(usize, u8)>,
 }
 
 /// A comment in a proposal's discussion.

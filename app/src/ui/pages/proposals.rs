@@ -273,7 +273,7 @@ fn Vote(page: ProposalPage, may: Result<(), String>) -> impl IntoView {
             <h2 id="vote-heading">"Your vote"</h2>
             {match may {
                 Err(why) => view! { <p class="refusal" role="status">{why}</p> }.into_any(),
-                Ok(()) if options.is_empty() => view! { <p>"This method's ballot is not on this page yet."</p> }.into_any(),
+                Ok(()) if options.is_empty() => view! { <MarksBallot page=page.clone() /> }.into_any(),
                 Ok(()) => view! {
                     {mine.clone().map(|m| view! { <p role="status">{format!("You voted: {}", options.iter().find(|(c, _)| *c == m).map_or(m.clone(), |(_, l)| l.clone()))}". You can change it until voting closes."</p> })}
                     <ActionForm action=cast attr:class="stack">
@@ -630,5 +630,85 @@ fn Comment(c: CommentLine, proposal: i64, open: bool, reply: bool) -> impl IntoV
                 </ol>
             })}
         </li>
+    }
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// A ranked, score or approval ballot: a choice beside each option, as a plain form.
+#[component]
+fn MarksBallot(page: ProposalPage) -> impl IntoView {
+    let cast = ServerAction::<CastVote>::new();
+    let error = action_error(cast);
+    let n = page.options.len();
+    let mark = |i: usize| page.my_marks.iter().find(|(o, _)| *o == i).map(|(_, m)| *m);
+    let (legend, hint) = match page.method.as_str() {
+        "ranked_choice" => (
+            "Rank the options",
+            "1st is the one you most prefer; leave any you would not choose unranked.",
+        ),
+        "score" => (
+            "Score each option",
+            "From 0 (not at all) to 5 (very much); leave any you have no view on.",
+        ),
+        _ => (
+            "Approve any options you can accept",
+            "Tick as many as you like.",
+        ),
+    };
+    let rows = page.options.iter().enumerate().map(|(i, label)| {
+        let id = format!("mark-{i}");
+        let mine = mark(i);
+        match page.method.as_str() {
+            "approval" => view! {
+                <div class="checkbox">
+                    <input type="checkbox" id=id.clone() name="approve[]" value=i.to_string() checked=mine.is_some() />
+                    <label for=id>{label.clone()}</label>
+                </div>
+            }.into_any(),
+            method => {
+                let (name, none, marks): (&str, &str, Vec<(u8, String)>) = if method == "score" {
+                    ("score[]", "No score", (0..=5u8).map(|s| (s, s.to_string())).collect())
+                } else {
+                    ("rank[]", "Not ranked", (1..=n).map(|p| (p as u8, ordinal(p))).collect())
+                };
+                view! {
+                    <div class="field mark">
+                        <label for=id.clone()>{label.clone()}</label>
+                        <select id=id name=name>
+                            <option value="">{none}</option>
+                            {marks.into_iter().map(|(m, text)| view! {
+                                <option value=format!("{i}:{m}") selected=mine == Some(m)>{text}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                }.into_any()
+            }
+        }
+    }).collect_view();
+    view! {
+        {(!page.my_marks.is_empty() || page.my_choice.is_some()).then(|| view! { <p role="status">"You have voted. You can change it until voting closes."</p> })}
+        <ActionForm action=cast attr:class="stack">
+            <FormError error />
+            {move || error.get().and_then(|e| e.message_for("vote").map(str::to_owned)).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <input type="hidden" name="id" value=page.id.to_string() />
+            <input type="hidden" name="key" value=page.vote_key.clone() />
+            {(page.method == "approval").then(|| view! { <input type="hidden" name="approve[]" value="" /> })}
+            <fieldset class="stack">
+                <legend>{legend}</legend>
+                <p class="field__hint">{hint}</p>
+                {rows}
+            </fieldset>
+            <Submit label="Vote" pending=cast.pending() />
+        </ActionForm>
     }
 }

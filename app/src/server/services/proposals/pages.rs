@@ -211,13 +211,23 @@ pub async fn page(
         ),
         _ => None,
     };
-    let my_choice = proposal_ballot::Entity::find()
+    let my_ballot = proposal_ballot::Entity::find()
         .filter(proposal_ballot::Column::ProposalId.eq(id))
         .filter(proposal_ballot::Column::PersonId.eq(viewer.id))
         .one(db)
         .await?
-        .and_then(|b| serde_json::from_str::<Ballot>(&b.choice).ok())
-        .map(|b| choice_code(&b));
+        .and_then(|b| serde_json::from_str::<Ballot>(&b.choice).ok());
+    let my_choice = my_ballot.as_ref().map(choice_code);
+    let my_marks: Vec<(usize, u8)> = match &my_ballot {
+        Some(Ballot::Ranked(order)) => order
+            .iter()
+            .enumerate()
+            .map(|(place, o)| (*o, u8::try_from(place + 1).unwrap_or(u8::MAX)))
+            .collect(),
+        Some(Ballot::Score(scores)) => scores.clone(),
+        Some(Ballot::Approval(approved)) => approved.iter().map(|o| (*o, 1)).collect(),
+        _ => vec![],
+    };
     let objection_rows = proposal_objection::Entity::find()
         .filter(proposal_objection::Column::ProposalId.eq(id))
         .order_by_asc(proposal_objection::Column::Id)
@@ -300,6 +310,8 @@ pub async fn page(
         overrides,
         overridden_by,
         comments: super::discussion::thread(db, viewer, p.id).await?,
+        options,
+        my_marks,
         may_comment: super::discussion::may_comment(db, viewer, &p)
             .await
             .map_err(|e| e.to_string()),
