@@ -13,6 +13,7 @@ mod m20261127_000009_decision_register_index;
 mod m20261128_000010_rule_book;
 mod m20261128_000011_charter;
 mod m20261128_000012_comment_history;
+pub mod m20261128_000013_register_words;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_rule_book::Migration),
             Box::new(m20261128_000011_charter::Migration),
             Box::new(m20261128_000012_comment_history::Migration),
+            Box::new(m20261128_000013_register_words::Migration),
         ]
     }
 }
