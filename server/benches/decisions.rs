@@ -1,5 +1,6 @@
 //! Benchmark: the decision register with 10,000 closed decisions (listed, searched by
-//! words, filtered) and a proposal page with 1,000 ballots, read through the services a
+//! words, filtered) and a proposal page with 1,000 ballots and 500 comments (100 of them
+//! replies), read through the services a
 //! page's server function calls. Prints p50/p95/max per read. SQLite by default; set
 //! `BENCH_DATABASE_URL` to a PostgreSQL database to run the same on PostgreSQL.
 //!
@@ -7,7 +8,9 @@
 use app::domain::decision::{Ballot, Choice, Method, Verdict};
 use app::model::proposals::RegisterQuery;
 use app::server::db;
-use app::server::entities::{member, person, proposal, proposal_ballot, proposal_elector, space};
+use app::server::entities::{
+    member, person, proposal, proposal_ballot, proposal_comment, proposal_elector, space,
+};
 use app::server::services::{demo, proposals};
 use chrono::{Duration as Days, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -15,6 +18,7 @@ use std::time::{Duration, Instant};
 
 const DECISIONS: usize = 10_000;
 const BALLOTS: usize = 1_000;
+const COMMENTS: usize = 500;
 const ROUNDS: usize = 200;
 
 const WORDS: &[&str] = &[
@@ -179,6 +183,39 @@ async fn add_big_vote(db: &DatabaseConnection) -> (i64, person::Model) {
         .await
         .expect("ballots");
     }
+    // The discussion: 400 comments, and 100 replies to the first of them.
+    for chunk in (0..COMMENTS).collect::<Vec<_>>().chunks(250) {
+        proposal_comment::Entity::insert_many(chunk.iter().map(|i| {
+            proposal_comment::ActiveModel {
+                proposal_id: Set(p.id),
+                parent_id: Set(None),
+                author_id: Set(voters[i % voters.len()].id),
+                body: Set(format!(
+                    "Comment {i}: what about **{}**?",
+                    WORDS[i % WORDS.len()]
+                )),
+                created_at: Set(now),
+                edited_at: Set(None),
+                ..Default::default()
+            }
+        }))
+        .exec(db)
+        .await
+        .expect("comments");
+    }
+    let first = proposal_comment::Entity::find()
+        .filter(proposal_comment::Column::ProposalId.eq(p.id))
+        .order_by_asc(proposal_comment::Column::Id)
+        .all(db)
+        .await
+        .expect("comments");
+    for c in first.iter().skip(COMMENTS - 100) {
+        let mut a: proposal_comment::ActiveModel = c.clone().into();
+        a.parent_id = Set(Some(first[0].id));
+        sea_orm::ActiveModelTrait::update(a, db)
+            .await
+            .expect("reply");
+    }
     let electors = proposal_elector::Entity::find()
         .filter(proposal_elector::Column::ProposalId.eq(p.id))
         .all(db)
@@ -290,7 +327,7 @@ async fn main() {
         .await,
     );
     report(
-        &format!("proposal page, closed vote with {BALLOTS} ballots"),
+        &format!("proposal page, closed vote, {BALLOTS} ballots, {COMMENTS} comments"),
         time(ROUNDS, || proposals::page(db, &author, big)).await,
     );
 }
