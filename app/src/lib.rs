@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/spaces/:slug/rules") ssr=SsrMode::Async view=ui::pages::rules::RuleBookPageView />
                     <Route path=path!("/decisions") ssr=SsrMode::Async view=ui::pages::proposals::RegisterPageView />
                     <Route path=path!("/charter") ssr=SsrMode::Async view=ui::pages::proposals::CharterPageView />
+                    <Route path=path!("/decisions/mine") ssr=SsrMode::Async view=ui::pages::proposals::TakenPartPageView />
                     <Route path=path!("/proposals/new") ssr=SsrMode::Async view=ui::pages::proposals::NewProposalPage />
                     <Route path=path!("/proposals/:id") ssr=SsrMode::Async view=ui::pages::proposals::ProposalPageView />
                     <Route path=path!("/join") ssr=SsrMode::Async view=ui::pages::workshops::JoinPage />

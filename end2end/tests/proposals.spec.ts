@@ -113,6 +113,13 @@ test('the decision register lists each decision with its counts and outcome, fil
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('link', { name: 'Signed in as Sam Okafor' })).toBeVisible();
 
+  // The decisions Sam took part in.
+  await page.goto('/decisions');
+  await page.getByRole('link', { name: 'Decisions I took part in' }).click();
+  await expect(page.getByRole('heading', { name: 'Decisions I took part in', level: 1 })).toBeVisible();
+  await expect(page.locator('.proposals li', { hasText: 'Hold our meet-ups in Bristol and Bath in turn' })).toContainText('Passed');
+  await expectAccessible(page);
+
   // From the region's page to its register.
   await page.goto('/spaces/west-of-england');
   await page.getByRole('link', { name: 'Decision register' }).click();

@@ -387,3 +387,17 @@ pub async fn edit_comment(id: i64, comment_id: i64, comment: String) -> Result<(
         .await,
     )
 }
+
+/// The decisions the signed-in person took part in.
+#[server(endpoint = "get_taken_part")]
+pub async fn get_taken_part() -> Result<Vec<crate::model::proposals::ProposalLine>, AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let viewer = auth::require_person(&state).await?;
+            proposals::taken_part(&state.db, &viewer).await
+        }
+        .await,
+    )
+}

@@ -464,6 +464,7 @@ fn RegisterView(page: RegisterPage) -> impl IntoView {
         <Title text="Decision register" />
         <section class="panel">
             <h1>"Decision register"</h1>
+            <p><a href="/decisions/mine">"Decisions I took part in"</a></p>
             <p>"Every decision taken in the commons: how it was decided, how many could vote and took part, the result and the outcome. No names."</p>
             <form method="get" action="/decisions" class="filters" role="search">
                 <div class="field">
@@ -710,5 +711,39 @@ fn MarksBallot(page: ProposalPage) -> impl IntoView {
             </fieldset>
             <Submit label="Vote" pending=cast.pending() />
         </ActionForm>
+    }
+}
+
+/// The decisions I took part in: where I voted, objected or commented, and how each ended.
+#[component]
+pub fn TakenPartPageView() -> impl IntoView {
+    let page = crate::ui::widgets::server_data(|| (), |_| crate::api::proposals::get_taken_part());
+    view! {
+        <Title text="Decisions I took part in" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Decisions I took part in", e),
+                Ok(lines) => view! {
+                    <section class="panel">
+                        <h1>"Decisions I took part in"</h1>
+                        <p class="lead">"Where you voted, objected or commented, and how each ended. When one closes, its outcome comes to you by e-mail too."</p>
+                        {if lines.is_empty() {
+                            view! { <p>"None yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="proposals">
+                                    {lines.into_iter().map(|p| view! {
+                                        <li>
+                                            <h2><a href=format!("/proposals/{}", p.id)>{p.title}</a></h2>
+                                            <p class="muted">{[Some(p.stage), Some(p.method), (!p.when.is_empty()).then_some(p.when), p.result].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</p>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
+                }.into_any(),
+            })}
+        </Suspense>
     }
 }

@@ -34,6 +34,50 @@ fn line(p: &proposal::Model) -> ProposalLine {
     }
 }
 
+/// The proposals `viewer` took part in (voted, objected or commented), newest first.
+pub async fn taken_part(
+    db: &impl ConnectionTrait,
+    viewer: &person::Model,
+) -> Result<Vec<ProposalLine>, AppError> {
+    use crate::server::entities::proposal_comment;
+    let mut ids: Vec<i64> = proposal_ballot::Entity::find()
+        .filter(proposal_ballot::Column::PersonId.eq(viewer.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| b.proposal_id)
+        .collect();
+    ids.extend(
+        proposal_objection::Entity::find()
+            .filter(proposal_objection::Column::PersonId.eq(viewer.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| o.proposal_id),
+    );
+    ids.extend(
+        proposal_comment::Entity::find()
+            .filter(proposal_comment::Column::AuthorId.eq(viewer.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| c.proposal_id),
+    );
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(proposal::Entity::find()
+        .filter(proposal::Column::Id.is_in(ids))
+        .order_by_desc(proposal::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(line)
+        .collect())
+}
+
 /// A space's proposals, newest first: drafts only to their authors.
 pub async fn space_proposals(
     db: &impl ConnectionTrait,

@@ -931,3 +931,36 @@ async fn a_day_before_the_close_everyone_who_may_vote_and_has_not_is_reminded_on
     })
     .await;
 }
+
+#[tokio::test]
+async fn each_member_lists_the_decisions_they_took_part_in() {
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let sam = account(&db, "sam@demo.q-commons.org").await;
+        let helen = account(&db, "helen@demo.q-commons.org").await;
+        let titles = |lines: Vec<crate::model::proposals::ProposalLine>| -> Vec<String> {
+            lines.into_iter().map(|l| l.title).collect()
+        };
+        let before = titles(taken_part(&db, &sam).await.unwrap());
+        assert!(
+            before.contains(&"Hold our meet-ups in Bristol and Bath in turn".to_owned()),
+            "{before:?}"
+        );
+        assert!(
+            !titles(taken_part(&db, &helen).await.unwrap())
+                .iter()
+                .any(|t| t.contains("Bristol"))
+        );
+        // A comment is taking part too.
+        let p = create(&db, &hein, &form(Method::Consent)).await.unwrap();
+        start_discussion(&db, &hein, p.id).await.unwrap();
+        comment(&db, &sam, p.id, None, "Yes, please.")
+            .await
+            .unwrap();
+        let after = titles(taken_part(&db, &sam).await.unwrap());
+        assert_eq!(after.first(), Some(&p.title), "newest first");
+        assert_eq!(after.len(), before.len() + 1);
+    })
+    .await;
+}
