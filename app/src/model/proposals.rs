@@ -99,7 +99,7 @@ pub struct CommentLine {
     pub author: String,
     /// Rendered from Markdown and sanitised on the server.
     pub body_html: String,
-    /// The text as written, for its author to edit.
+    /// The text as written, for its author to edit (empty for anyone else).
     pub body: String,
     /// "18:00 on 3 March".
     pub at: String,

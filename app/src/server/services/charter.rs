@@ -260,10 +260,7 @@ mod tests {
     use crate::server::services::{accounts, demo};
     use crate::server::testing::for_each_database;
     use chrono::Utc;
-    use sea_orm::{
-        ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-        QueryFilter, Set,
-    };
+    use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
     async fn account(db: &DatabaseConnection, email: &str) -> person::Model {
         accounts::find_by_email(db, email).await.unwrap().unwrap()
@@ -289,11 +286,7 @@ mod tests {
         proposals::vote(db, author, id, &Ballot::Consent, "k")
             .await
             .unwrap();
-        let mut a: proposal::ActiveModel = proposals::by_id(db, id).await.unwrap().into();
-        a.closes_at = Set(Some(Utc::now() - chrono::Duration::seconds(1)));
-        a.update(db).await.unwrap();
-        proposals::close_due(db, Utc::now()).await.unwrap();
-        proposals::by_id(db, id).await.unwrap()
+        proposals::close_now(db, id).await
     }
 
     #[tokio::test]

@@ -702,11 +702,7 @@ mod tests {
                 .await
                 .unwrap();
         }
-        let mut a: proposal::ActiveModel = proposals::by_id(db, p.id).await.unwrap().into();
-        a.closes_at = Set(Some(Utc::now() - chrono::Duration::seconds(1)));
-        a.update(db).await.unwrap();
-        proposals::close_due(db, Utc::now()).await.unwrap();
-        proposals::by_id(db, p.id).await.unwrap()
+        proposals::close_now(db, p.id).await
     }
 
     #[tokio::test]

@@ -9,7 +9,8 @@ use crate::api::proposals::{
 use crate::domain::charter::DecisionKind;
 use crate::domain::decision::{Choice, Gradient, Method, Verdict};
 use crate::model::proposals::{
-    CommentLine, ObjectionLine, ProposalPage, RegisterPage, RegisterQuery, SpaceProposals,
+    CommentLine, ObjectionLine, ProposalLine, ProposalPage, RegisterPage, RegisterQuery,
+    SpaceProposals,
 };
 use crate::model::rules::{ProposalStart, RuleChangeLine};
 use crate::ui::form::{Field, FormError, SelectField, Submit, TextAreaField, action_error};
@@ -45,20 +46,7 @@ fn SpaceProposalsView(page: SpaceProposals) -> impl IntoView {
                 Ok(()) => view! { <p><a class="button" href=format!("/proposals/new?space={}", page.space_slug)>"Start a proposal"</a></p> }.into_any(),
                 Err(why) => view! { <p class="muted">{why}</p> }.into_any(),
             }}
-            {if page.proposals.is_empty() {
-                view! { <p>"No proposals yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="proposals">
-                        {page.proposals.into_iter().map(|p| view! {
-                            <li>
-                                <h2><a href=format!("/proposals/{}", p.id)>{p.title}</a></h2>
-                                <p class="muted">{[Some(p.stage), Some(p.method), (!p.when.is_empty()).then_some(p.when), p.result].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</p>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            <ProposalList lines=page.proposals empty="No proposals yet." />
         </section>
     }
 }
@@ -727,23 +715,30 @@ pub fn TakenPartPageView() -> impl IntoView {
                     <section class="panel">
                         <h1>"Decisions I took part in"</h1>
                         <p class="lead">"Where you voted, objected or commented, and how each ended. When one closes, its outcome comes to you by e-mail too."</p>
-                        {if lines.is_empty() {
-                            view! { <p>"None yet."</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="proposals">
-                                    {lines.into_iter().map(|p| view! {
-                                        <li>
-                                            <h2><a href=format!("/proposals/{}", p.id)>{p.title}</a></h2>
-                                            <p class="muted">{[Some(p.stage), Some(p.method), (!p.when.is_empty()).then_some(p.when), p.result].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</p>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
+                        <ProposalList lines empty="None yet." />
                     </section>
                 }.into_any(),
             })}
         </Suspense>
     }
+}
+
+/// Proposals as a list: each title linking to its page, with its stage, method, dates and
+/// result.
+#[component]
+fn ProposalList(lines: Vec<ProposalLine>, empty: &'static str) -> impl IntoView {
+    if lines.is_empty() {
+        return view! { <p>{empty}</p> }.into_any();
+    }
+    view! {
+        <ul class="proposals">
+            {lines.into_iter().map(|p| view! {
+                <li>
+                    <h2><a href=format!("/proposals/{}", p.id)>{p.title}</a></h2>
+                    <p class="muted">{[Some(p.stage), Some(p.method), (!p.when.is_empty()).then_some(p.when), p.result].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</p>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }

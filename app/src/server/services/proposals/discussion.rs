@@ -160,7 +160,12 @@ pub async fn thread(
         id: c.id,
         author: names.get(&c.author_id).cloned().unwrap_or_default(),
         body_html: crate::server::markdown::to_html(&c.body),
-        body: c.body.clone(),
+        // The text as written goes only to its author, who may edit it.
+        body: if c.author_id == viewer.id {
+            c.body.clone()
+        } else {
+            String::new()
+        },
         at: when(c.created_at),
         edited: c.edited_at.is_some(),
         mine: c.author_id == viewer.id,

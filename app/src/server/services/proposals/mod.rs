@@ -157,6 +157,17 @@ pub(crate) async fn may_take_part(
     })
 }
 
+/// Close `id` now, as the closing job would once its time came (for tests here and in the
+/// services that act on a closed decision: the rule book, the charter).
+#[cfg(test)]
+pub(crate) async fn close_now(db: &DatabaseConnection, id: i64) -> proposal::Model {
+    let mut a: proposal::ActiveModel = by_id(db, id).await.unwrap().into();
+    a.closes_at = Set(Some(Utc::now() - chrono::Duration::seconds(1)));
+    a.update(db).await.unwrap();
+    close_due(db, Utc::now()).await.unwrap();
+    by_id(db, id).await.unwrap()
+}
+
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<proposal::Model, AppError> {
     proposal::Entity::find_by_id(id)
         .one(db)

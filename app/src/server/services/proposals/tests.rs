@@ -473,15 +473,6 @@ async fn the_page_keeps_drafts_to_their_author_and_names_out_of_anonymous_votes(
     .await;
 }
 
-/// Close `id` now, as the closing job would once its time came.
-async fn close_now(db: &DatabaseConnection, id: i64) -> proposal::Model {
-    let mut a: proposal::ActiveModel = by_id(db, id).await.unwrap().into();
-    a.closes_at = Set(Some(Utc::now() - chrono::Duration::seconds(1)));
-    a.update(db).await.unwrap();
-    close_due(db, Utc::now()).await.unwrap();
-    by_id(db, id).await.unwrap()
-}
-
 #[tokio::test]
 async fn the_outcome_is_written_by_the_author_or_a_steward_and_everyone_who_took_part_is_told() {
     use crate::server::entities::outbox_email;
