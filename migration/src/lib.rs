@@ -14,6 +14,7 @@ mod m20261128_000010_rule_book;
 mod m20261128_000011_charter;
 mod m20261128_000012_comment_history;
 pub mod m20261128_000013_register_words;
+mod m20261128_000014_advice;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_charter::Migration),
             Box::new(m20261128_000012_comment_history::Migration),
             Box::new(m20261128_000013_register_words::Migration),
+            Box::new(m20261128_000014_advice::Migration),
         ]
     }
 }

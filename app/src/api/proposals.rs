@@ -120,7 +120,10 @@ pub async fn move_proposal(id: i64, to: String, closes_at: Option<String>) -> Re
                         AppError::invalid("closes_at", "Give the date and time voting closes.")
                     })?
                     .and_utc();
-                    proposals::open_voting(&state.db, &who, id, closes).await?;
+                    let p = proposals::open_voting(&state.db, &who, id, closes).await?;
+                    // Under the advice process, the people named are asked now.
+                    proposals::advice::tell_advisers(&state.db, &state.mailer, &state.config, &p)
+                        .await?;
                 }
                 _ => return Err(AppError::invalid("to", "Choose discussion or voting.")),
             }
@@ -397,6 +400,85 @@ pub async fn get_taken_part() -> Result<Vec<crate::model::proposals::ProposalLin
             let state = auth::state()?;
             let viewer = auth::require_person(&state).await?;
             proposals::taken_part(&state.db, &viewer).await
+        }
+        .await,
+    )
+}
+
+/// The author asks someone for advice: `adviser` is their name or e-mail address.
+#[server(endpoint = "ask_adviser")]
+pub async fn ask_adviser(id: i64, adviser: String) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            proposals::advice::ask(&state.db, &state.mailer, &state.config, &who, id, &adviser)
+                .await?;
+            leptos_axum::redirect(&format!("/proposals/{id}#advice-heading"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The author takes someone off the list of those to ask, before the advice opens.
+#[server(endpoint = "unask_adviser")]
+pub async fn unask_adviser(id: i64, person: i64) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            proposals::advice::unask(&state.db, &who, id, person).await?;
+            leptos_axum::redirect(&format!("/proposals/{id}#advice-heading"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "give_advice")]
+pub async fn give_advice(id: i64, advice: String) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            proposals::advice::give(&state.db, &who, id, &advice).await?;
+            leptos_axum::redirect(&format!("/proposals/{id}#advice-heading"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "answer_advice")]
+pub async fn answer_advice(id: i64, advice: i64, answer: String) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            proposals::advice::answer(&state.db, &who, id, advice, &answer).await?;
+            leptos_axum::redirect(&format!("/proposals/{id}#advice-heading"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The author ends the advice early, once everyone asked has given it.
+#[server(endpoint = "end_advice")]
+pub async fn end_advice(id: i64) -> Result<(), AppError> {
+    use crate::server::{auth, services::proposals};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let who = auth::require_person(&state).await?;
+            proposals::advice::end_early(&state.db, &who, id).await?;
+            leptos_axum::redirect(&format!("/proposals/{id}"));
+            Ok(())
         }
         .await,
     )

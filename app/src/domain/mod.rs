@@ -3,6 +3,7 @@ pub mod account;
 #[macro_use]
 pub mod structure;
 pub mod action;
+pub mod advice;
 pub mod audit;
 pub mod charter;
 pub mod decision;

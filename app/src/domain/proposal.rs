@@ -26,6 +26,17 @@ impl Stage {
         }
     }
 
+    /// The stage's name for a proposal decided by `method`: under the advice process the
+    /// decision stage is the time for seeking advice.
+    pub fn label_for(self, method: Option<crate::domain::decision::Method>) -> &'static str {
+        match (self, method) {
+            (Stage::Voting, Some(crate::domain::decision::Method::AdviceProcess)) => {
+                "Seeking advice"
+            }
+            _ => self.label(),
+        }
+    }
+
     /// The author may edit the text until voting opens (each edit kept as a version).
     pub fn editable(self) -> bool {
         matches!(self, Stage::Draft | Stage::Discussion)

@@ -90,6 +90,50 @@ pub struct ProposalPage {
     /// The viewer's marks on them: (option, place from 1) ranked, (option, 0–5) scored,
     /// (option, 1) approved.
     pub my_marks: Vec<(usize, u8)>,
+    /// Under the advice process: who was asked, the advice and its answers.
+    pub advice: Option<AdvicePanel>,
+}
+
+/// Someone the author asked for advice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdviserLine {
+    pub person_id: i64,
+    pub name: String,
+    /// Whether they have given advice.
+    pub gave: bool,
+}
+
+/// A piece of advice and the author's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdviceLine {
+    pub id: i64,
+    pub by: String,
+    /// Rendered from Markdown and sanitised on the server.
+    pub body_html: String,
+    pub at: String,
+    pub answer: Option<String>,
+    pub mine: bool,
+}
+
+/// An advice-process proposal's advice, with what the viewer may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvicePanel {
+    /// "2 of the 3 people asked gave advice."
+    pub headline: String,
+    pub advisers: Vec<AdviserLine>,
+    pub pieces: Vec<AdviceLine>,
+    /// Whether the viewer may give advice now (why not, otherwise).
+    pub may_give: Result<(), String>,
+    /// The author may ask someone (before the advice opens, or while it is open).
+    pub may_ask: bool,
+    /// The author may take someone off the list (before the advice opens).
+    pub may_remove: bool,
+    /// The author may answer the advice (until they decide).
+    pub may_answer: bool,
+    /// For the author while the advice is open: whether they may end it now.
+    pub may_end_early: Option<Result<(), String>>,
+    /// Whether the author may decide (every piece answered), why not otherwise.
+    pub may_decide: Result<(), String>,
 }
 
 /// A comment in a proposal's discussion.

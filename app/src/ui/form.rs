@@ -274,9 +274,15 @@ pub fn TextAreaField(
     /// What the field holds when the page opens (what was typed, if the form came back).
     #[prop(optional, into)]
     initial: Option<String>,
+    /// Tells this field's id apart where a page repeats the form (one per comment, say).
+    #[prop(optional)]
+    key: Option<i64>,
     #[prop(into)] error: FormState,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = match key {
+        Some(k) => format!("field-{name}-{k}"),
+        None => format!("field-{name}"),
+    };
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let message = field_message(error, name);

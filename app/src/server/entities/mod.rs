@@ -13,6 +13,8 @@ pub mod outbox_email;
 pub mod partner_organisation;
 pub mod person;
 pub mod proposal;
+pub mod proposal_advice;
+pub mod proposal_adviser;
 pub mod proposal_ballot;
 pub mod proposal_comment;
 pub mod proposal_comment_version;

@@ -2,15 +2,15 @@
 //! vote and, under consent, its objections. Plain forms: they work before (and without)
 //! the WASM, and the server decides who may use each.
 use crate::api::proposals::{
-    AnswerObjection, CastVote, CreateProposal, EditComment, MoveProposal, PostComment,
-    RaiseObjection, SettleObjection, WriteOutcome, get_proposal, get_proposal_start, get_register,
-    get_space_proposals,
+    AnswerAdvice, AnswerObjection, AskAdviser, CastVote, CreateProposal, EditComment, EndAdvice,
+    GiveAdvice, MoveProposal, PostComment, RaiseObjection, SettleObjection, UnaskAdviser,
+    WriteOutcome, get_proposal, get_proposal_start, get_register, get_space_proposals,
 };
 use crate::domain::charter::DecisionKind;
 use crate::domain::decision::{Choice, Gradient, Method, Verdict};
 use crate::model::proposals::{
-    CommentLine, ObjectionLine, ProposalLine, ProposalPage, RegisterPage, RegisterQuery,
-    SpaceProposals,
+    AdviceLine, AdvicePanel, CommentLine, ObjectionLine, ProposalLine, ProposalPage, RegisterPage,
+    RegisterQuery, SpaceProposals,
 };
 use crate::model::rules::{ProposalStart, RuleChangeLine};
 use crate::ui::form::{Field, FormError, SelectField, Submit, TextAreaField, action_error};
@@ -80,6 +80,7 @@ fn NewProposal(start: ProposalStart) -> impl IntoView {
     let error = action_error(action);
     let methods: Vec<(String, String)> = [
         Method::Consent,
+        Method::AdviceProcess,
         Method::Majority,
         Method::Gradients,
         Method::RankedChoice,
@@ -165,7 +166,13 @@ fn ProposalView(page: ProposalPage) -> impl IntoView {
                 format!("Closes {c}")
             }
         }),
-        page.eligible.map(|n| format!("{n} may vote")),
+        page.eligible.map(|n| {
+            if page.advice.is_some() {
+                format!("{n} may give advice")
+            } else {
+                format!("{n} may vote")
+            }
+        }),
     ]
     .into_iter()
     .flatten()
@@ -200,6 +207,7 @@ fn ProposalView(page: ProposalPage) -> impl IntoView {
                 <ul>{page.tally.iter().map(|l| view! { <li>{l.clone()}</li> }).collect_view()}</ul>
             </section>
         })}
+        {page.advice.clone().map(|advice| view! { <Advice id=page.id advice /> })}
         {page.may_vote.clone().map(|may| view! { <Vote page=page.clone() may /> })}
         {(page.stage == "closed").then(|| view! { <Outcome page=page.clone() /> })}
         {(consent && (voting || !page.objections.is_empty())).then(|| view! { <Objections page=page.clone() /> })}
@@ -212,6 +220,7 @@ fn AuthorControls(page: ProposalPage) -> impl IntoView {
     let moved = ServerAction::<MoveProposal>::new();
     let error = action_error(moved);
     let id = page.id;
+    let advice = page.advice.is_some();
     view! {
         {(page.stage == "draft" || page.stage == "discussion").then(|| view! {
             <section class="panel" aria-labelledby="author-heading">
@@ -224,12 +233,26 @@ fn AuthorControls(page: ProposalPage) -> impl IntoView {
                         <Submit label="Open for discussion" pending=moved.pending() />
                     </ActionForm>
                 })}
-                <ActionForm action=moved attr:class="stack" attr:novalidate=true>
-                    <input type="hidden" name="id" value=id.to_string() />
-                    <input type="hidden" name="to" value="voting" />
-                    <Field label="Voting closes (UTC)" name="closes_at" input_type="datetime-local" error />
-                    <Submit label="Open voting" pending=moved.pending() />
-                </ActionForm>
+                {if advice {
+                    view! {
+                        <ActionForm action=moved attr:class="stack" attr:novalidate=true>
+                            <p>"When you ask, everyone you named under "<a href="#advice-heading">"Advice"</a>" is e-mailed; members of the space may give advice too. The text is fixed from then on."</p>
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <input type="hidden" name="to" value="voting" />
+                            <Field label="Advice closes (UTC)" name="closes_at" input_type="datetime-local" error />
+                            <Submit label="Ask for advice" pending=moved.pending() />
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! {
+                        <ActionForm action=moved attr:class="stack" attr:novalidate=true>
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <input type="hidden" name="to" value="voting" />
+                            <Field label="Voting closes (UTC)" name="closes_at" input_type="datetime-local" error />
+                            <Submit label="Open voting" pending=moved.pending() />
+                        </ActionForm>
+                    }.into_any()
+                }}
             </section>
         })}
     }
@@ -343,7 +366,7 @@ fn ObjectionItem(o: ObjectionLine, proposal: i64, author: bool, open: bool) -> i
                     <FormError error=answer_error />
                     <input type="hidden" name="id" value=proposal.to_string() />
                     <input type="hidden" name="objection" value=o.id.to_string() />
-                    <TextAreaField label="Your answer" name="answer" maxlength=5000 error=answer_error />
+                    <TextAreaField label="Your answer" name="answer" maxlength=5000 key=o.id error=answer_error />
                     <Submit label="Answer" pending=answer.pending() />
                 </ActionForm>
             })}
@@ -364,23 +387,44 @@ fn ObjectionItem(o: ObjectionLine, proposal: i64, author: bool, open: bool) -> i
 fn Outcome(page: ProposalPage) -> impl IntoView {
     let write = ServerAction::<WriteOutcome>::new();
     let error = action_error(write);
+    // Under the advice process the outcome is the author's decision, written once every
+    // piece of advice has its answer.
+    let advice = page.advice.as_ref().map(|a| a.may_decide.clone());
+    let waiting = match (&advice, &page.outcome) {
+        (Some(Err(why)), None) => Some(why.clone()),
+        _ => None,
+    };
+    let (heading, label) = if advice.is_some() {
+        (
+            "The decision",
+            "What you decided, and why, answering the advice",
+        )
+    } else {
+        ("Outcome", "What was decided, and what happens next")
+    };
     view! {
         <section class="panel" aria-labelledby="outcome-heading">
-            <h2 id="outcome-heading">"Outcome"</h2>
+            <h2 id="outcome-heading">{heading}</h2>
             {match page.outcome.clone() {
                 Some(o) => view! {
                     <p class="outcome">{o}</p>
                     {page.review_on.clone().map(|d| view! { <p class="muted">{format!("To be reviewed on {d}")}</p> })}
                 }.into_any(),
-                None => view! { <p class="muted">"The outcome has not been written yet."</p> }.into_any(),
+                None => view! { <p class="muted">{if advice.is_some() { "The author has not decided yet." } else { "The outcome has not been written yet." }}</p> }.into_any(),
             }}
-            {page.may_write_outcome.then(|| view! {
+            {(page.may_write_outcome).then(|| waiting.clone()).flatten().map(|why| view! { <p class="refusal" role="status">{why}</p> })}
+            {(page.may_write_outcome && waiting.is_none()).then(|| view! {
                 <ActionForm action=write attr:class="stack" attr:novalidate=true>
                     <FormError error />
                     <input type="hidden" name="id" value=page.id.to_string() />
-                    <TextAreaField label="What was decided, and what happens next" name="outcome" maxlength=5000 error />
+                    <TextAreaField label=label name="outcome" maxlength=5000 error />
                     <Field label="Review on (optional)" name="review_on" input_type="date" required=false error />
-                    <Submit label=if page.outcome.is_some() { "Correct the outcome" } else { "Record the outcome" } pending=write.pending() />
+                    <Submit label=match (page.outcome.is_some(), advice.is_some()) {
+                        (true, true) => "Correct the decision",
+                        (true, false) => "Correct the outcome",
+                        (false, true) => "Record the decision",
+                        (false, false) => "Record the outcome",
+                    } pending=write.pending() />
                 </ActionForm>
             })}
         </section>
@@ -596,7 +640,7 @@ fn Comment(c: CommentLine, proposal: i64, open: bool, reply: bool) -> impl IntoV
                         <FormError error=edit_error />
                         <input type="hidden" name="id" value=proposal.to_string() />
                         <input type="hidden" name="comment_id" value=id.to_string() />
-                        <TextAreaField label="Your comment" name="comment" maxlength=5000 initial=c.body.clone() error=edit_error />
+                        <TextAreaField label="Your comment" name="comment" maxlength=5000 initial=c.body.clone() key=id error=edit_error />
                         <Submit label="Save the edit" pending=edit.pending() />
                     </ActionForm>
                 </details>
@@ -608,7 +652,7 @@ fn Comment(c: CommentLine, proposal: i64, open: bool, reply: bool) -> impl IntoV
                         <FormError error=answer_error />
                         <input type="hidden" name="id" value=proposal.to_string() />
                         <input type="hidden" name="reply_to" value=id.to_string() />
-                        <TextAreaField label="Your reply" name="comment" maxlength=5000 error=answer_error />
+                        <TextAreaField label="Your reply" name="comment" maxlength=5000 key=id error=answer_error />
                         <Submit label="Reply" pending=answer.pending() />
                     </ActionForm>
                 </details>
@@ -741,4 +785,112 @@ fn ProposalList(lines: Vec<ProposalLine>, empty: &'static str) -> impl IntoView 
         </ul>
     }
     .into_any()
+}
+
+/// The advice process: who the author asked, the advice given with the author's answers,
+/// and the forms for asking, advising, answering and ending the advice early.
+#[component]
+fn Advice(id: i64, advice: AdvicePanel) -> impl IntoView {
+    let ask = ServerAction::<AskAdviser>::new();
+    let ask_error = action_error(ask);
+    let unask = ServerAction::<UnaskAdviser>::new();
+    let unask_error = action_error(unask);
+    let give = ServerAction::<GiveAdvice>::new();
+    let give_error = action_error(give);
+    let end = ServerAction::<EndAdvice>::new();
+    let end_error = action_error(end);
+    let may_answer = advice.may_answer;
+    view! {
+        <section class="panel" aria-labelledby="advice-heading">
+            <h2 id="advice-heading">"Advice"</h2>
+            <p class="muted">"Under the advice process the author decides, after asking the people it affects and those who know most about it, and answers every piece of advice."</p>
+            <h3>"Asked"</h3>
+            <FormError error=unask_error />
+            {if advice.advisers.is_empty() {
+                view! { <p>"Nobody has been asked yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="advisers">
+                        {advice.advisers.iter().cloned().map(|a| view! {
+                            <li>
+                                <span>{a.name.clone()}</span>
+                                <span class="muted">{if a.gave { " · gave advice" } else { " · not yet" }}</span>
+                                {advice.may_remove.then(|| view! {
+                                    <ActionForm action=unask attr:class="inline-form">
+                                        <input type="hidden" name="id" value=id.to_string() />
+                                        <input type="hidden" name="person" value=a.person_id.to_string() />
+                                        <button type="submit" class="button button--small button--quiet">
+                                            "Remove"<span class="visually-hidden">{format!(" {}", a.name)}</span>
+                                        </button>
+                                    </ActionForm>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {advice.may_ask.then(|| view! {
+                <ActionForm action=ask attr:class="stack" attr:novalidate=true>
+                    <FormError error=ask_error />
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <Field label="Ask someone: their name or e-mail address" name="adviser" maxlength=200
+                        hint="Someone it affects, or who knows about it: any member of the commons, as the member directory shows them." error=ask_error />
+                    <Submit label="Ask" pending=ask.pending() />
+                </ActionForm>
+            })}
+            <h3>{advice.headline.clone()}</h3>
+            {(!advice.pieces.is_empty()).then(|| view! {
+                <ol class="comments">
+                    {advice.pieces.iter().cloned().map(|a| view! { <AdviceItem a proposal=id may_answer /> }).collect_view()}
+                </ol>
+            })}
+            {match advice.may_give.clone() {
+                Ok(()) => view! {
+                    <ActionForm action=give attr:class="stack" attr:novalidate=true>
+                        <FormError error=give_error />
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <TextAreaField label="Your advice" name="advice" maxlength=5000
+                            hint="Markdown works. The author answers every piece of advice before deciding." error=give_error />
+                        <Submit label="Give advice" pending=give.pending() />
+                    </ActionForm>
+                }.into_any(),
+                Err(why) => view! { <p class="refusal" role="status">{why}</p> }.into_any(),
+            }}
+            {advice.may_end_early.clone().map(|may| match may {
+                Ok(()) => view! {
+                    <ActionForm action=end attr:class="stack">
+                        <FormError error=end_error />
+                        <p>"Everyone you asked has given advice. You may close the advice now and decide."</p>
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <Submit label="Close the advice and decide" pending=end.pending() />
+                    </ActionForm>
+                }.into_any(),
+                Err(why) => view! { <p class="muted">{why}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn AdviceItem(a: AdviceLine, proposal: i64, may_answer: bool) -> impl IntoView {
+    let answer = ServerAction::<AnswerAdvice>::new();
+    let error = action_error(answer);
+    let id = a.id;
+    view! {
+        <li class="comment" id=format!("advice-{id}")>
+            <p class="comment__by"><strong>{a.by.clone()}</strong><span class="muted">{format!(" · {}", a.at)}</span></p>
+            <div class="markdown" inner_html=a.body_html.clone()></div>
+            {a.answer.clone().map(|text| view! { <p class="advice__answer"><strong>"Answer: "</strong>{text}</p> })}
+            {may_answer.then(|| view! {
+                <ActionForm action=answer attr:class="stack" attr:novalidate=true>
+                    <FormError error />
+                    <input type="hidden" name="id" value=proposal.to_string() />
+                    <input type="hidden" name="advice" value=id.to_string() />
+                    <TextAreaField label=if a.answer.is_some() { "Your answer (improve it)" } else { "Your answer" } name="answer" maxlength=5000
+                        initial=a.answer.clone().unwrap_or_default() key=id error />
+                    <Submit label="Answer" pending=answer.pending() />
+                </ActionForm>
+            })}
+        </li>
+    }
 }

@@ -2,6 +2,7 @@
 //! decision and its outcome. Who may propose and vote is read from membership on the
 //! server; the text's every edit is kept; the people who may vote are fixed when voting
 //! opens; a vote closes on time, once, however many app servers run.
+pub mod advice;
 mod discussion;
 mod outcome;
 mod pages;
@@ -254,12 +255,18 @@ pub async fn create(
     if change.is_some()
         && matches!(
             method,
-            Some(Method::RankedChoice | Method::Score | Method::Approval)
+            Some(Method::RankedChoice | Method::Score | Method::Approval | Method::AdviceProcess)
         )
     {
         v.refuse(
             "method",
-            "A change to the rule book passes or fails: decide it by consent, majority or gradients of agreement.",
+            "A change to the rule book is decided together and passes or fails: decide it by consent, majority or gradients of agreement.",
+        );
+    }
+    if method == Some(Method::AdviceProcess) && f.anonymous {
+        v.refuse(
+            "anonymous",
+            "Advice is given by name, so the advice process cannot be anonymous.",
         );
     }
     let (s, method) = v.finish_with((s, method))?;

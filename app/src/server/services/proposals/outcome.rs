@@ -13,7 +13,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 
 pub const OUTCOME_MAX: usize = 5_000;
 
-/// Everyone who took part: who voted and who objected.
+/// Everyone who took part: who voted, who objected, and (advice process) who was asked
+/// and who gave advice.
 pub async fn participants(
     db: &DatabaseConnection,
     id: i64,
@@ -32,6 +33,18 @@ pub async fn participants(
             .await?
             .into_iter()
             .map(|o| o.person_id),
+    );
+    ids.extend(
+        super::advice::advisers(db, id)
+            .await?
+            .into_iter()
+            .map(|a| a.person_id),
+    );
+    ids.extend(
+        super::advice::given(db, id)
+            .await?
+            .into_iter()
+            .map(|a| a.person_id),
     );
     ids.sort_unstable();
     ids.dedup();
@@ -54,7 +67,12 @@ pub async fn write_outcome(
     review_on: Option<NaiveDate>,
 ) -> Result<proposal::Model, AppError> {
     let p = by_id(db, id).await?;
+    let advice = p.method == crate::domain::decision::Method::AdviceProcess.code();
     if p.author_id != who.id {
+        // Under the advice process the author decides, and nobody else.
+        if advice {
+            return Err(AppError::Forbidden);
+        }
         let (s, _) = space_of(db, &p).await?;
         membership::authorise(db, who.id, Action::WriteOutcome, &s).await?;
     }
@@ -73,6 +91,11 @@ pub async fn write_outcome(
                 "Write what was decided and what happens next (at most {OUTCOME_MAX} characters)."
             ),
         );
+    }
+    if advice && p.outcome.is_none() {
+        if let Err(why) = super::advice::summary_of(db, id).await?.may_decide() {
+            v.refuse("outcome", why);
+        }
     }
     if review_on.is_some_and(|d| d <= Utc::now().date_naive()) {
         v.refuse("review_on", "A review date is in the future.");

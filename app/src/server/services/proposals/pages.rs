@@ -17,7 +17,9 @@ fn line(p: &proposal::Model) -> ProposalLine {
     ProposalLine {
         id: p.id,
         title: p.title.clone(),
-        stage: stage.map_or("", Stage::label).to_owned(),
+        stage: stage
+            .map_or("", |s| s.label_for(Method::from_code(&p.method)))
+            .to_owned(),
         method: Method::from_code(&p.method)
             .map_or("", Method::label)
             .to_owned(),
@@ -62,6 +64,14 @@ pub async fn taken_part(
             .await?
             .into_iter()
             .map(|c| c.proposal_id),
+    );
+    ids.extend(
+        crate::server::entities::proposal_advice::Entity::find()
+            .filter(crate::server::entities::proposal_advice::Column::PersonId.eq(viewer.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| a.proposal_id),
     );
     ids.sort_unstable();
     ids.dedup();
@@ -240,13 +250,25 @@ pub async fn page(
         .into_iter()
         .map(|o| o.label)
         .collect();
-    let tally = if stage == Stage::Closed || (stage == Stage::Voting && p.results_live) {
+    let advice = if method == Method::AdviceProcess {
+        Some(super::advice::panel(db, viewer, &p).await?)
+    } else {
+        None
+    };
+    let tally = if let Some(a) = &advice {
+        if stage.editable() {
+            vec![]
+        } else {
+            vec![a.headline.clone()]
+        }
+    } else if stage == Stage::Closed || (stage == Stage::Voting && p.results_live) {
         let (t, took_part) = tally_of(db, &p).await?;
         tally_lines(&p, &t, took_part, &options)
     } else {
         vec![]
     };
     let may_vote = match stage {
+        _ if advice.is_some() => None,
         Stage::Voting | Stage::Closed => Some(
             open_for(db, &p, viewer.id, Utc::now())
                 .await
@@ -312,7 +334,7 @@ pub async fn page(
         body_html: crate::server::markdown::to_html(&p.body),
         author,
         stage: stage.code().to_owned(),
-        stage_label: stage.label().to_owned(),
+        stage_label: stage.label_for(Some(method)).to_owned(),
         method: method.code().to_owned(),
         method_label: method.label().to_owned(),
         versions: p.version.max(1) as usize,
@@ -331,14 +353,16 @@ pub async fn page(
         review_on: p.review_on.map(|d| d.format("%-d %B %Y").to_string()),
         may_write_outcome: stage == Stage::Closed
             && (p.author_id == viewer.id
-                || crate::server::services::membership::authorise(
-                    db,
-                    viewer.id,
-                    crate::domain::membership::Action::WriteOutcome,
-                    &s_model,
-                )
-                .await
-                .is_ok()),
+                // Under the advice process the author decides, and nobody else.
+                || (advice.is_none()
+                    && crate::server::services::membership::authorise(
+                        db,
+                        viewer.id,
+                        crate::domain::membership::Action::WriteOutcome,
+                        &s_model,
+                    )
+                    .await
+                    .is_ok())),
         rule_change: crate::server::services::rules::change_line(db, &p).await?,
         kind: match (
             crate::domain::charter::DecisionKind::from_code(&p.kind),
@@ -356,6 +380,7 @@ pub async fn page(
         comments: super::discussion::thread(db, viewer, p.id).await?,
         options,
         my_marks,
+        advice,
         may_comment: super::discussion::may_comment(db, viewer, &p)
             .await
             .map_err(|e| e.to_string()),

@@ -955,3 +955,222 @@ async fn each_member_lists_the_decisions_they_took_part_in() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn under_the_advice_process_the_author_asks_answers_every_piece_and_then_decides() {
+    use crate::server::entities::outbox_email;
+    use crate::server::services::proposals::advice;
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let mailer = crate::server::services::mail::Mailer::outbox_only();
+        let config = crate::server::config::Config::default();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let sam = account(&db, "sam@demo.q-commons.org").await;
+        let helen = account(&db, "helen@demo.q-commons.org").await;
+        let karen = account(&db, "karen@demo.q-commons.org").await;
+        let aisha = person_named(&db, "Aisha Rahman").await;
+        let message = |e: AppError, field: &str| {
+            e.message_for(field)
+                .unwrap_or_else(|| panic!("{field}: {e:?}"))
+                .to_owned()
+        };
+
+        // Advice is given by name: it cannot be anonymous.
+        let anonymous = ProposalForm {
+            anonymous: true,
+            ..form(Method::AdviceProcess)
+        };
+        let err = create(&db, &hein, &anonymous).await.unwrap_err();
+        assert!(err.message_for("anonymous").is_some(), "{err:?}");
+
+        let p = create(&db, &hein, &form(Method::AdviceProcess))
+            .await
+            .unwrap();
+        let in_two_days = Utc::now() + chrono::Duration::days(2);
+        // Nobody to ask yet: the advice cannot open.
+        let err = open_voting(&db, &hein, p.id, in_two_days).await.unwrap_err();
+        assert!(message(err, "closes_at").starts_with("Name at least one person"));
+
+        // Asking: a name as the directory shows it, or an e-mail address; never oneself,
+        // never twice, never someone who is not a member; only by the author.
+        let ask = |who: person::Model, name: &'static str| {
+            let (db, mailer, config) = (db.clone(), mailer.clone(), config.clone());
+            async move { advice::ask(&db, &mailer, &config, &who, p.id, name).await }
+        };
+        assert!(message(ask(hein.clone(), " ").await.unwrap_err(), "adviser").starts_with("Give the name"));
+        assert!(message(ask(hein.clone(), "Nobody Here").await.unwrap_err(), "adviser").starts_with("No member of the commons is called “Nobody Here”"));
+        assert!(message(ask(hein.clone(), "Hein").await.unwrap_err(), "adviser").starts_with("No member"));
+        assert_eq!(ask(sam.clone(), "Aisha Rahman").await.unwrap_err(), AppError::Forbidden);
+        let err = advice::ask(&db, &mailer, &config, &hein, p.id, &hein.email).await.unwrap_err();
+        assert_eq!(message(err, "adviser"), "You are the one deciding: ask other people for advice.");
+        assert_eq!(ask(hein.clone(), "Sam Okafor").await.unwrap().id, sam.id);
+        assert_eq!(
+            message(ask(hein.clone(), "Sam Okafor").await.unwrap_err(), "adviser"),
+            "You have asked Sam Okafor already."
+        );
+        // An expert from another region, by e-mail address (any case).
+        advice::ask(&db, &mailer, &config, &hein, p.id, &helen.email.to_uppercase())
+            .await
+            .unwrap();
+        advice::unask(&db, &hein, p.id, helen.id).await.unwrap();
+        advice::ask(&db, &mailer, &config, &hein, p.id, &helen.email).await.unwrap();
+        // Nobody is e-mailed before the advice opens.
+        let asked_mail = || async {
+            outbox_email::Entity::find()
+                .filter(outbox_email::Column::Subject.eq(format!("Hein le Roux asks for your advice: {}", p.title)))
+                .all(&db)
+                .await
+                .unwrap()
+        };
+        assert!(asked_mail().await.is_empty());
+
+        let p = open_voting(&db, &hein, p.id, in_two_days).await.unwrap();
+        let (a, b) = tokio::join!(
+            advice::tell_advisers(&db, &mailer, &config, &p),
+            advice::tell_advisers(&db, &mailer, &config, &p)
+        );
+        assert_eq!(a.unwrap() + b.unwrap(), 2, "each asked once, however many servers");
+        let mut to: Vec<String> = asked_mail().await.into_iter().map(|m| m.to_address).collect();
+        to.sort();
+        let mut expected = vec![sam.email.clone(), helen.email.clone()];
+        expected.sort();
+        assert_eq!(to, expected);
+        assert_eq!(
+            message(advice::unask(&db, &hein, p.id, sam.id).await.unwrap_err(), "adviser"),
+            "The advice has opened: those asked stay asked."
+        );
+
+        // Advice: from those asked (wherever they are) and the space's members; not from
+        // another region's member who was not asked, nor from the author; never a vote.
+        assert!(message(advice::give(&db, &sam, p.id, "  ").await.unwrap_err(), "advice").starts_with("Write your advice"));
+        let from_sam = advice::give(&db, &sam, p.id, "Ask the **bus** company first.").await.unwrap();
+        let from_helen = advice::give(&db, &helen, p.id, "Bath's room has no lift.").await.unwrap();
+        let from_aisha = advice::give(&db, &aisha, p.id, "Evenings suit carers.").await.unwrap();
+        assert_eq!(
+            message(advice::give(&db, &karen, p.id, "Try York.").await.unwrap_err(), "advice"),
+            "Only the people asked and those who were members of West of England when the advice opened can give advice on this."
+        );
+        assert!(message(advice::give(&db, &hein, p.id, "Mine").await.unwrap_err(), "advice").starts_with("You asked for this advice"));
+        assert!(vote(&db, &sam, p.id, &Ballot::Consent, "v").await.is_err());
+
+        let seen = page(&db, &hein, p.id).await.unwrap();
+        assert_eq!(seen.stage_label, "Seeking advice");
+        assert_eq!(seen.may_vote, None);
+        let panel = seen.advice.unwrap();
+        assert_eq!(panel.headline, "2 of the 2 people asked gave advice, and 1 other person.");
+        assert_eq!(panel.pieces.len(), 3);
+        assert!(panel.pieces[0].body_html.contains("<strong>bus</strong>"));
+        assert_eq!(panel.may_end_early, Some(Ok(())));
+        assert!(panel.may_answer && panel.may_ask && !panel.may_remove);
+        let karen_sees = page(&db, &karen, p.id).await.unwrap().advice.unwrap();
+        assert!(karen_sees.may_give.is_err() && !karen_sees.may_answer && karen_sees.may_end_early.is_none());
+
+        // Only the author decides, after the advice closes and every piece is answered.
+        assert!(write_outcome(&db, &mailer, &config, &hein, p.id, "Too soon", None).await.is_err());
+        assert_eq!(advice::end_early(&db, &sam, p.id).await.unwrap_err(), AppError::Forbidden);
+        advice::end_early(&db, &hein, p.id).await.unwrap();
+        let closed = by_id(&db, p.id).await.unwrap();
+        assert_eq!(closed.stage, Stage::Closed.code());
+        assert_eq!(closed.result.as_deref(), Some("decided"));
+        assert_eq!(closed.took_part_count, Some(3));
+        assert!(message(advice::give(&db, &aisha, p.id, "Late").await.unwrap_err(), "advice").starts_with("The advice closed at"));
+        assert!(message(ask(hein.clone(), "Aisha Rahman").await.unwrap_err(), "adviser").starts_with("The advice has closed"));
+
+        let err = write_outcome(&db, &mailer, &config, &hein, p.id, "We go ahead.", None).await.unwrap_err();
+        assert_eq!(message(err, "outcome"), "Answer the 3 pieces of advice still waiting before you decide.");
+        // Sam stewards West of England, but under the advice process the author decides.
+        assert_eq!(
+            write_outcome(&db, &mailer, &config, &sam, p.id, "We go ahead.", None).await.unwrap_err(),
+            AppError::Forbidden
+        );
+        assert_eq!(advice::answer(&db, &sam, p.id, from_sam.id, "No").await.unwrap_err(), AppError::Forbidden);
+        assert!(matches!(advice::answer(&db, &hein, p.id + 1, from_sam.id, "Wrong").await.unwrap_err(), AppError::NotFound(_)));
+        for (a, text) in [
+            (&from_sam, "We asked: a minibus runs from Swindon."),
+            (&from_helen, "We use the ground-floor room."),
+            (&from_aisha, "Meetings start at 6pm."),
+        ] {
+            advice::answer(&db, &hein, p.id, a.id, text).await.unwrap();
+        }
+        assert_eq!(page(&db, &hein, p.id).await.unwrap().advice.unwrap().may_decide, Ok(()));
+        write_outcome(&db, &mailer, &config, &hein, p.id, "We go ahead, in the ground-floor room at 6pm.", None)
+            .await
+            .unwrap();
+        assert!(message(advice::answer(&db, &hein, p.id, from_sam.id, "Later").await.unwrap_err(), "answer").starts_with("You have decided"));
+        // Everyone asked and everyone who advised is told.
+        let mut told = vec![];
+        for _ in 0..50 {
+            told = outbox_email::Entity::find()
+                .filter(outbox_email::Column::Subject.eq(format!("Decided: {}", p.title)))
+                .all(&db)
+                .await
+                .unwrap();
+            if told.len() >= 3 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let mut to: Vec<String> = told.into_iter().map(|m| m.to_address).collect();
+        to.sort();
+        let mut expected = vec![sam.email.clone(), helen.email.clone(), aisha.email.clone()];
+        expected.sort();
+        assert_eq!(to, expected);
+        assert!(taken_part(&db, &aisha).await.unwrap().iter().any(|l| l.id == p.id));
+        assert_eq!(line_of(&db, p.id).await, "Decided by the author");
+    })
+    .await;
+}
+
+async fn line_of(db: &DatabaseConnection, id: i64) -> String {
+    let p = by_id(db, id).await.unwrap();
+    crate::domain::decision::Verdict::from_code(p.result.as_deref().unwrap_or(""))
+        .map(|v| v.label().to_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_day_before_the_advice_closes_those_asked_who_have_not_advised_are_reminded() {
+    use crate::server::entities::outbox_email;
+    use crate::server::services::proposals::advice;
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let mailer = crate::server::services::mail::Mailer::outbox_only();
+        let config = crate::server::config::Config::default();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let sam = account(&db, "sam@demo.q-commons.org").await;
+        let helen = account(&db, "helen@demo.q-commons.org").await;
+        let p = create(&db, &hein, &form(Method::AdviceProcess))
+            .await
+            .unwrap();
+        for who in [&sam.email, &helen.email] {
+            advice::ask(&db, &mailer, &config, &hein, p.id, who)
+                .await
+                .unwrap();
+        }
+        let p = open_voting(&db, &hein, p.id, Utc::now() + chrono::Duration::days(2))
+            .await
+            .unwrap();
+        advice::give(&db, &sam, p.id, "Fine by me.").await.unwrap();
+        let now = p.closes_at.unwrap() - REMIND_BEFORE + chrono::Duration::minutes(1);
+        assert!(
+            remind_due(&db, &mailer, &config, now)
+                .await
+                .unwrap()
+                .contains(&p.id)
+        );
+        let sent: Vec<String> = outbox_email::Entity::find()
+            .filter(outbox_email::Column::Subject.starts_with(format!("Your advice: {}", p.title)))
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.to_address)
+            .collect();
+        assert_eq!(
+            sent,
+            vec![helen.email.clone()],
+            "only those asked who have not advised"
+        );
+    })
+    .await;
+}

@@ -49,6 +49,12 @@ pub async fn open_voting(
             "Close the vote between an hour and 90 days from now.",
         ));
     }
+    if p.method == Method::AdviceProcess.code() {
+        super::advice::summary_of(&txn, id)
+            .await?
+            .may_open()
+            .map_err(|why| AppError::invalid("closes_at", why))?;
+    }
     let (_, scope) = space_of(&txn, &p).await?;
     let electors = electorate_now(&txn, &p, &scope).await?;
     let perspectives = member_perspective::Entity::find()
@@ -290,6 +296,15 @@ pub async fn tally_of(
         .all(db)
         .await?;
     voters.extend(objections.iter().map(|o| o.person_id));
+    if method == Method::AdviceProcess {
+        // Those who took part are those who gave advice.
+        voters.extend(
+            super::advice::given(db, p.id)
+                .await?
+                .iter()
+                .map(|a| a.person_id),
+        );
+    }
     voters.sort_unstable();
     voters.dedup();
     let states: Vec<ObjectionState> = objections
@@ -332,7 +347,11 @@ pub async fn close_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Ve
 }
 
 /// Close one vote if it is still open and due; whether this call closed it.
-async fn close(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result<bool, AppError> {
+pub(super) async fn close(
+    db: &DatabaseConnection,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
     let p = by_id(&txn, id).await?;
     if p.stage != Stage::Voting.code() || p.closes_at.is_none_or(|c| c > now) {
@@ -486,32 +505,63 @@ pub async fn remind_due(
         if claimed.rows_affected != 1 {
             continue;
         }
-        let voted: Vec<i64> = proposal_ballot::Entity::find()
-            .filter(proposal_ballot::Column::ProposalId.eq(p.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|b| b.person_id)
-            .collect();
-        let waiting: Vec<i64> = proposal_elector::Entity::find()
-            .filter(proposal_elector::Column::ProposalId.eq(p.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|e| e.person_id)
-            .filter(|id| !voted.contains(id))
-            .collect();
+        let advice = p.method == Method::AdviceProcess.code();
+        let (done, asked): (Vec<i64>, Vec<i64>) = if advice {
+            // Under the advice process, those asked who have not given advice yet.
+            (
+                super::advice::given(db, p.id)
+                    .await?
+                    .into_iter()
+                    .map(|a| a.person_id)
+                    .collect(),
+                super::advice::advisers(db, p.id)
+                    .await?
+                    .into_iter()
+                    .map(|a| a.person_id)
+                    .collect(),
+            )
+        } else {
+            (
+                proposal_ballot::Entity::find()
+                    .filter(proposal_ballot::Column::ProposalId.eq(p.id))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|b| b.person_id)
+                    .collect(),
+                proposal_elector::Entity::find()
+                    .filter(proposal_elector::Column::ProposalId.eq(p.id))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|e| e.person_id)
+                    .collect(),
+            )
+        };
+        let waiting: Vec<i64> = asked.into_iter().filter(|id| !done.contains(id)).collect();
         let people = person::Entity::find()
             .filter(person::Column::Id.is_in(waiting))
             .all(db)
             .await?;
         let closes = p.closes_at.map(when).unwrap_or_default();
-        let subject = format!("Your vote: {} closes {closes}", p.title);
-        let body = format!(
-            "You may vote on this proposal and have not yet. Voting closes at {closes} (UTC).\n\n{}\n\nRead it and vote: {}\n",
-            p.title,
-            config.link(&format!("/proposals/{}", p.id))
-        );
+        let link = config.link(&format!("/proposals/{}", p.id));
+        let (subject, body) = if advice {
+            (
+                format!("Your advice: {} closes {closes}", p.title),
+                format!(
+                    "You were asked for your advice on this proposal and have not given it yet. The advice closes at {closes} (UTC).\n\n{}\n\nRead it and give your advice: {link}\n",
+                    p.title
+                ),
+            )
+        } else {
+            (
+                format!("Your vote: {} closes {closes}", p.title),
+                format!(
+                    "You may vote on this proposal and have not yet. Voting closes at {closes} (UTC).\n\n{}\n\nRead it and vote: {link}\n",
+                    p.title
+                ),
+            )
+        };
         for person in people {
             mailer.send(db, &person.email, &subject, &body).await?;
         }
