@@ -50,6 +50,7 @@ pub async fn create_proposal(
     kind: Option<String>,
     amount: Option<String>,
     overrides: Option<String>,
+    from: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{auth, services::proposals};
     auth::respond(
@@ -89,6 +90,7 @@ pub async fn create_proposal(
                 kind: kind.unwrap_or_default(),
                 amount: amount.unwrap_or_default(),
                 overrides: overrides.unwrap_or_default(),
+                from: from.unwrap_or_default(),
             };
             let p = proposals::create(&state.db, &author, &form).await?;
             leptos_axum::redirect(&format!("/proposals/{}", p.id));
@@ -303,18 +305,32 @@ pub async fn get_register(
 }
 
 /// What the form to start a proposal in `space` offers, opened for rule change `rule`
-/// ("add", "amend:ID", "adapt:ID" or "").
+/// ("add", "amend:ID", "adapt:ID" or "") or from a workshop's theme or action `from`
+/// ("theme:ID", "action:ID" or "").
 #[server(endpoint = "get_proposal_start")]
 pub async fn get_proposal_start(
     space: String,
     rule: String,
+    from: String,
 ) -> Result<crate::model::rules::ProposalStart, AppError> {
-    use crate::server::{auth, services::rules};
+    use crate::server::{
+        auth,
+        services::{proposals, rules},
+    };
     auth::respond(
         async {
             let state = auth::state()?;
             let viewer = auth::require_person(&state).await?;
-            rules::new_proposal(&state.db, &viewer, &space, &rule).await
+            let mut start = rules::new_proposal(&state.db, &viewer, &space, &rule).await?;
+            if let Some(source) =
+                proposals::from_workshop::source(&state.db, &viewer, &from).await?
+            {
+                start.from = from.trim().to_owned();
+                start.workshop_title = Some(source.workshop_title);
+                start.title = source.title;
+                start.body = source.body;
+            }
+            Ok(start)
         }
         .await,
     )

@@ -29,6 +29,8 @@ pub struct ReportPage {
     pub owners: Option<Vec<(i64, String)>>,
     /// (kind and id like `theme:4` or `note:9`, words) an action may come from.
     pub sources: Vec<(String, String)>,
+    /// The space (slug) where the reader may propose what a theme or action suggests.
+    pub propose_in: Option<String>,
 }
 
 /// A space's workshops and actions.

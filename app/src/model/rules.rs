@@ -64,6 +64,13 @@ pub struct ProposalStart {
     pub rule: String,
     pub rule_title: String,
     pub rule_text: String,
+    /// The workshop theme or action it starts from (`theme:ID`, `action:ID`, or "").
+    pub from: String,
+    /// That workshop's title, when it starts from one.
+    pub workshop_title: Option<String>,
+    /// The draft's title and text to start from (from the workshop, or empty).
+    pub title: String,
+    pub body: String,
 }
 
 /// The rule change a proposal carries, as its page shows it.

@@ -644,6 +644,10 @@ pub async fn new_proposal(
         rule,
         rule_title,
         rule_text,
+        from: String::new(),
+        workshop_title: None,
+        title: String::new(),
+        body: String::new(),
     })
 }
 

@@ -88,7 +88,7 @@ fn ReportView(
                 </p>
             </header>
             <TurnoutSection turnout=r.turnout.clone() guests=r.guests />
-            <ThemesSection report=r.clone() />
+            <ThemesSection report=r.clone() propose_in=page.propose_in.clone() />
             {r.votes.iter().cloned().map(|v| view! { <VoteSection vote=v /> }).collect_view()}
             {r.priorities.iter().map(|p| view! {
                 <section class="panel" aria-labelledby=format!("priority-{}", p.activity_id)>
@@ -100,7 +100,7 @@ fn ReportView(
             {r.reflections.iter().cloned().map(|x| view! { <ReflectionSection reflection=x /> }).collect_view()}
             <section class="panel" aria-labelledby="actions-heading">
                 <h2 id="actions-heading">"Actions"</h2>
-                <ActionList actions=r.actions.clone() updated show_workshop=false />
+                <ActionList actions=r.actions.clone() updated show_workshop=false propose_in=page.propose_in.clone() />
                 {page.owners.map(|owners| view! {
                     <NewAction workshop_id=id owners sources=page.sources.clone() created />
                 })}
@@ -135,13 +135,18 @@ fn TurnoutSection(turnout: Turnout, guests: u32) -> impl IntoView {
 }
 
 #[component]
-fn ThemesSection(report: Report) -> impl IntoView {
+fn ThemesSection(report: Report, propose_in: Option<String>) -> impl IntoView {
     (!report.themes.is_empty()).then(|| {
         view! {
             <section class="panel" aria-labelledby="themes-heading">
                 <h2 id="themes-heading">"Themes"</h2>
                 <ul class="links">
-                    {report.themes.iter().map(|t| view! { <li>{t.name.clone()}<span class="muted">{format!(" · {} notes", t.notes)}</span></li> }).collect_view()}
+                    {report.themes.iter().map(|t| view! {
+                        <li>
+                            {t.name.clone()}<span class="muted">{format!(" · {} notes", t.notes)}</span>
+                            {propose_in.clone().map(|space| view! { <ProposeThis space from=format!("theme:{}", t.id) what=t.name.clone() /> })}
+                        </li>
+                    }).collect_view()}
                 </ul>
             </section>
         }
@@ -247,11 +252,25 @@ fn ReflectionSection(reflection: ReflectionReport) -> impl IntoView {
 
 /// Actions with their owner, due date and status; those the viewer may update carry a
 /// status form, and each shows its history.
+/// "Propose this": a link that starts a proposal in `space` from a theme or action.
+#[component]
+fn ProposeThis(space: String, from: String, what: String) -> impl IntoView {
+    view! {
+        <a class="button button--small button--secondary no-print propose-this"
+            href=format!("/proposals/new?space={space}&from={from}")>
+            "Propose this"<span class="visually-hidden">{format!(": {what}")}</span>
+        </a>
+    }
+}
+
 #[component]
 pub fn ActionList(
     actions: Vec<ActionView>,
     updated: ServerAction<SetActionStatus>,
     show_workshop: bool,
+    /// On a workshop's report: the space where the reader may propose an action.
+    #[prop(default = None)]
+    propose_in: Option<String>,
 ) -> impl IntoView {
     if actions.is_empty() {
         return view! { <p class="muted">"No actions yet."</p> }.into_any();
@@ -260,7 +279,7 @@ pub fn ActionList(
     view! {
         <FormError error />
         <ul class="actions">
-            {actions.into_iter().map(|a| view! { <ActionItem a updated show_workshop /> }).collect_view()}
+            {actions.into_iter().map(|a| view! { <ActionItem a updated show_workshop propose_in=propose_in.clone() /> }).collect_view()}
         </ul>
     }
     .into_any()
@@ -271,8 +290,10 @@ fn ActionItem(
     a: ActionView,
     updated: ServerAction<SetActionStatus>,
     show_workshop: bool,
+    propose_in: Option<String>,
 ) -> impl IntoView {
     let status_id = format!("action-{}-status", a.id);
+    let title = a.title.clone();
     let history = a
         .history
         .iter()
@@ -304,6 +325,7 @@ fn ActionItem(
                     <button type="submit" class="button button--small">"Update"</button>
                 </ActionForm>
             })}
+            {propose_in.map(|space| view! { <p><ProposeThis space from=format!("action:{}", a.id) what=title.clone() /></p> })}
             <details class="action__history">
                 <summary>"History"</summary>
                 <ol>{history.into_iter().map(|h| view! { <li>{h}</li> }).collect_view()}</ol>

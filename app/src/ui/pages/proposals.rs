@@ -59,10 +59,12 @@ pub fn NewProposalPage() -> impl IntoView {
         (
             q.get("space").unwrap_or_default(),
             q.get("rule").unwrap_or_default(),
+            q.get("from").unwrap_or_default(),
         )
     };
-    let page =
-        crate::ui::widgets::server_data(asked, |(space, rule)| get_proposal_start(space, rule));
+    let page = crate::ui::widgets::server_data(asked, |(space, rule, from)| {
+        get_proposal_start(space, rule, from)
+    });
     view! {
         <Title text="Start a proposal" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -103,9 +105,13 @@ fn NewProposal(start: ProposalStart) -> impl IntoView {
             <ActionForm action attr:class="stack" attr:novalidate=true>
                 <FormError error />
                 <input type="hidden" name="space" value=start.space_slug.clone() />
-                <Field label="Title" name="title" maxlength=200 error />
+                <input type="hidden" name="from" value=start.from.clone() />
+                {start.workshop_title.clone().map(|w| view! {
+                    <p class="notice">{format!("From the workshop “{w}”: the draft links back to its report.")}</p>
+                })}
+                <Field label="Title" name="title" maxlength=200 initial=start.title.clone() error />
                 <TextAreaField label="What you propose, and why" name="body" maxlength=20000
-                    hint="Markdown works: **bold**, lists, links." error />
+                    hint="Markdown works: **bold**, lists, links." initial=start.body.clone() error />
                 <SelectField label="What kind of decision" name="kind" options=kinds initial="general" error />
                 <p class="muted">"Under "<a href="/charter">"the charter"</a>", a region decides its own rules, events and spending up to a limit; anything it reserves to the national commons is raised here and decided nationally."</p>
                 <Field label="Amount (spending), in pounds" name="amount" required=false error />
@@ -193,6 +199,9 @@ fn ProposalView(page: ProposalPage) -> impl IntoView {
                     <p><strong>"Overridden by the national commons: "</strong><a href=format!("/proposals/{}", o.id)>{o.title}</a></p>
                     {o.outcome.map(|why| view! { <p>{why}</p> })}
                 </div>
+            })}
+            {page.workshop.clone().map(|(w, title)| view! {
+                <p class="muted">"From the workshop "<a href=format!("/workshops/{w}/report")>{title}</a></p>
             })}
             {page.overrides.clone().map(|o| view! {
                 <p class="override">{format!("Overrides a decision of {}: ", o.space)}<a href=format!("/proposals/{}", o.id)>{o.title}</a></p>

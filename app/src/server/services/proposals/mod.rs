@@ -4,6 +4,7 @@
 //! opens; a vote closes on time, once, however many app servers run.
 pub mod advice;
 mod discussion;
+pub mod from_workshop;
 mod outcome;
 mod pages;
 pub mod register;
@@ -66,6 +67,8 @@ pub struct ProposalForm {
     pub amount: String,
     /// For an override: the number of the region's decision it overrides.
     pub overrides: String,
+    /// The workshop theme or action it comes from: `theme:ID`, `action:ID` or "".
+    pub from: String,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -269,6 +272,9 @@ pub async fn create(
             "Advice is given by name, so the advice process cannot be anonymous.",
         );
     }
+    let source = v
+        .check(from_workshop::source(db, author, &f.from).await)
+        .flatten();
     let (s, method) = v.finish_with((s, method))?;
     let (s, method, placed) = (
         s.ok_or(AppError::Internal)?,
@@ -298,6 +304,7 @@ pub async fn create(
         threshold_percent: Set(f.threshold_percent),
         threshold_at_least: Set(f.threshold_at_least),
         named_only: Set(false),
+        workshop_id: Set(source.map(|s| s.workshop_id)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -381,6 +381,13 @@ pub async fn page(
         options,
         my_marks,
         advice,
+        workshop: match p.workshop_id {
+            Some(w) => crate::server::entities::workshop::Entity::find_by_id(w)
+                .one(db)
+                .await?
+                .map(|w| (w.id, w.title)),
+            None => None,
+        },
         may_comment: super::discussion::may_comment(db, viewer, &p)
             .await
             .map_err(|e| e.to_string()),

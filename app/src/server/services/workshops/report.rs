@@ -330,11 +330,28 @@ pub async fn report_page(
     } else {
         (None, Vec::new())
     };
+    // "Propose this" for those who may propose in the workshop's space.
+    let propose_in = match (&who.person, w.space_id) {
+        (Some(person), Some(space_id)) => {
+            match space::Entity::find_by_id(space_id).one(db).await? {
+                Some(s) => {
+                    let scope = membership::scope(db, &s).await?;
+                    crate::server::services::proposals::may_take_part(db, person.id, &s, &scope)
+                        .await
+                        .is_ok()
+                        .then_some(s.slug)
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    };
     Ok(ReportPage {
         report: input.report(),
         records: access.records,
         owners,
         sources,
+        propose_in,
     })
 }
 

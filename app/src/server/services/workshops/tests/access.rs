@@ -273,3 +273,113 @@ async fn every_workshop_operation_admits_only_its_participants_and_facilitator()
     })
     .await;
 }
+
+/// "Propose this" on a workshop report: a theme starts a draft that links back to the
+/// workshop, for a member of its space; someone who may not read the report gets nothing
+/// from it, not even the theme's name.
+#[tokio::test]
+async fn a_theme_in_a_report_starts_a_linked_proposal_only_for_those_who_may_read_it() {
+    use crate::server::services::proposals::{self, from_workshop};
+    for_each_database(|db| async move {
+        let (live, w, hein) = setup(&db, Settings::default()).await;
+        let ana = guest("ana");
+        enter(&db, &live, &w, &ana, "Ana", "patient").await.unwrap();
+        workshops::control(&db, &live, w.id, &hein, Control::Start)
+            .await
+            .unwrap();
+        let note = workshops::post_note(&db, &live, w.id, &ana, "Transport home is late", "1")
+            .await
+            .unwrap();
+        workshops::control(&db, &live, w.id, &hein, Control::Advance)
+            .await
+            .unwrap();
+        let theme = workshops::create_theme(&db, &live, w.id, &hein, "Transport")
+            .await
+            .unwrap();
+        workshops::move_note(&db, &live, w.id, &hein, note, Some(theme))
+            .await
+            .unwrap();
+        let from = format!("theme:{theme}");
+
+        // A member of West of England who was not there may read the report, and so may
+        // start a proposal from it.
+        let sam = member(&db, "sam@demo.q-commons.org").await.person.unwrap();
+        let source = from_workshop::source(&db, &sam, &from)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(source.workshop_id, w.id);
+        assert_eq!(source.title, "Transport");
+        assert!(
+            source.body.contains("the theme “Transport” (1 note)"),
+            "{}",
+            source.body
+        );
+        assert!(
+            source
+                .body
+                .contains(&format!("(/workshops/{}/report)", w.id))
+        );
+        let p = proposals::create(
+            &db,
+            &sam,
+            &proposals::ProposalForm {
+                space: "west-of-england".into(),
+                title: source.title.clone(),
+                body: source.body.clone(),
+                method: "consent".into(),
+                threshold_percent: 50,
+                from: from.clone(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(p.workshop_id, Some(w.id));
+        let page = proposals::page(&db, &sam, p.id).await.unwrap();
+        assert_eq!(page.workshop, Some((w.id, w.title.clone())));
+
+        // Helen (South West) was not there and is not a member of its space: nothing.
+        let helen = member(&db, "helen@demo.q-commons.org")
+            .await
+            .person
+            .unwrap();
+        let refused = from_workshop::source(&db, &helen, &from).await.unwrap_err();
+        assert_eq!(
+            refused.message_for("from"),
+            Some("That theme or action is not in a workshop report you can read.")
+        );
+        for nonsense in [
+            "theme:999999",
+            "theme:x",
+            "note:1",
+            "action:999999",
+            "theme",
+        ] {
+            assert!(
+                from_workshop::source(&db, &sam, nonsense).await.is_err(),
+                "{nonsense}"
+            );
+        }
+        assert_eq!(from_workshop::source(&db, &sam, "").await.unwrap(), None);
+        // Nor can she smuggle the link into a proposal of her own.
+        let err = proposals::create(
+            &db,
+            &helen,
+            &proposals::ProposalForm {
+                space: "south-west".into(),
+                title: "Transport".into(),
+                body: "Mine".into(),
+                method: "consent".into(),
+                threshold_percent: 50,
+                from,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(err.message_for("from").is_some(), "{err:?}");
+        drop(live);
+    })
+    .await;
+}
