@@ -44,7 +44,7 @@ test('members of a region decide by consent: an objection is raised, answered an
   await expect(hein.locator('.markdown script')).toHaveCount(0);
   await hein.getByRole('button', { name: 'Open for discussion' }).click();
   await expect(hein.getByText('Discussion · Consent')).toBeVisible();
-  await hein.getByLabel('Voting closes (UTC)').fill(inTwoDays());
+  await hein.getByLabel('Voting closes (UK time)').fill(inTwoDays());
   await hein.getByRole('button', { name: 'Open voting' }).click();
   await expect(hein.getByText('Decision · Consent')).toBeVisible();
   await expectAccessible(hein);
@@ -270,7 +270,7 @@ test('a ranked vote is a plain form: each option gets a place, the same place tw
   await expect(hein.getByRole('heading', { name: title, level: 1 })).toBeVisible();
   await hein.getByRole('button', { name: 'Open for discussion' }).click();
   await expect(hein.getByText('Discussion · Ranked choice')).toBeVisible();
-  await hein.getByLabel('Voting closes (UTC)').fill(inTwoDays());
+  await hein.getByLabel('Voting closes (UK time)').fill(inTwoDays());
   await hein.getByRole('button', { name: 'Open voting' }).click();
   await expect(hein.getByRole('group', { name: 'Rank the options' })).toBeVisible();
 

@@ -101,7 +101,7 @@ pub async fn create_proposal(
 }
 
 /// The author moves the proposal on: `discussion`, or `voting` until `closes_at`
-/// (`YYYY-MM-DDTHH:MM`, UTC).
+/// (`YYYY-MM-DDTHH:MM`, UK time).
 #[server(endpoint = "move_proposal")]
 pub async fn move_proposal(id: i64, to: String, closes_at: Option<String>) -> Result<(), AppError> {
     use crate::server::{auth, services::proposals};
@@ -114,14 +114,8 @@ pub async fn move_proposal(id: i64, to: String, closes_at: Option<String>) -> Re
                     proposals::start_discussion(&state.db, &who, id).await?;
                 }
                 "voting" => {
-                    let closes = chrono::NaiveDateTime::parse_from_str(
-                        closes_at.as_deref().unwrap_or("").trim(),
-                        "%Y-%m-%dT%H:%M",
-                    )
-                    .map_err(|_| {
-                        AppError::invalid("closes_at", "Give the date and time voting closes.")
-                    })?
-                    .and_utc();
+                    let closes = crate::server::time::from_uk(closes_at.as_deref().unwrap_or(""))
+                        .map_err(|why| AppError::invalid("closes_at", why))?;
                     let p = proposals::open_voting(&state.db, &who, id, closes).await?;
                     // Under the advice process, the people named are asked now.
                     proposals::advice::tell_advisers(&state.db, &state.mailer, &state.config, &p)

@@ -92,6 +92,8 @@ pub struct ProposalPage {
     pub my_marks: Vec<(usize, u8)>,
     /// Under the advice process: who was asked, the advice and its answers.
     pub advice: Option<AdvicePanel>,
+    /// A closing time to offer the author (a week on, on the hour), as a form value in UK time.
+    pub suggested_close: String,
     /// The workshop it came from: (id, title), its report at `/workshops/{id}/report`.
     pub workshop: Option<(i64, String)>,
 }

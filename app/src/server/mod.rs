@@ -14,6 +14,7 @@ pub mod security;
 pub mod services;
 pub mod stream;
 pub mod testing;
+pub mod time;
 pub mod tokens;
 
 pub use config::Config;

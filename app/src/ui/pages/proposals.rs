@@ -230,6 +230,7 @@ fn AuthorControls(page: ProposalPage) -> impl IntoView {
     let error = action_error(moved);
     let id = page.id;
     let advice = page.advice.is_some();
+    let close = page.suggested_close.clone();
     view! {
         {(page.stage == "draft" || page.stage == "discussion").then(|| view! {
             <section class="panel" aria-labelledby="author-heading">
@@ -248,7 +249,7 @@ fn AuthorControls(page: ProposalPage) -> impl IntoView {
                             <p>"When you ask, everyone you named under "<a href="#advice-heading">"Advice"</a>" is e-mailed; members of the space may give advice too. The text is fixed from then on."</p>
                             <input type="hidden" name="id" value=id.to_string() />
                             <input type="hidden" name="to" value="voting" />
-                            <Field label="Advice closes (UTC)" name="closes_at" input_type="datetime-local" error />
+                            <Field label="Advice closes (UK time)" name="closes_at" input_type="datetime-local" initial=close.clone() error />
                             <Submit label="Ask for advice" pending=moved.pending() />
                         </ActionForm>
                     }.into_any()
@@ -257,7 +258,7 @@ fn AuthorControls(page: ProposalPage) -> impl IntoView {
                         <ActionForm action=moved attr:class="stack" attr:novalidate=true>
                             <input type="hidden" name="id" value=id.to_string() />
                             <input type="hidden" name="to" value="voting" />
-                            <Field label="Voting closes (UTC)" name="closes_at" input_type="datetime-local" error />
+                            <Field label="Voting closes (UK time)" name="closes_at" input_type="datetime-local" initial=close.clone() error />
                             <Submit label="Open voting" pending=moved.pending() />
                         </ActionForm>
                     }.into_any()

@@ -241,7 +241,7 @@ pub async fn tell_advisers(
         };
         let subject = format!("{author} asks for your advice: {}", p.title);
         let body = format!(
-            "{author} will decide this by the advice process, and asks for your advice before deciding: as someone it affects, or who knows about it.\n\n{}\n\nRead it and give your advice by {closes} (UTC): {}\n",
+            "{author} will decide this by the advice process, and asks for your advice before deciding: as someone it affects, or who knows about it.\n\n{}\n\nRead it and give your advice by {closes} (UK time): {}\n",
             p.title,
             config.link(&format!("/proposals/{}", p.id))
         );

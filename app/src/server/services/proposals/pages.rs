@@ -381,6 +381,13 @@ pub async fn page(
         options,
         my_marks,
         advice,
+        suggested_close: {
+            use chrono::{DurationRound, TimeDelta};
+            let week = Utc::now() + chrono::Duration::days(7);
+            crate::server::time::to_uk_input(
+                week.duration_trunc(TimeDelta::hours(1)).unwrap_or(week),
+            )
+        },
         workshop: match p.workshop_id {
             Some(w) => crate::server::entities::workshop::Entity::find_by_id(w)
                 .one(db)

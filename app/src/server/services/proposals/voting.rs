@@ -20,9 +20,9 @@ use sea_orm::{
 pub const SHORTEST: Duration = Duration::hours(1);
 pub const LONGEST: Duration = Duration::days(90);
 
-/// "18:00 on 3 March" (UTC).
+/// "18:00 on 3 March", in UK time.
 pub fn when(at: DateTime<Utc>) -> String {
-    at.format("%H:%M on %-d %B").to_string()
+    crate::server::time::when(at)
 }
 
 /// The author opens voting until `closes_at`: from now on the text is fixed, and the
@@ -549,7 +549,7 @@ pub async fn remind_due(
             (
                 format!("Your advice: {} closes {closes}", p.title),
                 format!(
-                    "You were asked for your advice on this proposal and have not given it yet. The advice closes at {closes} (UTC).\n\n{}\n\nRead it and give your advice: {link}\n",
+                    "You were asked for your advice on this proposal and have not given it yet. The advice closes at {closes} (UK time).\n\n{}\n\nRead it and give your advice: {link}\n",
                     p.title
                 ),
             )
@@ -557,7 +557,7 @@ pub async fn remind_due(
             (
                 format!("Your vote: {} closes {closes}", p.title),
                 format!(
-                    "You may vote on this proposal and have not yet. Voting closes at {closes} (UTC).\n\n{}\n\nRead it and vote: {link}\n",
+                    "You may vote on this proposal and have not yet. Voting closes at {closes} (UK time).\n\n{}\n\nRead it and vote: {link}\n",
                     p.title
                 ),
             )
