@@ -235,6 +235,21 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await expect(action).toContainText('Theme: Transport');
   await expectAccessible(fac);
   await shot(fac, 'report-desktop');
+  // "Propose this" on a theme starts a draft that links back to the workshop.
+  await fac.getByRole('link', { name: /^Propose this\s*: Transport$/ }).click();
+  await expect(fac.getByRole('heading', { name: 'Start a proposal' })).toBeVisible();
+  await expect(fac.locator('.notice', { hasText: `From the workshop “${title}”` })).toBeVisible();
+  await expect(fac.getByLabel('Title', { exact: true })).toHaveValue('Transport');
+  await expect(fac.getByLabel('What you propose, and why')).toHaveValue(/the theme “Transport” \(\d+ notes?\)/);
+  await expectAccessible(fac);
+  await shot(fac, 'propose-from-workshop-desktop');
+  await fac.getByLabel('Title', { exact: true }).fill(`Transport home: ${title}`);
+  await fac.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(fac.getByRole('heading', { name: `Transport home: ${title}`, level: 1 })).toBeVisible();
+  await expect(fac.getByRole('link', { name: title })).toHaveAttribute('href', /\/workshops\/\d+\/report$/);
+  await fac.getByRole('link', { name: title }).click();
+  await expect(fac.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+  await hydrated(fac);
   if (process.env.SCREENSHOTS) {
     await fac.emulateMedia({ media: 'print' });
     await shot(fac, 'report-print');

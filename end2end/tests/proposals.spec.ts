@@ -206,7 +206,7 @@ test("a region's rule book shows the national rules it inherits and the one it a
   await hein.getByLabel('How it will be decided').selectOption({ label: 'Score (0–5)' });
   await hein.getByLabel('Options (ranked choice, score or approval), one a line').fill('Yes\nNo');
   await hein.getByRole('button', { name: 'Save the draft' }).click();
-  await expect(hein.locator('#field-method-error')).toContainText('A change to the rule book passes or fails');
+  await expect(hein.locator('#field-method-error')).toContainText('A change to the rule book is decided together and passes or fails');
   await expect(hein.getByLabel("The rule's new text")).toHaveValue(/meet only in step-free rooms/);
   await hein.getByLabel('How it will be decided').selectOption({ label: 'Consent' });
   await hein.getByRole('button', { name: 'Save the draft' }).click();
@@ -288,4 +288,84 @@ test('a ranked vote is a plain form: each option gets a place, the same place tw
   await expectAccessible(hein);
   expect(await overflowing(hein)).toEqual([]);
   await shot(hein, `ranked-${info.project.name}`);
+});
+
+test('under the advice process the author asks a member, who advises; the author answers and decides; another region is told why it cannot advise', async ({ browser }, info) => {
+  test.skip(info.project.name === 'phone', 'this test sets its own viewports: a desktop and two phones');
+  test.setTimeout(120_000);
+  const title = `Move the newsletter to monthly ${Date.now().toString(36)}`;
+
+  // Hein drafts it, to decide by the advice process.
+  const hein = (await person(browser, desktop, 'hein@demo.q-commons.org')).page;
+  await hein.goto('/proposals/new?space=west-of-england');
+  await hein.getByLabel('Title', { exact: true }).fill(title);
+  await hein.getByLabel('What you propose, and why').fill('Fortnightly is too much to write **and** to read.');
+  await hein.getByLabel('How it will be decided').selectOption({ label: 'Advice process' });
+  await hein.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(hein.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+  const advice = hein.getByRole('region', { name: 'Advice' });
+  await expect(advice).toContainText('Nobody has been asked yet.');
+  await hein.getByRole('button', { name: 'Open for discussion' }).click();
+  await expect(hein.getByText('Discussion · Advice process')).toBeVisible();
+
+  // The advice cannot open with nobody to ask; a name nobody has is refused.
+  await hein.getByRole('button', { name: 'Ask for advice' }).click();
+  await expect(hein.getByText('Name at least one person to ask for advice')).toBeVisible();
+  await hein.getByLabel('Ask someone: their name or e-mail address').fill('Nobody Here');
+  await hein.getByRole('button', { name: 'Ask', exact: true }).click();
+  await expect(hein.getByText('No member of the commons is called “Nobody Here”')).toBeVisible();
+  await hein.getByLabel('Ask someone: their name or e-mail address').fill('Sam Okafor');
+  await hein.getByRole('button', { name: 'Ask', exact: true }).click();
+  await expect(advice.locator('.advisers')).toContainText('Sam Okafor · not yet');
+  await expectAccessible(hein);
+  await expect(hein.getByLabel('Advice closes (UK time)')).not.toHaveValue('');
+  await hein.getByRole('button', { name: 'Ask for advice' }).click();
+  await expect(hein.getByText('Seeking advice · Advice process')).toBeVisible();
+  await expect(hein.getByRole('button', { name: 'Remove Sam Okafor' })).toHaveCount(0);
+  const address = hein.url();
+
+  // Sam, asked, advises from his phone.
+  const sam = (await person(browser, phone, 'sam@demo.q-commons.org')).page;
+  await sam.goto(address);
+  await sam.getByRole('button', { name: 'Give advice' }).click();
+  await expect(sam.locator('#field-advice-error')).toContainText('Write your advice');
+  await sam.getByLabel('Your advice').fill('Keep a short **fortnightly** digest of events.');
+  await sam.getByRole('button', { name: 'Give advice' }).click();
+  await expect(sam.locator('.comment .markdown strong')).toHaveText('fortnightly');
+  await expect(sam.getByRole('heading', { name: '1 of the 1 person asked gave advice.' })).toBeVisible();
+  await expect(sam.getByRole('button', { name: 'Vote' })).toHaveCount(0);
+  await expectAccessible(sam);
+  expect(await overflowing(sam)).toEqual([]);
+  await shot(sam, 'advice-phone');
+
+  // Helen, from South West and not asked, reads it but cannot advise, and is told why.
+  const helen = (await person(browser, phone, 'helen@demo.q-commons.org')).page;
+  await helen.goto(address);
+  await expect(helen.getByRole('region', { name: 'Advice' }).locator('.refusal')).toHaveText(
+    'Only the people asked and those who were members of West of England when the advice opened can give advice on this.',
+  );
+  await expect(helen.getByRole('button', { name: 'Give advice' })).toHaveCount(0);
+  await expectAccessible(helen);
+
+  // Everyone asked has advised: Hein closes the advice, answers it, and decides.
+  await hein.reload();
+  await hein.getByRole('button', { name: 'Close the advice and decide' }).click();
+  await expect(hein.getByText('Closed · Advice process')).toBeVisible();
+  await expect(hein.getByRole('region', { name: 'The decision' }).locator('.refusal')).toHaveText(
+    'Answer the piece of advice still waiting before you decide.',
+  );
+  await hein.getByLabel('Your answer').fill('Yes: a digest of events goes out in between.');
+  await hein.getByRole('button', { name: 'Answer', exact: true }).click();
+  await expect(hein.locator('.advice__answer')).toContainText('a digest of events goes out in between');
+  await hein.getByLabel('What you decided, and why, answering the advice').fill('Monthly from January, with a fortnightly digest of events.');
+  await hein.getByRole('button', { name: 'Record the decision' }).click();
+  await expect(hein.locator('.outcome')).toContainText('Monthly from January');
+  await expect(hein.locator('.result')).toHaveText('Result: Decided by the author');
+  await expectAccessible(hein);
+  await shot(hein, 'advice-decided-desktop');
+
+  // Sam stewards West of England, but under the advice process only the author decides.
+  await sam.reload();
+  await expect(sam.locator('.outcome')).toContainText('Monthly from January');
+  await expect(sam.getByRole('button', { name: /decision/ })).toHaveCount(0);
 });

@@ -126,7 +126,7 @@ pub struct AdvicePanel {
     pub headline: String,
     pub advisers: Vec<AdviserLine>,
     pub pieces: Vec<AdviceLine>,
-    /// Whether the viewer may give advice now (why not, otherwise).
+    /// Whether the viewer may give advice now (why not, otherwise; empty for the author).
     pub may_give: Result<(), String>,
     /// The author may ask someone (before the advice opens, or while it is open).
     pub may_ask: bool,

@@ -864,6 +864,7 @@ fn Advice(id: i64, advice: AdvicePanel) -> impl IntoView {
                         <Submit label="Give advice" pending=give.pending() />
                     </ActionForm>
                 }.into_any(),
+                Err(why) if why.is_empty() => ().into_any(),
                 Err(why) => view! { <p class="refusal" role="status">{why}</p> }.into_any(),
             }}
             {advice.may_end_early.clone().map(|may| match may {

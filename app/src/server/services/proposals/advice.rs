@@ -444,7 +444,10 @@ pub(super) async fn panel(
                 mine: a.person_id == viewer.id,
             })
             .collect(),
-        may_give: if stage.is_some_and(Stage::editable) {
+        // The author answers rather than advises: nothing to tell them here.
+        may_give: if author {
+            Err(String::new())
+        } else if stage.is_some_and(Stage::editable) {
             Err("The author has not asked for advice yet.".into())
         } else {
             may_advise(db, p, viewer.id, now)

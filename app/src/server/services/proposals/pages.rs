@@ -255,12 +255,9 @@ pub async fn page(
     } else {
         None
     };
-    let tally = if let Some(a) = &advice {
-        if stage.editable() {
-            vec![]
-        } else {
-            vec![a.headline.clone()]
-        }
+    // The advice panel says how the advice stands; there is no tally to add.
+    let tally = if advice.is_some() {
+        vec![]
     } else if stage == Stage::Closed || (stage == Stage::Voting && p.results_live) {
         let (t, took_part) = tally_of(db, &p).await?;
         tally_lines(&p, &t, took_part, &options)
