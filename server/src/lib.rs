@@ -38,6 +38,7 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
 pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let live = state.clone();
+    let tallies = state.clone();
     let csv = state.clone();
     let markdown = state.clone();
     let register = state.clone();
@@ -58,12 +59,20 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     };
     // The one live connection per screen: server-sent events for a workshop. It stays
     // open, so it is the one route without a time limit; it ends when the server stops.
-    let streams = Router::new().route(
-        "/live/workshops/{id}",
-        axum::routing::get(move |path, headers| {
-            app::server::stream::workshop_events(live.clone(), path, headers)
-        }),
-    );
+    let streams = Router::new()
+        .route(
+            "/live/workshops/{id}",
+            axum::routing::get(move |path, headers| {
+                app::server::stream::workshop_events(live.clone(), path, headers)
+            }),
+        )
+        // A vote's live tally, where its results are shown while it is open.
+        .route(
+            "/live/proposals/{id}",
+            axum::routing::get(move |path, headers| {
+                app::server::stream::proposal_events(tallies.clone(), path, headers)
+            }),
+        );
     Router::new()
         // A workshop's report, downloaded.
         .route(

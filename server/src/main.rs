@@ -124,6 +124,7 @@ async fn run(args: Args) -> Result<(), String> {
         db.clone(),
         mailer.clone(),
         config.clone(),
+        live.clone(),
     ));
     let state = AppState {
         db,

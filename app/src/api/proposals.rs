@@ -183,6 +183,8 @@ pub async fn cast_vote(
                 return Err(AppError::invalid("vote", "Choose how you vote."));
             };
             proposals::vote(&state.db, &who, id, &ballot, &key).await?;
+            // Screens showing the live tally read it again.
+            state.live.proposal_changed(&state.db, id).await;
             leptos_axum::redirect(&format!("/proposals/{id}"));
             Ok(())
         }
@@ -198,6 +200,8 @@ pub async fn raise_objection(id: i64, reason: String) -> Result<(), AppError> {
             let state = auth::state()?;
             let who = auth::require_person(&state).await?;
             proposals::object(&state.db, &who, id, &reason).await?;
+            // Screens showing the live tally read it again.
+            state.live.proposal_changed(&state.db, id).await;
             leptos_axum::redirect(&format!("/proposals/{id}"));
             Ok(())
         }
@@ -213,6 +217,8 @@ pub async fn answer_objection(id: i64, objection: i64, answer: String) -> Result
             let state = auth::state()?;
             let who = auth::require_person(&state).await?;
             proposals::answer(&state.db, &who, objection, &answer).await?;
+            // Screens showing the live tally read it again.
+            state.live.proposal_changed(&state.db, id).await;
             leptos_axum::redirect(&format!("/proposals/{id}"));
             Ok(())
         }
@@ -239,6 +245,8 @@ pub async fn settle_objection(id: i64, objection: i64, decision: String) -> Resu
                 }
             };
             proposals::settle_objection(&state.db, &who, objection, withdraw).await?;
+            // Screens showing the live tally read it again.
+            state.live.proposal_changed(&state.db, id).await;
             leptos_axum::redirect(&format!("/proposals/{id}"));
             Ok(())
         }

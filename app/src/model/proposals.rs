@@ -140,6 +140,15 @@ pub struct AdvicePanel {
     pub may_decide: Result<(), String>,
 }
 
+/// A proposal's tally as a live screen shows it: sent on `/live/proposals/{id}` each time
+/// the ballots change. Counts only: no name, no ballot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveTally {
+    pub lines: Vec<String>,
+    /// Voting has closed: the screen says so and links to the result.
+    pub closed: bool,
+}
+
 /// A comment in a proposal's discussion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentLine {

@@ -18,6 +18,9 @@ use tokio::sync::broadcast;
 /// JSON object, so never this).
 const STRUCTURE_CHANGED: &str = "structure";
 
+/// The live bus's word for "proposal 42's ballots changed": `proposal:42`.
+const PROPOSAL_CHANGED: &str = "proposal:";
+
 /// Messages a slow connection may fall behind by before it is told to fetch the board again.
 const BUFFER: usize = 4096;
 
@@ -42,6 +45,9 @@ struct Inner {
     /// `qc_live_<schema>`: test schemas on one database must not hear each other.
     channel: String,
     hub: Mutex<HashMap<i64, broadcast::Sender<Signal>>>,
+    /// Screens showing a proposal's live tally, by proposal: told only "it changed" (each
+    /// reads the tally again as its viewer may see it; no ballot travels on the bus).
+    proposals: Mutex<HashMap<i64, broadcast::Sender<()>>>,
     in_process_order: Option<tokio::sync::Mutex<()>>,
     /// Flips to true when the server is asked to stop: every open stream ends.
     closing: tokio::sync::watch::Sender<bool>,
@@ -70,6 +76,7 @@ impl Live {
                 structure: Default::default(),
                 channel,
                 hub: Mutex::new(HashMap::new()),
+                proposals: Mutex::new(HashMap::new()),
                 in_process_order: (!postgres).then(|| tokio::sync::Mutex::new(())),
                 closing: tokio::sync::watch::Sender::new(false),
             }),
@@ -98,6 +105,11 @@ impl Live {
                 match listener.try_recv().await {
                     Ok(Some(n)) if n.payload() == STRUCTURE_CHANGED => {
                         live.inner.structure.forget()
+                    }
+                    Ok(Some(n)) if n.payload().starts_with(PROPOSAL_CHANGED) => {
+                        if let Ok(id) = n.payload()[PROPOSAL_CHANGED.len()..].parse() {
+                            live.tell_proposal(id);
+                        }
                     }
                     Ok(Some(n)) => match serde_json::from_str::<Envelope>(n.payload()) {
                         Ok(envelope) => live.fan_out(Signal::Change(Arc::new(envelope))),
@@ -160,6 +172,53 @@ impl Live {
         }
     }
 
+    /// Watch a proposal's ballots: a message each time they change (on any app server).
+    pub fn subscribe_proposal(&self, proposal_id: i64) -> broadcast::Receiver<()> {
+        let mut hub = self
+            .inner
+            .proposals
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        hub.entry(proposal_id)
+            .or_insert_with(|| broadcast::channel(16).0)
+            .subscribe()
+    }
+
+    fn tell_proposal(&self, proposal_id: i64) {
+        let mut hub = self
+            .inner
+            .proposals
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(sender) = hub.get(&proposal_id)
+            && sender.send(()).is_err()
+        {
+            hub.remove(&proposal_id);
+        }
+    }
+
+    /// A proposal's ballots, objections or stage changed: tell the screens watching its
+    /// tally, here and (on PostgreSQL) on every other app server. Call it once committed.
+    pub async fn proposal_changed(&self, db: &DatabaseConnection, proposal_id: i64) {
+        if self.inner.in_process_order.is_some() {
+            return self.tell_proposal(proposal_id);
+        }
+        let told = db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [
+                    self.inner.channel.clone().into(),
+                    format!("{PROPOSAL_CHANGED}{proposal_id}").into(),
+                ],
+            ))
+            .await;
+        if let Err(e) = told {
+            tracing::warn!("could not tell the app servers a proposal changed: {e}");
+            self.tell_proposal(proposal_id);
+        }
+    }
+
     pub fn subscribe(&self, workshop_id: i64) -> broadcast::Receiver<Signal> {
         let mut hub = self.inner.hub.lock().unwrap_or_else(|p| p.into_inner());
         hub.entry(workshop_id)
@@ -193,6 +252,15 @@ impl Live {
         let hub = self.inner.hub.lock().unwrap_or_else(|p| p.into_inner());
         for sender in hub.values() {
             let _ = sender.send(Signal::Resync);
+        }
+        drop(hub);
+        let proposals = self
+            .inner
+            .proposals
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        for sender in proposals.values() {
+            let _ = sender.send(());
         }
     }
 

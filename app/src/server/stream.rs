@@ -111,6 +111,72 @@ pub async fn workshop_events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
+/// A proposal's live tally: server-sent events for a vote whose results are shown while it
+/// is open. Each time its ballots change (on any app server) the tally is read again as
+/// this viewer may see it and sent if it moved; counts only, never a name or a ballot.
+/// The stream ends when voting closes (after saying so) or the viewer may no longer see it.
+pub async fn proposal_events(
+    state: AppState,
+    Path(proposal_id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, StatusCode> {
+    use super::services::proposals;
+    let who = auth::who_from_headers(&state, &headers)
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+    let Some(person) = who.person else {
+        return Err(StatusCode::FORBIDDEN);
+    };
+    // Subscribe first: a change after the first read arrives on `rx`.
+    let rx = state.live.subscribe_proposal(proposal_id);
+    let first = proposals::live_tally(&state.db, &person, proposal_id)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::FORBIDDEN,
+        })?;
+    let tally_event = |t: &crate::model::proposals::LiveTally| {
+        serde_json::to_string(t)
+            .ok()
+            .map(|json| Event::default().event("tally").data(json))
+    };
+    let first_event = tally_event(&first).ok_or(StatusCode::INTERNAL_SERVER_ERROR)?;
+    let stream = futures::stream::unfold(
+        (Some(first_event), first, rx, state, person),
+        move |(pending, mut last, mut rx, state, person)| async move {
+            if let Some(event) = pending {
+                return Some((Ok(event), (None, last, rx, state, person)));
+            }
+            if last.closed {
+                return None;
+            }
+            loop {
+                let received = tokio::select! {
+                    received = rx.recv() => received,
+                    () = state.live.closed() => return None,
+                };
+                if let Err(RecvError::Closed) = received {
+                    return None;
+                }
+                // A burst of ballots is read once: wait a moment and take what else came.
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                while rx.try_recv().is_ok() {}
+                let now = proposals::live_tally(&state.db, &person, proposal_id)
+                    .await
+                    .ok()?;
+                if now == last {
+                    continue;
+                }
+                let event = tally_event(&now)?;
+                last = now;
+                return Some((Ok(event), (None, last, rx, state, person)));
+            }
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
 /// Where one screen stands: its viewpoint, the last change it was told, and who it is.
 struct View {
     vp: Viewpoint,
@@ -524,6 +590,113 @@ mod tests {
                     .any(|n| n.body == "Parking costs too much")
             );
             assert_eq!(board, stored_board(&db, &w, &ana, &board).await);
+        })
+        .await;
+    }
+
+    /// Read an event stream until `wanted` shows up (or it ends, or 10 seconds pass).
+    async fn read_until(tcp: &mut tokio::net::TcpStream, seen: &mut String, wanted: &str) -> bool {
+        let mut buf = [0u8; 8192];
+        while !seen.contains(wanted) {
+            let n = tokio::time::timeout(Duration::from_secs(10), tcp.read(&mut buf))
+                .await
+                .unwrap_or_else(|_| panic!("no {wanted:?} within 10 s: {seen}"))
+                .unwrap();
+            if n == 0 {
+                return false;
+            }
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        true
+    }
+
+    #[tokio::test]
+    async fn a_ballot_cast_through_one_app_server_moves_the_live_tally_on_another_until_it_closes()
+    {
+        use crate::domain::decision::{Ballot, Choice, Method};
+        use crate::server::services::{proposals, sessions};
+        for_each_database(|db| async move {
+            demo::seed_if_empty(&db).await.unwrap();
+            let live_a = Live::start(&db).await.unwrap();
+            let (db_b, live_b) = crate::server::testing::second_server(&db, &live_a).await;
+            let state_b = AppState {
+                db: db_b,
+                config: Arc::new(Config::default()),
+                mailer: Mailer::outbox_only(),
+                live: live_b,
+            };
+            let router = axum::Router::new().route(
+                "/live/proposals/{id}",
+                axum::routing::get(move |path, headers| {
+                    proposal_events(state_b.clone(), path, headers)
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(async move { axum::serve(listener, router).await });
+            let person = |email: &'static str| {
+                let db = db.clone();
+                async move { accounts::find_by_email(&db, email).await.unwrap().unwrap() }
+            };
+            let (hein, sam) = (person("hein@demo.q-commons.org").await, person("sam@demo.q-commons.org").await);
+            let make = |live: bool| {
+                let (db, hein) = (db.clone(), hein.clone());
+                async move {
+                    let f = proposals::ProposalForm {
+                        space: "west-of-england".into(),
+                        title: "Live".into(),
+                        body: "Results as they come.".into(),
+                        method: Method::Majority.code().into(),
+                        threshold_percent: 50,
+                        results_live: live,
+                        ..Default::default()
+                    };
+                    let p = proposals::create(&db, &hein, &f).await.unwrap();
+                    proposals::open_voting(&db, &hein, p.id, chrono::Utc::now() + chrono::Duration::days(1))
+                        .await
+                        .unwrap()
+                }
+            };
+            let (live_p, hidden_p) = (make(true).await, make(false).await);
+            let cookie = format!("qc_session={}", sessions::create(&db, sam.id).await.unwrap());
+            let open = |path: String, cookie: String| async move {
+                let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+                let request = format!(
+                    "GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n"
+                );
+                tcp.write_all(request.as_bytes()).await.unwrap();
+                tcp
+            };
+
+            // Nobody signed in, and a vote whose results wait for the close: refused.
+            let mut seen = String::new();
+            let mut tcp = open(format!("/live/proposals/{}", live_p.id), String::new()).await;
+            read_until(&mut tcp, &mut seen, "\r\n\r\n").await;
+            assert!(seen.starts_with("HTTP/1.1 403"), "{seen}");
+            let mut seen = String::new();
+            let mut tcp = open(format!("/live/proposals/{}", hidden_p.id), cookie.clone()).await;
+            read_until(&mut tcp, &mut seen, "\r\n\r\n").await;
+            assert!(seen.starts_with("HTTP/1.1 403"), "{seen}");
+
+            // A member's screen gets the tally, then each ballot as it is cast elsewhere.
+            let mut seen = String::new();
+            let mut tcp = open(format!("/live/proposals/{}", live_p.id), cookie.clone()).await;
+            assert!(read_until(&mut tcp, &mut seen, "For 0 · Against 0").await);
+            assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+            proposals::vote(&db, &sam, live_p.id, &Ballot::Majority(Choice::For), "k1").await.unwrap();
+            live_a.proposal_changed(&db, live_p.id).await;
+            assert!(read_until(&mut tcp, &mut seen, "For 1 · Against 0").await);
+            assert!(!seen.contains("Sam"), "no name travels: {seen}");
+            proposals::vote(&db, &hein, live_p.id, &Ballot::Majority(Choice::Against), "k2").await.unwrap();
+            live_a.proposal_changed(&db, live_p.id).await;
+            assert!(read_until(&mut tcp, &mut seen, "For 1 · Against 1").await);
+
+            // It closes: the screen is told, and the stream ends.
+            proposals::close_due(&db, chrono::Utc::now() + chrono::Duration::days(2)).await.unwrap();
+            live_a.proposal_changed(&db, live_p.id).await;
+            assert!(read_until(&mut tcp, &mut seen, "\"closed\":true").await);
+            // The stream ends: the last chunk of the response.
+            assert!(read_until(&mut tcp, &mut seen, "\r\n0\r\n\r\n").await, "the stream ends");
         })
         .await;
     }

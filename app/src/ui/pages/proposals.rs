@@ -213,7 +213,11 @@ fn ProposalView(page: ProposalPage) -> impl IntoView {
         {(!page.tally.is_empty()).then(|| view! {
             <section class="panel" aria-labelledby="tally-heading">
                 <h2 id="tally-heading">{if page.stage == "closed" { "How it was decided" } else { "So far" }}</h2>
-                <ul>{page.tally.iter().map(|l| view! { <li>{l.clone()}</li> }).collect_view()}</ul>
+                {if voting {
+                    view! { <crate::ui::widgets::IslandScripts /> <LiveTally id=page.id lines=page.tally.clone() /> }.into_any()
+                } else {
+                    view! { <ul>{page.tally.iter().map(|l| view! { <li>{l.clone()}</li> }).collect_view()}</ul> }.into_any()
+                }}
             </section>
         })}
         {page.advice.clone().map(|advice| view! { <Advice id=page.id advice /> })}
@@ -904,4 +908,63 @@ fn AdviceItem(a: AdviceLine, proposal: i64, may_answer: bool) -> impl IntoView {
             })}
         </li>
     }
+}
+
+/// The tally while voting is open with results shown: it follows the ballots as they come
+/// in, over `/live/proposals/{id}`. Until the WASM arrives (or without it) it is the list
+/// the page was sent.
+#[island]
+fn LiveTally(id: i64, lines: Vec<String>) -> impl IntoView {
+    crate::ui::widgets::mark_hydrated();
+    let tally = RwSignal::new(crate::model::proposals::LiveTally {
+        lines,
+        closed: false,
+    });
+    #[cfg(feature = "hydrate")]
+    follow(id, tally);
+    view! {
+        <ul class="live-tally" aria-live="polite">
+            {move || tally.with(|t| t.lines.iter().map(|l| view! { <li>{l.clone()}</li> }).collect_view())}
+        </ul>
+        {move || tally.with(|t| t.closed).then(|| view! {
+            <p class="notice" role="status">"Voting has closed. "<a href=format!("/proposals/{id}")>"See the result"</a></p>
+        })}
+    }
+}
+
+/// Keep `tally` up to date from the server until voting closes or the page goes.
+#[cfg(feature = "hydrate")]
+fn follow(id: i64, tally: RwSignal<crate::model::proposals::LiveTally>) {
+    use send_wrapper::SendWrapper;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    use web_sys::{EventSource, MessageEvent};
+    let Ok(es) = EventSource::new(&format!("/live/proposals/{id}")) else {
+        return;
+    };
+    let stream: StoredValue<Option<SendWrapper<EventSource>>> = StoredValue::new(None);
+    let on_tally = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let Some(t) = e
+            .data()
+            .as_string()
+            .and_then(|d| serde_json::from_str::<crate::model::proposals::LiveTally>(&d).ok())
+        else {
+            return;
+        };
+        // Closed: nothing more will come, so the browser must not reconnect.
+        if t.closed
+            && let Some(es) = stream.try_get_value().flatten()
+        {
+            es.close();
+        }
+        tally.set(t);
+    });
+    let _ = es.add_event_listener_with_callback("tally", on_tally.as_ref().unchecked_ref());
+    on_tally.forget();
+    stream.set_value(Some(SendWrapper::new(es)));
+    on_cleanup(move || {
+        if let Some(es) = stream.try_get_value().flatten() {
+            es.close();
+        }
+    });
 }

@@ -14,7 +14,7 @@ mod voting;
 
 pub use discussion::{comment, earlier_texts, edit_comment, thread};
 pub use outcome::{participants, write_outcome};
-pub use pages::{page, space_proposals, taken_part};
+pub use pages::{live_tally, page, space_proposals, taken_part};
 pub use voting::{
     REMIND_BEFORE, answer, close_due, keep_closing, object, open_voting, remind_due,
     settle_objection, tally_of, vote, when,

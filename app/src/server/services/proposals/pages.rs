@@ -220,6 +220,41 @@ fn objection_label(state: Option<ObjectionState>) -> &'static str {
     }
 }
 
+/// The tally of a vote whose results are live, as it stands, for a screen that shows it
+/// as it changes: the same lines the page shows, and whether voting has closed. Refused
+/// where the page would show no tally (results hidden until the close, a draft, the
+/// advice process).
+pub async fn live_tally(
+    db: &impl ConnectionTrait,
+    viewer: &person::Model,
+    id: i64,
+) -> Result<crate::model::proposals::LiveTally, AppError> {
+    crate::server::services::membership::require_member_or_team(db, viewer.id).await?;
+    let p = by_id(db, id).await?;
+    let stage = Stage::from_code(&p.stage).ok_or(AppError::Internal)?;
+    let method = Method::from_code(&p.method).ok_or(AppError::Internal)?;
+    if stage == Stage::Draft && p.author_id != viewer.id {
+        return Err(AppError::NotFound("There is no such proposal.".into()));
+    }
+    let shown = stage == Stage::Closed || (stage == Stage::Voting && p.results_live);
+    if !shown || method == Method::AdviceProcess {
+        return Err(AppError::Forbidden);
+    }
+    let options: Vec<String> = proposal_option::Entity::find()
+        .filter(proposal_option::Column::ProposalId.eq(id))
+        .order_by_asc(proposal_option::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.label)
+        .collect();
+    let (t, took_part) = tally_of(db, &p).await?;
+    Ok(crate::model::proposals::LiveTally {
+        lines: tally_lines(&p, &t, took_part, &options),
+        closed: stage == Stage::Closed,
+    })
+}
+
 /// One proposal as `viewer` may see it. A draft is its author's alone.
 pub async fn page(
     db: &impl ConnectionTrait,

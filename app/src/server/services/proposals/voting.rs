@@ -577,13 +577,20 @@ pub async fn keep_closing(
     db: DatabaseConnection,
     mailer: crate::server::services::mail::Mailer,
     config: std::sync::Arc<crate::server::config::Config>,
+    live: crate::server::live::Live,
 ) {
     let mut timer = tokio::time::interval(CLOSE_EVERY);
     timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         timer.tick().await;
         match close_due(&db, Utc::now()).await {
-            Ok(closed) if !closed.is_empty() => tracing::info!(?closed, "votes closed"),
+            Ok(closed) if !closed.is_empty() => {
+                tracing::info!(?closed, "votes closed");
+                // Screens showing a live tally say it has closed.
+                for id in closed {
+                    live.proposal_changed(&db, id).await;
+                }
+            }
             Ok(_) => {}
             Err(e) => tracing::warn!("closing votes failed: {e}"),
         }
