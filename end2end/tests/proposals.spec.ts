@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { desktop, expectAccessible, person, phone } from './helpers';
+import { desktop, expectAccessible, hydrated, person, phone } from './helpers';
 
 /** Two days from now, as a datetime-local value (UTC). */
 function inTwoDays(): string {
@@ -368,4 +368,36 @@ test('under the advice process the author asks a member, who advises; the author
   await sam.reload();
   await expect(sam.locator('.outcome')).toContainText('Monthly from January');
   await expect(sam.getByRole('button', { name: /decision/ })).toHaveCount(0);
+});
+
+test("a vote with results shown while open moves on another member's screen as ballots come in, without a reload", async ({ browser }, info) => {
+  test.skip(info.project.name === 'phone', 'this test sets its own viewports: a desktop and a phone');
+  const title = `Pick the spring venue ${Date.now().toString(36)}`;
+  const hein = (await person(browser, desktop, 'hein@demo.q-commons.org')).page;
+  await hein.goto('/proposals/new?space=west-of-england');
+  await hein.getByLabel('Title', { exact: true }).fill(title);
+  await hein.getByLabel('What you propose, and why').fill('The Watershed has offered a room.');
+  await hein.getByLabel('How it will be decided').selectOption({ label: 'Majority vote' });
+  await hein.getByLabel('Show results while voting is open (otherwise only at the close)').check();
+  await hein.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(hein.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+  await hein.getByRole('button', { name: 'Open voting' }).click();
+  await expect(hein.getByText('Decision · Majority vote')).toBeVisible();
+
+  // Sam watches from his phone; the tally is live once the page's island is.
+  const sam = (await person(browser, phone, 'sam@demo.q-commons.org')).page;
+  await sam.goto(hein.url());
+  await hydrated(sam);
+  const tally = sam.getByRole('region', { name: 'So far' });
+  await expect(tally).toContainText('For 0 · Against 0 · Abstain 0');
+  await expectAccessible(sam);
+
+  // Hein votes on his own screen: Sam's moves, with no reload.
+  await hein.getByLabel('For', { exact: true }).check();
+  await hein.getByRole('button', { name: 'Vote' }).click();
+  await expect(hein.getByText('You voted: For')).toBeVisible();
+  await expect(tally).toContainText('For 1 · Against 0 · Abstain 0');
+  await expect(tally).toContainText('1 of');
+  await expect(tally).not.toContainText('Hein');
+  await shot(sam, 'live-tally-phone');
 });
