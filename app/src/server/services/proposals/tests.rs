@@ -1174,3 +1174,72 @@ async fn a_day_before_the_advice_closes_those_asked_who_have_not_advised_are_rem
     })
     .await;
 }
+
+/// The proposal page reads the database a fixed number of times however many ballots,
+/// objections and comments it has: no query per ballot or per comment.
+#[tokio::test]
+async fn the_proposal_page_asks_the_same_number_of_queries_whatever_its_ballots_and_comments() {
+    use crate::server::entities::proposal_elector;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    for_each_database(|db| async move {
+        demo::seed_if_empty(&db).await.unwrap();
+        let hein = account(&db, "hein@demo.q-commons.org").await;
+        let queries = Arc::new(AtomicUsize::new(0));
+        let mut counted = db.clone();
+        let counter = queries.clone();
+        counted.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        let mut seen = vec![];
+        for (voters, comments) in [(1usize, 1usize), (6, 40)] {
+            let live = ProposalForm {
+                results_live: true,
+                ..form(Method::Consent)
+            };
+            let p = create(&db, &hein, &live).await.unwrap();
+            open_voting(&db, &hein, p.id, Utc::now() + chrono::Duration::days(2))
+                .await
+                .unwrap();
+            let electors: Vec<i64> = proposal_elector::Entity::find()
+                .filter(proposal_elector::Column::ProposalId.eq(p.id))
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.person_id)
+                .collect();
+            let people = person::Entity::find()
+                .filter(person::Column::Id.is_in(electors))
+                .all(&db)
+                .await
+                .unwrap();
+            assert!(people.len() > voters, "enough members to vote");
+            for (i, who) in people.iter().take(voters).enumerate() {
+                if i % 2 == 0 {
+                    vote(&db, who, p.id, &Ballot::Consent, &format!("k{i}"))
+                        .await
+                        .unwrap();
+                } else {
+                    object(&db, who, p.id, "Not yet.").await.unwrap();
+                }
+            }
+            let mut last = None;
+            for i in 0..comments {
+                let who = &people[i % people.len()];
+                let c = comment(&db, who, p.id, if i % 3 == 2 { last } else { None }, "A thought.")
+                    .await
+                    .unwrap();
+                last = Some(c.id);
+            }
+            queries.store(0, Ordering::Relaxed);
+            let shown = page(&counted, &hein, p.id).await.unwrap();
+            assert_eq!(shown.objections.len(), voters / 2);
+            seen.push(queries.load(Ordering::Relaxed));
+        }
+        assert!(seen[0] > 5, "the queries are counted: {seen:?}");
+        assert_eq!(seen[0], seen[1], "queries for a small and a large proposal: {seen:?}");
+        println!("proposal page: {} queries", seen[0]);
+    })
+    .await;
+}
