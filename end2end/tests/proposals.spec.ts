@@ -278,6 +278,9 @@ test('a ranked vote is a plain form: each option gets a place, the same place tw
   await hein.getByLabel('Bristol').selectOption({ label: '1st' });
   await hein.getByRole('button', { name: 'Vote' }).click();
   await expect(hein.getByRole('alert')).toContainText('Give each option you rank a different place.');
+  // The refused ballot comes back as it was sent.
+  await expect(hein.getByLabel('Bath')).toHaveValue(/:1$/);
+  await expect(hein.getByLabel('Bristol')).toHaveValue(/:1$/);
   await hein.getByLabel('Bath').selectOption({ label: '1st' });
   await hein.getByLabel('Bristol').selectOption({ label: '2nd' });
   await hein.getByRole('button', { name: 'Vote' }).click();

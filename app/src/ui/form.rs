@@ -24,6 +24,11 @@ impl FormState {
             .with_value(|r| r.as_ref()?.value(name).map(str::to_owned))
     }
 
+    /// Whether the form came back to this page (sent without the WASM and refused).
+    pub fn came_back(&self) -> bool {
+        self.returned.with_value(|r| r.is_some())
+    }
+
     /// Whether `value` was chosen under `name` (a ticked box, a selected option).
     pub fn chosen(&self, name: &str, value: &str) -> bool {
         self.returned.with_value(|r| {

@@ -698,6 +698,8 @@ fn MarksBallot(page: ProposalPage) -> impl IntoView {
     let error = action_error(cast);
     let n = page.options.len();
     let mark = |i: usize| page.my_marks.iter().find(|(o, _)| *o == i).map(|(_, m)| *m);
+    // A ballot that came back refused shows the marks just sent, not the stored ones.
+    let came_back = error.came_back();
     let (legend, hint) = match page.method.as_str() {
         "ranked_choice" => (
             "Rank the options",
@@ -718,7 +720,8 @@ fn MarksBallot(page: ProposalPage) -> impl IntoView {
         match page.method.as_str() {
             "approval" => view! {
                 <div class="checkbox">
-                    <input type="checkbox" id=id.clone() name="approve[]" value=i.to_string() checked=mine.is_some() />
+                    <input type="checkbox" id=id.clone() name="approve[]" value=i.to_string()
+                        checked=if came_back { error.chosen("approve[]", &i.to_string()) } else { mine.is_some() } />
                     <label for=id>{label.clone()}</label>
                 </div>
             }.into_any(),
@@ -734,7 +737,8 @@ fn MarksBallot(page: ProposalPage) -> impl IntoView {
                         <select id=id name=name>
                             <option value="">{none}</option>
                             {marks.into_iter().map(|(m, text)| view! {
-                                <option value=format!("{i}:{m}") selected=mine == Some(m)>{text}</option>
+                                <option value=format!("{i}:{m}")
+                                    selected=if came_back { error.chosen(name, &format!("{i}:{m}")) } else { mine == Some(m) }>{text}</option>
                             }).collect_view()}
                         </select>
                     </div>

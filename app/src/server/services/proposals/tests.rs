@@ -1227,9 +1227,15 @@ async fn the_proposal_page_asks_the_same_number_of_queries_whatever_its_ballots_
             let mut last = None;
             for i in 0..comments {
                 let who = &people[i % people.len()];
-                let c = comment(&db, who, p.id, if i % 3 == 2 { last } else { None }, "A thought.")
-                    .await
-                    .unwrap();
+                let c = comment(
+                    &db,
+                    who,
+                    p.id,
+                    if i % 3 == 2 { last } else { None },
+                    "A thought.",
+                )
+                .await
+                .unwrap();
                 last = Some(c.id);
             }
             queries.store(0, Ordering::Relaxed);
@@ -1238,7 +1244,10 @@ async fn the_proposal_page_asks_the_same_number_of_queries_whatever_its_ballots_
             seen.push(queries.load(Ordering::Relaxed));
         }
         assert!(seen[0] > 5, "the queries are counted: {seen:?}");
-        assert_eq!(seen[0], seen[1], "queries for a small and a large proposal: {seen:?}");
+        assert_eq!(
+            seen[0], seen[1],
+            "queries for a small and a large proposal: {seen:?}"
+        );
         println!("proposal page: {} queries", seen[0]);
     })
     .await;
