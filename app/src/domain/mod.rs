@@ -5,6 +5,7 @@ pub mod structure;
 pub mod action;
 pub mod advice;
 pub mod audit;
+pub mod chart;
 pub mod charter;
 pub mod decision;
 pub mod membership;
