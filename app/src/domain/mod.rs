@@ -7,6 +7,7 @@ pub mod advice;
 pub mod audit;
 pub mod chart;
 pub mod charter;
+pub mod dashboard;
 pub mod decision;
 pub mod membership;
 pub mod proposal;

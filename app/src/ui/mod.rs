@@ -2,5 +2,6 @@
 pub mod form;
 pub mod layout;
 pub mod pages;
+pub mod run_chart;
 pub mod widgets;
 pub mod workshop;

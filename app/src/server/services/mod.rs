@@ -5,6 +5,7 @@ pub mod actions;
 pub mod audit;
 pub mod charter;
 pub mod community;
+pub mod dashboard;
 pub mod demo;
 pub mod directory;
 pub mod form_returns;

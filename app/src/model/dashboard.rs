@@ -1,0 +1,41 @@
+//! A space's dashboard as its page shows it: every number any member may read.
+use serde::{Deserialize, Serialize};
+
+/// One time series, a value a month, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    /// Unique on the page ("joined").
+    pub key: String,
+    pub title: String,
+    /// In words: "14 joined in this period."
+    pub headline: String,
+    /// "2026-01", one a value.
+    pub months: Vec<String>,
+    pub values: Vec<f64>,
+}
+
+/// One perspective among members and among those who took part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Balance {
+    pub perspective: String,
+    pub members: u32,
+    /// Whole per cent of the members with any perspective.
+    pub members_share: u32,
+    pub took_part: u32,
+    pub took_part_share: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardPage {
+    pub space_name: String,
+    pub space_slug: String,
+    /// The period shown ("12m") and those offered (code, label).
+    pub period: String,
+    pub periods: Vec<(String, String)>,
+    /// "December 2025 to November 2026".
+    pub span: String,
+    pub series: Vec<Series>,
+    pub balance: Vec<Balance>,
+    /// "Patients were 31 % of members and 18 % of workshop participants."
+    pub balance_headline: String,
+}

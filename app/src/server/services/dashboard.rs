@@ -1,0 +1,458 @@
+//! A space's dashboard: members joining, workshops held and who came, decisions made, a
+//! value a month, and the balance of perspectives among members beside that among those
+//! who took part. Counted by the database (GROUP BY month), never by loading rows, so the
+//! number of queries does not grow with the data. Every member of the community may read
+//! every dashboard: those who monitor answer to the members (Ostrom 4).
+use crate::domain::dashboard::{Period, fill, gap_headline, months, share};
+use crate::domain::membership::Perspective;
+use crate::domain::structure::SpaceKind;
+use crate::error::AppError;
+use crate::model::dashboard::{Balance, DashboardPage, Series};
+use crate::server::entities::{person, space};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value,
+};
+
+/// `sql` with `?` placeholders, numbered for PostgreSQL.
+fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = if backend == DbBackend::Postgres {
+        let mut n = 0;
+        sql.chars()
+            .map(|c| {
+                if c == '?' {
+                    n += 1;
+                    format!("${n}")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    } else {
+        sql.to_owned()
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// The month ("YYYY-MM") of a date or time column, as each database writes it.
+fn month_of(backend: DbBackend, column: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("to_char({column}, 'YYYY-MM')"),
+        _ => format!("substr(CAST({column} AS TEXT), 1, 7)"),
+    }
+}
+
+/// (key, count) rows of a grouped query.
+async fn grouped(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Vec<(String, i64)>, AppError> {
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), sql, values))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
+                r.try_get::<i64>("", "n")?,
+            ))
+        })
+        .collect()
+}
+
+fn series(
+    key: &str,
+    title: &str,
+    months: &[String],
+    counts: &[(String, i64)],
+    what: &str,
+) -> Series {
+    let values = fill(months, counts);
+    let total: f64 = values.iter().sum();
+    Series {
+        key: key.into(),
+        title: title.into(),
+        headline: format!("{} {what} in this period.", total as i64),
+        months: months.to_vec(),
+        values,
+    }
+}
+
+/// The dashboard of the space `slug` over `period` ("12m" when not given or not known).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    viewer: &person::Model,
+    slug: &str,
+    period: &str,
+) -> Result<DashboardPage, AppError> {
+    crate::server::services::membership::require_member_or_team(db, viewer.id).await?;
+    let s = space::Entity::find()
+        .filter(space::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such space.".into()))?;
+    let national = SpaceKind::from_code(&s.kind) == Some(SpaceKind::NationalStewardshipGroup);
+    let period = Period::from_code(period).unwrap_or(Period::Months12);
+    let today = Utc::now().date_naive();
+    let earliest = NaiveDate::from_ymd_opt(2018, 1, 1).unwrap_or(today);
+    let from = period.start(today, earliest);
+    let months = months(from, today);
+    let backend = db.get_database_backend();
+    // Members of a region are those whose home it is; of the national commons, everyone.
+    let (members_where, members_values): (&str, Vec<Value>) = if national {
+        ("1 = 1", vec![])
+    } else {
+        ("m.home_region_id = ?", vec![s.id.into()])
+    };
+    let joined_month = month_of(backend, "m.joined_on");
+    let mut values = members_values.clone();
+    values.push(from.into());
+    let joined = grouped(
+        db,
+        &format!(
+            "SELECT {joined_month} AS k, COUNT(*) AS n FROM member m
+             WHERE {members_where} AND m.joined_on >= ? GROUP BY {joined_month}"
+        ),
+        values,
+    )
+    .await?;
+    let held_month = month_of(backend, "w.held_on");
+    let workshops = grouped(
+        db,
+        &format!(
+            "SELECT {held_month} AS k, COUNT(*) AS n FROM workshop w
+             WHERE w.space_id = ? AND w.held_on >= ? AND w.held_on <= ? GROUP BY {held_month}"
+        ),
+        vec![s.id.into(), from.into(), today.into()],
+    )
+    .await?;
+    let came = grouped(
+        db,
+        &format!(
+            "SELECT {held_month} AS k, COUNT(*) AS n FROM workshop_participant p
+             JOIN workshop w ON w.id = p.workshop_id
+             WHERE w.space_id = ? AND w.held_on >= ? AND w.held_on <= ? AND p.removed_at IS NULL
+             GROUP BY {held_month}"
+        ),
+        vec![s.id.into(), from.into(), today.into()],
+    )
+    .await?;
+    let closed_month = month_of(backend, "p.closed_at");
+    let from_time = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let decided = grouped(
+        db,
+        &format!(
+            "SELECT {closed_month} AS k, COUNT(*) AS n FROM proposal p
+             WHERE p.space_id = ? AND p.stage = 'closed' AND p.closed_at >= ?
+             GROUP BY {closed_month}"
+        ),
+        vec![s.id.into(), from_time.into()],
+    )
+    .await?;
+    // The balance: active members by perspective, and those who came to workshops here.
+    let held = grouped(
+        db,
+        &format!(
+            "SELECT mp.perspective AS k, COUNT(*) AS n FROM member_perspective mp
+             JOIN member m ON m.person_id = mp.person_id
+             WHERE m.status = 'active' AND {members_where} GROUP BY mp.perspective"
+        ),
+        members_values,
+    )
+    .await?;
+    let took = grouped(
+        db,
+        "SELECT p.perspective AS k, COUNT(*) AS n FROM workshop_participant p
+         JOIN workshop w ON w.id = p.workshop_id
+         WHERE w.space_id = ? AND w.held_on >= ? AND w.held_on <= ? AND p.removed_at IS NULL
+           AND p.perspective IS NOT NULL
+         GROUP BY p.perspective",
+        vec![s.id.into(), from.into(), today.into()],
+    )
+    .await?;
+    let count = |rows: &[(String, i64)], code: &str| {
+        rows.iter()
+            .filter(|(k, _)| k == code)
+            .map(|(_, n)| *n as u32)
+            .sum::<u32>()
+    };
+    let (all_held, all_took): (u32, u32) = (
+        Perspective::ALL
+            .iter()
+            .map(|p| count(&held, p.code()))
+            .sum(),
+        Perspective::ALL
+            .iter()
+            .map(|p| count(&took, p.code()))
+            .sum(),
+    );
+    let balance: Vec<Balance> = Perspective::ALL
+        .iter()
+        .map(|p| {
+            let (m, t) = (count(&held, p.code()), count(&took, p.code()));
+            Balance {
+                perspective: p.label().to_owned(),
+                members: m,
+                members_share: share(m, all_held),
+                took_part: t,
+                took_part_share: share(t, all_took),
+            }
+        })
+        .collect();
+    let plural = |label: &str| match label {
+        "Other" => "Others".to_owned(),
+        l => format!("{l}s"),
+    };
+    let balance_headline = gap_headline(
+        &balance
+            .iter()
+            .map(|b| (plural(&b.perspective), b.members_share, b.took_part_share))
+            .collect::<Vec<_>>(),
+    );
+    let month_name = |m: &str| {
+        NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+            .map(|d| d.format("%B %Y").to_string())
+            .unwrap_or_default()
+    };
+    Ok(DashboardPage {
+        span: format!(
+            "{} to {}",
+            months.first().map(|m| month_name(m)).unwrap_or_default(),
+            months.last().map(|m| month_name(m)).unwrap_or_default()
+        ),
+        series: vec![
+            series(
+                "joined",
+                "Members who joined, a month",
+                &months,
+                &joined,
+                "joined",
+            ),
+            series(
+                "workshops",
+                "Workshops held, a month",
+                &months,
+                &workshops,
+                "workshops were held",
+            ),
+            series(
+                "participants",
+                "Workshop participants, a month",
+                &months,
+                &came,
+                "took part in workshops",
+            ),
+            series(
+                "decisions",
+                "Decisions made, a month",
+                &months,
+                &decided,
+                "decisions were made",
+            ),
+        ],
+        balance,
+        balance_headline,
+        space_name: s.name,
+        space_slug: s.slug,
+        period: period.code().to_owned(),
+        periods: Period::ALL
+            .iter()
+            .map(|p| (p.code().to_owned(), p.label().to_owned()))
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::workshop::board::Settings;
+    use crate::server::auth::Who;
+    use crate::server::entities::{member, member_perspective};
+    use crate::server::services::{accounts, demo, workshops};
+    use crate::server::testing::for_each_database;
+    use sea_orm::{DatabaseConnection, PaginatorTrait};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    async fn account(db: &DatabaseConnection, email: &str) -> person::Model {
+        accounts::find_by_email(db, email).await.unwrap().unwrap()
+    }
+
+    fn total(page: &DashboardPage, key: &str) -> f64 {
+        page.series
+            .iter()
+            .find(|s| s.key == key)
+            .unwrap()
+            .values
+            .iter()
+            .sum()
+    }
+
+    fn last(page: &DashboardPage, key: &str) -> f64 {
+        *page
+            .series
+            .iter()
+            .find(|s| s.key == key)
+            .unwrap()
+            .values
+            .last()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_counts_behind_each_chart_equal_counts_taken_by_hand() {
+        for_each_database(|db| async move {
+            demo::seed_if_empty(&db).await.unwrap();
+            let hein = account(&db, "hein@demo.q-commons.org").await;
+            let west = space::Entity::find()
+                .filter(space::Column::Slug.eq("west-of-england"))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            let queries = Arc::new(AtomicUsize::new(0));
+            let mut counted = db.clone();
+            let counter = queries.clone();
+            counted.set_metric_callback(move |_| {
+                counter.fetch_add(1, Ordering::Relaxed);
+            });
+            let before = page(&counted, &hein, "west-of-england", "12m")
+                .await
+                .unwrap();
+            let queries_before = queries.swap(0, Ordering::Relaxed);
+            assert_eq!(before.series[0].months.len(), 12);
+            assert_eq!(before.period, "12m");
+
+            // By hand: members of West of England who joined since the period began.
+            let from = Period::Months12.start(Utc::now().date_naive(), Utc::now().date_naive());
+            let joined = member::Entity::find()
+                .filter(member::Column::HomeRegionId.eq(west.id))
+                .filter(member::Column::JoinedOn.gte(from))
+                .count(&db)
+                .await
+                .unwrap();
+            assert_eq!(total(&before, "joined"), joined as f64);
+            // Active patient members of the region, by hand.
+            let active: Vec<i64> = member::Entity::find()
+                .filter(member::Column::HomeRegionId.eq(west.id))
+                .filter(member::Column::Status.eq("active"))
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|m| m.person_id)
+                .collect();
+            let patients = member_perspective::Entity::find()
+                .filter(member_perspective::Column::PersonId.is_in(active))
+                .filter(member_perspective::Column::Perspective.eq("patient"))
+                .count(&db)
+                .await
+                .unwrap();
+            let row = before
+                .balance
+                .iter()
+                .find(|b| b.perspective == "Patient")
+                .unwrap();
+            assert_eq!(row.members as u64, patients);
+
+            // A workshop held in the region today, with a patient and a carer.
+            let live = crate::server::live::Live::start(&db).await.unwrap();
+            let w = workshops::create(
+                &db,
+                &hein,
+                &workshops::WorkshopForm {
+                    title: "Counted".into(),
+                    purpose: String::new(),
+                    held_on: Utc::now().date_naive().to_string(),
+                    space: "west-of-england".into(),
+                    prompt: "What would help?".into(),
+                    template: None,
+                    settings: Settings::default(),
+                },
+            )
+            .await
+            .unwrap();
+            for (device, perspective) in [("d1", "patient"), ("d2", "carer")] {
+                let who = Who {
+                    person: None,
+                    device_token: Some(device.into()),
+                };
+                let form = workshops::JoinForm {
+                    display_name: device.into(),
+                    perspective: perspective.into(),
+                    named_in_report: false,
+                };
+                workshops::join(&db, &live, &w, &who, &form, "127.0.0.1")
+                    .await
+                    .unwrap();
+            }
+            let after = page(&counted, &hein, "west-of-england", "12m")
+                .await
+                .unwrap();
+            assert_eq!(
+                queries.load(Ordering::Relaxed),
+                queries_before,
+                "the same queries, more data"
+            );
+            assert_eq!(last(&after, "workshops"), last(&before, "workshops") + 1.0);
+            assert_eq!(
+                last(&after, "participants"),
+                last(&before, "participants") + 2.0
+            );
+            let took: Vec<(String, u32)> = after
+                .balance
+                .iter()
+                .filter(|b| b.took_part > 0)
+                .map(|b| (b.perspective.clone(), b.took_part))
+                .collect();
+            assert!(
+                took.contains(&("Patient".into(), 1)) && took.contains(&("Carer".into(), 1)),
+                "{took:?}"
+            );
+            assert!(
+                after
+                    .balance_headline
+                    .ends_with("of workshop participants in this period.")
+            );
+
+            // Any member may read any region's dashboard; an account that is no member may not.
+            let helen = account(&db, "helen@demo.q-commons.org").await;
+            assert!(
+                page(&db, &helen, "west-of-england", "3m")
+                    .await
+                    .unwrap()
+                    .series[0]
+                    .months
+                    .len()
+                    == 3
+            );
+            let stranger = accounts::register(
+                &db,
+                "Stranger",
+                "stranger@example.org",
+                "a long enough password",
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                page(&db, &stranger, "west-of-england", "12m")
+                    .await
+                    .unwrap_err(),
+                AppError::Forbidden
+            );
+            assert!(matches!(
+                page(&db, &hein, "nowhere", "12m").await.unwrap_err(),
+                AppError::NotFound(_)
+            ));
+            assert_eq!(
+                page(&db, &hein, "west-of-england", "nonsense")
+                    .await
+                    .unwrap()
+                    .period,
+                "12m"
+            );
+        })
+        .await;
+    }
+}
