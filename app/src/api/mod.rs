@@ -9,6 +9,7 @@ pub(crate) fn checked(value: Option<String>) -> bool {
 }
 
 pub mod community;
+pub mod dashboard;
 pub mod directory;
 pub mod groups;
 pub mod membership;

@@ -54,7 +54,8 @@ pub fn fill(months: &[String], counts: &[(String, i64)]) -> Vec<f64> {
                 .iter()
                 .filter(|(c, _)| c == m)
                 .map(|(_, n)| *n as f64)
-                .sum()
+                // From +0: an empty float sum is −0, which would print as "-0".
+                .fold(0.0, |a, b| a + b)
         })
         .collect()
 }
@@ -72,6 +73,9 @@ pub fn share(part: u32, whole: u32) -> u32 {
 /// members, in words — the point of the comparison is who is missing from the room.
 /// `rows` are (perspective, members' share, took part share).
 pub fn gap_headline(rows: &[(String, u32, u32)]) -> String {
+    if rows.iter().all(|(_, _, t)| *t == 0) && rows.iter().any(|(_, m, _)| *m > 0) {
+        return "Nobody has taken part in a workshop here in this period yet.".into();
+    }
     match rows
         .iter()
         .filter(|(_, m, t)| *m > 0 || *t > 0)
@@ -111,6 +115,10 @@ mod tests {
         assert_eq!(m, ["2025-11", "2025-12", "2026-01", "2026-02"]);
         let counts = [("2025-12".to_owned(), 3), ("2026-02".to_owned(), 1)];
         assert_eq!(fill(&m, &counts), [0.0, 3.0, 0.0, 1.0]);
+        assert!(
+            fill(&m, &[]).iter().all(|v| v.is_sign_positive()),
+            "never -0"
+        );
     }
 
     #[test]
@@ -126,6 +134,10 @@ mod tests {
         assert_eq!(
             gap_headline(&rows),
             "Patients were 31 % of members and 18 % of workshop participants in this period."
+        );
+        assert_eq!(
+            gap_headline(&[("Patients".to_owned(), 40, 0)]),
+            "Nobody has taken part in a workshop here in this period yet."
         );
         assert_eq!(
             gap_headline(&[]),

@@ -38,6 +38,10 @@ pub fn crossings_limit(n: usize) -> usize {
     trials
 }
 
+/// Fewer useful points than this and the rules are not applied: there is too little to
+/// tell random from non-random variation.
+pub const MIN_USEFUL: usize = 10;
+
 /// What a run chart says about a series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunAnalysis {
@@ -65,6 +69,12 @@ impl RunAnalysis {
 
     /// What the chart shows, in words, for its description and headline.
     pub fn words(&self) -> String {
+        if self.useful < MIN_USEFUL {
+            return format!(
+                "Too few points off the median to judge the variation yet: {} of the {MIN_USEFUL} needed.",
+                self.useful
+            );
+        }
         match (self.shift, self.too_few_crossings) {
             (false, false) => format!(
                 "No signal of non-random variation: the longest run is {} (a shift would be more than {}) and the line crosses the median {} times (fewer than {} would be a signal).",
@@ -112,7 +122,7 @@ pub fn analyse(values: &[f64], baseline: Option<f64>) -> Option<RunAnalysis> {
     let crossings_limit = crossings_limit(n);
     let shifted = runs
         .iter()
-        .filter(|(_, len)| *len > run_limit)
+        .filter(|(_, len)| n >= MIN_USEFUL && *len > run_limit)
         .flat_map(|(start, len)| sides[*start..*start + *len].iter().map(|(i, _)| *i))
         .collect();
     Some(RunAnalysis {
@@ -122,8 +132,8 @@ pub fn analyse(values: &[f64], baseline: Option<f64>) -> Option<RunAnalysis> {
         run_limit,
         crossings,
         crossings_limit,
-        shift: n > 0 && longest_run > run_limit,
-        too_few_crossings: n >= 2 && crossings < crossings_limit,
+        shift: n >= MIN_USEFUL && longest_run > run_limit,
+        too_few_crossings: n >= MIN_USEFUL && crossings < crossings_limit,
         shifted,
     })
 }
@@ -195,6 +205,15 @@ mod tests {
         assert!(!a.signal());
         assert!(a.words().starts_with("No signal"));
         assert_eq!(analyse(&[], None), None);
+        // Nine useful points are too few to judge, however they fall.
+        let few = analyse(
+            &[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 9.0, 5.0],
+            Some(5.0),
+        )
+        .unwrap();
+        assert_eq!(few.useful, 9);
+        assert!(!few.signal() && few.shifted.is_empty());
+        assert!(few.words().starts_with("Too few points off the median"));
     }
 
     /// A small deterministic generator, so the false-alarm test is the same every run.

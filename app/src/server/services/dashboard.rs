@@ -69,7 +69,7 @@ fn series(
     what: &str,
 ) -> Series {
     let values = fill(months, counts);
-    let total: f64 = values.iter().sum();
+    let total: f64 = values.iter().fold(0.0, |a, b| a + b);
     Series {
         key: key.into(),
         title: title.into(),

@@ -1,0 +1,95 @@
+//! A space's dashboard: each measure over time as a run chart, with its headline, a table
+//! of the same numbers and the balance of perspectives — the same page for the convener
+//! and for every member, because those who monitor answer to the members.
+use crate::api::dashboard::get_dashboard;
+use crate::model::dashboard::{DashboardPage, Series};
+use crate::ui::run_chart::RunChart;
+use crate::ui::widgets::problem;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn DashboardPageView() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let asked = move || {
+        (
+            params.read().get("slug").unwrap_or_default(),
+            query.read().get("period").unwrap_or_default(),
+        )
+    };
+    let page = crate::ui::widgets::server_data(asked, |(slug, period)| get_dashboard(slug, period));
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Dashboard", e),
+                Ok(p) => view! { <Dashboard page=p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Dashboard(page: DashboardPage) -> impl IntoView {
+    let title = format!("Dashboard of {}", page.space_name);
+    let slug = page.space_slug.clone();
+    view! {
+        <Title text=title.clone() />
+        <section class="panel">
+            <p class="kind"><a href=format!("/spaces/{slug}")>{page.space_name.clone()}</a></p>
+            <h1>{title}</h1>
+            <p class="lead">{format!("{}, a value a month. Every member can read this page.", page.span)}</p>
+            <form method="get" class="inline-form">
+                <label for="period">"Period"</label>
+                <select id="period" name="period">
+                    {page.periods.iter().map(|(code, label)| view! {
+                        <option value=code.clone() selected=*code == page.period>{label.clone()}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="button button--small">"Show"</button>
+            </form>
+        </section>
+        <section class="panel" aria-labelledby="balance-heading">
+            <h2 id="balance-heading">"Who belongs, and who takes part"</h2>
+            <p class="headline">{page.balance_headline.clone()}</p>
+            <table class="figures">
+                <caption class="visually-hidden">"Perspectives among members and among workshop participants"</caption>
+                <thead><tr><th scope="col">"Perspective"</th><th scope="col">"Members"</th><th scope="col">"In workshops"</th></tr></thead>
+                <tbody>
+                    {page.balance.iter().filter(|b| b.members > 0 || b.took_part > 0).map(|b| view! {
+                        <tr>
+                            <th scope="row">{b.perspective.clone()}</th>
+                            <td>{format!("{} ({} %)", b.members, b.members_share)}</td>
+                            <td>{format!("{} ({} %)", b.took_part, b.took_part_share)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        {page.series.into_iter().map(|s| view! { <Measure s /> }).collect_view()}
+    }
+}
+
+#[component]
+fn Measure(s: Series) -> impl IntoView {
+    let heading = format!("{}-heading", s.key);
+    view! {
+        <section class="panel" aria-labelledby=heading.clone()>
+            <h2 id=heading.clone()>{s.title.clone()}</h2>
+            <p class="headline">{s.headline.clone()}</p>
+            <RunChart id=format!("chart-{}", s.key) title=s.title.clone() labels=s.months.clone() values=s.values.clone() />
+            <details>
+                <summary>"The numbers"<span class="visually-hidden">{format!(": {}", s.title)}</span></summary>
+                <table class="figures">
+                    <thead><tr><th scope="col">"Month"</th><th scope="col">"Count"</th></tr></thead>
+                    <tbody>
+                        {s.months.iter().zip(&s.values).map(|(m, v)| view! {
+                            <tr><th scope="row">{m.clone()}</th><td>{v.to_string()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        </section>
+    }
+}

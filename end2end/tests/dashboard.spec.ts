@@ -1,0 +1,50 @@
+import { expect, test, type Page } from '@playwright/test';
+import { desktop, expectAccessible, person, phone } from './helpers';
+
+/** With SCREENSHOTS=dir, save a full-page screenshot there (to look at, not to assert). */
+async function shot(page: Page, name: string) {
+  const dir = process.env.SCREENSHOTS;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
+/** Elements that stick out past the right edge of the screen (nothing should, at 360 px). */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.getAttribute('class')}`),
+  );
+}
+
+test("a region's dashboard: the convener opens it from the region's page and changes the period; a member of another region reads it too", async ({ browser }, info) => {
+  const viewport = info.project.name === 'phone' ? phone : desktop;
+  const hein = (await person(browser, viewport, 'hein@demo.q-commons.org')).page;
+  await hein.goto('/spaces/west-of-england');
+  await hein.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(hein.getByRole('heading', { name: 'Dashboard of West of England', level: 1 })).toBeVisible();
+  // Four measures, each a run chart that says what it shows, with its numbers beside it.
+  const charts = hein.getByRole('img');
+  await expect(charts).toHaveCount(4);
+  await expect(hein.getByRole('img', { name: 'Members who joined, a month' })).toBeVisible();
+  await expect(hein.locator('.run-chart figcaption').first()).toContainText('median');
+  await expect(hein.getByRole('region', { name: 'Who belongs, and who takes part' })).toContainText('% of members and');
+  await hein.getByText('The numbers').first().click();
+  await expect(hein.getByRole('region', { name: 'Members who joined, a month' }).getByRole('row')).toHaveCount(13);
+  await expectAccessible(hein);
+  expect(await overflowing(hein)).toEqual([]);
+  await shot(hein, `dashboard-${info.project.name}`);
+
+  // The period is a plain form.
+  await hein.getByLabel('Period').selectOption({ label: 'Last 2 years' });
+  await hein.getByRole('button', { name: 'Show' }).click();
+  await expect(hein).toHaveURL(/period=24m/);
+  await hein.getByText('The numbers').first().click();
+  await expect(hein.getByRole('region', { name: 'Members who joined, a month' }).getByRole('row')).toHaveCount(25);
+
+  // Helen, from South West, reads the same page.
+  const helen = (await person(browser, viewport, 'helen@demo.q-commons.org')).page;
+  await helen.goto('/spaces/west-of-england/dashboard?period=3m');
+  await expect(helen.getByRole('heading', { name: 'Dashboard of West of England', level: 1 })).toBeVisible();
+  await expect(helen.getByRole('img')).toHaveCount(4);
+  await expectAccessible(helen);
+});
