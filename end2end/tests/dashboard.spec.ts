@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
 import { desktop, expectAccessible, person, phone } from './helpers';
 
 /** With SCREENSHOTS=dir, save a full-page screenshot there (to look at, not to assert). */
@@ -16,6 +17,14 @@ async function overflowing(page: Page): Promise<string[]> {
   );
 }
 
+/** The dashboard's CSV asked for by someone not signed in. */
+async function anonymousCsv(browser: Browser) {
+  const context = await browser.newContext();
+  const response = await context.request.get('/spaces/west-of-england/dashboard.csv');
+  await context.close();
+  return response;
+}
+
 test("a region's dashboard: the convener opens it from the region's page and changes the period; a member of another region reads it too", async ({ browser }, info) => {
   const viewport = info.project.name === 'phone' ? phone : desktop;
   const hein = (await person(browser, viewport, 'hein@demo.q-commons.org')).page;
@@ -27,8 +36,8 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   await expect(charts).toHaveCount(4);
   await expect(hein.getByRole('img', { name: 'Members who joined, a month' })).toBeVisible();
   await expect(hein.locator('.run-chart figcaption').first()).toContainText('median');
-  await expect(hein.getByRole('region', { name: 'Who belongs, and who takes part' })).toContainText('% of members and');
-  await hein.getByText('The numbers').first().click();
+  await expect(hein.getByRole('region', { name: 'Who belongs, and who takes part' })).toContainText(/% of members and \d+ % of workshop participants|Nobody has taken part in a workshop here/);
+  await hein.locator('summary', { hasText: 'The numbers' }).first().click();
   await expect(hein.getByRole('region', { name: 'Members who joined, a month' }).getByRole('row')).toHaveCount(13);
   await expectAccessible(hein);
   expect(await overflowing(hein)).toEqual([]);
@@ -38,8 +47,19 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   await hein.getByLabel('Period').selectOption({ label: 'Last 2 years' });
   await hein.getByRole('button', { name: 'Show' }).click();
   await expect(hein).toHaveURL(/period=24m/);
-  await hein.getByText('The numbers').first().click();
+  await hein.locator('summary', { hasText: 'The numbers' }).first().click();
   await expect(hein.getByRole('region', { name: 'Members who joined, a month' }).getByRole('row')).toHaveCount(25);
+
+  // The numbers download as CSV, a row a month; not for someone not signed in.
+  const [download] = await Promise.all([
+    hein.waitForEvent('download'),
+    hein.getByRole('link', { name: 'Download the numbers (CSV)' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('dashboard-west-of-england.csv');
+  const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('Month,"Members who joined, a month","Workshops held, a month","Workshop participants, a month","Decisions made, a month"');
+  expect(csv).toHaveLength(25);
+  expect((await anonymousCsv(browser)).status()).toBe(401);
 
   // Helen, from South West, reads the same page.
   const helen = (await person(browser, viewport, 'helen@demo.q-commons.org')).page;

@@ -42,6 +42,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let csv = state.clone();
     let markdown = state.clone();
     let register = state.clone();
+    let dashboards = state.clone();
     let forms = state.clone();
     let https = state.config.secure_cookies();
     let files = static_files::routes(
@@ -98,6 +99,13 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             }),
         )
         // The decision register, downloaded with the page's filters.
+        // A space's dashboard, downloaded.
+        .route(
+            "/spaces/{slug}/dashboard.csv",
+            axum::routing::get(move |path, query, headers| {
+                app::server::export::dashboard_download(dashboards.clone(), path, query, headers)
+            }),
+        )
         .route(
             "/decisions.csv",
             axum::routing::get(move |query, headers| {

@@ -106,6 +106,11 @@ pub async fn register_download(
         register::csv(&lines, |id| state.config.link(&format!("/proposals/{id}")))
     }
     .await;
+    csv_response(made, "decision-register.csv")
+}
+
+/// A CSV made for whoever asked, or the status its error calls for.
+fn csv_response(made: Result<String, AppError>, file: &str) -> Response {
     match made {
         Ok(body) => (
             [
@@ -115,7 +120,8 @@ pub async fn register_download(
                 ),
                 (
                     header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("attachment; filename=\"decision-register.csv\""),
+                    HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
+                        .unwrap_or(HeaderValue::from_static("attachment")),
                 ),
                 (
                     header::CACHE_CONTROL,
@@ -129,12 +135,38 @@ pub async fn register_download(
             let status = match e {
                 AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
                 AppError::Forbidden => StatusCode::FORBIDDEN,
+                AppError::NotFound(_) => StatusCode::NOT_FOUND,
                 AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             (status, e.to_string()).into_response()
         }
     }
+}
+
+/// What a dashboard download is asked for.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DashboardQuery {
+    pub period: String,
+}
+
+/// A space's dashboard as CSV: a row a month, a column a measure, for every member.
+pub async fn dashboard_download(
+    state: AppState,
+    Path(slug): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<DashboardQuery>,
+    headers: HeaderMap,
+) -> Response {
+    use super::services::dashboard;
+    let made = async {
+        let who = auth::who_from_headers(&state, &headers).await?;
+        let person = who.person.ok_or(AppError::Unauthenticated)?;
+        let page = dashboard::page(&state.db, &person, &slug, &query.period).await?;
+        dashboard::csv(&page)
+    }
+    .await;
+    csv_response(made, &format!("dashboard-{slug}.csv"))
 }
 
 #[cfg(test)]

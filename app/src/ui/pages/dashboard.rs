@@ -40,7 +40,7 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
             <p class="kind"><a href=format!("/spaces/{slug}")>{page.space_name.clone()}</a></p>
             <h1>{title}</h1>
             <p class="lead">{format!("{}, a value a month. Every member can read this page.", page.span)}</p>
-            <form method="get" class="inline-form">
+            <form method="get" class="period-form">
                 <label for="period">"Period"</label>
                 <select id="period" name="period">
                     {page.periods.iter().map(|(code, label)| view! {
@@ -49,13 +49,14 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
                 </select>
                 <button type="submit" class="button button--small">"Show"</button>
             </form>
+            <p><a class="button button--small button--secondary" href=format!("/spaces/{}/dashboard.csv?period={}", page.space_slug, page.period) download="">"Download the numbers (CSV)"</a></p>
         </section>
         <section class="panel" aria-labelledby="balance-heading">
             <h2 id="balance-heading">"Who belongs, and who takes part"</h2>
             <p class="headline">{page.balance_headline.clone()}</p>
             <table class="figures">
                 <caption class="visually-hidden">"Perspectives among members and among workshop participants"</caption>
-                <thead><tr><th scope="col">"Perspective"</th><th scope="col">"Members"</th><th scope="col">"In workshops"</th></tr></thead>
+                <thead><tr><th scope="col">"Perspective"</th><th scope="col">"Members"</th><th scope="col">"Took part"</th></tr></thead>
                 <tbody>
                     {page.balance.iter().filter(|b| b.members > 0 || b.took_part > 0).map(|b| view! {
                         <tr>
