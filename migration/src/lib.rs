@@ -15,6 +15,7 @@ mod m20261128_000011_charter;
 mod m20261128_000012_comment_history;
 pub mod m20261128_000013_register_words;
 mod m20261128_000014_advice;
+pub mod m20261128_000015_register_words_cost;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_comment_history::Migration),
             Box::new(m20261128_000013_register_words::Migration),
             Box::new(m20261128_000014_advice::Migration),
+            Box::new(m20261128_000015_register_words_cost::Migration),
         ]
     }
 }

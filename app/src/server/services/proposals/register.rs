@@ -87,11 +87,15 @@ pub async fn search(
             filter.add(proposal::Column::ClosedAt.lt(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc())));
     }
     if !q.q.trim().is_empty() {
-        // One expression over the title, text and outcome: on PostgreSQL a trigram
-        // index on exactly this expression answers it (migration 000013).
+        // One expression over the title, text and outcome: on PostgreSQL a function with
+        // a trigram index on it answers it (migrations 000013 and 000015).
         let like = LikeExpr::new(like_pattern(&q.q)).escape('\\');
-        filter =
-            filter.add(Expr::cust(migration::m20261128_000013_register_words::SEARCHED).like(like));
+        let searched = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+            migration::m20261128_000015_register_words_cost::SEARCHED
+        } else {
+            migration::m20261128_000013_register_words::SEARCHED
+        };
+        filter = filter.add(Expr::cust(searched).like(like));
     }
     let mut select = proposal::Entity::find()
         .filter(filter)

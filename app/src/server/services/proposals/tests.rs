@@ -1252,3 +1252,92 @@ async fn the_proposal_page_asks_the_same_number_of_queries_whatever_its_ballots_
     })
     .await;
 }
+
+/// On PostgreSQL the register's word search reads its trigram index, not every decision:
+/// the searched expression is a function that says it is costly (migration 000015). A
+/// planner test, not a timing: with 3,000 decisions the plan names the index.
+#[tokio::test]
+async fn on_postgresql_a_word_search_reads_the_trigram_index() {
+    use sea_orm::{DbBackend, Statement};
+    for_each_database(|db| async move {
+        if db.get_database_backend() != DbBackend::Postgres {
+            return;
+        }
+        demo::seed_if_empty(&db).await.unwrap();
+        let trgm = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT count(*) AS n FROM pg_extension WHERE extname = 'pg_trgm'",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        if trgm == 0 {
+            eprintln!("pg_trgm is not installed here: nothing to plan with");
+            return;
+        }
+        let columns: Vec<String> = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT column_name AS c FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = 'proposal' AND column_name <> 'id'
+                 ORDER BY ordinal_position",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get::<String>("", "c").unwrap())
+            .collect();
+        let select: Vec<String> = columns
+            .iter()
+            .map(|c| match c.as_str() {
+                "title" => "p.title || ' ' || g::text".to_owned(),
+                "body" => "p.body || ' number ' || g::text || ' of the copies'".to_owned(),
+                c => format!("p.{c}"),
+            })
+            .collect();
+        db.execute_unprepared(&format!(
+            "INSERT INTO proposal ({}) SELECT {} FROM proposal p, generate_series(1, 3000) g
+             WHERE p.id = (SELECT min(id) FROM proposal WHERE stage = 'closed')",
+            columns.join(", "),
+            select.join(", ")
+        ))
+        .await
+        .unwrap();
+        db.execute_unprepared("ANALYZE proposal").await.unwrap();
+        let plan: Vec<String> = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!(
+                    "EXPLAIN SELECT id FROM proposal WHERE stage = 'closed' AND {} LIKE '%helicopter rota%'
+                     ORDER BY closed_at DESC, id DESC LIMIT 51",
+                    migration::m20261128_000015_register_words_cost::SEARCHED
+                ),
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get::<String>("", "QUERY PLAN").unwrap())
+            .collect();
+        assert!(
+            plan.iter().any(|l| l.contains("idx_proposal_searched")),
+            "{}",
+            plan.join("\n")
+        );
+        // And the search itself finds a copy by a word in its text.
+        let found = register::search(
+            &db,
+            &crate::model::proposals::RegisterQuery {
+                q: "number 2999 of the copies".into(),
+                ..Default::default()
+            },
+            Some(51),
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.len(), 1);
+    })
+    .await;
+}
