@@ -255,6 +255,24 @@ test('the charter says what a region decides alone; spending over its limit is r
   await expect(hein.getByRole('link', { name: /Proposals in National/ })).toBeVisible();
   await expectAccessible(hein);
   expect(await overflowing(hein)).toEqual([]);
+
+  // A proposal to change the charter carries the change, and is decided nationally.
+  await hein.goto('/proposals/new?space=west-of-england');
+  const amend = `Let regions spend up to £5,000 ${Date.now().toString(36)}`;
+  await hein.getByLabel('Title', { exact: true }).fill(amend);
+  await hein.getByLabel('What you propose, and why').fill('Events cost more than they did.');
+  await hein.getByLabel('What kind of decision').selectOption({ label: 'The charter itself' });
+  await hein.getByLabel('Which clause it changes').selectOption({ label: 'Spending' });
+  await hein.getByLabel('How it will be decided').selectOption({ label: 'Consent' });
+  await hein.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(hein.locator('#field-charter_clause-error')).toContainText('Give the most a region may spend alone');
+  await hein.getByLabel("A region's spending limit, in pounds (spending only)").fill('5000');
+  await hein.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(hein.getByRole('heading', { name: amend, level: 1 })).toBeVisible();
+  await expect(hein.getByRole('region', { name: 'Change to the charter' })).toContainText('Spending: a region alone, up to £5,000');
+  await expect(hein.getByText('Raised in West of England. The charter reserves the charter itself to the national commons.')).toBeVisible();
+  await expectAccessible(hein);
+  expect(await overflowing(hein)).toEqual([]);
 });
 
 test('a ranked vote is a plain form: each option gets a place, the same place twice is refused, and a change of mind is kept', async ({ browser }, info) => {

@@ -16,6 +16,7 @@ mod m20261128_000012_comment_history;
 pub mod m20261128_000013_register_words;
 mod m20261128_000014_advice;
 pub mod m20261128_000015_register_words_cost;
+mod m20261128_000016_charter_changes;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_register_words::Migration),
             Box::new(m20261128_000014_advice::Migration),
             Box::new(m20261128_000015_register_words_cost::Migration),
+            Box::new(m20261128_000016_charter_changes::Migration),
         ]
     }
 }

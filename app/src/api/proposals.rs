@@ -51,6 +51,9 @@ pub async fn create_proposal(
     amount: Option<String>,
     overrides: Option<String>,
     from: Option<String>,
+    charter_clause: Option<String>,
+    charter_level: Option<String>,
+    charter_limit: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{auth, services::proposals};
     auth::respond(
@@ -91,6 +94,9 @@ pub async fn create_proposal(
                 amount: amount.unwrap_or_default(),
                 overrides: overrides.unwrap_or_default(),
                 from: from.unwrap_or_default(),
+                charter_clause: charter_clause.unwrap_or_default(),
+                charter_level: charter_level.unwrap_or_default(),
+                charter_limit: charter_limit.unwrap_or_default(),
             };
             let p = proposals::create(&state.db, &author, &form).await?;
             leptos_axum::redirect(&format!("/proposals/{}", p.id));

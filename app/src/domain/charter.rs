@@ -123,10 +123,127 @@ pub fn route(
     }
 }
 
+/// What a charter proposal changes: who takes one kind of decision (and, for a region's
+/// spending, up to how much).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amendment {
+    pub kind: DecisionKind,
+    pub level: Level,
+    pub limit_pence: Option<i64>,
+}
+
+impl Amendment {
+    /// Whether it may be made: the charter itself and overrides stay national (a region
+    /// cannot be made to amend the charter alone or overrule the national commons), and a
+    /// spending limit belongs only to a region's spending.
+    pub fn check(&self) -> Result<(), String> {
+        match (self.kind, self.level, self.limit_pence) {
+            (DecisionKind::Charter | DecisionKind::Override, Level::Region, _) => Err(format!(
+                "{} stays with the national commons.",
+                self.kind.label()
+            )),
+            (DecisionKind::Spending, Level::Region, None) => {
+                Err("Give the most a region may spend alone, in pounds.".into())
+            }
+            (DecisionKind::Spending, Level::Region, Some(p)) if p <= 0 => {
+                Err("A spending limit is more than £0.".into())
+            }
+            (DecisionKind::Spending, Level::Region, Some(_)) => Ok(()),
+            (_, _, Some(_)) => Err("Only a region's spending has a limit.".into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// The charter with this clause changed (added where the charter had none for it).
+    pub fn apply(&self, charter: &[Clause]) -> Vec<Clause> {
+        let changed = Clause {
+            kind: self.kind,
+            level: self.level,
+            limit_pence: self.limit_pence,
+        };
+        let mut out: Vec<Clause> = charter.to_vec();
+        match out.iter_mut().find(|c| c.kind == self.kind) {
+            Some(c) => *c = changed,
+            None => out.push(changed),
+        }
+        out
+    }
+
+    /// In words: "Spending: a region alone, up to £5,000".
+    pub fn words(&self) -> String {
+        match (self.level, self.limit_pence) {
+            (Level::Region, Some(limit)) => format!(
+                "{}: a region alone, up to {}",
+                self.kind.label(),
+                pounds(limit)
+            ),
+            (level, _) => format!("{}: {}", self.kind.label(), level.label().to_lowercase()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use DecisionKind::*;
+
+    #[test]
+    fn an_amendment_changes_one_clause_and_the_charter_itself_stays_national() {
+        let raise = Amendment {
+            kind: Spending,
+            level: Level::Region,
+            limit_pence: Some(500_000),
+        };
+        assert_eq!(raise.check(), Ok(()));
+        let changed = raise.apply(FOUNDING);
+        assert_eq!(changed.len(), FOUNDING.len());
+        assert_eq!(
+            route(&changed, SpaceKind::Region, Spending, Some(400_000)),
+            Route::Here
+        );
+        assert_eq!(raise.words(), "Spending: a region alone, up to £5,000");
+        let events_national = Amendment {
+            kind: Events,
+            level: Level::National,
+            limit_pence: None,
+        };
+        assert!(matches!(
+            route(
+                &events_national.apply(FOUNDING),
+                SpaceKind::Region,
+                Events,
+                None
+            ),
+            Route::National(_)
+        ));
+        assert_eq!(events_national.words(), "Events: the national commons");
+        for kind in [Charter, Override] {
+            let a = Amendment {
+                kind,
+                level: Level::Region,
+                limit_pence: None,
+            };
+            assert!(
+                a.check()
+                    .unwrap_err()
+                    .ends_with("stays with the national commons.")
+            );
+        }
+        let no_limit = Amendment {
+            limit_pence: None,
+            ..raise
+        };
+        assert!(no_limit.check().is_err());
+        let limit_elsewhere = Amendment {
+            kind: Events,
+            level: Level::Region,
+            limit_pence: Some(1),
+        };
+        assert_eq!(
+            limit_elsewhere.check(),
+            Err("Only a region's spending has a limit.".into())
+        );
+    }
 
     #[test]
     fn a_region_decides_its_own_rules_events_and_spending_up_to_the_limit() {

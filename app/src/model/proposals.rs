@@ -94,6 +94,8 @@ pub struct ProposalPage {
     pub advice: Option<AdvicePanel>,
     /// A closing time to offer the author (a week on, on the hour), as a form value in UK time.
     pub suggested_close: String,
+    /// The change to the charter it carries, in words ("Spending: a region alone, up to £5,000").
+    pub charter_change: Option<String>,
     /// The workshop it came from: (id, title), its report at `/workshops/{id}/report`.
     pub workshop: Option<(i64, String)>,
 }
@@ -180,6 +182,8 @@ pub struct ProposalTie {
 pub struct CharterLine {
     pub kind: String,
     pub level: String,
+    /// The decision that last changed it: (id, title).
+    pub changed_by: Option<(i64, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,6 +13,8 @@ pub struct Model {
     pub level: String,
     pub limit_pence: Option<i64>,
     pub position: i32,
+    /// The decision that last changed it (none: as the commons started).
+    pub changed_by_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

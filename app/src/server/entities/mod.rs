@@ -16,6 +16,7 @@ pub mod proposal;
 pub mod proposal_advice;
 pub mod proposal_adviser;
 pub mod proposal_ballot;
+pub mod proposal_charter_change;
 pub mod proposal_comment;
 pub mod proposal_comment_version;
 pub mod proposal_elector;

@@ -228,16 +228,187 @@ pub async fn ties(
     Ok((raised, overrides, overridden_by))
 }
 
+/// The change to the charter a proposal of `kind` asks for, from its form: `clause` (a
+/// [`DecisionKind`] code, or "" for none), `level` and, for a region's spending, `limit`
+/// in pounds. Refusals go into `v`.
+pub(crate) fn amendment(
+    v: &mut Validation,
+    kind: DecisionKind,
+    clause: &str,
+    level: &str,
+    limit: &str,
+) -> Option<charter::Amendment> {
+    let clause = clause.trim();
+    if clause.is_empty() {
+        return None;
+    }
+    if kind != DecisionKind::Charter {
+        v.refuse(
+            "charter_clause",
+            "Only a proposal of the kind “The charter itself” changes the charter.",
+        );
+        return None;
+    }
+    let Some(clause) = DecisionKind::from_code(clause) else {
+        v.refuse("charter_clause", "Choose which clause it changes.");
+        return None;
+    };
+    let Some(level) = Level::from_code(level.trim()) else {
+        v.refuse(
+            "charter_level",
+            "Choose who would take that kind of decision.",
+        );
+        return None;
+    };
+    let limit_pence = match limit.trim() {
+        "" => None,
+        text => match pence(text) {
+            Ok(p) => Some(p),
+            Err(_) => {
+                v.refuse(
+                    "charter_limit",
+                    "Give the limit in pounds, for example 5000.",
+                );
+                return None;
+            }
+        },
+    };
+    let a = charter::Amendment {
+        kind: clause,
+        level,
+        limit_pence,
+    };
+    match a.check() {
+        Ok(()) => Some(a),
+        Err(why) => {
+            v.refuse("charter_clause", why);
+            None
+        }
+    }
+}
+
+/// Keep the change proposal `proposal_id` carries, to apply if it passes.
+pub(crate) async fn record(
+    db: &impl ConnectionTrait,
+    proposal_id: i64,
+    a: charter::Amendment,
+) -> Result<(), AppError> {
+    use sea_orm::{ActiveModelTrait, Set};
+    crate::server::entities::proposal_charter_change::ActiveModel {
+        proposal_id: Set(proposal_id),
+        clause_kind: Set(a.kind.code().to_owned()),
+        level: Set(a.level.code().to_owned()),
+        limit_pence: Set(a.limit_pence),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The change to the charter proposal `id` carries, if any.
+pub async fn change_of(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<charter::Amendment>, AppError> {
+    Ok(
+        crate::server::entities::proposal_charter_change::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|c| {
+                Some(charter::Amendment {
+                    kind: DecisionKind::from_code(&c.clause_kind)?,
+                    level: Level::from_code(&c.level)?,
+                    limit_pence: c.limit_pence,
+                })
+            }),
+    )
+}
+
+/// A passed proposal's change to the charter takes effect at once (in the transaction
+/// that closes it), and the clause names the decision that changed it.
+pub(crate) async fn apply_passed(
+    txn: &impl ConnectionTrait,
+    p: &proposal::Model,
+) -> Result<(), AppError> {
+    use sea_orm::{ActiveModelTrait, Set};
+    let Some(a) = change_of(txn, p.id).await? else {
+        return Ok(());
+    };
+    let rows = charter_clause::Entity::find()
+        .order_by_asc(charter_clause::Column::Position)
+        .all(txn)
+        .await?;
+    // The first change writes down the charter the commons started with.
+    if rows.is_empty() {
+        for (i, c) in charter::FOUNDING.iter().enumerate() {
+            charter_clause::ActiveModel {
+                kind: Set(c.kind.code().to_owned()),
+                level: Set(c.level.code().to_owned()),
+                limit_pence: Set(c.limit_pence),
+                position: Set(i as i32),
+                changed_by_id: Set(None),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    let existing = charter_clause::Entity::find()
+        .filter(charter_clause::Column::Kind.eq(a.kind.code()))
+        .one(txn)
+        .await?;
+    match existing {
+        Some(row) => {
+            let mut row: charter_clause::ActiveModel = row.into();
+            row.level = Set(a.level.code().to_owned());
+            row.limit_pence = Set(a.limit_pence);
+            row.changed_by_id = Set(Some(p.id));
+            row.update(txn).await?;
+        }
+        None => {
+            let position = charter_clause::Entity::find().all(txn).await?.len() as i32;
+            charter_clause::ActiveModel {
+                kind: Set(a.kind.code().to_owned()),
+                level: Set(a.level.code().to_owned()),
+                limit_pence: Set(a.limit_pence),
+                position: Set(position),
+                changed_by_id: Set(Some(p.id)),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// The charter, for every member to read.
 pub async fn page(
     db: &impl ConnectionTrait,
     viewer: &person::Model,
 ) -> Result<CharterPage, AppError> {
     crate::server::services::membership::require_member_or_team(db, viewer.id).await?;
+    // Which decision last changed each clause.
+    let changed: Vec<(String, i64)> = charter_clause::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|r| Some((r.kind, r.changed_by_id?)))
+        .collect();
+    let ids: Vec<i64> = changed.iter().map(|(_, id)| *id).collect();
+    let decisions = proposal::Entity::find()
+        .filter(proposal::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
     let clauses = clauses(db)
         .await?
         .into_iter()
         .map(|c| CharterLine {
+            changed_by: changed
+                .iter()
+                .find(|(k, _)| k == c.kind.code())
+                .and_then(|(_, id)| decisions.iter().find(|d| d.id == *id))
+                .map(|d| (d.id, d.title.clone())),
             kind: c.kind.label().to_owned(),
             level: match (c.level, c.limit_pence) {
                 (Level::Region, Some(limit)) => format!(
@@ -254,6 +425,7 @@ pub async fn page(
 #[cfg(test)]
 mod tests {
     use super::pence;
+    use crate::domain::charter::{Clause, DecisionKind};
     use crate::domain::decision::{Ballot, Method};
     use crate::server::entities::{person, proposal};
     use crate::server::services::proposals::{self, ProposalForm};
@@ -287,6 +459,100 @@ mod tests {
             .await
             .unwrap();
         proposals::close_now(db, id).await
+    }
+
+    #[tokio::test]
+    async fn a_passed_charter_proposal_changes_the_charter_at_once_and_is_named_on_it() {
+        for_each_database(|db| async move {
+            demo::seed_if_empty(&db).await.unwrap();
+            let hein = account(&db, "hein@demo.q-commons.org").await;
+            let national = crate::server::services::rules::national(&db).await.unwrap();
+            let change = |kind: &str, clause: &str, level: &str, limit: &str| ProposalForm {
+                charter_clause: clause.into(),
+                charter_level: level.into(),
+                charter_limit: limit.into(),
+                ..form("west-of-england", kind)
+            };
+            let refused = |f: ProposalForm| {
+                let (db, hein) = (db.clone(), hein.clone());
+                async move {
+                    let err = proposals::create(&db, &hein, &f).await.unwrap_err();
+                    err.message_for("charter_clause")
+                        .or(err.message_for("charter_limit"))
+                        .unwrap_or_else(|| panic!("{err:?}"))
+                        .to_owned()
+                }
+            };
+            let before = proposal::Entity::find().count(&db).await.unwrap();
+            assert!(
+                refused(change("general", "spending", "region", "5000"))
+                    .await
+                    .starts_with("Only a proposal of the kind")
+            );
+            assert_eq!(
+                refused(change("charter", "charter", "region", "")).await,
+                "The charter itself stays with the national commons."
+            );
+            assert!(
+                refused(change("charter", "spending", "region", ""))
+                    .await
+                    .starts_with("Give the most a region may spend")
+            );
+            assert!(
+                refused(change("charter", "spending", "region", "lots"))
+                    .await
+                    .starts_with("Give the limit in pounds")
+            );
+            assert_eq!(
+                proposal::Entity::find().count(&db).await.unwrap(),
+                before,
+                "nothing saved"
+            );
+
+            // Raise a region's spending limit to £5,000: raised in West of England, decided
+            // nationally, and nothing changes until it passes.
+            let p = proposals::create(
+                &db,
+                &hein,
+                &change("charter", "spending", "region", "£5,000"),
+            )
+            .await
+            .unwrap();
+            assert_eq!(p.space_id, national.id);
+            let seen = proposals::page(&db, &hein, p.id).await.unwrap();
+            assert_eq!(
+                seen.charter_change.as_deref(),
+                Some("Spending: a region alone, up to £5,000")
+            );
+            let limit = |c: Vec<Clause>| {
+                c.into_iter()
+                    .find(|c| c.kind == DecisionKind::Spending)
+                    .and_then(|c| c.limit_pence)
+            };
+            assert_eq!(limit(super::clauses(&db).await.unwrap()), Some(200_000));
+            let closed = pass(&db, &hein, p.id).await;
+            assert_eq!(closed.result.as_deref(), Some("passed"));
+            assert_eq!(limit(super::clauses(&db).await.unwrap()), Some(500_000));
+            let page = super::page(&db, &hein).await.unwrap();
+            let spending = page.clauses.iter().find(|c| c.kind == "Spending").unwrap();
+            assert_eq!(spending.changed_by, Some((p.id, p.title.clone())));
+            assert!(spending.level.contains("£5,000"));
+            assert_eq!(
+                page.clauses
+                    .iter()
+                    .filter(|c| c.changed_by.is_some())
+                    .count(),
+                1
+            );
+            // And a region's £4,000 spending is now its own to decide.
+            let spend = ProposalForm {
+                amount: "4000".into(),
+                ..form("west-of-england", "spending")
+            };
+            let s = proposals::create(&db, &hein, &spend).await.unwrap();
+            assert_ne!(s.space_id, national.id);
+        })
+        .await;
     }
 
     #[tokio::test]

@@ -784,7 +784,7 @@ mod tests {
                 (change("west-of-england", "adapt:999999".into(), "Conduct", "x"), "rule", "There is no such rule."),
                 (change("west-of-england", "repeal:1".into(), "Conduct", "x"), "rule", "Choose what the proposal changes."),
                 (change("west-of-england", conduct.change.clone(), "Conduct", "  "), "rule_text", "Write the rule's new text (at most 10000 characters)."),
-                (ProposalForm { method: Method::Score.code().into(), options: "A\nB".into(), ..change("west-of-england", conduct.change.clone(), "Conduct", "x") }, "method", "A change to the rule book passes or fails: decide it by consent, majority or gradients of agreement."),
+                (ProposalForm { method: Method::Score.code().into(), options: "A\nB".into(), ..change("west-of-england", conduct.change.clone(), "Conduct", "x") }, "method", "A change to the rule book is decided together and passes or fails: decide it by consent, majority or gradients of agreement."),
             ];
             for (form, field, message) in refused {
                 let err = proposals::create(&db, &hein, &form).await.unwrap_err();

@@ -97,6 +97,14 @@ fn NewProposal(start: ProposalStart) -> impl IntoView {
         .iter()
         .map(|k| (k.code().to_owned(), k.label().to_owned()))
         .collect();
+    let clauses: Vec<(String, String)> =
+        std::iter::once((String::new(), "Nothing in the charter".to_owned()))
+            .chain(kinds.iter().cloned())
+            .collect();
+    let levels: Vec<(String, String)> = crate::domain::charter::Level::ALL
+        .iter()
+        .map(|l| (l.code().to_owned(), l.label().to_owned()))
+        .collect();
     view! {
         <section class="panel narrow">
             <p class="kind"><a href=format!("/spaces/{}/proposals", start.space_slug)>{format!("Proposals in {}", start.space_name)}</a></p>
@@ -123,6 +131,13 @@ fn NewProposal(start: ProposalStart) -> impl IntoView {
                     <Field label="The rule's title" name="rule_title" maxlength=200 required=changing initial=start.rule_title.clone() error />
                     <TextAreaField label="The rule's new text" name="rule_text" maxlength=10000 required=changing
                         hint="Markdown works. Start from the text as it stands and change what you propose." initial=start.rule_text.clone() error />
+                </fieldset>
+                <fieldset class="stack rule-change">
+                    <legend>"Change to the charter (a proposal of the kind “The charter itself”)"</legend>
+                    <p class="muted">"If it passes, the charter changes at once and names this decision. The charter itself, and overriding a region, stay with the national commons."</p>
+                    <SelectField label="Which clause it changes" name="charter_clause" options=clauses error />
+                    <SelectField label="Who would take those decisions" name="charter_level" options=levels initial="region" error />
+                    <Field label="A region's spending limit, in pounds (spending only)" name="charter_limit" required=false error />
                 </fieldset>
                 <SelectField label="How it will be decided" name="method" options=methods error />
                 <TextAreaField label="Options (ranked choice, score or approval), one a line" name="options" maxlength=3000 required=false error />
@@ -209,6 +224,13 @@ fn ProposalView(page: ProposalPage) -> impl IntoView {
             <div class="markdown" inner_html=page.body_html.clone()></div>
         </article>
         {page.rule_change.clone().map(|c| view! { <RuleChange change=c /> })}
+        {page.charter_change.clone().map(|c| view! {
+            <section class="panel" aria-labelledby="charter-change-heading">
+                <h2 id="charter-change-heading">"Change to the charter"</h2>
+                <p>{c}</p>
+                <p class="muted">"If it passes, "<a href="/charter">"the charter"</a>" changes at once."</p>
+            </section>
+        })}
         {page.is_author.then(|| view! { <AuthorControls page=page.clone() /> })}
         {(!page.tally.is_empty()).then(|| view! {
             <section class="panel" aria-labelledby="tally-heading">
@@ -586,7 +608,17 @@ pub fn CharterPageView() -> impl IntoView {
                             <caption class="visually-hidden">"Who takes each kind of decision"</caption>
                             <thead><tr><th scope="col">"Kind of decision"</th><th scope="col">"Who decides"</th></tr></thead>
                             <tbody>
-                                {p.clauses.into_iter().map(|c| view! { <tr><th scope="row">{c.kind}</th><td>{c.level}</td></tr> }).collect_view()}
+                                {p.clauses.into_iter().map(|c| view! {
+                                    <tr>
+                                        <th scope="row">{c.kind}</th>
+                                        <td>
+                                            {c.level}
+                                            {c.changed_by.map(|(id, title)| view! {
+                                                <span class="muted">" · changed by "<a href=format!("/proposals/{id}")>{title}</a></span>
+                                            })}
+                                        </td>
+                                    </tr>
+                                }).collect_view()}
                             </tbody>
                         </table>
                     </section>

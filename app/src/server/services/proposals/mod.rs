@@ -69,6 +69,11 @@ pub struct ProposalForm {
     pub overrides: String,
     /// The workshop theme or action it comes from: `theme:ID`, `action:ID` or "".
     pub from: String,
+    /// A charter proposal's change: the clause (a decision kind's code, or "" for none),
+    /// who would take it (`region` or `national`) and a region's spending limit in pounds.
+    pub charter_clause: String,
+    pub charter_level: String,
+    pub charter_limit: String,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -255,6 +260,27 @@ pub async fn create(
         }
         None => None,
     };
+    let amendment = match &placed {
+        Some(placed) => crate::server::services::charter::amendment(
+            &mut v,
+            placed.kind,
+            &f.charter_clause,
+            &f.charter_level,
+            &f.charter_limit,
+        ),
+        None => None,
+    };
+    if amendment.is_some()
+        && matches!(
+            method,
+            Some(Method::RankedChoice | Method::Score | Method::Approval | Method::AdviceProcess)
+        )
+    {
+        v.refuse(
+            "method",
+            "A change to the charter is decided together and passes or fails: decide it by consent, majority or gradients of agreement.",
+        );
+    }
     if change.is_some()
         && matches!(
             method,
@@ -340,6 +366,9 @@ pub async fn create(
     }
     if let Some(c) = change {
         crate::server::services::rules::record(&txn, p.id, c).await?;
+    }
+    if let Some(a) = amendment {
+        crate::server::services::charter::record(&txn, p.id, a).await?;
     }
     txn.commit().await?;
     Ok(p)

@@ -413,6 +413,9 @@ pub async fn page(
         options,
         my_marks,
         advice,
+        charter_change: crate::server::services::charter::change_of(db, p.id)
+            .await?
+            .map(|a| a.words()),
         suggested_close: {
             use chrono::{DurationRound, TimeDelta};
             let week = Utc::now() + chrono::Duration::days(7);

@@ -374,6 +374,7 @@ pub(super) async fn close(
     // A passed proposal's change to the rule book takes effect at once, with the close.
     if tally.verdict() == crate::domain::decision::Verdict::Passed {
         crate::server::services::rules::apply_passed(&txn, &p, now).await?;
+        crate::server::services::charter::apply_passed(&txn, &p).await?;
     }
     txn.commit().await?;
     Ok(true)
