@@ -108,6 +108,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/spaces/:slug/proposals") ssr=SsrMode::Async view=ui::pages::proposals::SpaceProposalsPage />
                     <Route path=path!("/spaces/:slug/rules") ssr=SsrMode::Async view=ui::pages::rules::RuleBookPageView />
                     <Route path=path!("/spaces/:slug/dashboard") ssr=SsrMode::Async view=ui::pages::dashboard::DashboardPageView />
+                    <Route path=path!("/dashboard") ssr=SsrMode::Async view=ui::pages::dashboard::NationalDashboardPageView />
                     <Route path=path!("/decisions") ssr=SsrMode::Async view=ui::pages::proposals::RegisterPageView />
                     <Route path=path!("/charter") ssr=SsrMode::Async view=ui::pages::proposals::CharterPageView />
                     <Route path=path!("/decisions/mine") ssr=SsrMode::Async view=ui::pages::proposals::TakenPartPageView />

@@ -61,6 +61,16 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   expect(csv).toHaveLength(25);
   expect((await anonymousCsv(browser)).status()).toBe(401);
 
+  // Every region side by side, each measure on one scale.
+  await hein.getByRole('link', { name: 'Every region side by side' }).click();
+  await expect(hein.getByRole('heading', { name: 'Dashboard of the commons', level: 1 })).toBeVisible();
+  const joined = hein.getByRole('region', { name: 'Members who joined, a month' });
+  await expect(joined.getByRole('heading', { level: 3 })).toContainText(['North East and North Cumbria', 'South West', 'West of England', 'National commons stewardship group']);
+  await expect(joined.getByRole('img')).toHaveCount(4);
+  await expectAccessible(hein);
+  expect(await overflowing(hein)).toEqual([]);
+  await shot(hein, `dashboard-national-${info.project.name}`);
+
   // Helen, from South West, reads the same page.
   const helen = (await person(browser, viewport, 'helen@demo.q-commons.org')).page;
   await helen.goto('/spaces/west-of-england/dashboard?period=3m');

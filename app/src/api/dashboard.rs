@@ -16,3 +16,19 @@ pub async fn get_dashboard(slug: String, period: String) -> Result<DashboardPage
         .await,
     )
 }
+
+/// Every region's dashboard side by side, and the national group's own.
+#[server(endpoint = "get_national_dashboard")]
+pub async fn get_national_dashboard(
+    period: String,
+) -> Result<crate::model::dashboard::NationalDashboard, AppError> {
+    use crate::server::{auth, services::dashboard};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let viewer = auth::require_person(&state).await?;
+            dashboard::national(&state.db, &viewer, &period).await
+        }
+        .await,
+    )
+}

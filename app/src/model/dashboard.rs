@@ -39,3 +39,13 @@ pub struct DashboardPage {
     /// "Patients were 31 % of members and 18 % of workshop participants."
     pub balance_headline: String,
 }
+
+/// Every region side by side (small multiples on one scale), and the national group's own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NationalDashboard {
+    pub period: String,
+    pub periods: Vec<(String, String)>,
+    pub span: String,
+    /// Each region's dashboard, then the national group's.
+    pub spaces: Vec<DashboardPage>,
+}

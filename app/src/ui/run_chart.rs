@@ -29,9 +29,13 @@ struct Layout {
     high: f64,
 }
 
-fn layout(values: &[f64], median: f64) -> Layout {
+/// `top`, when given, is the height of the scale (charts side by side share one).
+fn layout(values: &[f64], median: f64, top: Option<f64>) -> Layout {
     let low = values.iter().copied().fold(median, f64::min).min(0.0);
     let mut high = values.iter().copied().fold(median, f64::max);
+    if let Some(top) = top {
+        high = high.max(top);
+    }
     if high <= low {
         high = low + 1.0;
     }
@@ -57,7 +61,7 @@ pub fn RunChart(id: String, title: String, labels: Vec<String>, values: Vec<f64>
     let Some(a): Option<RunAnalysis> = analyse(&values, None) else {
         return view! { <p class="muted">"No data for this period yet."</p> }.into_any();
     };
-    let l = layout(&values, a.median);
+    let l = layout(&values, a.median, top);
     let path: String =
         l.xs.iter()
             .zip(&l.ys)
@@ -111,7 +115,7 @@ mod tests {
 
     #[test]
     fn points_fill_the_width_and_the_median_sits_between_low_and_high() {
-        let l = layout(&[0.0, 5.0, 10.0], 5.0);
+        let l = layout(&[0.0, 5.0, 10.0], 5.0, None);
         assert_eq!(l.xs.first().copied(), Some(LEFT));
         assert_eq!(l.xs.last().copied(), Some(WIDTH - RIGHT));
         assert!(
@@ -120,7 +124,9 @@ mod tests {
         );
         assert_eq!((l.low, l.high), (0.0, 10.0));
         // A flat series still has a height to draw in.
-        let flat = layout(&[3.0, 3.0], 3.0);
+        let flat = layout(&[3.0, 3.0], 3.0, None);
+        // Side by side, charts share the top of their scale.
+        assert_eq!(layout(&[1.0, 2.0], 1.5, Some(40.0)).high, 40.0);
         assert!(flat.high > flat.low);
         assert_eq!(number(12.0), "12");
         assert_eq!(number(3.25), "3.2");

@@ -263,6 +263,28 @@ pub async fn page(
     })
 }
 
+/// Every region's dashboard side by side, and the national group's own, over `period`.
+pub async fn national(
+    db: &impl ConnectionTrait,
+    viewer: &person::Model,
+    period: &str,
+) -> Result<crate::model::dashboard::NationalDashboard, AppError> {
+    crate::server::services::membership::require_member_or_team(db, viewer.id).await?;
+    let mut spaces = vec![];
+    for r in crate::server::services::membership::regions(db).await? {
+        spaces.push(page(db, viewer, &r.slug, period).await?);
+    }
+    let national = crate::server::services::rules::national(db).await?;
+    spaces.push(page(db, viewer, &national.slug, period).await?);
+    let first = spaces.first().ok_or(AppError::Internal)?;
+    Ok(crate::model::dashboard::NationalDashboard {
+        period: first.period.clone(),
+        periods: first.periods.clone(),
+        span: first.span.clone(),
+        spaces,
+    })
+}
+
 /// The dashboard's measures as CSV: a row a month, a column a measure.
 pub fn csv(page: &DashboardPage) -> Result<String, AppError> {
     let mut w = csv::Writer::from_writer(vec![]);
@@ -469,6 +491,14 @@ mod tests {
                 page(&db, &hein, "nowhere", "12m").await.unwrap_err(),
                 AppError::NotFound(_)
             ));
+            // Side by side: every region, then the national group, each with its own counts.
+            let all = national(&db, &helen, "12m").await.unwrap();
+            let regions = crate::server::services::membership::regions(&db).await.unwrap();
+            assert_eq!(all.spaces.len(), regions.len() + 1);
+            let west_there = all.spaces.iter().find(|s| s.space_slug == "west-of-england").unwrap();
+            assert_eq!(last(west_there, "workshops"), last(&after, "workshops"));
+            assert_eq!(all.spaces.last().unwrap().space_slug, "national");
+            assert_eq!(national(&db, &stranger, "12m").await.unwrap_err(), AppError::Forbidden);
             assert_eq!(
                 page(&db, &hein, "west-of-england", "nonsense")
                     .await

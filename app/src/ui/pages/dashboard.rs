@@ -1,8 +1,8 @@
 //! A space's dashboard: each measure over time as a run chart, with its headline, a table
 //! of the same numbers and the balance of perspectives — the same page for the convener
 //! and for every member, because those who monitor answer to the members.
-use crate::api::dashboard::get_dashboard;
-use crate::model::dashboard::{DashboardPage, Series};
+use crate::api::dashboard::{get_dashboard, get_national_dashboard};
+use crate::model::dashboard::{DashboardPage, NationalDashboard, Series};
 use crate::ui::run_chart::RunChart;
 use crate::ui::widgets::problem;
 use leptos::prelude::*;
@@ -40,6 +40,7 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
             <p class="kind"><a href=format!("/spaces/{slug}")>{page.space_name.clone()}</a></p>
             <h1>{title}</h1>
             <p class="lead">{format!("{}, a value a month. Every member can read this page.", page.span)}</p>
+            <p><a href=format!("/dashboard?period={}", page.period)>"Every region side by side"</a></p>
             <form method="get" class="period-form">
                 <label for="period">"Period"</label>
                 <select id="period" name="period">
@@ -92,5 +93,83 @@ fn Measure(s: Series) -> impl IntoView {
                 </table>
             </details>
         </section>
+    }
+}
+
+/// Every region side by side, and the national group's own: each measure as small
+/// multiples on one scale, so regions compare at a glance.
+#[component]
+pub fn NationalDashboardPageView() -> impl IntoView {
+    let query = use_query_map();
+    let period = move || query.read().get("period").unwrap_or_default();
+    let page = crate::ui::widgets::server_data(period, get_national_dashboard);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Dashboard", e),
+                Ok(p) => view! { <National page=p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn National(page: NationalDashboard) -> impl IntoView {
+    let measures: Vec<(String, String)> = page
+        .spaces
+        .first()
+        .map(|s| {
+            s.series
+                .iter()
+                .map(|m| (m.key.clone(), m.title.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let spaces = page.spaces.clone();
+    view! {
+        <Title text="Dashboard of the commons" />
+        <section class="panel">
+            <h1>"Dashboard of the commons"</h1>
+            <p class="lead">{format!("{}, a value a month: every region side by side on one scale, and the national group's own. Every member can read this page.", page.span)}</p>
+            <form method="get" class="period-form">
+                <label for="period">"Period"</label>
+                <select id="period" name="period">
+                    {page.periods.iter().map(|(code, label)| view! {
+                        <option value=code.clone() selected=*code == page.period>{label.clone()}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="button button--small">"Show"</button>
+            </form>
+        </section>
+        <section class="panel" aria-labelledby="balance-heading">
+            <h2 id="balance-heading">"Who belongs, and who takes part"</h2>
+            <ul>
+                {spaces.iter().map(|s| view! {
+                    <li><a href=format!("/spaces/{}/dashboard?period={}", s.space_slug, s.period)>{s.space_name.clone()}</a>": "{s.balance_headline.clone()}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+        {measures.into_iter().map(|(key, title)| {
+            let shown: Vec<(String, String, Series)> = spaces
+                .iter()
+                .filter_map(|s| s.series.iter().find(|m| m.key == key).map(|m| (s.space_name.clone(), s.space_slug.clone(), m.clone())))
+                .collect();
+            let top = shown.iter().flat_map(|(_, _, m)| m.values.iter().copied()).fold(0.0, f64::max);
+            let heading = format!("{key}-heading");
+            view! {
+                <section class="panel" aria-labelledby=heading.clone()>
+                    <h2 id=heading.clone()>{title.clone()}</h2>
+                    <div class="multiples">
+                        {shown.into_iter().map(|(name, slug, m)| view! {
+                            <div class="multiples__one">
+                                <h3>{name.clone()}</h3>
+                                <p class="headline">{m.headline.clone()}</p>
+                                <RunChart id=format!("chart-{key}-{slug}") title=format!("{}: {}", name, m.title) labels=m.months.clone() values=m.values.clone() top=Some(top) />
+                            </div>
+                        }).collect_view()}
+                    </div>
+                </section>
+            }
+        }).collect_view()}
     }
 }
