@@ -57,7 +57,15 @@ fn layout(values: &[f64], median: f64, top: Option<f64>) -> Layout {
 /// A run chart of `values` labelled by `labels` (months, say), with `id` unique on the
 /// page. What it says in words is the analysis's own.
 #[component]
-pub fn RunChart(id: String, title: String, labels: Vec<String>, values: Vec<f64>) -> impl IntoView {
+pub fn RunChart(
+    id: String,
+    title: String,
+    labels: Vec<String>,
+    values: Vec<f64>,
+    /// The top of the scale, shared by charts shown side by side (small multiples).
+    #[prop(default = None)]
+    top: Option<f64>,
+) -> impl IntoView {
     let Some(a): Option<RunAnalysis> = analyse(&values, None) else {
         return view! { <p class="muted">"No data for this period yet."</p> }.into_any();
     };

@@ -66,14 +66,19 @@ fn series(
     title: &str,
     months: &[String],
     counts: &[(String, i64)],
-    what: &str,
+    // What happened, for one and for more: ("workshop was held", "workshops were held").
+    (one, many): (&str, &str),
 ) -> Series {
     let values = fill(months, counts);
     let total: f64 = values.iter().fold(0.0, |a, b| a + b);
     Series {
         key: key.into(),
         title: title.into(),
-        headline: format!("{} {what} in this period.", total as i64),
+        headline: format!(
+            "{} {} in this period.",
+            total as i64,
+            if total as i64 == 1 { one } else { many }
+        ),
         months: months.to_vec(),
         values,
     }
@@ -227,28 +232,28 @@ pub async fn page(
                 "Members who joined, a month",
                 &months,
                 &joined,
-                "joined",
+                ("joined", "joined"),
             ),
             series(
                 "workshops",
                 "Workshops held, a month",
                 &months,
                 &workshops,
-                "workshops were held",
+                ("workshop was held", "workshops were held"),
             ),
             series(
                 "participants",
                 "Workshop participants, a month",
                 &months,
                 &came,
-                "took part in workshops",
+                ("took part in workshops", "took part in workshops"),
             ),
             series(
                 "decisions",
                 "Decisions made, a month",
                 &months,
                 &decided,
-                "decisions were made",
+                ("decision was made", "decisions were made"),
             ),
         ],
         balance,
