@@ -36,6 +36,9 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   await expect(charts).toHaveCount(4);
   await expect(hein.getByRole('img', { name: 'Members who joined, a month' })).toBeVisible();
   await expect(hein.locator('.run-chart figcaption').first()).toContainText('median');
+  // The convener also sees what needs them now, each linking to where it is dealt with.
+  const needs = hein.getByRole('region', { name: 'What needs you now' });
+  await expect(needs.getByRole('heading', { level: 3 })).toHaveText(['Applications waiting longest', 'Overdue actions', 'Terms ending in the next 60 days']);
   await expect(hein.getByRole('region', { name: 'Who belongs, and who takes part' })).toContainText(/% of members and \d+ % of workshop participants|Nobody has taken part in a workshop here/);
   await hein.locator('summary', { hasText: 'The numbers' }).first().click();
   await expect(hein.getByRole('region', { name: 'Members who joined, a month' }).getByRole('row')).toHaveCount(13);
@@ -76,5 +79,6 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   await helen.goto('/spaces/west-of-england/dashboard?period=3m');
   await expect(helen.getByRole('heading', { name: 'Dashboard of West of England', level: 1 })).toBeVisible();
   await expect(helen.getByRole('img')).toHaveCount(4);
+  await expect(helen.getByRole('region', { name: 'What needs you now' })).toHaveCount(0);
   await expectAccessible(helen);
 });

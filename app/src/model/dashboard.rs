@@ -38,6 +38,27 @@ pub struct DashboardPage {
     pub balance: Vec<Balance>,
     /// "Patients were 31 % of members and 18 % of workshop participants."
     pub balance_headline: String,
+    /// For the space's conveners and stewards: what needs them now.
+    pub needs_you: Option<NeedsYou>,
+}
+
+/// Something waiting for a convener or steward, with where it is dealt with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiting {
+    /// "Aisha Rahman applied 12 days ago".
+    pub what: String,
+    pub href: String,
+}
+
+/// What needs the space's conveners and stewards now, most urgent first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedsYou {
+    /// Applications to join waiting longest.
+    pub applications: Vec<Waiting>,
+    /// Overdue actions, with their owners.
+    pub overdue: Vec<Waiting>,
+    /// Terms of office ending within 60 days.
+    pub terms: Vec<Waiting>,
 }
 
 /// Every region side by side (small multiples on one scale), and the national group's own.

@@ -220,7 +220,22 @@ pub async fn page(
             .map(|d| d.format("%B %Y").to_string())
             .unwrap_or_default()
     };
+    // The conveners and stewards of this space see what needs them now as well.
+    let needs_you = if crate::server::services::membership::authorise(
+        db,
+        viewer.id,
+        crate::domain::membership::Action::WriteOutcome,
+        &s,
+    )
+    .await
+    .is_ok()
+    {
+        Some(needs_you(db, &s).await?)
+    } else {
+        None
+    };
     Ok(DashboardPage {
+        needs_you,
         span: format!(
             "{} to {}",
             months.first().map(|m| month_name(m)).unwrap_or_default(),
@@ -264,6 +279,111 @@ pub async fn page(
         periods: Period::ALL
             .iter()
             .map(|p| (p.code().to_owned(), p.label().to_owned()))
+            .collect(),
+    })
+}
+
+/// How many of each thing the convener's view lists, at most.
+const NEEDS_SHOWN: u64 = 10;
+
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// What needs the conveners and stewards of `s` now: applications waiting longest,
+/// overdue actions and their owners, terms ending within 60 days — each a bounded query.
+async fn needs_you(
+    db: &impl ConnectionTrait,
+    s: &space::Model,
+) -> Result<crate::model::dashboard::NeedsYou, AppError> {
+    use crate::model::dashboard::{NeedsYou, Waiting};
+    use crate::server::entities::{action, membership_application, role};
+    use sea_orm::{QueryOrder, QuerySelect};
+    let today = Utc::now().date_naive();
+    let now = Utc::now();
+    let applications = membership_application::Entity::find()
+        .filter(membership_application::Column::RegionId.eq(s.id))
+        .filter(membership_application::Column::Status.eq("pending"))
+        .order_by_asc(membership_application::Column::CreatedAt)
+        .limit(NEEDS_SHOWN)
+        .all(db)
+        .await?;
+    let overdue = action::Entity::find()
+        .filter(action::Column::SpaceId.eq(s.id))
+        .filter(action::Column::Status.is_in(["open", "in_progress"]))
+        .filter(action::Column::DueOn.lt(today))
+        .order_by_asc(action::Column::DueOn)
+        .limit(NEEDS_SHOWN)
+        .all(db)
+        .await?;
+    let terms = role::Entity::find()
+        .filter(role::Column::SpaceId.eq(s.id))
+        .filter(role::Column::EndsOn.gte(today))
+        .filter(role::Column::EndsOn.lte(today + chrono::Duration::days(60)))
+        .order_by_asc(role::Column::EndsOn)
+        .limit(NEEDS_SHOWN)
+        .all(db)
+        .await?;
+    let mut ids: Vec<i64> = applications.iter().map(|a| a.person_id).collect();
+    ids.extend(overdue.iter().map(|a| a.owner_id));
+    ids.extend(terms.iter().map(|r| r.person_id));
+    let people = person::Entity::find()
+        .filter(person::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    let name = |id: i64| {
+        people
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let at_space = format!("/spaces/{}", s.slug);
+    Ok(NeedsYou {
+        applications: applications
+            .iter()
+            .map(|a| Waiting {
+                what: format!(
+                    "{} applied {} ago",
+                    name(a.person_id),
+                    days((now - a.created_at).num_days())
+                ),
+                href: at_space.clone(),
+            })
+            .collect(),
+        overdue: overdue
+            .iter()
+            .map(|a| Waiting {
+                what: format!(
+                    "{} — {}, {} overdue",
+                    a.title,
+                    name(a.owner_id),
+                    days((today - a.due_on).num_days())
+                ),
+                href: match a.workshop_id {
+                    Some(w) => format!("/workshops/{w}/report"),
+                    None => format!("{at_space}/workshops"),
+                },
+            })
+            .collect(),
+        terms: terms
+            .iter()
+            .map(|r| Waiting {
+                what: format!(
+                    "{} — {}, ends {}",
+                    name(r.person_id),
+                    crate::domain::structure::RoleKind::from_code(&r.kind)
+                        .map_or(r.kind.as_str(), |k| k.label()),
+                    r.ends_on
+                        .map(|d| d.format("%-d %B %Y").to_string())
+                        .unwrap_or_default()
+                ),
+                href: at_space.clone(),
+            })
             .collect(),
     })
 }
@@ -496,6 +616,62 @@ mod tests {
                 page(&db, &hein, "nowhere", "12m").await.unwrap_err(),
                 AppError::NotFound(_)
             ));
+            // What needs the convener now: an application waiting, an overdue action, a
+            // term ending soon — for the region's convener and stewards only.
+            {
+                use crate::server::entities::{action, membership_application, role};
+                use sea_orm::{ActiveModelTrait, Set};
+                let now = Utc::now();
+                membership_application::ActiveModel {
+                    person_id: Set(stranger.id),
+                    region_id: Set(west.id),
+                    perspectives: Set("carer".into()),
+                    reason: Set("I care for my father.".into()),
+                    status: Set("pending".into()),
+                    created_at: Set(now - chrono::Duration::days(12)),
+                    ..Default::default()
+                }
+                .insert(&db)
+                .await
+                .unwrap();
+                action::ActiveModel {
+                    workshop_id: Set(Some(w.id)),
+                    space_id: Set(Some(west.id)),
+                    title: Set("Ask the bus company".into()),
+                    owner_id: Set(helen.id),
+                    due_on: Set(now.date_naive() - chrono::Duration::days(3)),
+                    status: Set("open".into()),
+                    created_by: Set(hein.id),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&db)
+                .await
+                .unwrap();
+                role::ActiveModel {
+                    person_id: Set(stranger.id),
+                    space_id: Set(west.id),
+                    kind: Set("steward".into()),
+                    starts_on: Set(now.date_naive() - chrono::Duration::days(300)),
+                    ends_on: Set(Some(now.date_naive() + chrono::Duration::days(20))),
+                    ..Default::default()
+                }
+                .insert(&db)
+                .await
+                .unwrap();
+                let seen = page(&db, &hein, "west-of-england", "12m").await.unwrap();
+                let n = seen.needs_you.expect("the convener sees what needs them");
+                assert_eq!(n.applications.len(), 1);
+                assert_eq!(n.applications[0].what, "Stranger applied 12 days ago");
+                assert_eq!(n.applications[0].href, "/spaces/west-of-england");
+                assert_eq!(n.overdue[0].what, "Ask the bus company — Helen Smith, 3 days overdue");
+                assert_eq!(n.overdue[0].href, format!("/workshops/{}/report", w.id));
+                assert!(n.terms.iter().any(|t| t.what.starts_with("Stranger — Steward, ends ")), "{:?}", n.terms);
+                // Another region's convener reads the dashboard, but not this.
+                assert_eq!(page(&db, &helen, "west-of-england", "12m").await.unwrap().needs_you, None);
+            }
+
             // Side by side: every region, then the national group, each with its own counts.
             let all = national(&db, &helen, "12m").await.unwrap();
             let regions = crate::server::services::membership::regions(&db).await.unwrap();

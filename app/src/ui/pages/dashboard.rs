@@ -2,7 +2,7 @@
 //! of the same numbers and the balance of perspectives — the same page for the convener
 //! and for every member, because those who monitor answer to the members.
 use crate::api::dashboard::{get_dashboard, get_national_dashboard};
-use crate::model::dashboard::{DashboardPage, NationalDashboard, Series};
+use crate::model::dashboard::{DashboardPage, NationalDashboard, NeedsYou, Series, Waiting};
 use crate::ui::run_chart::RunChart;
 use crate::ui::widgets::problem;
 use leptos::prelude::*;
@@ -52,6 +52,7 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
             </form>
             <p><a class="button button--small button--secondary" href=format!("/spaces/{}/dashboard.csv?period={}", page.space_slug, page.period) download="">"Download the numbers (CSV)"</a></p>
         </section>
+        {page.needs_you.clone().map(|n| view! { <NeedsYouNow n /> })}
         <section class="panel" aria-labelledby="balance-heading">
             <h2 id="balance-heading">"Who belongs, and who takes part"</h2>
             <p class="headline">{page.balance_headline.clone()}</p>
@@ -171,5 +172,34 @@ fn National(page: NationalDashboard) -> impl IntoView {
                 </section>
             }
         }).collect_view()}
+    }
+}
+
+/// For the space's conveners and stewards: what needs them now, each linking to where it
+/// is dealt with.
+#[component]
+fn NeedsYouNow(n: NeedsYou) -> impl IntoView {
+    let list = |title: &'static str, none: &'static str, items: Vec<Waiting>| {
+        view! {
+            <h3>{title}</h3>
+            {if items.is_empty() {
+                view! { <p class="muted">{none}</p> }.into_any()
+            } else {
+                view! {
+                    <ul>
+                        {items.into_iter().map(|w| view! { <li><a href=w.href>{w.what}</a></li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="needs-heading">
+            <h2 id="needs-heading">"What needs you now"</h2>
+            <p class="muted">"For this space's conveners and stewards."</p>
+            {list("Applications waiting longest", "No applications waiting.", n.applications)}
+            {list("Overdue actions", "No actions overdue.", n.overdue)}
+            {list("Terms ending in the next 60 days", "No terms end in the next 60 days.", n.terms)}
+        </section>
     }
 }
