@@ -222,9 +222,10 @@ pub async fn answer_objection(id: i64, objection: i64, answer: String) -> Result
         async {
             let state = auth::state()?;
             let who = auth::require_person(&state).await?;
-            proposals::answer(&state.db, &who, objection, &answer).await?;
-            // Screens showing the live tally read it again.
-            state.live.proposal_changed(&state.db, id).await;
+            // Screens showing the live tally read it again: the objection's own proposal,
+            // not the one the form named.
+            let changed = proposals::answer(&state.db, &who, objection, &answer).await?;
+            state.live.proposal_changed(&state.db, changed).await;
             leptos_axum::redirect(&format!("/proposals/{id}"));
             Ok(())
         }
@@ -250,9 +251,8 @@ pub async fn settle_objection(id: i64, objection: i64, decision: String) -> Resu
                     ));
                 }
             };
-            proposals::settle_objection(&state.db, &who, objection, withdraw).await?;
-            // Screens showing the live tally read it again.
-            state.live.proposal_changed(&state.db, id).await;
+            let changed = proposals::settle_objection(&state.db, &who, objection, withdraw).await?;
+            state.live.proposal_changed(&state.db, changed).await;
             leptos_axum::redirect(&format!("/proposals/{id}"));
             Ok(())
         }

@@ -25,6 +25,21 @@ pub const MAX_EMAILS_PER_HOUR: u64 = 5;
 pub const PASSWORD_RESET: &str = "password_reset";
 pub const MAGIC_LINK: &str = "magic_link";
 
+/// The names of the people `ids`, in one query (a missing id has none).
+pub async fn names(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    Ok(person::Entity::find()
+        .filter(person::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect())
+}
+
 pub async fn find_by_email(
     db: &DatabaseConnection,
     email: &str,

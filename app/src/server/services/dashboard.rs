@@ -328,20 +328,16 @@ async fn needs_you(
         .limit(NEEDS_SHOWN)
         .all(db)
         .await?;
-    let mut ids: Vec<i64> = applications.iter().map(|a| a.person_id).collect();
-    ids.extend(overdue.iter().map(|a| a.owner_id));
-    ids.extend(terms.iter().map(|r| r.person_id));
-    let people = person::Entity::find()
-        .filter(person::Column::Id.is_in(ids))
-        .all(db)
-        .await?;
-    let name = |id: i64| {
-        people
+    let people = crate::server::services::accounts::names(
+        db,
+        applications
             .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.name.clone())
-            .unwrap_or_default()
-    };
+            .map(|a| a.person_id)
+            .chain(overdue.iter().map(|a| a.owner_id))
+            .chain(terms.iter().map(|r| r.person_id)),
+    )
+    .await?;
+    let name = |id: i64| people.get(&id).cloned().unwrap_or_default();
     let at_space = format!("/spaces/{}", s.slug);
     Ok(NeedsYou {
         applications: applications

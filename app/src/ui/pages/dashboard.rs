@@ -41,15 +41,7 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
             <h1>{title}</h1>
             <p class="lead">{format!("{}, a value a month. Every member can read this page.", page.span)}</p>
             <p><a href=format!("/dashboard?period={}", page.period)>"Every region side by side"</a></p>
-            <form method="get" class="period-form">
-                <label for="period">"Period"</label>
-                <select id="period" name="period">
-                    {page.periods.iter().map(|(code, label)| view! {
-                        <option value=code.clone() selected=*code == page.period>{label.clone()}</option>
-                    }).collect_view()}
-                </select>
-                <button type="submit" class="button button--small">"Show"</button>
-            </form>
+            <PeriodForm periods=page.periods.clone() period=page.period.clone() />
             <p><a class="button button--small button--secondary" href=format!("/spaces/{}/dashboard.csv?period={}", page.space_slug, page.period) download="">"Download the numbers (CSV)"</a></p>
         </section>
         {page.needs_you.clone().map(|n| view! { <NeedsYouNow n /> })}
@@ -132,15 +124,7 @@ fn National(page: NationalDashboard) -> impl IntoView {
         <section class="panel">
             <h1>"Dashboard of the commons"</h1>
             <p class="lead">{format!("{}, a value a month: every region side by side on one scale, and the national group's own. Every member can read this page.", page.span)}</p>
-            <form method="get" class="period-form">
-                <label for="period">"Period"</label>
-                <select id="period" name="period">
-                    {page.periods.iter().map(|(code, label)| view! {
-                        <option value=code.clone() selected=*code == page.period>{label.clone()}</option>
-                    }).collect_view()}
-                </select>
-                <button type="submit" class="button button--small">"Show"</button>
-            </form>
+            <PeriodForm periods=page.periods.clone() period=page.period.clone() />
         </section>
         <section class="panel" aria-labelledby="balance-heading">
             <h2 id="balance-heading">"Who belongs, and who takes part"</h2>
@@ -201,5 +185,22 @@ fn NeedsYouNow(n: NeedsYou) -> impl IntoView {
             {list("Overdue actions", "No actions overdue.", n.overdue)}
             {list("Terms ending in the next 60 days", "No terms end in the next 60 days.", n.terms)}
         </section>
+    }
+}
+
+/// The period shown: a plain GET form, the same on every dashboard.
+#[component]
+fn PeriodForm(periods: Vec<(String, String)>, period: String) -> impl IntoView {
+    view! {
+        <form method="get" class="period-form">
+            <label for="period">"Period"</label>
+            <select id="period" name="period">
+                {periods.into_iter().map(|(code, label)| {
+                    let selected = code == period;
+                    view! { <option value=code selected=selected>{label}</option> }
+                }).collect_view()}
+            </select>
+            <button type="submit" class="button button--small">"Show"</button>
+        </form>
     }
 }

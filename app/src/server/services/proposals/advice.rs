@@ -399,19 +399,15 @@ pub(super) async fn panel(
 ) -> Result<AdvicePanel, AppError> {
     let asked = advisers(db, p.id).await?;
     let advice = given(db, p.id).await?;
-    let mut ids: Vec<i64> = asked.iter().map(|a| a.person_id).collect();
-    ids.extend(advice.iter().map(|a| a.person_id));
-    let people = person::Entity::find()
-        .filter(person::Column::Id.is_in(ids))
-        .all(db)
-        .await?;
-    let name = |id: i64| {
-        people
+    let people = crate::server::services::accounts::names(
+        db,
+        asked
             .iter()
-            .find(|x| x.id == id)
-            .map(|x| x.name.clone())
-            .unwrap_or_default()
-    };
+            .map(|a| a.person_id)
+            .chain(advice.iter().map(|a| a.person_id)),
+    )
+    .await?;
+    let name = |id: i64| people.get(&id).cloned().unwrap_or_default();
     let s = summary(
         &asked.iter().map(|a| a.person_id).collect::<Vec<_>>(),
         &advice

@@ -414,13 +414,13 @@ async fn objection_open(
     }
 }
 
-/// The author answers an objection.
+/// The author answers an objection; the proposal it belongs to.
 pub async fn answer(
     db: &DatabaseConnection,
     who: &person::Model,
     objection_id: i64,
     text: &str,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > 5_000 {
         return Err(AppError::invalid(
@@ -444,18 +444,19 @@ pub async fn answer(
     a.updated_at = Set(now);
     a.update(&txn).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(p.id)
 }
 
-/// The objector withdraws their objection (`withdraw`) or keeps it after the answer.
+/// The objector withdraws their objection (`withdraw`) or keeps it after the answer; the
+/// proposal it belongs to.
 pub async fn settle_objection(
     db: &DatabaseConnection,
     who: &person::Model,
     objection_id: i64,
     withdraw: bool,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
-    let (o, _) = objection_open(&txn, objection_id).await?;
+    let (o, p) = objection_open(&txn, objection_id).await?;
     if o.person_id != who.id {
         return Err(AppError::Forbidden);
     }
@@ -469,7 +470,7 @@ pub async fn settle_objection(
     a.updated_at = Set(Utc::now());
     a.update(&txn).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(p.id)
 }
 
 /// How often each app server looks for votes to close.
