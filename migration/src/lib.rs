@@ -17,6 +17,7 @@ pub mod m20261128_000013_register_words;
 mod m20261128_000014_advice;
 pub mod m20261128_000015_register_words_cost;
 mod m20261128_000016_charter_changes;
+mod m20261128_000017_run_for_real;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000014_advice::Migration),
             Box::new(m20261128_000015_register_words_cost::Migration),
             Box::new(m20261128_000016_charter_changes::Migration),
+            Box::new(m20261128_000017_run_for_real::Migration),
         ]
     }
 }

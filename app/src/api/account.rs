@@ -5,12 +5,17 @@ use leptos::prelude::*;
 
 #[server(endpoint = "session")]
 pub async fn get_session_info() -> Result<SessionInfo, AppError> {
-    use crate::server::{auth, services::sessions};
+    use crate::server::{
+        auth,
+        services::{sessions, settings},
+    };
     auth::respond(
         async {
             let state = auth::state()?;
             let person = auth::current_person(&state).await?;
-            sessions::session_info(&state.db, &state.config, person).await
+            let settings =
+                settings::cached(&state.db, state.live.structure(), &state.config).await?;
+            sessions::session_info(&state.db, &settings.name, state.config.demo, person).await
         }
         .await,
     )

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 #[server(endpoint = "community_overview")]
 pub async fn get_community_overview() -> Result<CommunityOverview, AppError> {
-    use crate::server::{auth, services::community};
+    use crate::server::{
+        auth,
+        services::{community, settings},
+    };
     auth::respond(
         async {
             let state = auth::state()?;
@@ -14,7 +17,8 @@ pub async fn get_community_overview() -> Result<CommunityOverview, AppError> {
                 .live
                 .structure()
                 .overview(today, async || {
-                    community::overview(&state.db, &state.config.community_name).await
+                    let settings = settings::read(&state.db, &state.config).await?;
+                    community::overview(&state.db, &settings.name).await
                 })
                 .await?;
             Ok(CommunityOverview::clone(&overview))

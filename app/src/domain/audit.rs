@@ -23,6 +23,17 @@ vocabulary! {
         RoleAppointed => "role.appointed", "Appointed";
         RoleRenewed => "role.renewed", "Term renewed";
         RoleEnded => "role.ended", "Term ended";
+        CommunitySetUp => "community.set_up", "Community set up";
+        SettingsChanged => "community.settings_changed", "Settings changed";
+        SpaceCreated => "space.created", "Space created";
+        SpaceChanged => "space.changed", "Space renamed or described";
+        SpaceArchived => "space.archived", "Space archived";
+        SpaceRestored => "space.restored", "Space restored";
+        HostSet => "space.host_set", "Host organisation set";
+        MembersImported => "membership.imported", "Members imported";
+        ConsentGiven => "consent.given", "Consent to hold perspectives given";
+        ConsentWithdrawn => "consent.withdrawn", "Consent to hold perspectives withdrawn";
+        AccountErased => "account.erased", "Account deleted";
     }
 }
 

@@ -2,6 +2,7 @@
 //! item, a query. Compiled for both; depends only on `domain`, serde and chrono, so the
 //! doors (`api`), the services and the views can all use them without importing upward.
 pub mod account;
+pub mod admin;
 pub mod community;
 pub mod dashboard;
 pub mod directory;

@@ -28,6 +28,8 @@ pub enum Key {
     Spaces,
     /// One space's current role holders and partners.
     SpaceFacts(i64, NaiveDate),
+    /// The community's settings (its name, privacy notice).
+    Settings,
 }
 
 #[derive(Clone)]

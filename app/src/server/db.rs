@@ -55,6 +55,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
+/// Connect without migrating: a backup before an upgrade must copy the database as it is.
+pub async fn open_as_is(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, None).await
+}
+
 pub(crate) async fn connect_with(
     url: &str,
     search_path: Option<&str>,

@@ -18,6 +18,9 @@ pub struct Model {
     pub show_organisation: bool,
     pub joined_on: Option<Date>,
     pub updated_at: DateTimeUtc,
+    /// When the member agreed that the community holds their perspectives (patient,
+    /// carer, …); `None`: none are held.
+    pub perspectives_consented_at: Option<DateTimeUtc>,
     #[sea_orm(belongs_to, from = "person_id", to = "id")]
     pub person: BelongsTo<super::person::Entity>,
 }

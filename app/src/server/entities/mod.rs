@@ -3,6 +3,7 @@ pub mod action;
 pub mod action_event;
 pub mod audit_log;
 pub mod charter_clause;
+pub mod community;
 pub mod form_return;
 pub mod group_membership;
 pub mod login_token;

@@ -13,6 +13,9 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the person deleted their account: their personal data is gone, and what they
+    /// contributed stays as a former member's.
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -16,6 +16,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// How members join a group: `open`, or `by_request`.
     pub joining: String,
+    /// When the project team archived it: it keeps its history and leaves the navigation.
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -24,6 +24,10 @@ pub const MAX_EMAILS_PER_HOUR: u64 = 5;
 
 pub const PASSWORD_RESET: &str = "password_reset";
 pub const MAGIC_LINK: &str = "magic_link";
+/// A sign-in link for someone added by others (the first project-team member, an imported
+/// member): it signs them in like a magic link, and lasts long enough to reach them.
+pub const INVITATION: &str = "invitation";
+pub const INVITATION_DAYS: i64 = 7;
 
 /// The names of the people `ids`, in one query (a missing id has none).
 pub async fn names(
@@ -313,18 +317,20 @@ async fn send_link(
     .insert(db)
     .await?;
     let link = config.link(&format!("{path}?token={secret}"));
+    let community = crate::server::services::settings::read(db, config)
+        .await?
+        .name;
     let body = format!(
         "Hello {name},\n\nUse this link to {what} on {community}:\n\n{link}\n\n\
          It works once, for {minutes} minutes. If you did not ask for it, you can ignore this e-mail.\n",
         name = person.name,
-        community = config.community_name,
         minutes = valid_for.num_minutes(),
     );
     mailer
         .send(
             db,
             &person.email,
-            &format!("{subject} — {}", config.community_name),
+            &format!("{subject} — {community}"),
             &body,
         )
         .await
@@ -384,7 +390,7 @@ pub async fn request_magic_link(
 async fn use_token(
     db: &DatabaseConnection,
     secret: &str,
-    purpose: &str,
+    purposes: &[&str],
 ) -> Result<person::Model, AppError> {
     let expired = || {
         AppError::invalid(
@@ -394,7 +400,7 @@ async fn use_token(
     };
     let token = login_token::Entity::find()
         .filter(login_token::Column::TokenHash.eq(tokens::digest(secret.trim())))
-        .filter(login_token::Column::Purpose.eq(purpose))
+        .filter(login_token::Column::Purpose.is_in(purposes.iter().copied()))
         .one(db)
         .await?
         .ok_or_else(expired)?;
@@ -427,7 +433,7 @@ pub async fn reset_password(
     new_password: &str,
 ) -> Result<person::Model, AppError> {
     validate_new_password("new_password", new_password)?;
-    let person = use_token(db, secret, PASSWORD_RESET).await?;
+    let person = use_token(db, secret, &[PASSWORD_RESET]).await?;
     set_password(db, person.id, new_password).await?;
     crate::server::services::sessions::end_others(db, person.id, None).await?;
     Ok(person)
@@ -437,7 +443,49 @@ pub async fn use_magic_link(
     db: &DatabaseConnection,
     secret: &str,
 ) -> Result<person::Model, AppError> {
-    use_token(db, secret, MAGIC_LINK).await
+    use_token(db, secret, &[MAGIC_LINK, INVITATION]).await
+}
+
+/// Invite a person who did not sign up themselves: a sign-in link valid for
+/// [`INVITATION_DAYS`], e-mailed through the outbox (no password is ever sent). Returns
+/// the link, for an operator at a terminal to pass on by hand.
+pub async fn invite(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    config: &Config,
+    person: &person::Model,
+    community: &str,
+    why: &str,
+) -> Result<String, AppError> {
+    let secret = tokens::new_secret();
+    let now = Utc::now();
+    login_token::ActiveModel {
+        token_hash: Set(tokens::digest(&secret)),
+        person_id: Set(person.id),
+        purpose: Set(INVITATION.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(INVITATION_DAYS)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let link = config.link(&format!("/sign-in-link/use?token={secret}"));
+    let body = format!(
+        "Hello {name},\n\n{why}\n\nUse this link to sign in to {community}:\n\n{link}\n\n\
+         It works once, for {INVITATION_DAYS} days. Once signed in you can choose a password \
+         on your account page, or sign in by e-mail link each time. If this means nothing \
+         to you, you can ignore this e-mail.\n",
+        name = person.name,
+    );
+    mailer
+        .send(
+            db,
+            &person.email,
+            &format!("You are invited to {community}"),
+            &body,
+        )
+        .await?;
+    Ok(link)
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ pub async fn overview(
             SpaceKind::Region.code(),
             SpaceKind::StewardshipGroup.code(),
         ]))
+        .filter(space::Column::ArchivedAt.is_null())
         .order_by_asc(space::Column::Name)
         .all(db)
         .await?;

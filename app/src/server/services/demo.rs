@@ -241,6 +241,7 @@ async fn add_member(
         show_organisation: Set(true),
         joined_on: Set(Some(now.date_naive())),
         updated_at: Set(now),
+        perspectives_consented_at: Set(Some(now)),
     }
     .insert(db)
     .await?;
@@ -281,6 +282,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
     if person::Entity::find().count(db).await? > 0 {
         return Ok(false);
     }
+    crate::server::services::settings::create(db, "Q Commons", "hello@demo.q-commons.org").await?;
     let mut people = std::collections::HashMap::new();
     for a in DEMO_ACCOUNTS {
         let p = accounts::register(db, a.name, a.email, DEMO_PASSWORD).await?;

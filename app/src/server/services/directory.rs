@@ -278,6 +278,7 @@ pub async fn profile(
         show_organisation: true,
         joined_on: None,
         updated_at: Utc::now(),
+        perspectives_consented_at: None,
     });
     let active = m.status == MembershipStatus::Active.code();
     let history = if is_self {

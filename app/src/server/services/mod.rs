@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod audit;
+pub mod backup;
 pub mod charter;
 pub mod community;
 pub mod dashboard;
@@ -18,6 +19,8 @@ pub mod proposals;
 pub mod roles;
 pub mod rules;
 pub mod sessions;
+pub mod settings;
+pub mod setup;
 pub mod spaces;
 pub mod throttle;
 pub mod workshops;

@@ -1,7 +1,6 @@
 //! Sessions live in the database, so several app servers on one PostgreSQL share them.
 use crate::error::AppError;
 use crate::model::account::{CurrentUser, SessionInfo};
-use crate::server::Config;
 use crate::server::entities::{member, person, session};
 use crate::server::tokens;
 use chrono::{Duration, Utc};
@@ -13,7 +12,8 @@ pub const SESSION_DAYS: i64 = 30;
 /// with their membership status.
 pub async fn session_info(
     db: &DatabaseConnection,
-    config: &Config,
+    community_name: &str,
+    demo: bool,
     person: Option<person::Model>,
 ) -> Result<SessionInfo, AppError> {
     let member_status = match &person {
@@ -24,8 +24,8 @@ pub async fn session_info(
         None => None,
     };
     Ok(SessionInfo {
-        community_name: config.community_name.clone(),
-        demo: config.demo,
+        community_name: community_name.to_owned(),
+        demo,
         user: person.map(|p| CurrentUser {
             id: p.id,
             name: p.name,

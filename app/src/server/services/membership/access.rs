@@ -157,6 +157,21 @@ pub async fn require_member_or_team(
     }
 }
 
+/// Administration (settings, spaces, the project team, imports) is for the project team.
+pub async fn require_project_team(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+) -> Result<(), AppError> {
+    if actor(db, person_id)
+        .await?
+        .is_project_team(Utc::now().date_naive())
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Every region, by name.
 pub async fn regions(db: &impl ConnectionTrait) -> Result<Vec<space::Model>, AppError> {
     Ok(space::Entity::find()

@@ -219,6 +219,7 @@ pub async fn apply(
                 show_organisation: Set(true),
                 joined_on: Set(None),
                 updated_at: Set(now),
+                perspectives_consented_at: Set(Some(now)),
             }
             .insert(&txn)
             .await?;

@@ -1,0 +1,54 @@
+//! What crosses the wire for running the community: its settings, and the project
+//! team's administration page.
+use serde::{Deserialize, Serialize};
+
+/// The community's own settings, as everyone may read them (the privacy notice is public).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunitySettings {
+    pub name: String,
+    pub contact_email: String,
+    pub privacy_notice: String,
+    pub guest_retention_days: i32,
+    /// `false` before `server init` (or the demo) has set the community up.
+    pub set_up: bool,
+}
+
+/// A space as the project team administers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminSpace {
+    pub slug: String,
+    pub name: String,
+    pub purpose: String,
+    pub kind_label: String,
+    /// The space it sits in, by name.
+    pub parent: Option<String>,
+    pub depth: u8,
+    pub archived: bool,
+    /// A region's host organisation, by name.
+    pub host: Option<String>,
+    pub is_region: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub person_id: i64,
+    pub name: String,
+    pub email: String,
+    pub since: String,
+}
+
+/// The administration page: settings, spaces, the project team, and the choices the
+/// forms offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminPage {
+    pub settings: CommunitySettings,
+    pub spaces: Vec<AdminSpace>,
+    pub team: Vec<TeamMember>,
+    /// (code, label) of the kinds a new space may be.
+    pub kinds: Vec<(String, String)>,
+    /// (slug, name) of the spaces a new space may sit in (not archived).
+    pub parents: Vec<(String, String)>,
+    /// (id, name) of the partner organisations that may host a region.
+    pub partners: Vec<(String, String)>,
+    pub viewer_id: i64,
+}

@@ -1,0 +1,107 @@
+//! Running Q Commons for real: the community's own settings (set once by `server init`,
+//! then by the project team), archived spaces, consent to hold a member's perspectives,
+//! and erased accounts.
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveIden)]
+enum Community {
+    Table,
+    Id,
+    Name,
+    ContactEmail,
+    PrivacyNotice,
+    GuestRetentionDays,
+    SetUpAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Space {
+    Table,
+    ArchivedAt,
+}
+
+#[derive(DeriveIden)]
+enum Member {
+    Table,
+    PerspectivesConsentedAt,
+}
+
+#[derive(DeriveIden)]
+enum Person {
+    Table,
+    ErasedAt,
+}
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Community::Table)
+                // One row, id 1: a second `server init` cannot add another.
+                .col(integer(Community::Id).primary_key())
+                .col(string_len(Community::Name, 120))
+                .col(string_len(Community::ContactEmail, 254))
+                .col(text(Community::PrivacyNotice))
+                .col(integer(Community::GuestRetentionDays))
+                .col(timestamp_with_time_zone(Community::SetUpAt))
+                .col(timestamp_with_time_zone(Community::UpdatedAt))
+                .to_owned(),
+        )
+        .await?;
+        // SQLite alters one column per statement.
+        m.alter_table(
+            Table::alter()
+                .table(Space::Table)
+                .add_column(timestamp_with_time_zone_null(Space::ArchivedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Member::Table)
+                .add_column(timestamp_with_time_zone_null(
+                    Member::PerspectivesConsentedAt,
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Person::Table)
+                .add_column(timestamp_with_time_zone_null(Person::ErasedAt))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Person::Table)
+                .drop_column(Person::ErasedAt)
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Member::Table)
+                .drop_column(Member::PerspectivesConsentedAt)
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Space::Table)
+                .drop_column(Space::ArchivedAt)
+                .to_owned(),
+        )
+        .await?;
+        m.drop_table(Table::drop().table(Community::Table).to_owned())
+            .await
+    }
+}
