@@ -96,8 +96,35 @@ impl SpaceKind {
     }
 }
 
+/// A space's address from its name: lower-case ASCII letters and digits joined by single
+/// hyphens, at most 60 characters ("North East & North Cumbria" → "north-east-north-cumbria").
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
+    slug.trim_end_matches('-').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn slugs_are_plain_and_bounded() {
+        assert_eq!(
+            slugify("North East & North Cumbria"),
+            "north-east-north-cumbria"
+        );
+        assert_eq!(slugify("  Ça va?  "), "a-va");
+        assert_eq!(slugify("!!!"), "");
+        let long = slugify(&"word ".repeat(40));
+        assert!(long.len() <= 60 && !long.ends_with('-'));
+    }
+
     use super::*;
 
     #[test]

@@ -3,7 +3,7 @@
 use crate::domain::audit::AuditAction;
 use crate::domain::membership::GroupMembershipStatus;
 use crate::domain::membership::{Action, MembershipStatus};
-use crate::domain::structure::SpaceKind;
+use crate::domain::structure::{SpaceKind, slugify};
 use crate::error::{AppError, Validation};
 use crate::server::entities::{group_membership, member, person, space};
 use crate::server::services::audit::{self, Entry};
@@ -33,18 +33,6 @@ async fn active_member(db: &impl sea_orm::ConnectionTrait, person_id: i64) -> Re
     } else {
         Err(AppError::Forbidden)
     }
-}
-
-fn slugify(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    slug.trim_end_matches('-').chars().take(60).collect()
 }
 
 /// Any active member may form a group; they are its first member.

@@ -2,6 +2,7 @@
 //! so tests call them directly on SQLite and PostgreSQL.
 pub mod accounts;
 pub mod actions;
+pub mod admin;
 pub mod audit;
 pub mod backup;
 pub mod charter;
