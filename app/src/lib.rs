@@ -91,6 +91,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") ssr=SsrMode::Async view=ui::pages::account::ForgotPasswordPage />
                     <Route path=path!("/reset-password") ssr=SsrMode::Async view=ui::pages::account::ResetPasswordPage />
                     <Route path=path!("/account") ssr=SsrMode::Async view=ui::pages::account::AccountPage />
+                    <Route path=path!("/admin") ssr=SsrMode::Async view=ui::pages::admin::AdminPageView />
+                    <Route path=path!("/admin/settings") ssr=SsrMode::Async view=ui::pages::admin::AdminSettingsPage />
+                    <Route path=path!("/admin/spaces/new") ssr=SsrMode::Async view=ui::pages::admin::NewSpacePage />
+                    <Route path=path!("/admin/spaces/:slug") ssr=SsrMode::Async view=ui::pages::admin::AdminSpacePage />
+                    <Route path=path!("/privacy") ssr=SsrMode::Async view=ui::pages::admin::PrivacyPageView />
                     <Route path=path!("/outbox") ssr=SsrMode::Async view=ui::pages::outbox::OutboxPage />
                     <Route path=path!("/members") ssr=SsrMode::Async view=ui::pages::directory::DirectoryPageView />
                     <Route path=path!("/members/:id") ssr=SsrMode::Async view=ui::pages::directory::ProfilePageView />

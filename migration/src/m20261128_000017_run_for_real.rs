@@ -15,6 +15,21 @@ enum Community {
     UpdatedAt,
 }
 
+/// A file of members uploaded by the project team, waiting to be confirmed: nothing is
+/// added to the membership until then. Its text is cleared once imported, and an
+/// unconfirmed upload is purged after a day.
+#[derive(DeriveIden)]
+enum MemberImport {
+    Table,
+    Id,
+    CreatedBy,
+    CreatedAt,
+    FileName,
+    Body,
+    ImportedAt,
+    Summary,
+}
+
 #[derive(DeriveIden)]
 enum Space {
     Table,
@@ -50,6 +65,19 @@ impl MigrationTrait for Migration {
                 .col(integer(Community::GuestRetentionDays))
                 .col(timestamp_with_time_zone(Community::SetUpAt))
                 .col(timestamp_with_time_zone(Community::UpdatedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(MemberImport::Table)
+                .col(big_pk_auto(MemberImport::Id))
+                .col(big_integer(MemberImport::CreatedBy))
+                .col(timestamp_with_time_zone(MemberImport::CreatedAt))
+                .col(string_len(MemberImport::FileName, 200))
+                .col(text(MemberImport::Body))
+                .col(timestamp_with_time_zone_null(MemberImport::ImportedAt))
+                .col(text_null(MemberImport::Summary))
                 .to_owned(),
         )
         .await?;
@@ -101,6 +129,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.drop_table(Table::drop().table(MemberImport::Table).to_owned())
+            .await?;
         m.drop_table(Table::drop().table(Community::Table).to_owned())
             .await
     }

@@ -1,6 +1,7 @@
 //! Server functions: thin, authorised doors from the browser to the services.
 //! Each file holds one area's wire types and its `#[server]` functions.
 pub mod account;
+pub mod admin;
 
 /// A form's checkbox: sent as "on" when ticked, absent otherwise.
 #[cfg(feature = "ssr")]

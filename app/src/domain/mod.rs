@@ -9,6 +9,7 @@ pub mod chart;
 pub mod charter;
 pub mod dashboard;
 pub mod decision;
+pub mod import;
 pub mod membership;
 pub mod proposal;
 pub mod rule;

@@ -16,6 +16,8 @@ pub struct SessionInfo {
     pub user: Option<CurrentUser>,
     /// The signed-in person's membership status code, if they have applied or joined.
     pub member_status: Option<String>,
+    /// The signed-in person is in the project team (they see the administration link).
+    pub project_team: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -52,3 +52,46 @@ pub struct AdminPage {
     pub partners: Vec<(String, String)>,
     pub viewer_id: i64,
 }
+
+/// The privacy notice as everyone reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivacyPage {
+    pub community_name: String,
+    pub contact_email: String,
+    /// The notice, rendered from the project team's Markdown (sanitised).
+    pub notice_html: String,
+    pub guest_retention_days: i32,
+}
+
+/// A line of an import that will add a member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportLine {
+    pub line: usize,
+    pub name: String,
+    pub email: String,
+    pub region: String,
+    pub perspectives: String,
+    pub organisation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProblem {
+    pub line: usize,
+    pub text: String,
+    pub why: String,
+}
+
+/// An uploaded file of members as it would be imported: nothing is stored until confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub id: i64,
+    pub file_name: String,
+    pub to_add: Vec<ImportLine>,
+    /// Lines whose address is a member already.
+    pub unchanged: usize,
+    pub problems: Vec<ImportProblem>,
+    /// What the file as a whole lacks (a column), if it cannot be read at all.
+    pub file_problem: Option<String>,
+    /// Once imported: what was done.
+    pub imported: Option<String>,
+}

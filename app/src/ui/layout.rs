@@ -70,10 +70,15 @@ fn AccountNav() -> impl IntoView {
         let demo = info.as_ref().is_some_and(|s| s.demo);
         let outbox = demo.then(|| view! { <li><a href="/outbox">"Outbox"</a></li> });
         let member = info.as_ref().and_then(|s| s.member_status.clone());
+        let admin = info
+            .as_ref()
+            .is_some_and(|s| s.project_team)
+            .then(|| view! { <li><a href="/admin">"Administration"</a></li> });
         match info.and_then(|s| s.user) {
             Some(user) => view! {
                 <li><a href="/members">"Members"</a></li>
                 <li><a href="/actions">"My actions"</a></li>
+                {admin}
                 {outbox}
                 {(member.as_deref() != Some("active")).then(|| view! { <li><a href="/apply">"Apply to join"</a></li> })}
                 <li><a href=format!("/members/{}", user.id) class="signed-in-as">
@@ -104,6 +109,7 @@ fn SiteFooter() -> impl IntoView {
                 "Q Commons — governed by its members as a commons. "
                 "Patients, carers and professionals take part on equal terms."
             </p>
+            <p><a href="/privacy">"Privacy notice"</a>" · how your data is held, and your rights"</p>
         </footer>
     }
 }

@@ -8,6 +8,7 @@ pub mod form_return;
 pub mod group_membership;
 pub mod login_token;
 pub mod member;
+pub mod member_import;
 pub mod member_perspective;
 pub mod membership_application;
 pub mod outbox_email;

@@ -20,6 +20,7 @@ pub struct Purged {
     pub throttle_events: u64,
     pub emails: u64,
     pub form_returns: u64,
+    pub imports: u64,
 }
 
 /// Remove everything that expired or served its purpose before `now`.
@@ -54,6 +55,7 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Purged
             .await?
             .rows_affected,
         form_returns: super::form_returns::purge(db, now).await?,
+        imports: super::import::purge_unconfirmed(db, now).await?,
     })
 }
 

@@ -13,6 +13,7 @@ pub mod directory;
 pub mod form_returns;
 pub mod groups;
 pub mod housekeeping;
+pub mod import;
 pub mod mail;
 pub mod membership;
 pub mod partners;

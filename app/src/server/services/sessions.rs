@@ -16,12 +16,17 @@ pub async fn session_info(
     demo: bool,
     person: Option<person::Model>,
 ) -> Result<SessionInfo, AppError> {
-    let member_status = match &person {
-        Some(p) => member::Entity::find_by_id(p.id)
-            .one(db)
-            .await?
-            .map(|m| m.status),
-        None => None,
+    let (member_status, project_team) = match &person {
+        Some(p) => (
+            member::Entity::find_by_id(p.id)
+                .one(db)
+                .await?
+                .map(|m| m.status),
+            crate::server::services::membership::require_project_team(db, p.id)
+                .await
+                .is_ok(),
+        ),
+        None => (None, false),
     };
     Ok(SessionInfo {
         community_name: community_name.to_owned(),
@@ -32,6 +37,7 @@ pub async fn session_info(
             email: p.email,
         }),
         member_status,
+        project_team,
     })
 }
 

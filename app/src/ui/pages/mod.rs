@@ -1,4 +1,5 @@
 pub mod account;
+pub mod admin;
 pub mod dashboard;
 pub mod directory;
 pub mod groups;
