@@ -92,6 +92,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") ssr=SsrMode::Async view=ui::pages::account::ResetPasswordPage />
                     <Route path=path!("/account") ssr=SsrMode::Async view=ui::pages::account::AccountPage />
                     <Route path=path!("/admin") ssr=SsrMode::Async view=ui::pages::admin::AdminPageView />
+                    <Route path=path!("/admin/import") ssr=SsrMode::Async view=ui::pages::admin::ImportPage />
+                    <Route path=path!("/admin/import/:id") ssr=SsrMode::Async view=ui::pages::admin::ImportPreviewPage />
                     <Route path=path!("/admin/settings") ssr=SsrMode::Async view=ui::pages::admin::AdminSettingsPage />
                     <Route path=path!("/admin/spaces/new") ssr=SsrMode::Async view=ui::pages::admin::NewSpacePage />
                     <Route path=path!("/admin/spaces/:slug") ssr=SsrMode::Async view=ui::pages::admin::AdminSpacePage />

@@ -44,6 +44,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let register = state.clone();
     let dashboards = state.clone();
     let forms = state.clone();
+    let uploads = state.clone();
     let https = state.config.secure_cookies();
     let files = static_files::routes(
         &leptos_options.site_root,
@@ -132,6 +133,21 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         ))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(security::BODY_LIMIT))
+        // The one route that takes a file: its own, larger limit, with the same
+        // cross-site refusal and time limit as every other.
+        .merge(
+            Router::new()
+                .route(
+                    app::server::upload::PATH,
+                    axum::routing::post(move |headers, form| {
+                        app::server::upload::members_csv(uploads.clone(), headers, form)
+                    }),
+                )
+                .layer(time_limit(REQUEST_TIMEOUT))
+                .layer(axum::middleware::from_fn(security::refuse_cross_site))
+                .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .layer(axum::middleware::from_fn(security::explain_too_large))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(static_files::private_by_default))
@@ -140,6 +156,9 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             security::security_headers,
         ))
 }
+
+/// The most a member import's upload may hold: the file and the form around it.
+pub const UPLOAD_LIMIT: usize = app::server::services::import::MAX_BYTES + 64 * 1024;
 
 /// The longest any request but a live stream may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);

@@ -194,3 +194,43 @@ pub async fn remove_from_team(person_id: String) -> Result<(), AppError> {
         .await,
     )
 }
+
+#[server(endpoint = "admin_import")]
+pub async fn get_import_preview(id: i64) -> Result<ImportPreview, AppError> {
+    use crate::server::{auth, services::import};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let actor = auth::require_person(&state).await?;
+            import::preview(&state.db, actor.id, id).await
+        }
+        .await,
+    )
+}
+
+/// Add the upload's members; their invitations go out through the outbox afterwards,
+/// off the request path.
+#[server(endpoint = "admin_confirm_import")]
+pub async fn confirm_import(id: String, skip_bad: Option<String>) -> Result<(), AppError> {
+    use crate::server::{auth, services::import};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let actor = auth::require_person(&state).await?;
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("There is no such upload.".into()))?;
+            let done =
+                import::confirm(&state.db, actor.id, id, crate::api::checked(skip_bad)).await?;
+            let (db, mailer, config) =
+                (state.db.clone(), state.mailer.clone(), state.config.clone());
+            tokio::spawn(async move {
+                if let Err(e) = import::invite_all(&db, &mailer, &config, &done.added).await {
+                    tracing::warn!("could not invite every imported member: {e}");
+                }
+            });
+            Ok(())
+        }
+        .await,
+    )
+}

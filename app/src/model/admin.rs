@@ -95,3 +95,19 @@ pub struct ImportPreview {
     /// Once imported: what was done.
     pub imported: Option<String>,
 }
+
+/// What an upload's problem code (`/admin/import?problem=…`) says to the person.
+pub fn upload_problem(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "empty" => "Choose a CSV file of members, or paste one.",
+        "too_big" => {
+            "That file is too large: at most 2 MiB (about 10,000 members). Split it and upload each part."
+        }
+        "not_utf8" => {
+            "That file is not text in UTF-8. Save it from your spreadsheet as \u{201c}CSV UTF-8\u{201d} and try again."
+        }
+        "forbidden" => "Only the project team imports members.",
+        "failed" => "Something went wrong on our side. Please try again in a moment.",
+        _ => return None,
+    })
+}

@@ -16,6 +16,7 @@ pub mod stream;
 pub mod testing;
 pub mod time;
 pub mod tokens;
+pub mod upload;
 
 pub use config::Config;
 

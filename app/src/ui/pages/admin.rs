@@ -1,16 +1,16 @@
 //! Administration for the project team — the community's spaces, the project team, and
 //! the community's settings — and the privacy notice everyone reads.
 use crate::api::admin::{
-    AddToTeam, ArchiveSpace, CreateSpace, EditSpace, RemoveFromTeam, SaveSettings, SetHost,
-    get_admin_page, get_privacy,
+    AddToTeam, ArchiveSpace, ConfirmImport, CreateSpace, EditSpace, RemoveFromTeam, SaveSettings,
+    SetHost, get_admin_page, get_import_preview, get_privacy,
 };
 use crate::domain::structure::PartnerKind;
-use crate::model::admin::{AdminPage, AdminSpace};
+use crate::model::admin::{AdminPage, AdminSpace, ImportPreview, upload_problem};
 use crate::ui::form::{Field, FormError, SelectField, Submit, TextAreaField, action_error};
 use crate::ui::widgets::{problem, server_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `/admin`: the spaces as a tree, the project team, and links to the settings.
 #[component]
@@ -70,6 +70,11 @@ fn Admin(
                 }).collect_view()}
             </ul>
             <AddToTeamForm add />
+        </section>
+        <section class="panel" aria-labelledby="members-heading">
+            <h2 id="members-heading">"Members"</h2>
+            <p>"Bring existing members in from a spreadsheet: each is invited by e-mail to sign in."</p>
+            <p><a class="button button--secondary" href="/admin/import">"Import members from a CSV file"</a></p>
         </section>
         <section class="panel" aria-labelledby="settings-heading">
             <h2 id="settings-heading">"Community settings"</h2>
@@ -335,5 +340,146 @@ pub fn PrivacyPageView() -> impl IntoView {
                 }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// `/admin/import`: upload a CSV file of members (or paste one) for a preview.
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let query = use_query_map();
+    let problem = move || query.read().get("problem").and_then(|c| upload_problem(&c));
+    let page = server_data(|| (), |_| get_admin_page());
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem_view("Import members", e),
+                Ok(_) => view! {
+                    <Title text="Import members" />
+                    <section class="panel narrow">
+                        <p class="kind"><a href="/admin">"Administration"</a></p>
+                        <h1>"Import members"</h1>
+                        <p>"A CSV file with a first line naming its columns: "<code>"name, email, home region, perspectives, organisation"</code>". Perspectives are separated by semicolons (Patient; Carer); the home region is its name or address. You will see every line before anything is added."</p>
+                        {problem().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
+                        <form method="post" action="/admin/import/upload" enctype="multipart/form-data" class="stack">
+                            <div class="field">
+                                <label for="field-file">"CSV file"</label>
+                                <input id="field-file" type="file" name="file" accept=".csv,text/csv" />
+                            </div>
+                            <div class="field">
+                                <label for="field-pasted">"Or paste its lines"</label>
+                                <textarea id="field-pasted" name="pasted" rows="6"></textarea>
+                            </div>
+                            <button type="submit" class="button">"Preview the import"</button>
+                        </form>
+                    </section>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+fn problem_view(title: &'static str, e: crate::error::AppError) -> AnyView {
+    problem(title, e)
+}
+
+/// `/admin/import/:id`: every line as it would be imported, the bad ones named with why;
+/// confirm to add.
+#[component]
+pub fn ImportPreviewPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|i| i.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let confirm = ServerAction::<ConfirmImport>::new();
+    let page = server_data(
+        move || (id(), confirm.version().get()),
+        |(id, _)| get_import_preview(id),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Import members", e),
+                Ok(p) => view! { <Preview preview=p confirm /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Preview(preview: ImportPreview, confirm: ServerAction<ConfirmImport>) -> impl IntoView {
+    let error = action_error(confirm);
+    let bad = preview.problems.len();
+    let adding = preview.to_add.len();
+    let body = if let Some(done) = preview.imported.clone() {
+        view! {
+            <p class="notice" role="status">{format!("Imported: {done}. Each new member is being sent a sign-in link.")}</p>
+            <p><a href="/admin">"Back to administration"</a>" · "<a href="/members">"The member directory"</a></p>
+        }.into_any()
+    } else if let Some(why) = preview.file_problem.clone() {
+        view! {
+            <p class="form-error" role="alert">{why}</p>
+            <p><a href="/admin/import">"Upload another file"</a></p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p class="lead">{format!(
+                "{adding} {} to add, {} already {} (left as they are), {bad} {} with problems.",
+                if adding == 1 { "member" } else { "members" },
+                preview.unchanged,
+                if preview.unchanged == 1 { "a member" } else { "members" },
+                if bad == 1 { "line" } else { "lines" },
+            )}</p>
+            {(bad > 0).then(|| view! {
+                <h2>"Lines with problems"</h2>
+                <table class="breakdown">
+                    <caption class="visually-hidden">"Lines that cannot be imported, and why"</caption>
+                    <thead><tr><th scope="col">"Line"</th><th scope="col">"What it says"</th><th scope="col">"Why"</th></tr></thead>
+                    <tbody>
+                        {preview.problems.iter().map(|p| view! {
+                            <tr><td>{p.line}</td><td>{p.text.clone()}</td><td>{p.why.clone()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            {(adding > 0).then(|| view! {
+                <h2>"Members to add"</h2>
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Members to add">
+                    <table class="breakdown">
+                        <caption class="visually-hidden">"Members the import will add"</caption>
+                        <thead><tr><th scope="col">"Line"</th><th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Home region"</th><th scope="col">"Perspectives"</th><th scope="col">"Organisation"</th></tr></thead>
+                        <tbody>
+                            {preview.to_add.iter().map(|l| view! {
+                                <tr><td>{l.line}</td><td>{l.name.clone()}</td><td>{l.email.clone()}</td><td>{l.region.clone()}</td><td>{l.perspectives.clone()}</td><td>{l.organisation.clone()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+            <ActionForm action=confirm attr:class="stack">
+                <FormError error />
+                <input type="hidden" name="id" value=preview.id.to_string() />
+                {(bad > 0).then(|| view! {
+                    <div class="checkbox">
+                        <input type="checkbox" id="field-skip_bad" name="skip_bad" value="on" />
+                        <label for="field-skip_bad">{format!("Leave the {bad} {} with problems out", if bad == 1 { "line" } else { "lines" })}</label>
+                    </div>
+                })}
+                <button type="submit" class="button">{format!("Import {adding} {}", if adding == 1 { "member" } else { "members" })}</button>
+            </ActionForm>
+            <p><a href="/admin/import">"Upload a corrected file instead"</a></p>
+        }.into_any()
+    };
+    view! {
+        <Title text="Import members" />
+        <section class="panel">
+            <p class="kind"><a href="/admin">"Administration"</a>" · "<a href="/admin/import">"Import members"</a></p>
+            <h1>{format!("Import from {}", preview.file_name)}</h1>
+            {body}
+        </section>
     }
 }
