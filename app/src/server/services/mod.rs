@@ -17,6 +17,7 @@ pub mod import;
 pub mod mail;
 pub mod membership;
 pub mod partners;
+pub mod privacy;
 pub mod proposals;
 pub mod roles;
 pub mod rules;
