@@ -45,6 +45,8 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let dashboards = state.clone();
     let forms = state.clone();
     let uploads = state.clone();
+    let data_json = state.clone();
+    let data_csv = state.clone();
     let https = state.config.secure_cookies();
     let files = static_files::routes(
         &leptos_options.site_root,
@@ -105,6 +107,19 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             "/spaces/{slug}/dashboard.csv",
             axum::routing::get(move |path, query, headers| {
                 app::server::export::dashboard_download(dashboards.clone(), path, query, headers)
+            }),
+        )
+        // Everything held about the signed-in person.
+        .route(
+            "/account/data.json",
+            axum::routing::get(move |headers| {
+                app::server::export::your_data_download(data_json.clone(), headers, true)
+            }),
+        )
+        .route(
+            "/account/data.csv",
+            axum::routing::get(move |headers| {
+                app::server::export::your_data_download(data_csv.clone(), headers, false)
             }),
         )
         .route(

@@ -172,3 +172,55 @@ pub async fn outbox() -> Result<Vec<OutboxEmail>, AppError> {
         .await,
     )
 }
+
+/// The signed-in member's privacy choices: the perspectives held and the consent given.
+#[server(endpoint = "account_privacy")]
+pub async fn get_account_privacy() -> Result<crate::model::admin::AccountPrivacy, AppError> {
+    use crate::server::{auth, services::privacy};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let person = auth::require_person(&state).await?;
+            privacy::choices(&state.db, person.id).await
+        }
+        .await,
+    )
+}
+
+/// Change the perspectives held (with consent), or withdraw consent (`withdraw` sent):
+/// only ever one's own.
+#[server(endpoint = "account_perspectives")]
+pub async fn set_perspectives(
+    perspectives: Option<Vec<String>>,
+    withdraw: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{auth, services::privacy};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let person = auth::require_person(&state).await?;
+            let chosen = perspectives.unwrap_or_default();
+            let chosen = (!crate::api::checked(withdraw)).then_some(chosen.as_slice());
+            privacy::set_perspectives(&state.db, person.id, chosen).await
+        }
+        .await,
+    )
+}
+
+/// Delete one's own account (the e-mail address typed to be sure), then sign out.
+#[server(endpoint = "delete_account")]
+pub async fn delete_account(confirm_email: String) -> Result<(), AppError> {
+    use crate::server::{auth, services::privacy};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let person = auth::require_person(&state).await?;
+            privacy::erase(&state.db, person.id, &confirm_email).await?;
+            auth::end_session(&state).await?;
+            state.live.structure_changed(&state.db).await;
+            leptos_axum::redirect("/?account_deleted=1");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -23,6 +23,7 @@ pub async fn apply(
     clinician_discipline: String,
     organisation: String,
     reason: String,
+    consent: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::auth;
     use crate::server::services::membership::{self, ApplicationForm};
@@ -36,6 +37,7 @@ pub async fn apply(
                 clinician_discipline,
                 organisation,
                 reason,
+                consent: crate::api::checked(consent),
             };
             membership::apply(&state.db, &person, &form).await?;
             leptos_axum::redirect("/apply?applied=1");

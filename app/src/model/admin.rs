@@ -111,3 +111,12 @@ pub fn upload_problem(code: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// A member's privacy choices, as their account page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountPrivacy {
+    pub member: bool,
+    /// Codes of the perspectives held (only with consent).
+    pub perspectives: Vec<String>,
+    pub consented_on: Option<String>,
+}

@@ -111,13 +111,14 @@ pub async fn register_download(
 
 /// A CSV made for whoever asked, or the status its error calls for.
 fn csv_response(made: Result<String, AppError>, file: &str) -> Response {
+    download(made, file, "text/csv; charset=utf-8")
+}
+
+fn download(made: Result<String, AppError>, file: &str, mime: &'static str) -> Response {
     match made {
         Ok(body) => (
             [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/csv; charset=utf-8"),
-                ),
+                (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
                 (
                     header::CONTENT_DISPOSITION,
                     HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
@@ -167,6 +168,33 @@ pub async fn dashboard_download(
     }
     .await;
     csv_response(made, &format!("dashboard-{slug}.csv"))
+}
+
+/// Everything held about the signed-in person, as JSON or CSV (`/account/data.json`,
+/// `/account/data.csv`): only ever their own.
+pub async fn your_data_download(state: AppState, headers: HeaderMap, json: bool) -> Response {
+    use super::services::privacy;
+    let made = async {
+        let who = auth::who_from_headers(&state, &headers).await?;
+        let person = who.person.ok_or(AppError::Unauthenticated)?;
+        let data = privacy::your_data(&state.db, person.id).await?;
+        if json {
+            serde_json::to_string_pretty(&data).map_err(|_| AppError::Internal)
+        } else {
+            privacy::as_csv(&data)
+        }
+    }
+    .await;
+    let today = chrono::Utc::now().date_naive();
+    if json {
+        download(made, &format!("{today}-your-data.json"), "application/json")
+    } else {
+        download(
+            made,
+            &format!("{today}-your-data.csv"),
+            "text/csv; charset=utf-8",
+        )
+    }
 }
 
 #[cfg(test)]

@@ -227,28 +227,66 @@ pub fn as_csv(data: &Value) -> Result<String, AppError> {
         .map_err(|_| AppError::Internal)
 }
 
-/// Give or withdraw consent to hold one's perspectives. Withdrawing deletes them.
-pub async fn set_consent(
+/// Change the perspectives held about a member, with their explicit consent (`Some`: these
+/// codes, at least one), or withdraw consent (`None`): they are deleted.
+pub async fn set_perspectives(
     db: &DatabaseConnection,
     person_id: i64,
-    consent: bool,
+    chosen: Option<&[String]>,
 ) -> Result<(), AppError> {
+    use crate::domain::membership::Perspective;
+    let chosen: Option<Vec<Perspective>> = match chosen {
+        None => None,
+        Some(codes) => {
+            let mut out = Vec::new();
+            for code in codes {
+                match Perspective::from_code(code) {
+                    Some(p) if !out.contains(&p) => out.push(p),
+                    Some(_) => {}
+                    None => {
+                        return Err(AppError::invalid(
+                            "perspectives",
+                            "Choose perspectives from the list.",
+                        ));
+                    }
+                }
+            }
+            if out.is_empty() {
+                return Err(AppError::invalid(
+                    "perspectives",
+                    "Choose at least one perspective, or withdraw your consent instead.",
+                ));
+            }
+            Some(out)
+        }
+    };
     let txn = crate::server::db::begin_write(db).await?;
     let m = member::Entity::find_by_id(person_id)
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound("You are not a member yet.".into()))?;
-    if consent == m.perspectives_consented_at.is_some() {
-        return Ok(());
-    }
+    let had_consent = m.perspectives_consented_at.is_some();
     let mut a: member::ActiveModel = m.into();
-    a.perspectives_consented_at = Set(consent.then(Utc::now));
+    a.perspectives_consented_at = Set(match (&chosen, had_consent) {
+        (None, _) => None,
+        (Some(_), true) => a.perspectives_consented_at.clone().unwrap(),
+        (Some(_), false) => Some(Utc::now()),
+    });
+    a.updated_at = Set(Utc::now());
     a.update(&txn).await?;
-    if !consent {
-        member_perspective::Entity::delete_many()
-            .filter(member_perspective::Column::PersonId.eq(person_id))
-            .exec(&txn)
-            .await?;
+    member_perspective::Entity::delete_many()
+        .filter(member_perspective::Column::PersonId.eq(person_id))
+        .exec(&txn)
+        .await?;
+    if let Some(list) = &chosen {
+        member_perspective::Entity::insert_many(list.iter().map(|p| {
+            member_perspective::ActiveModel {
+                person_id: Set(person_id),
+                perspective: Set(p.code().into()),
+            }
+        }))
+        .exec(&txn)
+        .await?;
     }
     audit::record(
         &txn,
@@ -256,15 +294,20 @@ pub async fn set_consent(
             actor_id: Some(person_id),
             space_id: None,
             subject_person_id: Some(person_id),
-            action: if consent {
+            action: if chosen.is_some() {
                 AuditAction::ConsentGiven
             } else {
                 AuditAction::ConsentWithdrawn
             },
-            summary: if consent {
-                "Agreed that the community holds their perspectives".into()
-            } else {
-                "Withdrew consent to hold their perspectives; they were deleted".into()
+            summary: match &chosen {
+                Some(list) => format!(
+                    "Agreed that the community holds their perspectives: {}",
+                    list.iter()
+                        .map(|p| p.label())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => "Withdrew consent to hold their perspectives; they were deleted".into(),
             },
             reason: None,
         },
@@ -784,7 +827,7 @@ mod tests {
 
             let held = data["profile"]["perspectives"].as_array().unwrap().len();
             assert!(held > 0);
-            set_consent(&db, voter_id, false).await.unwrap();
+            set_perspectives(&db, voter_id, None).await.unwrap();
             let data = your_data(&db, voter_id).await.unwrap();
             assert_eq!(data["profile"]["perspectives"].as_array().unwrap().len(), 0);
             assert!(data["profile"]["membership"]["perspectives_consented_at"].is_null());
@@ -798,4 +841,26 @@ mod tests {
         })
         .await;
     }
+}
+
+/// What a member's account page shows of their privacy choices.
+pub async fn choices(
+    db: &DatabaseConnection,
+    person_id: i64,
+) -> Result<crate::model::admin::AccountPrivacy, AppError> {
+    let m = member::Entity::find_by_id(person_id).one(db).await?;
+    let perspectives = member_perspective::Entity::find()
+        .filter(member_perspective::Column::PersonId.eq(person_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.perspective)
+        .collect();
+    Ok(crate::model::admin::AccountPrivacy {
+        member: m.is_some(),
+        perspectives,
+        consented_on: m
+            .and_then(|m| m.perspectives_consented_at)
+            .map(crate::server::time::when),
+    })
 }

@@ -32,7 +32,7 @@ under UK GDPR. Write to the contact address below with any question or request.
 
 - **Your account**: your name and e-mail address, so you can sign in and be told what you asked to hear about.
 - **Your membership**: your home region, organisation and the roles you hold, so the community can govern itself.
-- **Your perspectives** (patient, carer, clinician, …): only with your explicit consent, which you can withdraw on your account page at any time. They can reveal something about your health, so other members see only counts by perspective, never which members hold which — except on your own profile, if you choose to show it.
+- **Your perspectives** (patient, carer, clinician, …): only with your explicit consent, which you can withdraw on your account page at any time (they are then deleted). They can reveal something about your health. The community's members see them on your profile and in the member directory, so people can find each other's voices; anyone else sees only how many members hold each.
 - **What you contribute**: workshop notes, votes, comments, proposals and reflections, so decisions are open and can be checked.
 
 ## How long

@@ -3,6 +3,7 @@ use crate::api::account::{
     ChangePassword, Register, RequestPasswordReset, RequestSignInLink, ResetPassword, SignIn,
     UseSignInLink,
 };
+use crate::api::account::{DeleteAccount, SetPerspectives, get_account_privacy};
 use crate::domain::account::{EMAIL_MAX, NAME_MAX, PASSWORD_MAX};
 use crate::ui::form::{Field, FormError, Submit, action_error};
 use crate::ui::layout::use_auth;
@@ -189,6 +190,9 @@ pub fn AccountPage() -> impl IntoView {
                 // re-create the form and wipe what someone is typing.
                 <Show when=move || user().is_some()>
                     <ChangePasswordForm />
+                    <PrivacyChoices />
+                    <YourData />
+                    <DeleteAccountForm />
                 </Show>
             </Transition>
         </section>
@@ -214,5 +218,95 @@ fn ChangePasswordForm() -> impl IntoView {
                 hint="At least 10 characters." maxlength=PASSWORD_MAX error />
             <Submit label="Change password" pending=action.pending() />
         </ActionForm>
+    }
+}
+
+/// The perspectives held about the member, with their consent: change them, or withdraw.
+#[component]
+fn PrivacyChoices() -> impl IntoView {
+    let set = ServerAction::<SetPerspectives>::new();
+    let page =
+        crate::ui::widgets::server_data(move || set.version().get(), |_| get_account_privacy());
+    view! {
+        <h2 id="perspectives-heading">"Your perspectives"</h2>
+        <Suspense fallback=|| ()>
+            {move || page.get().and_then(|r| r.ok()).map(|p| view! { <PerspectivesForm privacy=p set /> })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PerspectivesForm(
+    privacy: crate::model::admin::AccountPrivacy,
+    set: ServerAction<SetPerspectives>,
+) -> impl IntoView {
+    use crate::domain::membership::Perspective;
+    let error = action_error(set);
+    if !privacy.member {
+        return view! { <p>"You are not a member yet: you choose your perspectives when you "<a href="/apply">"apply to join"</a>"."</p> }.into_any();
+    }
+    let held = privacy.perspectives.clone();
+    let status = match &privacy.consented_on {
+        Some(on) => format!("You agreed on {on} that the community holds these. Members see them on your profile and in the directory; anyone else sees only counts."),
+        None => "None are held: you have not agreed to the community holding them. Choose some and agree, if you wish.".to_owned(),
+    };
+    let consented = privacy.consented_on.is_some();
+    view! {
+        <p>{status}" "<a href="/privacy">"Privacy notice"</a></p>
+        <ActionForm action=set attr:novalidate=true attr:class="stack">
+            <FormError error />
+            <fieldset class="field checkboxes">
+                <legend>"The perspectives you speak from"</legend>
+                {Perspective::ALL.iter().map(|p| {
+                    let id = format!("mine-{}", p.code());
+                    let checked = held.iter().any(|h| h == p.code());
+                    view! {
+                        <div class="checkbox">
+                            <input type="checkbox" id=id.clone() name="perspectives[]" value=p.code() checked=checked />
+                            <label for=id>{p.label()}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <Submit label=if consented { "Save my perspectives" } else { "I agree: hold these perspectives" } pending=set.pending() />
+        </ActionForm>
+        {consented.then(|| view! {
+            <ActionForm action=set attr:class="inline-form">
+                <input type="hidden" name="withdraw" value="on" />
+                <button type="submit" class="button button--secondary">"Withdraw my consent and delete them"</button>
+            </ActionForm>
+        })}
+    }.into_any()
+}
+
+/// Download everything held about you.
+#[component]
+fn YourData() -> impl IntoView {
+    view! {
+        <h2>"Your data"</h2>
+        <p>"Download everything the community holds about you: your profile, memberships and roles, workshop notes and reflections, proposals, comments, votes, actions, and what the audit log records about you."</p>
+        <ul class="links">
+            <li><a href="/account/data.json" download>"Download as JSON"</a></li>
+            <li><a href="/account/data.csv" download>"Download as CSV (opens in a spreadsheet)"</a></li>
+        </ul>
+    }
+}
+
+/// Delete one's account: personal data erased, contributions kept as a former member's.
+#[component]
+fn DeleteAccountForm() -> impl IntoView {
+    let delete = ServerAction::<DeleteAccount>::new();
+    let error = action_error(delete);
+    view! {
+        <h2>"Delete your account"</h2>
+        <details class="appoint" open=move || error.get().is_some()>
+            <summary>"Delete my account"</summary>
+            <p>"Your name, e-mail address, profile and perspectives are erased, and any role you hold ends today. What you contributed — notes, votes, comments, proposals — stays, shown as a former member's, so the community's decisions stay true. This cannot be undone."</p>
+            <ActionForm action=delete attr:novalidate=true attr:class="stack">
+                <FormError error />
+                <Field label="Type your e-mail address to confirm" name="confirm_email" input_type="email" autocomplete="off" maxlength=EMAIL_MAX error />
+                <button type="submit" class="button button--danger">"Delete my account for good"</button>
+            </ActionForm>
+        </details>
     }
 }

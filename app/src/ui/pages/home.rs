@@ -8,8 +8,13 @@ use leptos_meta::Title;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let overview = crate::ui::widgets::server_data(|| (), |_| get_community_overview());
+    let query = leptos_router::hooks::use_query_map();
+    let deleted = move || query.read().get("account_deleted").is_some();
     view! {
         <Title text="" />
+        <Show when=deleted>
+            <p class="notice" role="status">"Your account is deleted and your personal data erased. Thank you for taking part."</p>
+        </Show>
         <Welcome />
         <Suspense fallback=|| view! { <p>"Loading the community…"</p> }>
             {move || overview.get().map(|r| match r {

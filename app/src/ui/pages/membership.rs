@@ -92,7 +92,33 @@ fn ApplicationForm(regions: Vec<(String, String)>, action: ServerAction<Apply>) 
             <Field label="Organisation (optional)" name="organisation" autocomplete="organization"
                 required=false maxlength=200 error />
             <TextAreaField label="Why you want to join" name="reason" maxlength=REASON_MAX error />
+            <ConsentBox error />
             <Submit label="Send application" pending=action.pending() />
         </ActionForm>
+    }
+}
+
+/// Explicit consent to hold one's perspectives, with who sees what.
+#[component]
+fn ConsentBox(error: crate::ui::form::FormState) -> impl IntoView {
+    let message = move || {
+        error
+            .get()
+            .and_then(|e| e.message_for("consent").map(str::to_owned))
+    };
+    view! {
+        <div class="field" class:field--error=move || message().is_some()>
+            {move || message().map(|m| view! { <p class="field__error" id="field-consent-error" role="alert">{m}</p> })}
+            <div class="checkbox">
+                <input type="checkbox" id="field-consent" name="consent" value="on"
+                    checked=error.chosen("consent", "on")
+                    aria-describedby="field-consent-hint" />
+                <label for="field-consent">"I agree that the community holds the perspectives I chose"</label>
+            </div>
+            <p class="field__hint" id="field-consent-hint">
+                "Being a patient or carer can say something about your health. The community's members see your perspectives on your profile and in the member directory, so people can find each other's voices; anyone else sees only how many members hold each. You can withdraw this on your account page at any time, and they are deleted. "
+                <a href="/privacy">"Privacy notice"</a>
+            </p>
+        </div>
     }
 }

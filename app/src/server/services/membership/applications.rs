@@ -67,6 +67,9 @@ pub struct ApplicationForm {
     pub clinician_discipline: String,
     pub organisation: String,
     pub reason: String,
+    /// The applicant agreed that the community holds their perspectives (they can reveal
+    /// something about their health): explicit consent, asked where they are collected.
+    pub consent: bool,
 }
 
 /// An application form that passed every check.
@@ -97,6 +100,12 @@ pub fn validate_application(form: &ApplicationForm) -> Result<CheckedApplication
         v.refuse(
             "perspectives",
             "Choose at least one perspective you speak from.",
+        );
+    }
+    if !form.consent {
+        v.refuse(
+            "consent",
+            "Tick the box to agree that the community holds your perspectives, or you cannot apply: they are how it keeps patients' and carers' voices in balance.",
         );
     }
     let discipline = v

@@ -35,6 +35,7 @@ fn form(region: &str) -> ApplicationForm {
         clinician_discipline: String::new(),
         organisation: "University of Bristol".into(),
         reason: "I care for my father and research hospital discharge.".into(),
+        consent: true,
     }
 }
 
@@ -206,6 +207,7 @@ async fn an_application_is_checked_whole_and_bad_input_writes_nothing() {
             clinician_discipline: String::new(),
             organisation: "x".repeat(ORGANISATION_MAX + 1),
             reason: "   ".into(),
+            consent: true,
         };
         let err = apply(&db, &p, &bad).await.unwrap_err();
         let fields: Vec<_> = err
