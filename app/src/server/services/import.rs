@@ -285,10 +285,17 @@ pub async fn confirm(
             .collect();
         return Err(AppError::invalid(
             "skip_bad",
-            format!(
-                "Lines {} have problems: fix the file and upload it again, or choose to leave those lines out.",
-                lines.join(", ")
-            ),
+            if lines.len() == 1 {
+                format!(
+                    "Line {} has a problem: fix the file and upload it again, or choose to leave that line out.",
+                    lines[0]
+                )
+            } else {
+                format!(
+                    "Lines {} have problems: fix the file and upload it again, or choose to leave those lines out.",
+                    lines.join(", ")
+                )
+            },
         ));
     }
     let now = Utc::now();

@@ -462,6 +462,9 @@ fn Preview(preview: ImportPreview, confirm: ServerAction<ConfirmImport>) -> impl
             })}
             <ActionForm action=confirm attr:class="stack">
                 <FormError error />
+                {move || error.get().and_then(|e| e.message_for("skip_bad").map(str::to_owned)).map(|m| view! {
+                    <p class="field__error" id="field-skip_bad-error" role="alert">{m}</p>
+                })}
                 <input type="hidden" name="id" value=preview.id.to_string() />
                 {(bad > 0).then(|| view! {
                     <div class="checkbox">
