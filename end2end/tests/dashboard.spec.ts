@@ -1,12 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { desktop, expectAccessible, person, phone } from './helpers';
+import { desktop, expectAccessible, person, phone, shot } from './helpers';
 
-/** With SCREENSHOTS=dir, save a full-page screenshot there (to look at, not to assert). */
-async function shot(page: Page, name: string) {
-  const dir = process.env.SCREENSHOTS;
-  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
-}
 
 /** Elements that stick out past the right edge of the screen (nothing should, at 360 px). */
 async function overflowing(page: Page): Promise<string[]> {

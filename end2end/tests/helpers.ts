@@ -82,3 +82,9 @@ export async function person(browser: Browser, options: object, email?: string):
   }
   return { context, page };
 }
+
+/** With SCREENSHOTS=dir, save a full-page screenshot there (to look at, not to assert). */
+export async function shot(page: Page, name: string) {
+  const dir = process.env.SCREENSHOTS;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { desktop, expectAccessible, hydrated, person, phone, signIn } from './helpers';
+import { desktop, expectAccessible, hydrated, person, phone, signIn, shot } from './helpers';
 
 
 
@@ -37,11 +37,6 @@ async function rate(page: Page, theme: string, impact: number, effort: number) {
   await expect(item.locator('.rating__status')).toHaveText('Rated');
 }
 
-/** With SCREENSHOTS=dir, save a full-page screenshot there (to look at, not to assert). */
-async function shot(page: Page, name: string) {
-  const dir = process.env.SCREENSHOTS;
-  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
-}
 
 /** Elements that stick out past the right edge of the screen (nothing should, at 360 px). */
 async function overflowing(page: Page): Promise<string[]> {

@@ -3,7 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expectAccessible, hydrated } from './helpers';
+import { expectAccessible, hydrated, shot } from './helpers';
 
 // From an empty database, as a new community would: `server init`, the first project-team
 // member signs in by link, creates a region and its stewardship group, imports members
@@ -17,7 +17,10 @@ function databaseUrl(): string {
     // A database of its own on the same PostgreSQL, made empty.
     const base = new URL(process.env.E2E_DATABASE_URL);
     const name = `qc_e2e_init_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    execFileSync('psql', ['-h', base.hostname, '-p', base.port || '5432', '-U', base.username || 'postgres', '-d', base.pathname.slice(1), '-c', `CREATE DATABASE ${name}`]);
+    const admin = ['-h', base.hostname, '-p', base.port || '5432', '-U', base.username || 'postgres', '-d', base.pathname.slice(1)];
+    const psql = (sql: string) => execFileSync('psql', [...admin, '-q', '-c', sql]);
+    psql(`CREATE DATABASE ${name}`);
+    cleanUp = () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     base.pathname = `/${name}`;
     return base.toString();
   }
@@ -25,7 +28,15 @@ function databaseUrl(): string {
 }
 
 let server: ChildProcess | undefined;
-test.afterEach(() => server?.kill('SIGTERM'));
+let cleanUp: (() => void) | undefined;
+test.afterEach(async () => {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((done) => server!.once('exit', done));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  cleanUp?.();
+});
 
 async function startServer(env: NodeJS.ProcessEnv, base: string) {
   server = spawn(binary, [], { cwd: root, env, stdio: 'ignore' });
@@ -83,6 +94,7 @@ test('a new community is set up, run and left, from an empty database', async ({
   await page.getByRole('link', { name: 'Administration' }).click();
   await expect(page.getByRole('heading', { name: 'Administration' })).toBeVisible();
   await expectAccessible(page);
+  await shot(page, `admin-${info.project.name}`);
 
   // A region, then its stewardship group.
   await page.getByRole('link', { name: 'Create a space' }).click();
@@ -99,6 +111,7 @@ test('a new community is set up, run and left, from an empty database', async ({
   await page.getByRole('button', { name: 'Set host' }).click();
   await expect(page.getByText('Hosted by Yorkshire & Humber AHSN.')).toBeVisible();
   await expectAccessible(page);
+  await shot(page, `admin-space-${info.project.name}`);
   await goto(page, base, '/admin/spaces/new');
   await page.getByLabel('Kind of space').selectOption({ label: 'Commons stewardship group' });
   await page.getByLabel('Where it sits').selectOption({ label: 'Yorkshire and Humber' });
@@ -126,6 +139,7 @@ test('a new community is set up, run and left, from an empty database', async ({
   await expect(bad).toContainText('6');
   await expect(bad).toContainText('There is no region called “Atlantis”.');
   await expectAccessible(page);
+  await shot(page, `import-preview-${info.project.name}`);
   // Confirming without leaving the bad line out is refused, and nothing is added.
   await page.getByRole('button', { name: 'Import 5 members' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Line 6 has a problem' })).toBeVisible();
@@ -151,6 +165,7 @@ test('a new community is set up, run and left, from an empty database', async ({
   await goto(bea, base, '/account');
   await expect(bea.getByText(/that the community holds these/)).toBeVisible();
   await expectAccessible(bea);
+  await shot(bea, `account-${info.project.name}`);
   const download = bea.waitForEvent('download');
   await bea.getByRole('link', { name: 'Download as JSON' }).click();
   const file = await (await download).path();

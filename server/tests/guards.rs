@@ -158,3 +158,36 @@ async fn stopping_does_not_hang_on_a_request_that_never_ends() {
     );
     assert!(on_stop.await.is_ok(), "the app was told to end its streams");
 }
+
+/// The member import takes a file far larger than any form (its own limit), still behind
+/// the cross-site refusal, and still only for someone signed in.
+#[tokio::test]
+async fn the_member_upload_takes_a_large_file_but_not_from_another_site() {
+    let upload = |site: &'static str| {
+        let file =
+            "name,email,home region\n".to_owned() + &"Ada,ada@example.org,x\n".repeat(40_000);
+        let body = format!(
+            "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--b--\r\n"
+        );
+        Request::post("/admin/import/upload")
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b")
+            .header(header::CONTENT_LENGTH, body.len())
+            .header("sec-fetch-site", site)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let res = app("http://127.0.0.1:3000")
+        .await
+        .oneshot(upload("same-origin"))
+        .await
+        .unwrap();
+    // Over 64 KiB, accepted by the limit; nobody signed in, so sent to sign in.
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[header::LOCATION], "/sign-in");
+    let res = app("http://127.0.0.1:3000")
+        .await
+        .oneshot(upload("cross-site"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

@@ -213,7 +213,8 @@ fn ChangePasswordForm() -> impl IntoView {
         <ActionForm action attr:novalidate=true attr:class="stack">
             <FormError error />
             <Field label="Current password" name="current_password" input_type="password"
-                autocomplete="current-password" maxlength=PASSWORD_MAX error />
+                autocomplete="current-password" maxlength=PASSWORD_MAX required=false
+                hint="Leave it empty if you have never chosen one (you were invited, or sign in by e-mail link)." error />
             <Field label="New password" name="new_password" input_type="password" autocomplete="new-password"
                 hint="At least 10 characters." maxlength=PASSWORD_MAX error />
             <Submit label="Change password" pending=action.pending() />
@@ -247,7 +248,7 @@ fn PerspectivesForm(
     }
     let held = privacy.perspectives.clone();
     let status = match &privacy.consented_on {
-        Some(on) => format!("You agreed on {on} that the community holds these. Members see them on your profile and in the directory; anyone else sees only counts."),
+        Some(on) => format!("You agreed ({on}) that the community holds these. Members see them on your profile and in the directory; anyone else sees only counts."),
         None => "None are held: you have not agreed to the community holding them. Choose some and agree, if you wish.".to_owned(),
     };
     let consented = privacy.consented_on.is_some();
@@ -271,7 +272,7 @@ fn PerspectivesForm(
             <Submit label=if consented { "Save my perspectives" } else { "I agree: hold these perspectives" } pending=set.pending() />
         </ActionForm>
         {consented.then(|| view! {
-            <ActionForm action=set attr:class="inline-form">
+            <ActionForm action=set attr:class="stack">
                 <input type="hidden" name="withdraw" value="on" />
                 <button type="submit" class="button button--secondary">"Withdraw my consent and delete them"</button>
             </ActionForm>

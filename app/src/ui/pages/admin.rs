@@ -409,6 +409,9 @@ pub fn ImportPreviewPage() -> impl IntoView {
     }
 }
 
+/// The most members to add the preview lists (every line is checked; problems are all shown).
+const SHOWN: usize = 300;
+
 #[component]
 fn Preview(preview: ImportPreview, confirm: ServerAction<ConfirmImport>) -> impl IntoView {
     let error = action_error(confirm);
@@ -436,7 +439,8 @@ fn Preview(preview: ImportPreview, confirm: ServerAction<ConfirmImport>) -> impl
             )}</p>
             {(bad > 0).then(|| view! {
                 <h2>"Lines with problems"</h2>
-                <table class="breakdown">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Lines with problems">
+                <table class="lines">
                     <caption class="visually-hidden">"Lines that cannot be imported, and why"</caption>
                     <thead><tr><th scope="col">"Line"</th><th scope="col">"What it says"</th><th scope="col">"Why"</th></tr></thead>
                     <tbody>
@@ -445,20 +449,22 @@ fn Preview(preview: ImportPreview, confirm: ServerAction<ConfirmImport>) -> impl
                         }).collect_view()}
                     </tbody>
                 </table>
+                </div>
             })}
             {(adding > 0).then(|| view! {
                 <h2>"Members to add"</h2>
                 <div class="table-wrap" tabindex="0" role="region" aria-label="Members to add">
-                    <table class="breakdown">
+                    <table class="lines">
                         <caption class="visually-hidden">"Members the import will add"</caption>
                         <thead><tr><th scope="col">"Line"</th><th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Home region"</th><th scope="col">"Perspectives"</th><th scope="col">"Organisation"</th></tr></thead>
                         <tbody>
-                            {preview.to_add.iter().map(|l| view! {
+                            {preview.to_add.iter().take(SHOWN).map(|l| view! {
                                 <tr><td>{l.line}</td><td>{l.name.clone()}</td><td>{l.email.clone()}</td><td>{l.region.clone()}</td><td>{l.perspectives.clone()}</td><td>{l.organisation.clone()}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>
                 </div>
+                {(adding > SHOWN).then(|| view! { <p class="meta">{format!("…and {} more, each checked the same way.", adding - SHOWN)}</p> })}
             })}
             <ActionForm action=confirm attr:class="stack">
                 <FormError error />
