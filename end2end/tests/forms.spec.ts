@@ -62,6 +62,7 @@ test('sign-in and registration come back with what was typed, never the password
   await page.getByLabel('Carer').check();
   await page.getByLabel('Researcher').check();
   await page.getByLabel('Organisation (optional)').fill('University of Bristol');
+  await page.getByLabel('I agree that the community holds the perspectives I chose').check();
   await page.getByRole('button', { name: 'Send application' }).click();
   await expectErrorsOn(page, ['reason']);
   await expectCleanAddress(page, '/apply');
@@ -70,6 +71,7 @@ test('sign-in and registration come back with what was typed, never the password
   await expect(page.getByLabel('Researcher')).toBeChecked();
   await expect(page.getByLabel('Patient', { exact: true })).not.toBeChecked();
   await expect(page.getByLabel('Organisation (optional)')).toHaveValue('University of Bristol');
+  await expect(page.getByLabel('I agree that the community holds the perspectives I chose')).toBeChecked();
   await page.getByLabel('Why you want to join').fill('I care for my father and study hospital discharge.');
   await page.getByRole('button', { name: 'Send application' }).click();
   await expect(page.getByRole('status')).toContainText('Your application to join West of England');

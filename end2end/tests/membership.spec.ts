@@ -36,6 +36,7 @@ async function applyTo(page: Page, region: Region, name: string) {
   await page.getByLabel('Researcher').check();
   await page.getByLabel('Organisation (optional)').fill('University of Bristol');
   await page.getByLabel('Why you want to join').fill('I care for my father and study hospital discharge.');
+  await page.getByLabel('I agree that the community holds the perspectives I chose').check();
   await page.getByRole('button', { name: 'Send application' }).click();
   await expect(page.getByRole('status')).toContainText(`Your application to join ${region.name}`);
   await expectAccessible(page);
@@ -160,6 +161,7 @@ test('an application with nothing filled in says what is missing', async ({ page
   await expect(page.locator('#field-region-error')).toHaveText('Choose the region you live or work in.');
   await expect(page.locator('#field-perspectives-error')).toContainText('at least one perspective');
   await expect(page.locator('#field-reason-error')).toContainText('why you want to join');
+  await expect(page.locator('#field-consent-error')).toContainText('agree that the community holds your perspectives');
   await expectAccessible(page);
 });
 

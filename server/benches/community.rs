@@ -76,6 +76,7 @@ async fn add_members(db: &DatabaseConnection, n: usize) {
             show_organisation: Set(true),
             joined_on: Set(Some(now.date_naive())),
             updated_at: Set(now),
+            perspectives_consented_at: Set(Some(now)),
         }))
         .exec(db)
         .await

@@ -144,6 +144,7 @@ async fn add_big_vote(db: &DatabaseConnection) -> (i64, person::Model) {
             show_organisation: Set(false),
             joined_on: Set(Some(now.date_naive())),
             updated_at: Set(now),
+            perspectives_consented_at: Set(Some(now)),
         }))
         .exec(db)
         .await

@@ -51,6 +51,8 @@ pub struct AdminPage {
     /// (id, name) of the partner organisations that may host a region.
     pub partners: Vec<(String, String)>,
     pub viewer_id: i64,
+    /// The latest administration, from the audit log.
+    pub activity: Vec<crate::model::spaces::ActivityItem>,
 }
 
 /// The privacy notice as everyone reads it.

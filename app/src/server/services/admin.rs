@@ -7,13 +7,15 @@ use crate::domain::structure::{PartnerKind, PartnerRelationship, RoleKind, Space
 use crate::error::{AppError, Validation};
 use crate::model::admin::{AdminPage, AdminSpace, TeamMember};
 use crate::server::Config;
-use crate::server::entities::{partner_organisation, person, role, space, space_partner};
+use crate::server::entities::{
+    audit_log, partner_organisation, person, role, space, space_partner,
+};
 use crate::server::services::audit::{self, Entry};
 use crate::server::services::{accounts, mail::Mailer, membership, settings};
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 
 pub const PURPOSE_MAX: usize = 2000;
@@ -127,7 +129,45 @@ pub async fn page(
         .into_iter()
         .map(|p| (p.id.to_string(), p.name))
         .collect();
+    let admin_actions = [
+        AuditAction::CommunitySetUp,
+        AuditAction::SettingsChanged,
+        AuditAction::SpaceCreated,
+        AuditAction::SpaceChanged,
+        AuditAction::SpaceArchived,
+        AuditAction::SpaceRestored,
+        AuditAction::HostSet,
+    ]
+    .map(|a| a.code());
+    let activity = audit_log::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(audit_log::Column::Action.is_in(admin_actions))
+                // The project team's own comings and goings, and whole imports.
+                .add(audit_log::Column::SpaceId.is_null())
+                .add(audit_log::Column::SpaceId.eq(national(db).await?.id).and(
+                    audit_log::Column::Action.is_in([
+                        AuditAction::RoleAppointed.code(),
+                        AuditAction::RoleEnded.code(),
+                    ]),
+                )),
+        )
+        .filter(audit_log::Column::Action.ne(AuditAction::ConsentGiven.code()))
+        .filter(audit_log::Column::Action.ne(AuditAction::ConsentWithdrawn.code()))
+        .filter(audit_log::Column::Action.ne(AuditAction::AccountErased.code()))
+        .order_by_desc(audit_log::Column::Id)
+        .limit(20)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| crate::model::spaces::ActivityItem {
+            at: e.at.format("%-d %b %Y %H:%M").to_string(),
+            summary: e.summary,
+            reason: e.reason,
+        })
+        .collect();
     Ok(AdminPage {
+        activity,
         settings: settings::read(db, config).await?,
         spaces: listed,
         team,
@@ -933,6 +973,16 @@ mod tests {
             assert_eq!(
                 team.iter().map(|t| t.email.as_str()).collect::<Vec<_>>(),
                 ["eve@example.org"]
+            );
+            let activity = page(&db, &config, eve).await.unwrap().activity;
+            assert!(
+                activity[0].summary.contains("left the project team"),
+                "{activity:?}"
+            );
+            assert!(
+                activity[1]
+                    .summary
+                    .contains("Eve Adams joined the project team")
             );
         })
         .await;

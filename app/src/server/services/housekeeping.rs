@@ -21,6 +21,8 @@ pub struct Purged {
     pub emails: u64,
     pub form_returns: u64,
     pub imports: u64,
+    /// Guests whose device token and network address were forgotten.
+    pub guests: u64,
 }
 
 /// Remove everything that expired or served its purpose before `now`.
@@ -56,7 +58,45 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Purged
             .rows_affected,
         form_returns: super::form_returns::purge(db, now).await?,
         imports: super::import::purge_unconfirmed(db, now).await?,
+        guests: forget_guest_devices(db, now).await?,
     })
+}
+
+/// A guest's device token and network address are kept for the community's retention
+/// period (90 days unless the project team says otherwise), then forgotten: what they wrote
+/// stays, under the name they chose, but nothing ties it to their device any more.
+async fn forget_guest_devices(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    use crate::server::entities::{community, workshop_participant};
+    use crate::server::services::settings;
+    let days = community::Entity::find_by_id(settings::ROW)
+        .one(db)
+        .await?
+        .map_or(settings::DEFAULT_GUEST_RETENTION_DAYS, |c| {
+            c.guest_retention_days
+        });
+    let cutoff = now - Duration::days(i64::from(days));
+    Ok(workshop_participant::Entity::update_many()
+        .col_expr(
+            workshop_participant::Column::DeviceTokenHash,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            workshop_participant::Column::GuestAddress,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .filter(workshop_participant::Column::PersonId.is_null())
+        .filter(workshop_participant::Column::JoinedAt.lte(cutoff))
+        .filter(
+            sea_orm::Condition::any()
+                .add(workshop_participant::Column::DeviceTokenHash.is_not_null())
+                .add(workshop_participant::Column::GuestAddress.is_not_null()),
+        )
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// Purge now and then every [`EVERY`], for as long as the server runs.

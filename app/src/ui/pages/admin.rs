@@ -7,7 +7,7 @@ use crate::api::admin::{
 use crate::domain::structure::PartnerKind;
 use crate::model::admin::{AdminPage, AdminSpace, ImportPreview, upload_problem};
 use crate::ui::form::{Field, FormError, SelectField, Submit, TextAreaField, action_error};
-use crate::ui::widgets::{problem, server_data};
+use crate::ui::widgets::{ActivityList, problem, server_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -70,6 +70,10 @@ fn Admin(
                 }).collect_view()}
             </ul>
             <AddToTeamForm add />
+        </section>
+        <section class="panel" aria-labelledby="activity-heading">
+            <h2 id="activity-heading">"Recent administration"</h2>
+            <ActivityList items=page.activity />
         </section>
         <section class="panel" aria-labelledby="members-heading">
             <h2 id="members-heading">"Members"</h2>

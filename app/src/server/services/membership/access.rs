@@ -172,10 +172,11 @@ pub async fn require_project_team(
     }
 }
 
-/// Every region, by name.
+/// Every region in use (not archived), by name.
 pub async fn regions(db: &impl ConnectionTrait) -> Result<Vec<space::Model>, AppError> {
     Ok(space::Entity::find()
         .filter(space::Column::Kind.eq(SpaceKind::Region.code()))
+        .filter(space::Column::ArchivedAt.is_null())
         .order_by_asc(space::Column::Name)
         .all(db)
         .await?)

@@ -160,8 +160,11 @@ pub async fn apply(
     let region = v.take(
         region_by_slug(db, &form.region_slug)
             .await
+            .ok()
+            // An archived region takes no one new.
+            .filter(|r| r.archived_at.is_none())
             .map(|r| (r.id, r.name))
-            .map_err(|_| AppError::invalid("region", "Choose the region you live or work in.")),
+            .ok_or_else(|| AppError::invalid("region", "Choose the region you live or work in.")),
     );
     let checked = v.take(validate_application(form));
     let ((region_id, region_name), a) = v.finish_with((region, checked))?;

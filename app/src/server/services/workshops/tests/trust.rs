@@ -516,3 +516,53 @@ async fn a_space_s_archive_is_for_the_community_s_own() {
     })
     .await;
 }
+
+/// Guests' device data is kept for the community's retention period, then forgotten;
+/// members' records and what guests wrote stay.
+#[tokio::test]
+async fn a_guests_device_data_is_forgotten_after_the_retention_period() {
+    for_each_database(|db| async move {
+        use crate::server::services::housekeeping;
+        let (live, w, hein) = setup(&db, Settings::default()).await;
+        enter(&db, &live, &w, &guest("ana"), "Ana", "patient")
+            .await
+            .unwrap();
+        enter(&db, &live, &w, &hein, "Hein", "improvement_specialist")
+            .await
+            .unwrap();
+        let guests = async || {
+            workshop_participant::Entity::find()
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|p| p.person_id.is_none())
+                .collect::<Vec<_>>()
+        };
+        assert!(guests().await[0].device_token_hash.is_some());
+        // Within 90 days (the default): kept.
+        let soon = housekeeping::purge(&db, Utc::now() + chrono::Duration::days(89))
+            .await
+            .unwrap();
+        assert_eq!(soon.guests, 0);
+        let later = housekeeping::purge(&db, Utc::now() + chrono::Duration::days(91))
+            .await
+            .unwrap();
+        assert_eq!(later.guests, 1);
+        let ana = &guests().await[0];
+        assert_eq!(
+            (
+                ana.device_token_hash.as_deref(),
+                ana.guest_address.as_deref()
+            ),
+            (None, None)
+        );
+        assert_eq!(ana.display_name, "Ana");
+        let members = workshop_participant::Entity::find().all(&db).await.unwrap();
+        assert!(
+            members.iter().any(|p| p.person_id.is_some()),
+            "members' records stay"
+        );
+    })
+    .await;
+}
