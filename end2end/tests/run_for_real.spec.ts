@@ -92,7 +92,8 @@ test('a new community is set up, run and left, from an empty database', async ({
   await expect(page.locator('.brand')).toContainText('Q Yorkshire');
 
   await page.getByRole('link', { name: 'Administration' }).click();
-  await expect(page.getByRole('heading', { name: 'Administration' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Administration', exact: true })).toBeVisible();
+  await expect(page.getByText('Q Yorkshire was set up with National commons stewardship group as its national commons and Ada Admin in the project team')).toBeVisible();
   await expectAccessible(page);
   await shot(page, `admin-${info.project.name}`);
 

@@ -145,12 +145,14 @@ pub async fn page(
                 .add(audit_log::Column::Action.is_in(admin_actions))
                 // The project team's own comings and goings, and whole imports.
                 .add(audit_log::Column::SpaceId.is_null())
-                .add(audit_log::Column::SpaceId.eq(national(db).await?.id).and(
-                    audit_log::Column::Action.is_in([
-                        AuditAction::RoleAppointed.code(),
-                        AuditAction::RoleEnded.code(),
-                    ]),
-                )),
+                .add(
+                    sea_orm::Condition::all()
+                        .add(audit_log::Column::SpaceId.eq(national(db).await?.id))
+                        .add(audit_log::Column::Action.is_in([
+                            AuditAction::RoleAppointed.code(),
+                            AuditAction::RoleEnded.code(),
+                        ])),
+                ),
         )
         .filter(audit_log::Column::Action.ne(AuditAction::ConsentGiven.code()))
         .filter(audit_log::Column::Action.ne(AuditAction::ConsentWithdrawn.code()))
