@@ -188,4 +188,14 @@ test('a new community is set up, run and left, from an empty database', async ({
   await goto(page, base, '/members');
   await expect(page.getByText('Cal Carer')).toBeVisible();
   await expect(page.getByText('Bea Patient')).toHaveCount(0);
+
+  // Archiving keeps a space's page and history, and takes it out of the lists.
+  await goto(page, base, '/admin/spaces/yorkshire-and-humber-commons-stewardship-group');
+  await page.getByRole('button', { name: 'Archive this space' }).click();
+  await expect(page.getByRole('button', { name: 'Restore this space' })).toBeVisible();
+  await goto(page, base, '/spaces/yorkshire-and-humber-commons-stewardship-group');
+  await expect(page.getByRole('status')).toContainText('This space is archived');
+  await expectAccessible(page);
+  await goto(page, base, '/admin');
+  await expect(page.getByText('Yorkshire and Humber commons stewardship group was archived')).toBeVisible();
 });

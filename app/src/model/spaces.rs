@@ -63,6 +63,8 @@ pub struct ActivityItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpacePage {
     pub space: SpaceLink,
+    /// Archived by the project team: its history stays readable, and it is out of the navigation.
+    pub archived: bool,
     pub purpose: String,
     pub parent: Option<SpaceLink>,
     pub children: Vec<SpaceLink>,

@@ -327,6 +327,7 @@ pub async fn page(
     };
 
     Ok(SpacePage {
+        archived: space.archived_at.is_some(),
         space: link(&space),
         purpose: space.purpose.clone(),
         parent: parent.as_ref().map(link),

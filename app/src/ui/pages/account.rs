@@ -38,6 +38,7 @@ pub fn RegisterPage() -> impl IntoView {
                     hint="At least 10 characters. A short sentence is easy to remember." maxlength=PASSWORD_MAX error />
                 <Submit label="Create account" pending=action.pending() />
             </ActionForm>
+            <p class="field__hint">"Your name and e-mail address are held to run your account; you can download or delete everything from your account page. "<a href="/privacy">"Privacy notice"</a></p>
             <p>"Already have an account? " <a href="/sign-in">"Sign in"</a></p>
         </section>
     }

@@ -77,6 +77,9 @@ fn SpaceDetails(
         <section class="panel">
             <p class="kind">{page.space.kind}</p>
             <h1>{page.space.name}</h1>
+            {page.archived.then(|| view! {
+                <p class="notice" role="status">"This space is archived: its history is kept here, and it is no longer listed with the community's spaces."</p>
+            })}
             <p class="lead">{page.purpose}</p>
             <p><a href=format!("/spaces/{slug}/workshops")>"Workshops held here, and their actions"</a></p>
             <p><a href=format!("/spaces/{slug}/proposals")>"Proposals"</a>" · "<a href=format!("/decisions?space={slug}")>"Decision register"</a>" · "<a href=format!("/spaces/{slug}/rules")>"Rule book"</a>" · "<a href=format!("/spaces/{slug}/dashboard")>"Dashboard"</a></p>

@@ -258,6 +258,7 @@ fn JoinForm(page: ParticipantPage, join: ServerAction<JoinWorkshop>) -> impl Int
                     <input type="checkbox" id="join-named" name="named_in_report" checked=error.chosen("named_in_report", "on") />
                     <label for="join-named">"Name me in the workshop's report. Without this, the report keeps what you wrote and your perspective, but not your name."</label>
                 </div>
+                <p class="field__hint">"Your perspective is counted to show whose voices shaped the workshop. A guest's device is remembered only for a while, then forgotten. "<a href="/privacy">"Privacy notice"</a></p>
                 <Submit label="Join the workshop" pending=join.pending() />
             </ActionForm>
         </section>
