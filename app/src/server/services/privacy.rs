@@ -22,6 +22,23 @@ use serde_json::{Value, json};
 /// What an erased person is called wherever their name was.
 pub const FORMER_MEMBER: &str = "Former member";
 
+/// Text columns that are each a whole name, address or key: left out of the search and
+/// replace in free text when an account is deleted.
+const IDENTITY_COLUMNS: &[(&str, &str)] = &[
+    ("person", "name"),
+    ("person", "email"),
+    ("person", "password_hash"),
+    ("outbox_email", "to_address"),
+    ("sign_in_attempt", "email"),
+    ("partner_organisation", "name"),
+    ("partner_organisation", "contact_email"),
+    ("community", "contact_email"),
+    ("space", "slug"),
+    ("workshop_participant", "display_name"),
+    ("session", "token_hash"),
+    ("login_token", "token_hash"),
+];
+
 fn at(t: chrono::DateTime<Utc>) -> String {
     t.to_rfc3339()
 }
@@ -558,7 +575,14 @@ pub async fn erase(db: &DatabaseConnection, person_id: i64, typed: &str) -> Resu
     // Where their name or address was written into text (the audit log's summaries,
     // e-mails to others, a mention in someone's note): replaced. A one-word name is left
     // in others' free text, where it would as likely be another word.
-    let columns = text_columns(&txn).await?;
+    // Columns that hold a whole name or address of their own (someone else's account, a
+    // partner's contact, a space's address) are never edited here: "sam@x.org" must not
+    // change inside "osam@x.org". Theirs were dealt with above, row by row.
+    let columns: Vec<(String, String)> = text_columns(&txn)
+        .await?
+        .into_iter()
+        .filter(|(t, c)| !IDENTITY_COLUMNS.contains(&(t.as_str(), c.as_str())))
+        .collect();
     replace_everywhere(&txn, &columns, &old_email, "former member's address").await?;
     if old_name.contains(' ') || old_name.chars().count() >= 8 {
         replace_everywhere(&txn, &columns, &old_name, FORMER_MEMBER).await?;
@@ -711,6 +735,18 @@ mod tests {
                 )
             };
             let before = results(&db).await;
+            // Someone whose name and address contain the erased member's keeps both.
+            let longer = person::ActiveModel {
+                name: Set(format!("{name}son")),
+                email: Set(format!("x{email}")),
+                password_hash: Set(None),
+                created_at: Set(Utc::now()),
+                updated_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
 
             // The wrong address typed: nothing happens.
             let e = erase(&db, voter_id, "someone@else.org").await.unwrap_err();
@@ -718,16 +754,23 @@ mod tests {
             assert_eq!(person_by(&db, &email).await.name, name);
 
             erase(&db, voter_id, &email.to_uppercase()).await.unwrap();
+            // The name and address are nowhere but inside the other person's own.
             assert_eq!(
                 cells_holding(&db, &name).await,
-                Vec::<String>::new(),
-                "the name is nowhere"
+                ["person.name (1)"],
+                "the name is nowhere else"
             );
             assert_eq!(
                 cells_holding(&db, &email).await,
-                Vec::<String>::new(),
-                "the address is nowhere"
+                ["person.email (1)"],
+                "the address is nowhere else"
             );
+            let kept = person::Entity::find_by_id(longer.id)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!((kept.name, kept.email), (longer.name, longer.email));
             assert_eq!(
                 results(&db).await,
                 before,
