@@ -30,6 +30,15 @@ enum MemberImport {
     Summary,
 }
 
+/// The digest of the address of each account deleted: an import never brings back someone
+/// who deleted their account (they may join again themselves).
+#[derive(DeriveIden)]
+enum ErasedAddress {
+    Table,
+    Digest,
+    ErasedAt,
+}
+
 #[derive(DeriveIden)]
 enum Space {
     Table,
@@ -78,6 +87,14 @@ impl MigrationTrait for Migration {
                 .col(text(MemberImport::Body))
                 .col(timestamp_with_time_zone_null(MemberImport::ImportedAt))
                 .col(text_null(MemberImport::Summary))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(ErasedAddress::Table)
+                .col(string_len(ErasedAddress::Digest, 64).primary_key())
+                .col(timestamp_with_time_zone(ErasedAddress::ErasedAt))
                 .to_owned(),
         )
         .await?;
@@ -130,6 +147,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.drop_table(Table::drop().table(MemberImport::Table).to_owned())
+            .await?;
+        m.drop_table(Table::drop().table(ErasedAddress::Table).to_owned())
             .await?;
         m.drop_table(Table::drop().table(Community::Table).to_owned())
             .await

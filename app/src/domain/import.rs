@@ -87,7 +87,13 @@ fn shown(row: &RawRow) -> String {
 }
 
 /// Check every line against the regions that exist and the addresses that are members.
-pub fn check(rows: &[RawRow], regions: &[Region], members: &HashSet<String>) -> Checked {
+/// `erased`: addresses whose accounts were deleted here — never imported again.
+pub fn check(
+    rows: &[RawRow],
+    regions: &[Region],
+    members: &HashSet<String>,
+    erased: &HashSet<String>,
+) -> Checked {
     let mut out = Checked::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for row in rows {
@@ -106,6 +112,12 @@ pub fn check(rows: &[RawRow], regions: &[Region], members: &HashSet<String>) -> 
             Ok(email) => {
                 if let Some(first) = seen.get(email) {
                     why.push(format!("The same e-mail address as line {first}."));
+                }
+                if erased.contains(email) {
+                    why.push(
+                        "This person deleted their account here: they are not brought back by an import, though they may join again themselves."
+                            .to_owned(),
+                    );
                 }
             }
         }
@@ -200,7 +212,7 @@ mod tests {
             "West of England",
             "Patient; carer",
         )];
-        let c = check(&rows, &regions(), &HashSet::new());
+        let c = check(&rows, &regions(), &HashSet::new(), &HashSet::new());
         assert!(c.problems.is_empty(), "{:?}", c.problems);
         let m = &c.add[0];
         assert_eq!(
@@ -217,7 +229,7 @@ mod tests {
             row(3, "", "not-an-address", "Atlantis", "astronaut"),
             row(4, "Ada again", "Ada@Example.org", "west-of-england", ""),
         ];
-        let c = check(&rows, &regions(), &HashSet::new());
+        let c = check(&rows, &regions(), &HashSet::new(), &HashSet::new());
         assert_eq!(c.add.len(), 1);
         assert_eq!(c.problems.len(), 2);
         let bad = &c.problems[0];
@@ -233,9 +245,18 @@ mod tests {
     fn members_already_there_are_left_unchanged() {
         let members: HashSet<String> = ["ada@example.org".to_owned()].into();
         let rows = [row(2, "Ada", "ada@example.org", "west-of-england", "")];
-        let c = check(&rows, &regions(), &members);
+        let c = check(&rows, &regions(), &members, &HashSet::new());
         assert!(c.add.is_empty() && c.problems.is_empty());
         assert_eq!(c.unchanged, [(2, "ada@example.org".to_owned())]);
+    }
+
+    #[test]
+    fn someone_who_deleted_their_account_is_not_brought_back() {
+        let erased: HashSet<String> = ["ada@example.org".to_owned()].into();
+        let rows = [row(2, "Ada", "Ada@example.org", "west-of-england", "")];
+        let c = check(&rows, &regions(), &HashSet::new(), &erased);
+        assert!(c.add.is_empty());
+        assert!(c.problems[0].why.contains("deleted their account"));
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod action_event;
 pub mod audit_log;
 pub mod charter_clause;
 pub mod community;
+pub mod erased_address;
 pub mod form_return;
 pub mod group_membership;
 pub mod login_token;

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::model::admin::{ImportLine, ImportPreview, ImportProblem};
 use crate::server::Config;
 use crate::server::entities::{
-    audit_log, member, member_import, member_perspective, person, space,
+    audit_log, erased_address, member, member_import, member_perspective, person, space,
 };
 use crate::server::services::{accounts, mail::Mailer, membership, settings};
 use chrono::{Duration, Utc};
@@ -139,7 +139,7 @@ pub fn read(body: &str) -> Result<Vec<RawRow>, String> {
 async fn known(
     db: &impl ConnectionTrait,
     rows: &[RawRow],
-) -> Result<(Vec<Region>, HashSet<String>), AppError> {
+) -> Result<(Vec<Region>, HashSet<String>, HashSet<String>), AppError> {
     let regions = space::Entity::find()
         .filter(space::Column::Kind.eq(SpaceKind::Region.code()))
         .filter(space::Column::ArchivedAt.is_null())
@@ -165,7 +165,25 @@ async fn known(
             .await?;
         members.extend(found);
     }
-    Ok((regions, members))
+    // Deleted accounts are known only by their address's digest.
+    let by_digest: HashMap<String, String> = emails
+        .iter()
+        .map(|e| (crate::server::tokens::digest(e), e.clone()))
+        .collect();
+    let digests: Vec<String> = by_digest.keys().cloned().collect();
+    let mut erased = HashSet::new();
+    for chunk in digests.chunks(CHUNK) {
+        for gone in erased_address::Entity::find()
+            .filter(erased_address::Column::Digest.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?
+        {
+            if let Some(email) = by_digest.get(&gone.digest) {
+                erased.insert(email.clone());
+            }
+        }
+    }
+    Ok((regions, members, erased))
 }
 
 async fn kept(
@@ -239,8 +257,8 @@ pub async fn preview(
     match read(&upload.body) {
         Err(why) => preview.file_problem = Some(why),
         Ok(rows) => {
-            let (regions, members) = known(db, &rows).await?;
-            let checked = import::check(&rows, &regions, &members);
+            let (regions, members, erased) = known(db, &rows).await?;
+            let checked = import::check(&rows, &regions, &members, &erased);
             let (add, problems) = lines(&checked);
             preview.to_add = add;
             preview.problems = problems;
@@ -275,8 +293,8 @@ pub async fn confirm(
         ));
     }
     let rows = read(&upload.body).map_err(|why| AppError::invalid("file", why))?;
-    let (regions, members) = known(&txn, &rows).await?;
-    let checked = import::check(&rows, &regions, &members);
+    let (regions, members, erased) = known(&txn, &rows).await?;
+    let checked = import::check(&rows, &regions, &members, &erased);
     if !checked.problems.is_empty() && !skip_bad {
         let lines: Vec<String> = checked
             .problems
@@ -590,6 +608,23 @@ mod tests {
                 (people, members, held),
                 (after.0, after.1, after.2),
                 "nothing changed"
+            );
+
+            // Ada deletes her account: the same file does not bring her back.
+            let ada = accounts::find_by_email(&db, "ada@example.org")
+                .await
+                .unwrap()
+                .unwrap();
+            crate::server::services::privacy::erase(&db, ada.id, "ada@example.org")
+                .await
+                .unwrap();
+            let third = upload(&db, priya, "members.csv", FILE).await.unwrap();
+            let p = preview(&db, priya, third).await.unwrap();
+            assert!(p.to_add.is_empty(), "{:?}", p.to_add);
+            assert!(
+                p.problems
+                    .iter()
+                    .any(|l| l.line == 2 && l.why.contains("deleted their account"))
             );
         })
         .await;

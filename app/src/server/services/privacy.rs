@@ -473,6 +473,19 @@ pub async fn erase(db: &DatabaseConnection, person_id: i64, typed: &str) -> Resu
         a.update(&txn).await?;
     }
     let (old_name, old_email) = (p.name.clone(), p.email.clone());
+    // Only the address's digest is kept, so no import brings them back.
+    use crate::server::entities::erased_address;
+    erased_address::Entity::insert(erased_address::ActiveModel {
+        digest: Set(crate::server::tokens::digest(&old_email)),
+        erased_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(erased_address::Column::Digest)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
     // What exists only because of them, or says who they are.
     session::Entity::delete_many()
         .filter(session::Column::PersonId.eq(person_id))
