@@ -31,6 +31,12 @@ pub enum AppError {
     /// Something failed on the server; the details are in the server's log, never sent.
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
+    /// The request's values could not be read as the server function's arguments (a
+    /// number that is not one, a missing value): a stale page or a hand-made request.
+    #[error(
+        "The form could not be read: a value was missing or not in the form expected. Reload the page and try again."
+    )]
+    Unreadable,
     /// The request did not reach the server, or its answer could not be read.
     #[error("Could not reach Q Commons. Check your connection and try again.")]
     Transport(String),
@@ -90,6 +96,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::RateLimited { .. } => 429,
             AppError::Internal => 500,
+            AppError::Unreadable => 400,
             AppError::Transport(_) => 502,
         }
     }
@@ -99,7 +106,12 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        use leptos::server_fn::error::ServerFnErrorErr;
+        match value {
+            // On the server: the request's values are not the function's arguments.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::Unreadable,
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

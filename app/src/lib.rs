@@ -115,6 +115,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/spaces/:slug/proposals") ssr=SsrMode::Async view=ui::pages::proposals::SpaceProposalsPage />
                     <Route path=path!("/spaces/:slug/rules") ssr=SsrMode::Async view=ui::pages::rules::RuleBookPageView />
                     <Route path=path!("/spaces/:slug/dashboard") ssr=SsrMode::Async view=ui::pages::dashboard::DashboardPageView />
+                    <Route path=path!("/spaces/:slug/measures") ssr=SsrMode::Async view=ui::pages::measures::SpaceMeasuresPage />
+                    <Route path=path!("/measures/:id") ssr=SsrMode::Async view=ui::pages::measures::MeasurePageView />
                     <Route path=path!("/dashboard") ssr=SsrMode::Async view=ui::pages::dashboard::NationalDashboardPageView />
                     <Route path=path!("/decisions") ssr=SsrMode::Async view=ui::pages::proposals::RegisterPageView />
                     <Route path=path!("/charter") ssr=SsrMode::Async view=ui::pages::proposals::CharterPageView />

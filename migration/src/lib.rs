@@ -18,6 +18,7 @@ mod m20261128_000014_advice;
 pub mod m20261128_000015_register_words_cost;
 mod m20261128_000016_charter_changes;
 mod m20261128_000017_run_for_real;
+mod m20261128_000018_measures;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000015_register_words_cost::Migration),
             Box::new(m20261128_000016_charter_changes::Migration),
             Box::new(m20261128_000017_run_for_real::Migration),
+            Box::new(m20261128_000018_measures::Migration),
         ]
     }
 }

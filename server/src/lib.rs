@@ -137,6 +137,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
         ))
+        .layer(axum::middleware::from_fn(security::server_fn_status))
         .layer(time_limit(REQUEST_TIMEOUT))
         .with_state(leptos_options)
         .merge(streams)

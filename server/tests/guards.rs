@@ -191,3 +191,22 @@ async fn the_member_upload_takes_a_large_file_but_not_from_another_site() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+/// A request whose values are not the server function's arguments (a number that is not
+/// one) is the client's mistake: 400 with a message a person can act on, never a 500.
+#[tokio::test]
+async fn a_malformed_argument_is_a_bad_request_not_a_server_error() {
+    let res = app("http://127.0.0.1:3000")
+        .await
+        .oneshot(
+            Request::post("/api/change_role_term")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from("role_id=abc&change=end"))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(text(res).await.contains("could not be read"));
+}

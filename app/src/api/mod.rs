@@ -13,6 +13,7 @@ pub mod community;
 pub mod dashboard;
 pub mod directory;
 pub mod groups;
+pub mod measures;
 pub mod membership;
 pub mod output;
 pub mod partners;

@@ -131,6 +131,9 @@ pub enum Action {
     /// Hold a workshop in a space: an active member's own region and its groups, or the
     /// national group and its groups — not another region.
     HoldWorkshop,
+    /// Keep a space's own improvement measures (define one, enter data, note changes): as
+    /// for holding a workshop there.
+    KeepMeasure,
     /// Download a workshop's raw records (every name, note and vote) held in a space:
     /// besides its facilitator, only the stewards and conveners of that space.
     ReadWorkshopRecords,
@@ -180,7 +183,7 @@ impl Actor {
             return true;
         }
         match action {
-            Action::HoldWorkshop => {
+            Action::HoldWorkshop | Action::KeepMeasure => {
                 self.is_active()
                     && (scope.region_id.is_none()
                         || scope.region_id == self.home_region_id
@@ -460,6 +463,20 @@ mod tests {
                 plain_member.clone(),
                 HoldWorkshop,
                 group_of(SOUTH, SOUTH_GROUP),
+                false,
+            ),
+            (
+                "member keeps a measure in their own region",
+                plain_member.clone(),
+                KeepMeasure,
+                region(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "member cannot keep a measure in another region",
+                plain_member.clone(),
+                KeepMeasure,
+                region(SOUTH, SOUTH_GROUP),
                 false,
             ),
             (

@@ -7,6 +7,7 @@ pub mod community;
 pub mod dashboard;
 pub mod directory;
 pub mod form;
+pub mod measures;
 pub mod membership;
 pub mod output;
 pub mod partners;

@@ -110,6 +110,33 @@ pub async fn explain_too_large(
         .into_response()
 }
 
+/// axum middleware: a server function that failed before its body ran (its arguments could
+/// not be read) answers 500 whatever the error; give it the status its error names, so a
+/// malformed request reads as the client's mistake (400), not the server's.
+pub async fn server_fn_status(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let res = next.run(req).await;
+    if res.status() != http::StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return axum::response::IntoResponse::into_response(
+            http::StatusCode::INTERNAL_SERVER_ERROR,
+        );
+    };
+    if let Ok(err) = serde_json::from_slice::<crate::error::AppError>(&bytes)
+        && let Ok(status) = http::StatusCode::from_u16(err.status())
+    {
+        parts.status = status;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 pub fn is_cross_site_write(method: &Method, headers: &HeaderMap) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return false;

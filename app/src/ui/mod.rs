@@ -3,5 +3,6 @@ pub mod form;
 pub mod layout;
 pub mod pages;
 pub mod run_chart;
+pub mod spc_chart;
 pub mod widgets;
 pub mod workshop;

@@ -65,6 +65,9 @@ pub fn RunChart(
     /// The top of the scale, shared by charts shown side by side (small multiples).
     #[prop(default = None)]
     top: Option<f64>,
+    /// Numbered notes on the chart (a change tried, an event): (point index, number).
+    #[prop(default = vec![])]
+    notes: Vec<(usize, u32)>,
 ) -> impl IntoView {
     let Some(a): Option<RunAnalysis> = analyse(&values, None) else {
         return view! { <p class="muted">"No data for this period yet."</p> }.into_any();
@@ -107,6 +110,7 @@ pub fn RunChart(
                 <text class="run-chart__tick" x=LEFT - 4.0 y=HEIGHT - BOTTOM text-anchor="end">{number(l.low)}</text>
                 <line class="run-chart__median" x1=LEFT y1=format!("{:.1}", l.median_y) x2=WIDTH - RIGHT y2=format!("{:.1}", l.median_y) />
                 <path class="run-chart__line" d=path />
+                <NoteMarks xs=l.xs.clone() notes />
                 {points}
                 <text class="run-chart__tick" x=LEFT y=HEIGHT - 10.0 text-anchor="start">{first}</text>
                 <text class="run-chart__tick" x=WIDTH - RIGHT y=HEIGHT - 10.0 text-anchor="end">{last}</text>
@@ -115,6 +119,29 @@ pub fn RunChart(
         </figure>
     }
     .into_any()
+}
+
+/// Where notes stand on a chart: a dashed upright at the point, numbered at the top.
+#[component]
+pub fn NoteMarks(xs: Vec<f64>, notes: Vec<(usize, u32)>) -> impl IntoView {
+    notes
+        .into_iter()
+        .filter_map(|(i, n)| xs.get(i).map(|x| (*x, n)))
+        .map(|(x, n)| {
+            view! {
+                <line class="run-chart__note" x1=format!("{x:.1}") y1=TOP x2=format!("{x:.1}") y2=HEIGHT - BOTTOM />
+                <text class="run-chart__note-number" x=format!("{:.1}", x + 2.0) y=TOP + 8.0>{n.to_string()}</text>
+            }
+        })
+        .collect_view()
+}
+
+/// The chart's frame, for the SPC chart to share: width, height and margins.
+pub const FRAME: (f64, f64, f64, f64, f64, f64) = (WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM);
+
+/// Plain numbers for labels, shared with the SPC chart.
+pub fn plain(v: f64) -> String {
+    number(v)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod groups;
 pub mod housekeeping;
 pub mod import;
 pub mod mail;
+pub mod measures;
 pub mod membership;
 pub mod partners;
 pub mod privacy;

@@ -4,6 +4,7 @@ pub mod dashboard;
 pub mod directory;
 pub mod groups;
 pub mod home;
+pub mod measures;
 pub mod membership;
 pub mod not_found;
 pub mod outbox;

@@ -82,7 +82,7 @@ fn SpaceDetails(
             })}
             <p class="lead">{page.purpose}</p>
             <p><a href=format!("/spaces/{slug}/workshops")>"Workshops held here, and their actions"</a></p>
-            <p><a href=format!("/spaces/{slug}/proposals")>"Proposals"</a>" · "<a href=format!("/decisions?space={slug}")>"Decision register"</a>" · "<a href=format!("/spaces/{slug}/rules")>"Rule book"</a>" · "<a href=format!("/spaces/{slug}/dashboard")>"Dashboard"</a></p>
+            <p><a href=format!("/spaces/{slug}/proposals")>"Proposals"</a>" · "<a href=format!("/decisions?space={slug}")>"Decision register"</a>" · "<a href=format!("/spaces/{slug}/rules")>"Rule book"</a>" · "<a href=format!("/spaces/{slug}/dashboard")>"Dashboard"</a>" · "<a href=format!("/spaces/{slug}/measures")>"Measures"</a></p>
             <div class="columns">
                 <RoleHolders roles=page.roles change=actions.change />
                 <Partners partners=page.partners />
