@@ -44,6 +44,24 @@ test("a steward defines a measure, pastes two years of data with one bad line, s
   await expectAccessible(sam);
   await shot(sam, `measure-${info.project.name}`);
 
+  // The same data as an SPC chart: the second year's run above the mean is an improvement
+  // (higher is better), and the target of 90 lies above the limits: missed every time.
+  await sam.goto('/spaces/west-of-england/measures');
+  await sam.getByLabel('Name', { exact: true }).fill(`${name} SPC`);
+  await sam.getByLabel('Unit').fill('%');
+  await sam.getByLabel('Which way is better').selectOption({ label: 'Higher is better' });
+  await sam.getByLabel('Target (optional)').fill('90');
+  await sam.getByLabel('Chart').selectOption({ label: 'SPC chart (XmR, Making Data Count)' });
+  await sam.getByRole('button', { name: 'Define measure' }).click();
+  await sam.getByLabel('Points, one a line').fill(lines.join('\n'));
+  await sam.getByRole('button', { name: 'Add data' }).click();
+  await expect(sam.getByText('The data (24 points)')).toBeVisible();
+  await expect(sam.locator('.spc-chart figcaption')).toContainText('Special cause variation: an improvement.');
+  await expect(sam.locator('.spc-chart figcaption')).toContainText('The target is missed consistently');
+  await expect(sam.locator('.spc-chart__point--improvement').first()).toBeVisible();
+  await expectAccessible(sam);
+  await shot(sam, `measure-spc-${info.project.name}`);
+
   // A member of another region reads it, without the forms.
   const helen = (await person(browser, viewport, 'helen@demo.q-commons.org')).page;
   await helen.goto(sam.url());

@@ -208,5 +208,7 @@ async fn a_malformed_argument_is_a_bad_request_not_a_server_error() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(text(res).await.contains("could not be read"));
+    let err: app::error::AppError = serde_json::from_str(&text(res).await).unwrap();
+    assert_eq!(err, app::error::AppError::Unreadable);
+    assert!(err.to_string().contains("could not be read"));
 }
