@@ -26,9 +26,9 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   await hein.goto('/spaces/west-of-england');
   await hein.getByRole('link', { name: 'Dashboard' }).click();
   await expect(hein.getByRole('heading', { name: 'Dashboard of West of England', level: 1 })).toBeVisible();
-  // Four measures, each a run chart that says what it shows, with its numbers beside it.
+  // Six measures, each a run chart that says what it shows, with its numbers beside it.
   const charts = hein.getByRole('img');
-  await expect(charts).toHaveCount(4);
+  await expect(charts).toHaveCount(6);
   await expect(hein.getByRole('img', { name: 'Members who joined, a month' })).toBeVisible();
   await expect(hein.locator('.run-chart figcaption').first()).toContainText('median');
   // The convener also sees what needs them now, each linking to where it is dealt with.
@@ -55,7 +55,7 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   ]);
   expect(download.suggestedFilename()).toBe('dashboard-west-of-england.csv');
   const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
-  expect(csv[0]).toBe('Month,"Members who joined, a month","Workshops held, a month","Workshop participants, a month","Decisions made, a month"');
+  expect(csv[0]).toBe('Month,"Members who joined, a month","Members who left or lapsed, a month","Workshops held, a month","Workshop participants, a month","Decisions made, a month","Actions done, a month"');
   expect(csv).toHaveLength(25);
   expect((await anonymousCsv(browser)).status()).toBe(401);
 
@@ -73,7 +73,7 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   const helen = (await person(browser, viewport, 'helen@demo.q-commons.org')).page;
   await helen.goto('/spaces/west-of-england/dashboard?period=3m');
   await expect(helen.getByRole('heading', { name: 'Dashboard of West of England', level: 1 })).toBeVisible();
-  await expect(helen.getByRole('img')).toHaveCount(4);
+  await expect(helen.getByRole('img')).toHaveCount(6);
   await expect(helen.getByRole('region', { name: 'What needs you now' })).toHaveCount(0);
   await expectAccessible(helen);
 });

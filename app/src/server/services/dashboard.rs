@@ -155,6 +155,38 @@ pub async fn page(
         vec![s.id.into(), from_time.into()],
     )
     .await?;
+    // Members who left or were marked as lapsed, from the audit log (each is logged in the
+    // member's home region when it happens).
+    let at_month = month_of(backend, "a.at");
+    let (gone_where, mut gone_values): (&str, Vec<Value>) = if national {
+        ("1 = 1", vec![])
+    } else {
+        ("a.space_id = ?", vec![s.id.into()])
+    };
+    gone_values.push(from_time.into());
+    let gone = grouped(
+        db,
+        &format!(
+            "SELECT {at_month} AS k, COUNT(*) AS n FROM audit_log a
+             WHERE a.action IN ('membership.left', 'membership.lapsed') AND {gone_where} AND a.at >= ?
+             GROUP BY {at_month}"
+        ),
+        gone_values,
+    )
+    .await?;
+    // Actions done, from each action's record of changes.
+    let done_month = month_of(backend, "e.at");
+    let done = grouped(
+        db,
+        &format!(
+            "SELECT {done_month} AS k, COUNT(*) AS n FROM action_event e
+             JOIN action x ON x.id = e.action_id
+             WHERE e.status = 'done' AND x.space_id = ? AND e.at >= ?
+             GROUP BY {done_month}"
+        ),
+        vec![s.id.into(), from_time.into()],
+    )
+    .await?;
     // The balance: active members by perspective, and those who came to workshops here.
     let held = grouped(
         db,
@@ -250,6 +282,13 @@ pub async fn page(
                 ("joined", "joined"),
             ),
             series(
+                "left",
+                "Members who left or lapsed, a month",
+                &months,
+                &gone,
+                ("left or lapsed", "left or lapsed"),
+            ),
+            series(
                 "workshops",
                 "Workshops held, a month",
                 &months,
@@ -269,6 +308,13 @@ pub async fn page(
                 &months,
                 &decided,
                 ("decision was made", "decisions were made"),
+            ),
+            series(
+                "actions_done",
+                "Actions done, a month",
+                &months,
+                &done,
+                ("action was done", "actions were done"),
             ),
         ],
         balance,
@@ -563,6 +609,40 @@ mod tests {
                 "the same queries, more data"
             );
             assert_eq!(last(&after, "workshops"), last(&before, "workshops") + 1.0);
+            // A member of the region leaves: counted this month, with the same queries.
+            let leaving = member::Entity::find()
+                .filter(member::Column::HomeRegionId.eq(west.id))
+                .filter(member::Column::Status.eq("active"))
+                .filter(member::Column::PersonId.ne(hein.id))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            let leaving = person::Entity::find_by_id(leaving.person_id).one(&db).await.unwrap().unwrap();
+            crate::server::services::membership::leave(&db, &leaving, "Moving abroad").await.unwrap();
+            let after_leaving = page(&counted, &hein, "west-of-england", "12m").await.unwrap();
+            assert_eq!(last(&after_leaving, "left"), last(&before, "left") + 1.0);
+            // Actions done in the region, by hand from the record of changes.
+            use crate::server::entities::{action, action_event};
+            let in_west: Vec<i64> = action::Entity::find()
+                .filter(action::Column::SpaceId.eq(west.id))
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|a| a.id)
+                .collect();
+            let done_by_hand = action_event::Entity::find()
+                .filter(action_event::Column::Status.eq("done"))
+                .filter(action_event::Column::ActionId.is_in(in_west))
+                .filter(action_event::Column::At.gte(from.and_hms_opt(0, 0, 0).unwrap().and_utc()))
+                .count(&db)
+                .await
+                .unwrap();
+            assert_eq!(total(&after_leaving, "actions_done"), done_by_hand as f64);
+            queries.swap(0, Ordering::Relaxed);
+            page(&counted, &hein, "west-of-england", "12m").await.unwrap();
+            assert_eq!(queries.load(Ordering::Relaxed), queries_before, "still the same queries");
             assert_eq!(
                 last(&after, "participants"),
                 last(&before, "participants") + 2.0
