@@ -766,11 +766,11 @@ mod tests {
             // The CSV: a row a month with each measure, the same numbers as the charts.
             let table = csv(&after).unwrap();
             let lines: Vec<&str> = table.lines().collect();
-            assert_eq!(lines[0], "Month,\"Members who joined, a month\",\"Workshops held, a month\",\"Workshop participants, a month\",\"Decisions made, a month\"");
+            assert_eq!(lines[0], "Month,\"Members who joined, a month\",\"Members who left or lapsed, a month\",\"Workshops held, a month\",\"Workshop participants, a month\",\"Decisions made, a month\",\"Actions done, a month\"");
             assert_eq!(lines.len(), 13);
             let now = lines[12].split(',').collect::<Vec<_>>();
-            assert_eq!(now[2], last(&after, "workshops").to_string());
-            assert_eq!(now[3], last(&after, "participants").to_string());
+            assert_eq!(now[3], last(&after, "workshops").to_string());
+            assert_eq!(now[4], last(&after, "participants").to_string());
         })
         .await;
     }

@@ -42,7 +42,7 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
             <p class="lead">{format!("{}, a value a month. Every member can read this page.", page.span)}</p>
             <p><a href=format!("/dashboard?period={}", page.period)>"Every region side by side"</a></p>
             <PeriodForm periods=page.periods.clone() period=page.period.clone() />
-            <p><a class="button button--small button--secondary" href=format!("/spaces/{}/dashboard.csv?period={}", page.space_slug, page.period) download="">"Download the numbers (CSV)"</a>" "<a href=format!("/spaces/{}/measures", page.space_slug)>"The space's own improvement measures"</a></p>
+            <p><a class="button button--small button--secondary" href=format!("/spaces/{}/dashboard.csv?period={}", page.space_slug, page.period) download="">"Download the numbers (CSV)"</a></p><p><a href=format!("/spaces/{}/measures", page.space_slug)>"The space's own improvement measures"</a></p>
         </section>
         {page.needs_you.clone().map(|n| view! { <NeedsYouNow n /> })}
         <section class="panel" aria-labelledby="balance-heading">
