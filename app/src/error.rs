@@ -65,6 +65,22 @@ impl AppError {
         })
     }
 
+    /// The same refusal reported on `field` (a checker written for one form reused on
+    /// another); any other error is left as it is.
+    pub fn on_field(self, field: &str) -> Self {
+        match self {
+            AppError::Invalid(errors) => AppError::invalid(
+                field,
+                errors
+                    .into_iter()
+                    .next()
+                    .map(|e| e.message)
+                    .unwrap_or_default(),
+            ),
+            other => other,
+        }
+    }
+
     /// The form fields this error is about, in form order; empty for form-level errors.
     pub fn field_errors(&self) -> &[FieldError] {
         match self {

@@ -22,9 +22,7 @@ pub async fn session_info(
                 .one(db)
                 .await?
                 .map(|m| m.status),
-            crate::server::services::membership::require_project_team(db, p.id)
-                .await
-                .is_ok(),
+            crate::server::services::membership::is_project_team(db, p.id).await?,
         ),
         None => (None, false),
     };

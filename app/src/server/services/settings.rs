@@ -120,17 +120,7 @@ pub fn check_name(field: &str, raw: &str) -> Result<String, AppError> {
 
 /// A contact address, as an e-mail address is checked, reported on `field`.
 pub fn check_email(field: &str, raw: &str) -> Result<String, AppError> {
-    validate_email(raw).map_err(|e| match e {
-        AppError::Invalid(errors) => AppError::invalid(
-            field,
-            errors
-                .into_iter()
-                .next()
-                .map(|e| e.message)
-                .unwrap_or_default(),
-        ),
-        other => other,
-    })
+    validate_email(raw).map_err(|e| e.on_field(field))
 }
 
 pub struct SettingsForm {

@@ -32,20 +32,6 @@ pub enum Initialised {
     AlreadySetUp { since: Option<DateTime<Utc>> },
 }
 
-fn field(field: &str, e: AppError) -> AppError {
-    match e {
-        AppError::Invalid(errors) => AppError::invalid(
-            field,
-            errors
-                .into_iter()
-                .next()
-                .map(|e| e.message)
-                .unwrap_or_default(),
-        ),
-        other => other,
-    }
-}
-
 async fn already(db: &impl sea_orm::ConnectionTrait) -> Result<Option<Initialised>, AppError> {
     if let Some(row) = community::Entity::find_by_id(settings::ROW).one(db).await? {
         return Ok(Some(Initialised::AlreadySetUp {
@@ -68,11 +54,8 @@ pub async fn init(
     let mut v = Validation::default();
     let community_name = v.take(settings::check_name("community_name", &form.community_name));
     let contact_email = v.take(settings::check_email("contact_email", &form.contact_email));
-    let national_name = v.take(
-        settings::check_name("national_name", &form.national_name)
-            .map_err(|e| field("national_name", e)),
-    );
-    let name = v.take(validate_name(&form.name).map_err(|e| field("name", e)));
+    let national_name = v.take(settings::check_name("national_name", &form.national_name));
+    let name = v.take(validate_name(&form.name).map_err(|e| e.on_field("name")));
     let email = v.take(validate_email(&form.email));
     v.finish()?;
 

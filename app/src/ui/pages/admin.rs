@@ -351,19 +351,19 @@ pub fn PrivacyPageView() -> impl IntoView {
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let query = use_query_map();
-    let problem = move || query.read().get("problem").and_then(|c| upload_problem(&c));
+    let came_back = move || query.read().get("problem").and_then(|c| upload_problem(&c));
     let page = server_data(|| (), |_| get_admin_page());
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || page.get().map(|r| match r {
-                Err(e) => problem_view("Import members", e),
+                Err(e) => problem("Import members", e),
                 Ok(_) => view! {
                     <Title text="Import members" />
                     <section class="panel narrow">
                         <p class="kind"><a href="/admin">"Administration"</a></p>
                         <h1>"Import members"</h1>
                         <p>"A CSV file with a first line naming its columns: "<code>"name, email, home region, perspectives, organisation"</code>". Perspectives are separated by semicolons (Patient; Carer); the home region is its name or address. You will see every line before anything is added."</p>
-                        {problem().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
+                        {came_back().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
                         <form method="post" action="/admin/import/upload" enctype="multipart/form-data" class="stack">
                             <div class="field">
                                 <label for="field-file">"CSV file"</label>
@@ -380,10 +380,6 @@ pub fn ImportPage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-fn problem_view(title: &'static str, e: crate::error::AppError) -> AnyView {
-    problem(title, e)
 }
 
 /// `/admin/import/:id`: every line as it would be imported, the bad ones named with why;

@@ -162,14 +162,29 @@ pub async fn require_project_team(
     db: &impl ConnectionTrait,
     person_id: i64,
 ) -> Result<(), AppError> {
-    if actor(db, person_id)
-        .await?
-        .is_project_team(Utc::now().date_naive())
-    {
+    if is_project_team(db, person_id).await? {
         Ok(())
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// Whether the person is in the project team today, in one query: the project team's
+/// role stands on its own, without a membership (as [`Actor::is_project_team`] says).
+pub async fn is_project_team(db: &impl ConnectionTrait, person_id: i64) -> Result<bool, AppError> {
+    let today = Utc::now().date_naive();
+    Ok(role::Entity::find()
+        .filter(role::Column::PersonId.eq(person_id))
+        .filter(role::Column::Kind.eq(RoleKind::ProjectTeam.code()))
+        .filter(role::Column::StartsOn.lte(today))
+        .filter(
+            sea_orm::Condition::any()
+                .add(role::Column::EndsOn.is_null())
+                .add(role::Column::EndsOn.gte(today)),
+        )
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// Every region in use (not archived), by name.
