@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 . scripts/env.sh
-cargo leptos build --release
+cargo leptos build --release --split --precompress
 cargo bench -p server --bench serve

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 if [ "${1:-}" != "--no-build" ]; then
   scripts/setup.sh
-  cargo leptos build --release
+  cargo leptos build --release --split --precompress
 fi
 
 port=3200

@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 . scripts/env.sh
 export QC_DEMO="${QC_DEMO:-true}"
-exec cargo leptos serve "$@"
+exec cargo leptos serve --split "$@"

@@ -30,11 +30,11 @@ step "Server guards (body limit, headers, time limit, shutdown, static files and
 cargo test -p server --test guards --test static_files --test forms
 
 step "The WASM a participant downloads, against its budget (release build, end2end/size-budget.json)"
-cargo leptos build --release --frontend-only --precompress
+cargo leptos build --release --frontend-only --split --precompress
 node end2end/sizes.mjs target/site/pkg --budget
 
 step "Building the site (server + WASM)"
-cargo leptos build
+cargo leptos build --split
 
 step "End-to-end tests in Chromium on SQLite (desktop and 360 px phone)"
 (cd end2end && npx playwright test)

@@ -948,8 +948,8 @@ fn AdviceItem(a: AdviceLine, proposal: i64, may_answer: bool) -> impl IntoView {
 
 /// The tally while voting is open with results shown: it follows the ballots as they come
 /// in, over `/live/proposals/{id}`. Until the WASM arrives (or without it) it is the list
-/// the page was sent.
-#[island]
+/// the page was sent. Lazy: only a page with a live tally fetches its code.
+#[island(lazy)]
 fn LiveTally(id: i64, lines: Vec<String>) -> impl IntoView {
     crate::ui::widgets::mark_hydrated();
     let tally = RwSignal::new(crate::model::proposals::LiveTally {

@@ -308,7 +308,9 @@ pub fn FacilitatorPageView() -> impl IntoView {
     })
 }
 
-#[island]
+/// Lazy (`cargo leptos build --split`): its code is fetched only by the page that shows
+/// it, so a participant's phone never downloads the facilitator's controls.
+#[island(lazy)]
 fn Console(page: FacilitatorPage) -> impl IntoView {
     let code = page.board.join_code.clone();
     let id = page.board.workshop_id;
@@ -369,7 +371,8 @@ pub fn PresentPageView() -> impl IntoView {
     })
 }
 
-#[island]
+/// Lazy, like the console: only the present screen fetches its code.
+#[island(lazy)]
 fn Present(page: FacilitatorPage) -> impl IntoView {
     let code = page.board.join_code.clone();
     let title = page.board.title.clone();
