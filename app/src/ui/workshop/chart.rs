@@ -4,15 +4,18 @@
 use crate::domain::workshop::responses::{Histogram, RatingTally};
 use leptos::prelude::*;
 
-const LOW: f64 = 44.0;
-const HIGH: f64 = 300.0;
+// Whole SVG units: the chart is drawn in integers so the browser's WASM carries no
+// floating-point formatting (14 KB of it before wasm-opt).
+const LOW: i32 = 44;
+const HIGH: i32 = 300;
 
-/// Where a rating (in tenths, 10–50) falls along an axis.
-fn along(tenths: u32) -> f64 {
-    LOW + (f64::from(tenths.clamp(10, 50)) - 10.0) * (HIGH - LOW) / 40.0
+/// Where a rating (in tenths, 10–50) falls along an axis, rounded to the nearest unit.
+fn along(tenths: u32) -> i32 {
+    let t = tenths.clamp(10, 50) as i32 - 10;
+    LOW + (t * (HIGH - LOW) + 20) / 40
 }
 
-fn up(tenths: u32) -> f64 {
+fn up(tenths: u32) -> i32 {
     HIGH + LOW - along(tenths)
 }
 
@@ -62,7 +65,7 @@ pub fn PriorityChart(
                     <line x1=ex1 y1=y x2=ex2 y2=y class="chart__whisker" />
                     <line x1=x y1=iy1 x2=x y2=iy2 class="chart__whisker" />
                     <circle cx=x cy=y r="11" />
-                    <text x=x y=y + 4.0 text-anchor="middle">{n.to_string()}</text>
+                    <text x=x y=y + 4 text-anchor="middle">{n.to_string()}</text>
                 </g>
             }
         })
@@ -93,13 +96,13 @@ pub fn PriorityChart(
                 <rect x=LOW y=LOW width=HIGH - LOW height=HIGH - LOW class="chart__area" />
                 <line x1=mid y1=LOW x2=mid y2=HIGH class="chart__mid" />
                 <line x1=LOW y1=mid x2=HIGH y2=mid class="chart__mid" />
-                <text x=LOW + 6.0 y=LOW + 16.0 class="chart__quadrant">"Quick wins"</text>
-                <text x=HIGH - 6.0 y=LOW + 16.0 text-anchor="end" class="chart__quadrant">"Major projects"</text>
-                <text x=LOW + 6.0 y=HIGH - 8.0 class="chart__quadrant">"Fill-ins"</text>
-                <text x=HIGH - 6.0 y=HIGH - 8.0 text-anchor="end" class="chart__quadrant">"Reconsider"</text>
-                <text x=(LOW + HIGH) / 2.0 y=HIGH + 30.0 text-anchor="middle" class="chart__axis">"Effort → (1 easy, 5 hard)"</text>
-                <text x=14 y=(LOW + HIGH) / 2.0 text-anchor="middle" class="chart__axis"
-                    transform=format!("rotate(-90 14 {})", (LOW + HIGH) / 2.0)>"Impact → (1 little, 5 a lot)"</text>
+                <text x=LOW + 6 y=LOW + 16 class="chart__quadrant">"Quick wins"</text>
+                <text x=HIGH - 6 y=LOW + 16 text-anchor="end" class="chart__quadrant">"Major projects"</text>
+                <text x=LOW + 6 y=HIGH - 8 class="chart__quadrant">"Fill-ins"</text>
+                <text x=HIGH - 6 y=HIGH - 8 text-anchor="end" class="chart__quadrant">"Reconsider"</text>
+                <text x=(LOW + HIGH) / 2 y=HIGH + 30 text-anchor="middle" class="chart__axis">"Effort → (1 easy, 5 hard)"</text>
+                <text x=14 y=(LOW + HIGH) / 2 text-anchor="middle" class="chart__axis"
+                    transform=format!("rotate(-90 14 {})", (LOW + HIGH) / 2)>"Impact → (1 little, 5 a lot)"</text>
                 {points}
             </svg>
             <figcaption>
