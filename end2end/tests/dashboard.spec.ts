@@ -26,10 +26,27 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   await hein.goto('/spaces/west-of-england');
   await hein.getByRole('link', { name: 'Dashboard' }).click();
   await expect(hein.getByRole('heading', { name: 'Dashboard of West of England', level: 1 })).toBeVisible();
-  // Six measures, each a run chart that says what it shows, with its numbers beside it.
-  const charts = hein.getByRole('img');
-  await expect(charts).toHaveCount(6);
+  // Thirteen measures, each a run chart that says what it shows (or that it has nothing
+  // to show yet), with its numbers beside it.
+  const measures = [
+    'Members who joined, a month',
+    'Members who took part, a month',
+    'Members who left or lapsed, a month',
+    'Applications waiting at the end of each month',
+    'Days from application to decision (median, a month)',
+    'Workshops held, a month',
+    'Workshop participants, a month',
+    'Decisions made, a month',
+    'Turnout in decisions, a month (% of those who could take part)',
+    'Actions done, a month',
+    'Actions open at the end of each month',
+    'Actions overdue at the end of each month',
+    'Days from action to done (median, a month)',
+  ];
+  for (const m of measures) await expect(hein.getByRole('region', { name: m, exact: true })).toBeVisible();
   await expect(hein.getByRole('img', { name: 'Members who joined, a month' })).toBeVisible();
+  await expect(hein.getByRole('img', { name: 'Applications waiting at the end of each month' })).toBeVisible();
+  await expect(hein.getByRole('region', { name: 'Actions open at the end of each month' })).toContainText(/Now \d+ open: \d+ not started and \d+ in progress; \d+ overdue\./);
   await expect(hein.locator('.run-chart figcaption').first()).toContainText('median');
   // The convener also sees what needs them now, each linking to where it is dealt with.
   const needs = hein.getByRole('region', { name: 'What needs you now' });
@@ -55,14 +72,27 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   ]);
   expect(download.suggestedFilename()).toBe('dashboard-west-of-england.csv');
   const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
-  expect(csv[0]).toBe('Month,"Members who joined, a month","Members who left or lapsed, a month","Workshops held, a month","Workshop participants, a month","Decisions made, a month","Actions done, a month"');
+  expect(csv[0]).toBe('Month,' + measures.map((m) => (m.includes(',') ? `"${m}"` : m)).join(','));
   expect(csv).toHaveLength(25);
+
+  // A value a week instead: the same form; each row is a week, named by its Monday.
+  await hein.getByLabel('Values').selectOption({ label: 'A value a week' });
+  await hein.getByRole('button', { name: 'Show' }).click();
+  await expect(hein).toHaveURL(/grain=week/);
+  const weekly = hein.getByRole('region', { name: 'Members who joined, a week' });
+  await weekly.locator('summary').click();
+  await expect(weekly.getByRole('columnheader', { name: 'Week of' })).toBeVisible();
+  // Two years of weeks: 104 to 106 Mondays, and the header row.
+  expect(await weekly.getByRole('row').count()).toBeGreaterThanOrEqual(105);
+  await expect(weekly.getByRole('rowheader').last()).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+  await expect(hein.getByText(/, a value a week\. Every member can read this page\./)).toBeVisible();
+  await expectAccessible(hein);
   expect((await anonymousCsv(browser)).status()).toBe(401);
 
   // Every region side by side, each measure on one scale.
   await hein.getByRole('link', { name: 'Every region side by side' }).click();
   await expect(hein.getByRole('heading', { name: 'Dashboard of the commons', level: 1 })).toBeVisible();
-  const joined = hein.getByRole('region', { name: 'Members who joined, a month' });
+  const joined = hein.getByRole('region', { name: 'Members who joined, a week' });
   await expect(joined.getByRole('heading', { level: 3 })).toContainText(['North East and North Cumbria', 'South West', 'West of England', 'National commons stewardship group']);
   await expect(joined.getByRole('img')).toHaveCount(4);
   await expectAccessible(hein);
@@ -73,7 +103,7 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   const helen = (await person(browser, viewport, 'helen@demo.q-commons.org')).page;
   await helen.goto('/spaces/west-of-england/dashboard?period=3m');
   await expect(helen.getByRole('heading', { name: 'Dashboard of West of England', level: 1 })).toBeVisible();
-  await expect(helen.getByRole('img')).toHaveCount(6);
+  await expect(helen.getByRole('region', { name: 'Members who took part, a month' })).toBeVisible();
   await expect(helen.getByRole('region', { name: 'What needs you now' })).toHaveCount(0);
   await expectAccessible(helen);
 });

@@ -3,15 +3,20 @@ use crate::error::AppError;
 use crate::model::dashboard::DashboardPage;
 use leptos::prelude::*;
 
-/// The dashboard of space `slug` over `period` ("3m", "12m", "24m" or "all").
+/// The dashboard of space `slug` over `period` ("3m", "12m", "24m" or "all"), a value each
+/// `grain` ("month" or "week").
 #[server(endpoint = "get_dashboard")]
-pub async fn get_dashboard(slug: String, period: String) -> Result<DashboardPage, AppError> {
+pub async fn get_dashboard(
+    slug: String,
+    period: String,
+    grain: String,
+) -> Result<DashboardPage, AppError> {
     use crate::server::{auth, services::dashboard};
     auth::respond(
         async {
             let state = auth::state()?;
             let viewer = auth::require_person(&state).await?;
-            dashboard::page(&state.db, &viewer, &slug, &period).await
+            dashboard::page(&state.db, &viewer, &slug, &period, &grain).await
         }
         .await,
     )
@@ -21,13 +26,14 @@ pub async fn get_dashboard(slug: String, period: String) -> Result<DashboardPage
 #[server(endpoint = "get_national_dashboard")]
 pub async fn get_national_dashboard(
     period: String,
+    grain: String,
 ) -> Result<crate::model::dashboard::NationalDashboard, AppError> {
     use crate::server::{auth, services::dashboard};
     auth::respond(
         async {
             let state = auth::state()?;
             let viewer = auth::require_person(&state).await?;
-            dashboard::national(&state.db, &viewer, &period).await
+            dashboard::national(&state.db, &viewer, &period, &grain).await
         }
         .await,
     )

@@ -1,7 +1,7 @@
 //! A space's dashboard as its page shows it: every number any member may read.
 use serde::{Deserialize, Serialize};
 
-/// One time series, a value a month, oldest first.
+/// One time series, a value a month or a week, oldest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Series {
     /// Unique on the page ("joined").
@@ -9,7 +9,8 @@ pub struct Series {
     pub title: String,
     /// In words: "14 joined in this period."
     pub headline: String,
-    /// "2026-01", one a value.
+    /// The month ("2026-01") or week (its Monday, "2026-01-05") of each value. A median
+    /// or a share lists only those with something to measure.
     pub months: Vec<String>,
     pub values: Vec<f64>,
 }
@@ -32,6 +33,9 @@ pub struct DashboardPage {
     /// The period shown ("12m") and those offered (code, label).
     pub period: String,
     pub periods: Vec<(String, String)>,
+    /// The grain shown ("month" or "week") and those offered (code, label).
+    pub grain: String,
+    pub grains: Vec<(String, String)>,
     /// "December 2025 to November 2026".
     pub span: String,
     pub series: Vec<Series>,
@@ -66,6 +70,8 @@ pub struct NeedsYou {
 pub struct NationalDashboard {
     pub period: String,
     pub periods: Vec<(String, String)>,
+    pub grain: String,
+    pub grains: Vec<(String, String)>,
     pub span: String,
     /// Each region's dashboard, then the national group's.
     pub spaces: Vec<DashboardPage>,

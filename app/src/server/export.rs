@@ -150,9 +150,10 @@ fn download(made: Result<String, AppError>, file: &str, mime: &'static str) -> R
 #[serde(default)]
 pub struct DashboardQuery {
     pub period: String,
+    pub grain: String,
 }
 
-/// A space's dashboard as CSV: a row a month, a column a measure, for every member.
+/// A space's dashboard as CSV: a row a month or week, a column a measure, for every member.
 pub async fn dashboard_download(
     state: AppState,
     Path(slug): Path<String>,
@@ -163,7 +164,7 @@ pub async fn dashboard_download(
     let made = async {
         let who = auth::who_from_headers(&state, &headers).await?;
         let person = who.person.ok_or(AppError::Unauthenticated)?;
-        let page = dashboard::page(&state.db, &person, &slug, &query.period).await?;
+        let page = dashboard::page(&state.db, &person, &slug, &query.period, &query.grain).await?;
         dashboard::csv(&page)
     }
     .await;

@@ -3,7 +3,10 @@
 //! who took part. Counted by the database (GROUP BY month), never by loading rows, so the
 //! number of queries does not grow with the data. Every member of the community may read
 //! every dashboard: those who monitor answer to the members (Ostrom 4).
-use crate::domain::dashboard::{Period, fill, gap_headline, months, share};
+use crate::domain::dashboard::{
+    ActionSpan, Grain, Period, action_levels, fill, gap_headline, levels, median_of_counts, medians,
+    monday, share,
+};
 use crate::domain::membership::Perspective;
 use crate::domain::structure::SpaceKind;
 use crate::error::AppError;
@@ -34,12 +37,48 @@ fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-/// The month ("YYYY-MM") of a date or time column, as each database writes it.
-fn month_of(backend: DbBackend, column: &str) -> String {
-    match backend {
-        DbBackend::Postgres => format!("to_char({column}, 'YYYY-MM')"),
-        _ => format!("substr(CAST({column} AS TEXT), 1, 7)"),
+/// The month ("YYYY-MM") or week (its Monday, "YYYY-MM-DD") of a date or time column, as
+/// each database writes it — the same keys as [`Grain::key`].
+fn bucket_of(backend: DbBackend, column: &str, grain: Grain) -> String {
+    match (backend, grain) {
+        (DbBackend::Postgres, Grain::Month) => format!("to_char({column}, 'YYYY-MM')"),
+        (DbBackend::Postgres, Grain::Week) => {
+            format!("to_char(date_trunc('week', {column}), 'YYYY-MM-DD')")
+        }
+        (_, Grain::Month) => format!("substr(CAST({column} AS TEXT), 1, 7)"),
+        // SQLite: forward to the week's Sunday (or stay on it), then back to its Monday.
+        (_, Grain::Week) => format!("date({column}, 'weekday 0', '-6 days')"),
     }
+}
+
+/// Whole days from one time column to another.
+fn days_between(backend: DbBackend, from: &str, to: &str) -> String {
+    match backend {
+        DbBackend::Postgres => {
+            format!("CAST(floor(EXTRACT(EPOCH FROM ({to} - {from})) / 86400) AS BIGINT)")
+        }
+        _ => format!("CAST(julianday({to}) - julianday({from}) AS INTEGER)"),
+    }
+}
+
+/// (key, value, count) rows of a query grouped by key and value.
+async fn counted(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Vec<(String, i64, i64)>, AppError> {
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), sql, values))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
+                r.try_get::<Option<i64>>("", "v")?.unwrap_or_default(),
+                r.try_get::<i64>("", "n")?,
+            ))
+        })
+        .collect()
 }
 
 /// (key, count) rows of a grouped query.
@@ -64,12 +103,12 @@ async fn grouped(
 fn series(
     key: &str,
     title: &str,
-    months: &[String],
+    buckets: &[String],
     counts: &[(String, i64)],
     // What happened, for one and for more: ("workshop was held", "workshops were held").
     (one, many): (&str, &str),
 ) -> Series {
-    let values = fill(months, counts);
+    let values = fill(buckets, counts);
     let total: f64 = values.iter().fold(0.0, |a, b| a + b);
     Series {
         key: key.into(),
@@ -79,17 +118,42 @@ fn series(
             total as i64,
             if total as i64 == 1 { one } else { many }
         ),
-        months: months.to_vec(),
+        months: buckets.to_vec(),
         values,
     }
 }
 
-/// The dashboard of the space `slug` over `period` ("12m" when not given or not known).
+/// A series with its own headline.
+fn told(key: &str, title: String, headline: String, points: Vec<(String, f64)>) -> Series {
+    let (months, values) = points.into_iter().unzip();
+    Series {
+        key: key.into(),
+        title,
+        headline,
+        months,
+        values,
+    }
+}
+
+/// A number of days in words, to one decimal place where it has one ("2.5 days").
+fn in_days(d: f64) -> String {
+    if d == 1.0 {
+        "1 day".into()
+    } else if d.fract() == 0.0 {
+        format!("{d:.0} days")
+    } else {
+        format!("{d:.1} days")
+    }
+}
+
+/// The dashboard of the space `slug` over `period` ("12m" when not given or not known), a
+/// value a month or a week (`grain`, "month" when not given or not known).
 pub async fn page(
     db: &impl ConnectionTrait,
     viewer: &person::Model,
     slug: &str,
     period: &str,
+    grain: &str,
 ) -> Result<DashboardPage, AppError> {
     crate::server::services::membership::require_member_or_team(db, viewer.id).await?;
     let s = space::Entity::find()
@@ -99,35 +163,123 @@ pub async fn page(
         .ok_or_else(|| AppError::NotFound("There is no such space.".into()))?;
     let national = SpaceKind::from_code(&s.kind) == Some(SpaceKind::NationalStewardshipGroup);
     let period = Period::from_code(period).unwrap_or(Period::Months12);
+    let grain = Grain::from_code(grain).unwrap_or(Grain::Month);
     let today = Utc::now().date_naive();
     let earliest = NaiveDate::from_ymd_opt(2018, 1, 1).unwrap_or(today);
-    let from = period.start(today, earliest);
-    let months = months(from, today);
+    let from = match grain {
+        Grain::Month => period.start(today, earliest),
+        Grain::Week => monday(period.start(today, earliest)),
+    };
+    let buckets = grain.buckets(from, today);
+    let per = match grain {
+        Grain::Month => "a month",
+        Grain::Week => "a week",
+    };
+    let each = match grain {
+        Grain::Month => "each month",
+        Grain::Week => "each week",
+    };
     let backend = db.get_database_backend();
+    let bucket = |column: &str| bucket_of(backend, column, grain);
+    let from_time = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     // Members of a region are those whose home it is; of the national commons, everyone.
     let (members_where, members_values): (&str, Vec<Value>) = if national {
         ("1 = 1", vec![])
     } else {
         ("m.home_region_id = ?", vec![s.id.into()])
     };
-    let joined_month = month_of(backend, "m.joined_on");
+    let joined_bucket = bucket("m.joined_on");
     let mut values = members_values.clone();
     values.push(from.into());
     let joined = grouped(
         db,
         &format!(
-            "SELECT {joined_month} AS k, COUNT(*) AS n FROM member m
-             WHERE {members_where} AND m.joined_on >= ? GROUP BY {joined_month}"
+            "SELECT {joined_bucket} AS k, COUNT(*) AS n FROM member m
+             WHERE {members_where} AND m.joined_on >= ? GROUP BY {joined_bucket}"
         ),
         values,
     )
     .await?;
-    let held_month = month_of(backend, "w.held_on");
+    // Active: members who took part in a workshop or cast a ballot, anywhere, that month.
+    let (p_bucket, b_bucket) = (bucket("p.joined_at"), bucket("b.cast_at"));
+    let mut values: Vec<Value> = vec![from_time.into(), from_time.into()];
+    values.extend(members_values.clone());
+    let active = grouped(
+        db,
+        &format!(
+            "SELECT t.k AS k, COUNT(DISTINCT t.person_id) AS n FROM (
+                 SELECT p.person_id AS person_id, {p_bucket} AS k FROM workshop_participant p
+                 WHERE p.person_id IS NOT NULL AND p.removed_at IS NULL AND p.joined_at >= ?
+                 UNION ALL
+                 SELECT b.person_id AS person_id, {b_bucket} AS k FROM proposal_ballot b
+                 WHERE b.cast_at >= ?
+             ) t JOIN member m ON m.person_id = t.person_id
+             WHERE {members_where} GROUP BY t.k"
+        ),
+        values,
+    )
+    .await?;
+    // Applications to join: those waiting at the end of each month, and how long those
+    // decided waited. Withdrawn ones stop waiting when withdrawn and are not "decided".
+    let (region_where, region_values): (&str, Vec<Value>) = if national {
+        ("1 = 1", vec![])
+    } else {
+        ("a.region_id = ?", vec![s.id.into()])
+    };
+    let stopped = "NOT (a.status = 'withdrawn' AND a.decided_at IS NULL)";
+    let mut values = region_values.clone();
+    values.extend([from_time.into(), from_time.into()]);
+    let waiting_before = grouped(
+        db,
+        &format!(
+            "SELECT 'before' AS k, COUNT(*) AS n FROM membership_application a
+             WHERE {region_where} AND {stopped} AND a.created_at < ?
+               AND (a.decided_at IS NULL OR a.decided_at >= ?)"
+        ),
+        values,
+    )
+    .await?
+    .first()
+    .map_or(0, |(_, n)| *n);
+    let applied_bucket = bucket("a.created_at");
+    let mut values = region_values.clone();
+    values.push(from_time.into());
+    let applied = grouped(
+        db,
+        &format!(
+            "SELECT {applied_bucket} AS k, COUNT(*) AS n FROM membership_application a
+             WHERE {region_where} AND {stopped} AND a.created_at >= ? GROUP BY {applied_bucket}"
+        ),
+        values.clone(),
+    )
+    .await?;
+    let decided_bucket = bucket("a.decided_at");
+    let answered = grouped(
+        db,
+        &format!(
+            "SELECT {decided_bucket} AS k, COUNT(*) AS n FROM membership_application a
+             WHERE {region_where} AND a.decided_at >= ? GROUP BY {decided_bucket}"
+        ),
+        values.clone(),
+    )
+    .await?;
+    let waited = days_between(backend, "a.created_at", "a.decided_at");
+    let decision_days = counted(
+        db,
+        &format!(
+            "SELECT {decided_bucket} AS k, {waited} AS v, COUNT(*) AS n FROM membership_application a
+             WHERE {region_where} AND a.decided_at >= ? AND a.status IN ('approved', 'declined')
+             GROUP BY {decided_bucket}, {waited}"
+        ),
+        values,
+    )
+    .await?;
+    let held_bucket = bucket("w.held_on");
     let workshops = grouped(
         db,
         &format!(
-            "SELECT {held_month} AS k, COUNT(*) AS n FROM workshop w
-             WHERE w.space_id = ? AND w.held_on >= ? AND w.held_on <= ? GROUP BY {held_month}"
+            "SELECT {held_bucket} AS k, COUNT(*) AS n FROM workshop w
+             WHERE w.space_id = ? AND w.held_on >= ? AND w.held_on <= ? GROUP BY {held_bucket}"
         ),
         vec![s.id.into(), from.into(), today.into()],
     )
@@ -135,29 +287,44 @@ pub async fn page(
     let came = grouped(
         db,
         &format!(
-            "SELECT {held_month} AS k, COUNT(*) AS n FROM workshop_participant p
+            "SELECT {held_bucket} AS k, COUNT(*) AS n FROM workshop_participant p
              JOIN workshop w ON w.id = p.workshop_id
              WHERE w.space_id = ? AND w.held_on >= ? AND w.held_on <= ? AND p.removed_at IS NULL
-             GROUP BY {held_month}"
+             GROUP BY {held_bucket}"
         ),
         vec![s.id.into(), from.into(), today.into()],
     )
     .await?;
-    let closed_month = month_of(backend, "p.closed_at");
-    let from_time = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let decided = grouped(
-        db,
-        &format!(
-            "SELECT {closed_month} AS k, COUNT(*) AS n FROM proposal p
-             WHERE p.space_id = ? AND p.stage = 'closed' AND p.closed_at >= ?
-             GROUP BY {closed_month}"
-        ),
-        vec![s.id.into(), from_time.into()],
-    )
-    .await?;
+    // Decisions closed, and their turnout: those who took part of those who could.
+    let closed_bucket = bucket("p.closed_at");
+    let decisions = db
+        .query_all_raw(statement(
+            backend,
+            &format!(
+                "SELECT {closed_bucket} AS k, COUNT(*) AS n,
+                        SUM(COALESCE(p.took_part_count, 0)) AS took,
+                        SUM(COALESCE(p.eligible_count, 0)) AS could
+                 FROM proposal p
+                 WHERE p.space_id = ? AND p.stage = 'closed' AND p.closed_at >= ?
+                 GROUP BY {closed_bucket}"
+            ),
+            vec![s.id.into(), from_time.into()],
+        ))
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
+                r.try_get::<i64>("", "n")?,
+                r.try_get::<Option<i64>>("", "took")?.unwrap_or_default(),
+                r.try_get::<Option<i64>>("", "could")?.unwrap_or_default(),
+            ))
+        })
+        .collect::<Result<Vec<(String, i64, i64, i64)>, AppError>>()?;
+    let decided: Vec<(String, i64)> = decisions.iter().map(|(k, n, _, _)| (k.clone(), *n)).collect();
     // Members who left or were marked as lapsed, from the audit log (each is logged in the
     // member's home region when it happens).
-    let at_month = month_of(backend, "a.at");
+    let at_bucket = bucket("a.at");
     let (gone_where, mut gone_values): (&str, Vec<Value>) = if national {
         ("1 = 1", vec![])
     } else {
@@ -167,26 +334,29 @@ pub async fn page(
     let gone = grouped(
         db,
         &format!(
-            "SELECT {at_month} AS k, COUNT(*) AS n FROM audit_log a
+            "SELECT {at_bucket} AS k, COUNT(*) AS n FROM audit_log a
              WHERE a.action IN ('membership.left', 'membership.lapsed') AND {gone_where} AND a.at >= ?
-             GROUP BY {at_month}"
+             GROUP BY {at_bucket}"
         ),
         gone_values,
     )
     .await?;
-    // Actions done, from each action's record of changes.
-    let done_month = month_of(backend, "e.at");
+    // Actions: done a month (from each action's record of changes), and every action of
+    // the space with when it was first done or dropped, for what was open and overdue at
+    // the end of each month and how long the done ones took.
+    let done_bucket = bucket("e.at");
     let done = grouped(
         db,
         &format!(
-            "SELECT {done_month} AS k, COUNT(*) AS n FROM action_event e
+            "SELECT {done_bucket} AS k, COUNT(*) AS n FROM action_event e
              JOIN action x ON x.id = e.action_id
              WHERE e.status = 'done' AND x.space_id = ? AND e.at >= ?
-             GROUP BY {done_month}"
+             GROUP BY {done_bucket}"
         ),
         vec![s.id.into(), from_time.into()],
     )
     .await?;
+    let actions = actions_over_time(db, s.id).await?;
     // The balance: active members by perspective, and those who came to workshops here.
     let held = grouped(
         db,
@@ -247,11 +417,6 @@ pub async fn page(
             .map(|b| (plural(&b.perspective), b.members_share, b.took_part_share))
             .collect::<Vec<_>>(),
     );
-    let month_name = |m: &str| {
-        NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-            .map(|d| d.format("%B %Y").to_string())
-            .unwrap_or_default()
-    };
     // The conveners and stewards of this space see what needs them now as well.
     let needs_you = if crate::server::services::membership::authorise(
         db,
@@ -266,56 +431,164 @@ pub async fn page(
     } else {
         None
     };
+    let label = |k: &str| grain.bucket_label(k);
+    let ends: Vec<NaiveDate> = buckets
+        .iter()
+        .map(|b| grain.last_day(b).unwrap_or(today))
+        .collect();
+    let now_label = buckets.last().map(|b| label(b)).unwrap_or_default();
+
+    let active_values = fill(&buckets, &active);
+    let active_median = median_of_counts(
+        &active_values.iter().map(|v| (*v as i64, 1)).collect::<Vec<_>>(),
+    )
+    .unwrap_or(0.0);
+    let active_series = told(
+        "active",
+        format!("Members who took part, {per}"),
+        format!(
+            "{} members took part in {now_label} (in a workshop or a vote); a median of {} {per} in this period.",
+            active_values.last().copied().unwrap_or(0.0),
+            active_median
+        ),
+        buckets.iter().cloned().zip(active_values).collect(),
+    );
+    let waiting = levels(&buckets, waiting_before, &applied, &answered);
+    let waiting_series = told(
+        "waiting",
+        format!("Applications waiting at the end of {each}"),
+        match waiting.last().copied().unwrap_or(0.0) as i64 {
+            1 => "1 application is waiting for a decision now.".into(),
+            n => format!("{n} applications are waiting for a decision now."),
+        },
+        buckets.iter().cloned().zip(waiting).collect(),
+    );
+    let all_waits: Vec<(i64, i64)> = decision_days.iter().map(|(_, v, n)| (*v, *n)).collect();
+    let decide_series = told(
+        "days_to_decide",
+        format!("Days from application to decision (median, {per})"),
+        match median_of_counts(&all_waits) {
+            None => "No applications were decided in this period.".into(),
+            Some(m) => format!(
+                "Applications decided in this period waited a median of {}.",
+                in_days(m)
+            ),
+        },
+        medians(&buckets, &decision_days),
+    );
+    let (took_all, could_all) = decisions
+        .iter()
+        .fold((0, 0), |(t, c), (_, _, took, could)| (t + took, c + could));
+    let turnout_series = told(
+        "turnout",
+        format!("Turnout in decisions, {per} (% of those who could take part)"),
+        if could_all == 0 {
+            "No decisions closed in this period.".into()
+        } else {
+            format!(
+                "{} % of those who could take part did, across the {} decisions closed in this period.",
+                share(took_all as u32, could_all as u32),
+                decided.iter().map(|(_, n)| n).sum::<i64>()
+            )
+        },
+        decisions
+            .iter()
+            .filter(|(_, _, _, could)| *could > 0)
+            .map(|(k, _, took, could)| (k.clone(), f64::from(share(*took as u32, *could as u32))))
+            .collect(),
+    );
+    let spans: Vec<ActionSpan> = actions.iter().map(|a| a.span).collect();
+    let (open, overdue) = action_levels(&ends, today, &spans);
+    let in_progress = actions.iter().filter(|a| a.status == "in_progress").count();
+    let not_started = actions.iter().filter(|a| a.status == "open").count();
+    let overdue_now = overdue.last().copied().unwrap_or(0.0);
+    let open_series = told(
+        "actions_open",
+        format!("Actions open at the end of {each}"),
+        format!(
+            "Now {} open: {not_started} not started and {in_progress} in progress; {overdue_now} overdue.",
+            not_started + in_progress
+        ),
+        buckets.iter().cloned().zip(open).collect(),
+    );
+    let overdue_series = told(
+        "actions_overdue",
+        format!("Actions overdue at the end of {each}"),
+        match overdue_now as i64 {
+            0 => "No action is overdue now.".into(),
+            1 => "1 action is overdue now.".into(),
+            n => format!("{n} actions are overdue now."),
+        },
+        buckets.iter().cloned().zip(overdue).collect(),
+    );
+    let took_days: Vec<(String, i64, i64)> = actions
+        .iter()
+        .filter_map(|a| {
+            let done = a.done?;
+            (done >= from).then(|| (grain.key(done), (done - a.span.created).num_days(), 1))
+        })
+        .collect();
+    let all_took_days: Vec<(i64, i64)> = took_days.iter().map(|(_, v, n)| (*v, *n)).collect();
+    let done_days_series = told(
+        "days_to_done",
+        format!("Days from action to done (median, {per})"),
+        match median_of_counts(&all_took_days) {
+            None => "No actions were done in this period.".into(),
+            Some(m) => format!("Actions done in this period took a median of {}.", in_days(m)),
+        },
+        medians(&buckets, &took_days),
+    );
     Ok(DashboardPage {
         needs_you,
         span: format!(
             "{} to {}",
-            months.first().map(|m| month_name(m)).unwrap_or_default(),
-            months.last().map(|m| month_name(m)).unwrap_or_default()
+            buckets.first().map(|m| label(m)).unwrap_or_default(),
+            now_label
         ),
         series: vec![
-            series(
-                "joined",
-                "Members who joined, a month",
-                &months,
-                &joined,
-                ("joined", "joined"),
-            ),
+            series("joined", &format!("Members who joined, {per}"), &buckets, &joined, ("joined", "joined")),
+            active_series,
             series(
                 "left",
-                "Members who left or lapsed, a month",
-                &months,
+                &format!("Members who left or lapsed, {per}"),
+                &buckets,
                 &gone,
                 ("left or lapsed", "left or lapsed"),
             ),
+            waiting_series,
+            decide_series,
             series(
                 "workshops",
-                "Workshops held, a month",
-                &months,
+                &format!("Workshops held, {per}"),
+                &buckets,
                 &workshops,
                 ("workshop was held", "workshops were held"),
             ),
             series(
                 "participants",
-                "Workshop participants, a month",
-                &months,
+                &format!("Workshop participants, {per}"),
+                &buckets,
                 &came,
                 ("took part in workshops", "took part in workshops"),
             ),
             series(
                 "decisions",
-                "Decisions made, a month",
-                &months,
+                &format!("Decisions made, {per}"),
+                &buckets,
                 &decided,
                 ("decision was made", "decisions were made"),
             ),
+            turnout_series,
             series(
                 "actions_done",
-                "Actions done, a month",
-                &months,
+                &format!("Actions done, {per}"),
+                &buckets,
                 &done,
                 ("action was done", "actions were done"),
             ),
+            open_series,
+            overdue_series,
+            done_days_series,
         ],
         balance,
         balance_headline,
@@ -326,7 +599,62 @@ pub async fn page(
             .iter()
             .map(|p| (p.code().to_owned(), p.label().to_owned()))
             .collect(),
+        grain: grain.code().to_owned(),
+        grains: Grain::ALL
+            .iter()
+            .map(|g| (g.code().to_owned(), g.label().to_owned()))
+            .collect(),
     })
+}
+
+/// An action of a space over its life: created, due, first done or dropped, and its status.
+struct ActionOverTime {
+    span: ActionSpan,
+    done: Option<NaiveDate>,
+    status: String,
+}
+
+/// Every action of the space `space_id`, one query: when each was first done, and first
+/// done or dropped (an action closed without a record of it ends when last changed).
+async fn actions_over_time(
+    db: &impl ConnectionTrait,
+    space_id: i64,
+) -> Result<Vec<ActionOverTime>, AppError> {
+    let rows = db
+        .query_all_raw(statement(
+            db.get_database_backend(),
+            "SELECT x.created_at AS created_at, x.due_on AS due_on, x.status AS status,
+                    x.updated_at AS updated_at,
+                    (SELECT MIN(e.at) FROM action_event e
+                      WHERE e.action_id = x.id AND e.status = 'done') AS done_at,
+                    (SELECT MIN(e.at) FROM action_event e
+                      WHERE e.action_id = x.id AND e.status IN ('done', 'dropped')) AS ended_at
+             FROM action x WHERE x.space_id = ?",
+            vec![space_id.into()],
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let status: String = r.try_get("", "status")?;
+            let closed = matches!(status.as_str(), "done" | "dropped");
+            let updated: chrono::DateTime<Utc> = r.try_get("", "updated_at")?;
+            let done = r.try_get::<Option<chrono::DateTime<Utc>>>("", "done_at")?;
+            let ended = r
+                .try_get::<Option<chrono::DateTime<Utc>>>("", "ended_at")?
+                .or(closed.then_some(updated));
+            Ok(ActionOverTime {
+                span: ActionSpan {
+                    created: r.try_get::<chrono::DateTime<Utc>>("", "created_at")?.date_naive(),
+                    due: r.try_get("", "due_on")?,
+                    ended: ended.map(|e| e.date_naive()),
+                },
+                done: done
+                    .or((status == "done").then_some(updated))
+                    .map(|d| d.date_naive()),
+                status,
+            })
+        })
+        .collect()
 }
 
 /// How many of each thing the convener's view lists, at most.
@@ -430,46 +758,54 @@ async fn needs_you(
     })
 }
 
-/// Every region's dashboard side by side, and the national group's own, over `period`.
+/// Every region's dashboard side by side, and the national group's own, over `period`, a
+/// value each `grain`.
 pub async fn national(
     db: &impl ConnectionTrait,
     viewer: &person::Model,
     period: &str,
+    grain: &str,
 ) -> Result<crate::model::dashboard::NationalDashboard, AppError> {
     crate::server::services::membership::require_member_or_team(db, viewer.id).await?;
     let mut spaces = vec![];
     for r in crate::server::services::membership::regions(db).await? {
-        spaces.push(page(db, viewer, &r.slug, period).await?);
+        spaces.push(page(db, viewer, &r.slug, period, grain).await?);
     }
     let national = crate::server::services::rules::national(db).await?;
-    spaces.push(page(db, viewer, &national.slug, period).await?);
+    spaces.push(page(db, viewer, &national.slug, period, grain).await?);
     let first = spaces.first().ok_or(AppError::Internal)?;
     Ok(crate::model::dashboard::NationalDashboard {
         period: first.period.clone(),
         periods: first.periods.clone(),
+        grain: first.grain.clone(),
+        grains: first.grains.clone(),
         span: first.span.clone(),
         spaces,
     })
 }
 
-/// The dashboard's measures as CSV: a row a month, a column a measure.
+/// The dashboard's measures as CSV: a row a month (or week), a column a measure; a
+/// median or share is blank where it had nothing to measure.
 pub fn csv(page: &DashboardPage) -> Result<String, AppError> {
     let mut w = csv::Writer::from_writer(vec![]);
-    let mut head = vec!["Month".to_owned()];
+    let mut head = vec![if page.grain == "week" { "Week" } else { "Month" }.to_owned()];
     head.extend(page.series.iter().map(|s| s.title.clone()));
     w.write_record(&head).map_err(|_| AppError::Internal)?;
-    let months = page
+    let buckets = page
         .series
         .first()
         .map(|s| s.months.clone())
         .unwrap_or_default();
-    for (i, m) in months.iter().enumerate() {
-        let mut row = vec![m.clone()];
-        row.extend(
-            page.series
+    for b in &buckets {
+        let mut row = vec![b.clone()];
+        row.extend(page.series.iter().map(|s| {
+            s.months
                 .iter()
-                .map(|s| s.values.get(i).map(|v| v.to_string()).unwrap_or_default()),
-        );
+                .position(|m| m == b)
+                .and_then(|i| s.values.get(i))
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        }));
         w.write_record(&row).map_err(|_| AppError::Internal)?;
     }
     String::from_utf8(w.into_inner().map_err(|_| AppError::Internal)?)
@@ -530,7 +866,7 @@ mod tests {
             counted.set_metric_callback(move |_| {
                 counter.fetch_add(1, Ordering::Relaxed);
             });
-            let before = page(&counted, &hein, "west-of-england", "12m")
+            let before = page(&counted, &hein, "west-of-england", "12m", "month")
                 .await
                 .unwrap();
             let queries_before = queries.swap(0, Ordering::Relaxed);
@@ -600,7 +936,7 @@ mod tests {
                     .await
                     .unwrap();
             }
-            let after = page(&counted, &hein, "west-of-england", "12m")
+            let after = page(&counted, &hein, "west-of-england", "12m", "month")
                 .await
                 .unwrap();
             assert_eq!(
@@ -620,7 +956,7 @@ mod tests {
                 .unwrap();
             let leaving = person::Entity::find_by_id(leaving.person_id).one(&db).await.unwrap().unwrap();
             crate::server::services::membership::leave(&db, &leaving, "Moving abroad").await.unwrap();
-            let after_leaving = page(&counted, &hein, "west-of-england", "12m").await.unwrap();
+            let after_leaving = page(&counted, &hein, "west-of-england", "12m", "month").await.unwrap();
             assert_eq!(last(&after_leaving, "left"), last(&before, "left") + 1.0);
             // Actions done in the region, by hand from the record of changes.
             use crate::server::entities::{action, action_event};
@@ -641,7 +977,7 @@ mod tests {
                 .unwrap();
             assert_eq!(total(&after_leaving, "actions_done"), done_by_hand as f64);
             queries.swap(0, Ordering::Relaxed);
-            page(&counted, &hein, "west-of-england", "12m").await.unwrap();
+            page(&counted, &hein, "west-of-england", "12m", "month").await.unwrap();
             assert_eq!(queries.load(Ordering::Relaxed), queries_before, "still the same queries");
             assert_eq!(
                 last(&after, "participants"),
@@ -666,7 +1002,7 @@ mod tests {
             // Any member may read any region's dashboard; an account that is no member may not.
             let helen = account(&db, "helen@demo.q-commons.org").await;
             assert!(
-                page(&db, &helen, "west-of-england", "3m")
+                page(&db, &helen, "west-of-england", "3m", "month")
                     .await
                     .unwrap()
                     .series[0]
@@ -683,13 +1019,13 @@ mod tests {
             .await
             .unwrap();
             assert_eq!(
-                page(&db, &stranger, "west-of-england", "12m")
+                page(&db, &stranger, "west-of-england", "12m", "month")
                     .await
                     .unwrap_err(),
                 AppError::Forbidden
             );
             assert!(matches!(
-                page(&db, &hein, "nowhere", "12m").await.unwrap_err(),
+                page(&db, &hein, "nowhere", "12m", "month").await.unwrap_err(),
                 AppError::NotFound(_)
             ));
             // What needs the convener now: an application waiting, an overdue action, a
@@ -736,7 +1072,7 @@ mod tests {
                 .insert(&db)
                 .await
                 .unwrap();
-                let seen = page(&db, &hein, "west-of-england", "12m").await.unwrap();
+                let seen = page(&db, &hein, "west-of-england", "12m", "month").await.unwrap();
                 let n = seen.needs_you.expect("the convener sees what needs them");
                 assert_eq!(n.applications.len(), 1);
                 assert_eq!(n.applications[0].what, "Stranger applied 12 days ago");
@@ -745,19 +1081,19 @@ mod tests {
                 assert_eq!(n.overdue[0].href, format!("/workshops/{}/report", w.id));
                 assert!(n.terms.iter().any(|t| t.what.starts_with("Stranger — Steward, ends ")), "{:?}", n.terms);
                 // Another region's convener reads the dashboard, but not this.
-                assert_eq!(page(&db, &helen, "west-of-england", "12m").await.unwrap().needs_you, None);
+                assert_eq!(page(&db, &helen, "west-of-england", "12m", "month").await.unwrap().needs_you, None);
             }
 
             // Side by side: every region, then the national group, each with its own counts.
-            let all = national(&db, &helen, "12m").await.unwrap();
+            let all = national(&db, &helen, "12m", "month").await.unwrap();
             let regions = crate::server::services::membership::regions(&db).await.unwrap();
             assert_eq!(all.spaces.len(), regions.len() + 1);
             let west_there = all.spaces.iter().find(|s| s.space_slug == "west-of-england").unwrap();
             assert_eq!(last(west_there, "workshops"), last(&after, "workshops"));
             assert_eq!(all.spaces.last().unwrap().space_slug, "national");
-            assert_eq!(national(&db, &stranger, "12m").await.unwrap_err(), AppError::Forbidden);
+            assert_eq!(national(&db, &stranger, "12m", "month").await.unwrap_err(), AppError::Forbidden);
             assert_eq!(
-                page(&db, &hein, "west-of-england", "nonsense")
+                page(&db, &hein, "west-of-england", "nonsense", "month")
                     .await
                     .unwrap()
                     .period,
@@ -766,11 +1102,243 @@ mod tests {
             // The CSV: a row a month with each measure, the same numbers as the charts.
             let table = csv(&after).unwrap();
             let lines: Vec<&str> = table.lines().collect();
-            assert_eq!(lines[0], "Month,\"Members who joined, a month\",\"Members who left or lapsed, a month\",\"Workshops held, a month\",\"Workshop participants, a month\",\"Decisions made, a month\",\"Actions done, a month\"");
+            assert!(lines[0].starts_with("Month,\"Members who joined, a month\",\"Members who took part, a month\",\"Members who left or lapsed, a month\",Applications waiting at the end of each month,"), "{}", lines[0]);
             assert_eq!(lines.len(), 13);
             let now = lines[12].split(',').collect::<Vec<_>>();
-            assert_eq!(now[3], last(&after, "workshops").to_string());
-            assert_eq!(now[4], last(&after, "participants").to_string());
+            let column = |key: &str| 1 + after.series.iter().position(|s| s.key == key).unwrap();
+            assert_eq!(now[column("workshops")], last(&after, "workshops").to_string());
+            assert_eq!(now[column("participants")], last(&after, "participants").to_string());
+        })
+        .await;
+    }
+
+    /// Every measure added for the convener's questions — who is active, how long
+    /// applications wait, turnout, actions open and overdue and how long they take — equals
+    /// a count taken by hand from the rows, by the month and by the week.
+    #[tokio::test]
+    async fn the_measures_over_time_equal_counts_taken_by_hand() {
+        use crate::server::entities::{
+            action, membership_application, proposal, proposal_ballot, workshop_participant,
+        };
+        use chrono::Datelike;
+        use sea_orm::{ActiveModelTrait, Set};
+        for_each_database(|db| async move {
+            demo::seed_if_empty(&db).await.unwrap();
+            let hein = account(&db, "hein@demo.q-commons.org").await;
+            let west = space::Entity::find()
+                .filter(space::Column::Slug.eq("west-of-england"))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            let now = Utc::now();
+            let today = now.date_naive();
+            // Two applications waiting, one decided after 9 days, and an overdue action.
+            let mut waiting_ids = vec![];
+            for (i, days_ago) in [(1, 20), (2, 4)] {
+                let who = accounts::register(
+                    &db,
+                    &format!("Applicant {i}"),
+                    &format!("applicant{i}@example.org"),
+                    "a long enough password",
+                )
+                .await
+                .unwrap();
+                // As applying leaves it: an applicant's member row, and the application.
+                member::ActiveModel {
+                    person_id: Set(who.id),
+                    status: Set("applicant".into()),
+                    home_region_id: Set(None),
+                    organisation: Set(None),
+                    clinician_discipline: Set(None),
+                    bio: Set(String::new()),
+                    interests: Set(String::new()),
+                    show_email: Set(false),
+                    show_organisation: Set(false),
+                    joined_on: Set(None),
+                    updated_at: Set(now),
+                    perspectives_consented_at: Set(None),
+                }
+                .insert(&db)
+                .await
+                .unwrap();
+                let a = membership_application::ActiveModel {
+                    person_id: Set(who.id),
+                    region_id: Set(west.id),
+                    perspectives: Set("patient".into()),
+                    reason: Set("To help.".into()),
+                    status: Set("pending".into()),
+                    created_at: Set(now - chrono::Duration::days(days_ago)),
+                    ..Default::default()
+                }
+                .insert(&db)
+                .await
+                .unwrap();
+                waiting_ids.push(a.id);
+            }
+            crate::server::services::membership::decide(
+                &db,
+                hein.id,
+                waiting_ids[0],
+                true,
+                "",
+            )
+            .await
+            .unwrap();
+            action::ActiveModel {
+                space_id: Set(Some(west.id)),
+                title: Set("Write to the trust".into()),
+                owner_id: Set(hein.id),
+                due_on: Set(today - chrono::Duration::days(2)),
+                status: Set("in_progress".into()),
+                created_by: Set(hein.id),
+                created_at: Set(now - chrono::Duration::days(30)),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+
+            let queries = Arc::new(AtomicUsize::new(0));
+            let mut counted_db = db.clone();
+            let counter = queries.clone();
+            counted_db.set_metric_callback(move |_| {
+                counter.fetch_add(1, Ordering::Relaxed);
+            });
+            let monthly = page(&counted_db, &hein, "west-of-england", "12m", "month")
+                .await
+                .unwrap();
+            let by_month = queries.swap(0, Ordering::Relaxed);
+            let weekly = page(&counted_db, &hein, "west-of-england", "12m", "week")
+                .await
+                .unwrap();
+            assert_eq!(queries.load(Ordering::Relaxed), by_month, "the same queries by the week");
+            let series = |p: &DashboardPage, key: &str| p.series.iter().find(|s| s.key == key).unwrap().clone();
+
+            // Waiting now: the pending applications of the region, by hand.
+            let pending = membership_application::Entity::find()
+                .filter(membership_application::Column::RegionId.eq(west.id))
+                .filter(membership_application::Column::Status.eq("pending"))
+                .count(&db)
+                .await
+                .unwrap();
+            assert!(pending >= 1);
+            assert_eq!(last(&monthly, "waiting"), pending as f64);
+            assert_eq!(last(&weekly, "waiting"), pending as f64);
+
+            // Days to decide: this month's median, by hand from every application decided
+            // (approved or declined) this month.
+            let first = crate::domain::dashboard::first_of_month(today);
+            let decided_now: Vec<(i64, i64)> = membership_application::Entity::find()
+                .filter(membership_application::Column::RegionId.eq(west.id))
+                .filter(membership_application::Column::Status.is_in(["approved", "declined"]))
+                .filter(membership_application::Column::DecidedAt.gte(first.and_hms_opt(0, 0, 0).unwrap().and_utc()))
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|a| ((a.decided_at.unwrap() - a.created_at).num_days(), 1))
+                .collect();
+            assert!(decided_now.iter().any(|(d, _)| *d == 20), "the one decided today waited 20 days");
+            let decide = series(&monthly, "days_to_decide");
+            assert_eq!(decide.months.last().unwrap(), &Grain::Month.key(today));
+            assert_eq!(
+                *decide.values.last().unwrap(),
+                median_of_counts(&decided_now).unwrap()
+            );
+            assert!(decide.headline.starts_with("Applications decided in this period waited a median of "));
+
+            // Turnout by month, by hand from the closed proposals of the region.
+            let from = Period::Months12.start(today, today);
+            let closed = proposal::Entity::find()
+                .filter(proposal::Column::SpaceId.eq(west.id))
+                .filter(proposal::Column::Stage.eq("closed"))
+                .filter(proposal::Column::ClosedAt.gte(from.and_hms_opt(0, 0, 0).unwrap().and_utc()))
+                .all(&db)
+                .await
+                .unwrap();
+            let turnout = series(&monthly, "turnout");
+            for (m, v) in turnout.months.iter().zip(&turnout.values) {
+                let (took, could) = closed
+                    .iter()
+                    .filter(|p| Grain::Month.key(p.closed_at.unwrap().date_naive()) == *m)
+                    .fold((0, 0), |(t, c), p| {
+                        (t + p.took_part_count.unwrap_or(0), c + p.eligible_count.unwrap_or(0))
+                    });
+                assert_eq!(*v, f64::from(share(took as u32, could as u32)), "turnout in {m}");
+            }
+
+            // Actions open and overdue now, by hand.
+            let live: Vec<action::Model> = action::Entity::find()
+                .filter(action::Column::SpaceId.eq(west.id))
+                .filter(action::Column::Status.is_in(["open", "in_progress"]))
+                .all(&db)
+                .await
+                .unwrap();
+            assert_eq!(last(&monthly, "actions_open"), live.len() as f64);
+            let late = live.iter().filter(|a| a.due_on < today).count();
+            assert!(late >= 1);
+            assert_eq!(last(&monthly, "actions_overdue"), late as f64);
+            assert_eq!(last(&weekly, "actions_overdue"), late as f64);
+            assert!(series(&monthly, "actions_open").headline.contains(&format!("{late} overdue")));
+
+            // Active this month: members of the region who took part in a workshop or
+            // cast a ballot since the first of the month, each counted once.
+            let since = first.and_hms_opt(0, 0, 0).unwrap().and_utc();
+            let members: std::collections::HashSet<i64> = member::Entity::find()
+                .filter(member::Column::HomeRegionId.eq(west.id))
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|m| m.person_id)
+                .collect();
+            let mut active: std::collections::HashSet<i64> = workshop_participant::Entity::find()
+                .filter(workshop_participant::Column::JoinedAt.gte(since))
+                .filter(workshop_participant::Column::RemovedAt.is_null())
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter_map(|p| p.person_id)
+                .collect();
+            active.extend(
+                proposal_ballot::Entity::find()
+                    .filter(proposal_ballot::Column::CastAt.gte(since))
+                    .all(&db)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|b| b.person_id),
+            );
+            let active = active.intersection(&members).count();
+            assert_eq!(last(&monthly, "active"), active as f64);
+
+            // By the week: Mondays, one after another, and the same members joining.
+            let joined = series(&weekly, "joined");
+            let mondays: Vec<NaiveDate> = joined
+                .months
+                .iter()
+                .map(|k| NaiveDate::parse_from_str(k, "%Y-%m-%d").unwrap())
+                .collect();
+            assert!(mondays.iter().all(|d| d.weekday() == chrono::Weekday::Mon));
+            assert!(mondays.windows(2).all(|w| w[1] - w[0] == chrono::Duration::days(7)));
+            assert_eq!(*mondays.last().unwrap(), monday(today));
+            let since_monday = member::Entity::find()
+                .filter(member::Column::HomeRegionId.eq(west.id))
+                .filter(member::Column::JoinedOn.gte(mondays[0]))
+                .count(&db)
+                .await
+                .unwrap();
+            assert_eq!(total(&weekly, "joined"), since_monday as f64);
+            assert_eq!(weekly.grain, "week");
+            assert!(csv(&weekly).unwrap().starts_with("Week,"));
+            // A grain nobody knows reads as months.
+            assert_eq!(
+                page(&db, &hein, "west-of-england", "12m", "fortnight").await.unwrap().grain,
+                "month"
+            );
         })
         .await;
     }

@@ -17,9 +17,10 @@ pub fn DashboardPageView() -> impl IntoView {
         (
             params.read().get("slug").unwrap_or_default(),
             query.read().get("period").unwrap_or_default(),
+            query.read().get("grain").unwrap_or_default(),
         )
     };
-    let page = crate::ui::widgets::server_data(asked, |(slug, period)| get_dashboard(slug, period));
+    let page = crate::ui::widgets::server_data(asked, |(slug, period, grain)| get_dashboard(slug, period, grain));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || page.get().map(|r| match r {
@@ -32,6 +33,7 @@ pub fn DashboardPageView() -> impl IntoView {
 
 #[component]
 fn Dashboard(page: DashboardPage) -> impl IntoView {
+    let week = page.grain == "week";
     let title = format!("Dashboard of {}", page.space_name);
     let slug = page.space_slug.clone();
     view! {
@@ -39,10 +41,11 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
         <section class="panel">
             <p class="kind"><a href=format!("/spaces/{slug}")>{page.space_name.clone()}</a></p>
             <h1>{title}</h1>
-            <p class="lead">{format!("{}, a value a month. Every member can read this page.", page.span)}</p>
-            <p><a href=format!("/dashboard?period={}", page.period)>"Every region side by side"</a></p>
-            <PeriodForm periods=page.periods.clone() period=page.period.clone() />
-            <p><a class="button button--small button--secondary" href=format!("/spaces/{}/dashboard.csv?period={}", page.space_slug, page.period) download="">"Download the numbers (CSV)"</a></p><p><a href=format!("/spaces/{}/measures", page.space_slug)>"The space's own improvement measures"</a></p>
+            <p class="lead">{format!("{}, {}. Every member can read this page.", page.span, per(&page.grain))}</p>
+            <p><a href=format!("/dashboard?period={}&grain={}", page.period, page.grain)>"Every region side by side"</a></p>
+            <PeriodForm periods=page.periods.clone() period=page.period.clone() grains=page.grains.clone() grain=page.grain.clone() />
+            <p><a class="button button--small button--secondary" href=format!("/spaces/{}/dashboard.csv?period={}&grain={}", page.space_slug, page.period, page.grain) download="">"Download the numbers (CSV)"</a></p>
+            <p><a href=format!("/spaces/{}/measures", page.space_slug)>"The space's own improvement measures"</a></p>
         </section>
         {page.needs_you.clone().map(|n| view! { <NeedsYouNow n /> })}
         <section class="panel" aria-labelledby="balance-heading">
@@ -62,12 +65,19 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
                 </tbody>
             </table>
         </section>
-        {page.series.into_iter().map(|s| view! { <Measure s /> }).collect_view()}
+        <div class="measures">
+            {page.series.into_iter().map(|s| view! { <Measure s week /> }).collect_view()}
+        </div>
     }
 }
 
+/// "a value a month" or "a value a week".
+fn per(grain: &str) -> &'static str {
+    if grain == "week" { "a value a week" } else { "a value a month" }
+}
+
 #[component]
-fn Measure(s: Series) -> impl IntoView {
+fn Measure(s: Series, week: bool) -> impl IntoView {
     let heading = format!("{}-heading", s.key);
     view! {
         <section class="panel" aria-labelledby=heading.clone()>
@@ -77,7 +87,7 @@ fn Measure(s: Series) -> impl IntoView {
             <details>
                 <summary>"The numbers"<span class="visually-hidden">{format!(": {}", s.title)}</span></summary>
                 <table class="figures">
-                    <thead><tr><th scope="col">"Month"</th><th scope="col">"Count"</th></tr></thead>
+                    <thead><tr><th scope="col">{if week { "Week of" } else { "Month" }}</th><th scope="col">"Value"</th></tr></thead>
                     <tbody>
                         {s.months.iter().zip(&s.values).map(|(m, v)| view! {
                             <tr><th scope="row">{m.clone()}</th><td>{v.to_string()}</td></tr>
@@ -94,8 +104,13 @@ fn Measure(s: Series) -> impl IntoView {
 #[component]
 pub fn NationalDashboardPageView() -> impl IntoView {
     let query = use_query_map();
-    let period = move || query.read().get("period").unwrap_or_default();
-    let page = crate::ui::widgets::server_data(period, get_national_dashboard);
+    let asked = move || {
+        (
+            query.read().get("period").unwrap_or_default(),
+            query.read().get("grain").unwrap_or_default(),
+        )
+    };
+    let page = crate::ui::widgets::server_data(asked, |(period, grain)| get_national_dashboard(period, grain));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || page.get().map(|r| match r {
@@ -123,14 +138,14 @@ fn National(page: NationalDashboard) -> impl IntoView {
         <Title text="Dashboard of the commons" />
         <section class="panel">
             <h1>"Dashboard of the commons"</h1>
-            <p class="lead">{format!("{}, a value a month: every region side by side on one scale, and the national group's own. Every member can read this page.", page.span)}</p>
-            <PeriodForm periods=page.periods.clone() period=page.period.clone() />
+            <p class="lead">{format!("{}, {}: every region side by side on one scale, and the national group's own. Every member can read this page.", page.span, per(&page.grain))}</p>
+            <PeriodForm periods=page.periods.clone() period=page.period.clone() grains=page.grains.clone() grain=page.grain.clone() />
         </section>
         <section class="panel" aria-labelledby="balance-heading">
             <h2 id="balance-heading">"Who belongs, and who takes part"</h2>
             <ul>
                 {spaces.iter().map(|s| view! {
-                    <li><a href=format!("/spaces/{}/dashboard?period={}", s.space_slug, s.period)>{s.space_name.clone()}</a>": "{s.balance_headline.clone()}</li>
+                    <li><a href=format!("/spaces/{}/dashboard?period={}&grain={}", s.space_slug, s.period, s.grain)>{s.space_name.clone()}</a>": "{s.balance_headline.clone()}</li>
                 }).collect_view()}
             </ul>
         </section>
@@ -188,18 +203,28 @@ fn NeedsYouNow(n: NeedsYou) -> impl IntoView {
     }
 }
 
-/// The period shown: a plain GET form, the same on every dashboard.
+/// The period and grain shown: a plain GET form, the same on every dashboard.
 #[component]
-fn PeriodForm(periods: Vec<(String, String)>, period: String) -> impl IntoView {
+fn PeriodForm(
+    periods: Vec<(String, String)>,
+    period: String,
+    grains: Vec<(String, String)>,
+    grain: String,
+) -> impl IntoView {
+    let options = |all: Vec<(String, String)>, shown: String| {
+        all.into_iter()
+            .map(|(code, label)| {
+                let selected = code == shown;
+                view! { <option value=code selected=selected>{label}</option> }
+            })
+            .collect_view()
+    };
     view! {
         <form method="get" class="period-form">
             <label for="period">"Period"</label>
-            <select id="period" name="period">
-                {periods.into_iter().map(|(code, label)| {
-                    let selected = code == period;
-                    view! { <option value=code selected=selected>{label}</option> }
-                }).collect_view()}
-            </select>
+            <select id="period" name="period">{options(periods, period)}</select>
+            <label for="grain">"Values"</label>
+            <select id="grain" name="grain">{options(grains, grain)}</select>
             <button type="submit" class="button button--small">"Show"</button>
         </form>
     }

@@ -48,6 +48,11 @@ pub async fn leave(
             membership_application::Column::Status,
             sea_orm::sea_query::Expr::value(ApplicationStatus::Withdrawn.code()),
         )
+        // When it stopped waiting (nobody decided it): the dashboard counts what waits.
+        .col_expr(
+            membership_application::Column::DecidedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
         .filter(membership_application::Column::PersonId.eq(person.id))
         .filter(membership_application::Column::Status.eq(ApplicationStatus::Pending.code()))
         .exec(&txn)
