@@ -56,6 +56,12 @@ struct Args {
     #[arg(long, env = "QC_DEMO", default_value_t = false)]
     demo: bool,
 
+    /// With `--demo`: also seed two years of history (members joining, West of England's
+    /// workshops and actions), so the dashboards have something to read. Off for tests
+    /// that count from an empty community.
+    #[arg(long, env = "QC_DEMO_HISTORY", default_value_t = true, action = clap::ArgAction::Set)]
+    demo_history: bool,
+
     /// This demo is meant to be public: allow `--demo` on a non-loopback address.
     #[arg(long, env = "QC_PUBLIC_DEMO", default_value_t = false)]
     public_demo: bool,
@@ -180,6 +186,11 @@ async fn run(mut args: Args) -> Result<(), String> {
         let seeded = demo::seed_if_empty(&db)
             .await
             .map_err(|e| format!("cannot write the demo data: {e}"))?;
+        if seeded && args.demo_history {
+            demo::seed_history(&db)
+                .await
+                .map_err(|e| format!("cannot write the demo history: {e}"))?;
+        }
         print_demo_accounts(seeded);
     }
     let mailer = Mailer::new(args.smtp_url.as_deref(), &args.mail_from)?;

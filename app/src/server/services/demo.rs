@@ -8,7 +8,7 @@ use crate::server::entities::{
     member, member_perspective, partner_organisation, person, role, space, space_partner,
 };
 use crate::server::services::accounts;
-use chrono::{Months, Utc};
+use chrono::{Datelike, Months, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
 
 pub const DEMO_PASSWORD: &str = "commons-demo-2018";
@@ -395,6 +395,174 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
     Ok(true)
 }
 
+/// Workshop participants a month in West of England over the last 23 months, oldest first:
+/// about ten a month until the evening sessions began nine months ago, then about
+/// eighteen — a real shift, which the region's run chart over two years finds.
+pub const HISTORY_CAME: [u32; 23] = [
+    9, 11, 10, 8, 12, 10, 9, 11, 10, 12, 9, 10, 11, 8, 17, 19, 16, 18, 20, 17, 19, 18, 21,
+];
+
+/// Two years of history for a freshly seeded demo, so dashboards have something to read:
+/// members joined across the last two years (each after an application that waited some
+/// days), and West of England held two workshops a month, each leaving an action that was
+/// done. Tests that count from an empty community leave it out.
+pub async fn seed_history(db: &DatabaseConnection) -> Result<(), AppError> {
+    use crate::server::entities::{
+        action, action_event, membership_application, workshop, workshop_participant,
+    };
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let west = space::Entity::find()
+        .filter(space::Column::Slug.eq("west-of-england"))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?
+        .id;
+    let convener = accounts::find_by_email(db, "hein@demo.q-commons.org")
+        .await?
+        .ok_or(AppError::Internal)?
+        .id;
+    let now = Utc::now();
+    let today = now.date_naive();
+    let members = member::Entity::find()
+        .order_by_asc(member::Column::PersonId)
+        .all(db)
+        .await?;
+    let n = members.len().max(1) as u64;
+    let mut applications = vec![];
+    for (i, m) in members.iter().enumerate() {
+        // Spread over the 23 months before this one; a few days' to a month's wait.
+        let joined = today - chrono::Days::new(30 + (i as u64 * 690) / n);
+        let decided = joined.and_hms_opt(11, 0, 0).unwrap_or_default().and_utc();
+        let mut a: member::ActiveModel = m.clone().into();
+        a.joined_on = Set(Some(joined));
+        a.update(db).await?;
+        applications.push(membership_application::ActiveModel {
+            person_id: Set(m.person_id),
+            region_id: Set(m.home_region_id.unwrap_or(west)),
+            perspectives: Set(String::new()),
+            reason: Set("To learn from others improving care.".into()),
+            status: Set("approved".into()),
+            decided_by: Set(Some(convener)),
+            created_at: Set(decided - chrono::Duration::days(3 + (i as i64 * 7) % 26)),
+            decided_at: Set(Some(decided)),
+            ..Default::default()
+        });
+    }
+    membership_application::Entity::insert_many(applications)
+        .exec(db)
+        .await?;
+    let west_members: Vec<(i64, Option<String>)> = {
+        let ids: Vec<i64> = members
+            .iter()
+            .filter(|m| m.home_region_id == Some(west))
+            .map(|m| m.person_id)
+            .collect();
+        let perspectives = member_perspective::Entity::find()
+            .filter(member_perspective::Column::PersonId.is_in(ids.clone()))
+            .all(db)
+            .await?;
+        ids.into_iter()
+            .map(|id| {
+                let p = perspectives.iter().find(|p| p.person_id == id);
+                (id, p.map(|p| p.perspective.clone()))
+            })
+            .collect()
+    };
+    // Guests come from every perspective, patients and carers less often than they belong.
+    let guests = [
+        Perspective::Clinician,
+        Perspective::Manager,
+        Perspective::ImprovementSpecialist,
+        Perspective::Clinician,
+        Perspective::Patient,
+        Perspective::Researcher,
+        Perspective::Educator,
+        Perspective::Carer,
+        Perspective::Clinician,
+        Perspective::Manager,
+    ];
+    for (back, came) in (1..=HISTORY_CAME.len() as u32).rev().zip(HISTORY_CAME) {
+        let month = today
+            .checked_sub_months(Months::new(back))
+            .unwrap_or(today);
+        let first = month.with_day0(0).unwrap_or(month);
+        for (k, (day, title)) in [(9, "Improvement huddle"), (23, "Community conversation")]
+            .into_iter()
+            .enumerate()
+        {
+            let held = first.with_day(day).unwrap_or(first);
+            let finished = held.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+            let w = workshop::ActiveModel {
+                space_id: Set(Some(west)),
+                title: Set(format!("{title}, {}", held.format("%B %Y"))),
+                purpose: Set("The region's regular get-together.".into()),
+                held_on: Set(held),
+                join_code: Set(format!("HIST{back:02}{k}")),
+                facilitator_id: Set(convener),
+                seq: Set(0),
+                finished: Set(true),
+                finished_at: Set(Some(finished)),
+                locked: Set(false),
+                revealed: Set(true),
+                anonymous: Set(true),
+                notes_visible: Set(true),
+                results_live: Set(false),
+                participants_theme: Set(false),
+                code_days: Set(1),
+                created_at: Set(finished - chrono::Duration::days(14)),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            // Half the month's participants at each; members first, then guests.
+            let at_this = came / 2 + (came % 2) * (k as u32 == 0) as u32;
+            let joined_at = held.and_hms_opt(10, 0, 0).unwrap_or_default().and_utc();
+            let rows = (0..at_this as usize).map(|i| {
+                let member = (i < 3).then(|| &west_members[(back as usize + i) % west_members.len()]);
+                workshop_participant::ActiveModel {
+                    workshop_id: Set(w.id),
+                    person_id: Set(member.map(|m| m.0)),
+                    display_name: Set(format!("Participant {}", i + 1)),
+                    perspective: Set(match member {
+                        Some(m) => m.1.clone(),
+                        None => Some(guests[(i + back as usize) % guests.len()].code().into()),
+                    }),
+                    joined_at: Set(joined_at),
+                    named_in_report: Set(false),
+                    ..Default::default()
+                }
+            });
+            workshop_participant::Entity::insert_many(rows).exec(db).await?;
+            let created = finished;
+            let done_at = created + chrono::Duration::days(5 + i64::from(back * 3 + k as u32 * 11) % 35);
+            let a = action::ActiveModel {
+                workshop_id: Set(Some(w.id)),
+                space_id: Set(Some(west)),
+                title: Set(format!("Share what the {} found", title.to_lowercase())),
+                owner_id: Set(convener),
+                due_on: Set(held + chrono::Days::new(30)),
+                status: Set("done".into()),
+                created_by: Set(convener),
+                created_at: Set(created),
+                updated_at: Set(done_at.min(now)),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            action_event::ActiveModel {
+                action_id: Set(a.id),
+                status: Set("done".into()),
+                by_id: Set(convener),
+                at: Set(done_at.min(now)),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// The national rule book the commons started with: (title, text).
 const NATIONAL_RULES: &[(&str, &str)] = &[
     (
@@ -593,6 +761,39 @@ mod tests {
     use super::*;
     use crate::server::services::community;
     use crate::server::testing::for_each_database;
+
+    /// The demo's two years of history: members joined across them, and West of England's
+    /// workshop participants shift upward nine months ago — the dashboard's run chart over
+    /// two years finds the shift, in the months it began.
+    #[tokio::test]
+    async fn the_demo_history_shows_a_shift_on_the_dashboard() {
+        for_each_database(|db| async move {
+            seed_if_empty(&db).await.unwrap();
+            seed_history(&db).await.unwrap();
+            let hein = accounts::find_by_email(&db, "hein@demo.q-commons.org")
+                .await
+                .unwrap()
+                .unwrap();
+            let page = crate::server::services::dashboard::page(&db, &hein, "west-of-england", "24m", "month")
+                .await
+                .unwrap();
+            let came = page.series.iter().find(|s| s.key == "participants").unwrap();
+            assert_eq!(came.values.len(), 24);
+            let history: Vec<f64> = HISTORY_CAME.iter().map(|n| f64::from(*n)).collect();
+            assert_eq!(&came.values[..23], history.as_slice(), "every month's participants, as seeded");
+            let a = crate::domain::chart::run::analyse(&came.values, None).unwrap();
+            assert!(a.shift, "{a:?}");
+            assert_eq!(a.shifted, (14..23).collect::<Vec<_>>(), "the nine months since the change");
+            // Members joined across the two years, each after an application decided.
+            let joined = page.series.iter().find(|s| s.key == "joined").unwrap();
+            assert!(joined.values.iter().filter(|v| **v > 0.0).count() >= 5, "{:?}", joined.values);
+            let decide = page.series.iter().find(|s| s.key == "days_to_decide").unwrap();
+            assert!(!decide.values.is_empty() && decide.values.iter().all(|d| *d >= 3.0));
+            let done = page.series.iter().find(|s| s.key == "days_to_done").unwrap();
+            assert!(done.values.len() >= 20, "actions done in most months");
+        })
+        .await;
+    }
 
     #[tokio::test]
     async fn demo_seeds_the_2018_pilot_once() {
