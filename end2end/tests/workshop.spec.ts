@@ -44,6 +44,13 @@ test('a facilitator and three participants run a whole workshop live, one of the
   await fac.getByRole('button', { name: 'Create the workshop' }).click();
   await expect(fac.getByRole('heading', { name: title, level: 1 })).toBeVisible();
   await hydrated(fac);
+  // The console is a lazy island: its own WASM is named for preloading with the main
+  // bundle, and fetched once (the preload is what the loader uses).
+  await expect(fac.locator('link[rel="preload"][href*="split_console_loader"]')).toHaveCount(1);
+  const consoleFetches = await fac.evaluate(() =>
+    performance.getEntriesByType('resource').filter((e) => e.name.includes('split_console_loader')).length,
+  );
+  expect(consoleFetches).toBe(1);
   const code = (await fac.locator('.join-line .code').innerText()).replace('-', '');
   expect(code).toMatch(/^[ACDEFGHJKMNPQRTUVWXY34679]{6}$/);
   await expectAccessible(fac);

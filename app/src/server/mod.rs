@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod password;
 pub mod security;
 pub mod services;
+pub mod split;
 pub mod stream;
 pub mod testing;
 pub mod time;

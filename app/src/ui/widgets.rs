@@ -32,18 +32,32 @@ pub fn problem(title: &'static str, e: crate::error::AppError) -> AnyView {
 }
 
 /// The scripts that bring a page's islands to life. Only pages with islands carry them, so
-/// a page of plain forms and text downloads no WASM at all.
+/// a page of plain forms and text downloads no WASM at all. A page that shows a lazy island
+/// names its loader (`lazy = "console_loader"`): its split files are preloaded with the main
+/// bundle rather than fetched after it starts.
 #[component]
-pub fn IslandScripts() -> impl IntoView {
+pub fn IslandScripts(#[prop(optional)] lazy: &'static str) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         // Shared, not cloned for every request: only a page with islands needs a copy.
         use_context::<std::sync::Arc<leptos::config::LeptosOptions>>().map(|options| {
-            view! { <HydrationScripts options=LeptosOptions::clone(&options) islands=true /> }
+            let preloads = if lazy.is_empty() {
+                vec![]
+            } else {
+                crate::server::split::preloads(&options.site_root, &options.site_pkg_dir, lazy)
+            };
+            view! {
+                {preloads.into_iter().map(|href| view! {
+                    <link rel="preload" href=href r#as="fetch" r#type="application/wasm" crossorigin="anonymous" />
+                }).collect_view()}
+                <HydrationScripts options=LeptosOptions::clone(&options) islands=true />
+            }
         })
     }
     #[cfg(not(feature = "ssr"))]
-    {}
+    {
+        let _ = lazy;
+    }
 }
 
 /// Once an island is live in the browser, say so on `<body>` (for tests and styles).

@@ -236,7 +236,7 @@ fn ProposalView(page: ProposalPage) -> impl IntoView {
             <section class="panel" aria-labelledby="tally-heading">
                 <h2 id="tally-heading">{if page.stage == "closed" { "How it was decided" } else { "So far" }}</h2>
                 {if voting {
-                    view! { <crate::ui::widgets::IslandScripts /> <LiveTally id=page.id lines=page.tally.clone() /> }.into_any()
+                    view! { <crate::ui::widgets::IslandScripts lazy="live_tally_loader" /> <LiveTally id=page.id lines=page.tally.clone() /> }.into_any()
                 } else {
                     view! { <ul>{page.tally.iter().map(|l| view! { <li>{l.clone()}</li> }).collect_view()}</ul> }.into_any()
                 }}

@@ -304,7 +304,7 @@ fn facilitator_page(title: &'static str, show: fn(FacilitatorPage) -> AnyView) -
 #[component]
 pub fn FacilitatorPageView() -> impl IntoView {
     facilitator_page("Facilitate a workshop", |p| {
-        view! { <Title text=format!("Facilitate: {}", p.board.title) /> <crate::ui::widgets::IslandScripts /> <Console page=p /> }.into_any()
+        view! { <Title text=format!("Facilitate: {}", p.board.title) /> <crate::ui::widgets::IslandScripts lazy="console_loader" /> <Console page=p /> }.into_any()
     })
 }
 
@@ -367,7 +367,7 @@ fn spaced(code: &str) -> String {
 #[component]
 pub fn PresentPageView() -> impl IntoView {
     facilitator_page("Present a workshop", |p| {
-        view! { <Title text=format!("Present: {}", p.board.title) /> <crate::ui::widgets::IslandScripts /> <Present page=p /> }.into_any()
+        view! { <Title text=format!("Present: {}", p.board.title) /> <crate::ui::widgets::IslandScripts lazy="present_loader" /> <Present page=p /> }.into_any()
     })
 }
 
