@@ -150,7 +150,8 @@ pub struct ActionSpan {
 
 /// Actions open, and of them overdue, at the end of each day in `ends` (the last day of
 /// each bucket). An action due on a day is overdue from the next; a bucket that ends after
-/// `today` is counted as of today.
+/// `today` is counted as of today. The dashboard counts these in SQL; this is the
+/// definition its counts are tested against, action by action.
 pub fn action_levels(ends: &[NaiveDate], today: NaiveDate, actions: &[ActionSpan]) -> (Vec<f64>, Vec<f64>) {
     ends.iter()
         .map(|&end| {

@@ -4,8 +4,7 @@
 //! number of queries does not grow with the data. Every member of the community may read
 //! every dashboard: those who monitor answer to the members (Ostrom 4).
 use crate::domain::dashboard::{
-    ActionSpan, Grain, Period, action_levels, fill, gap_headline, levels, median_of_counts, medians,
-    monday, share,
+    Grain, Period, fill, gap_headline, levels, median_of_counts, medians, monday, share,
 };
 use crate::domain::membership::Perspective;
 use crate::domain::structure::SpaceKind;
@@ -356,7 +355,7 @@ pub async fn page(
         vec![s.id.into(), from_time.into()],
     )
     .await?;
-    let actions = actions_over_time(db, s.id).await?;
+    let actions = action_measures(db, s.id, grain, from, today).await?;
     // The balance: active members by perspective, and those who came to workshops here.
     let held = grouped(
         db,
@@ -432,10 +431,6 @@ pub async fn page(
         None
     };
     let label = |k: &str| grain.bucket_label(k);
-    let ends: Vec<NaiveDate> = buckets
-        .iter()
-        .map(|b| grain.last_day(b).unwrap_or(today))
-        .collect();
     let now_label = buckets.last().map(|b| label(b)).unwrap_or_default();
 
     let active_values = fill(&buckets, &active);
@@ -497,10 +492,9 @@ pub async fn page(
             .map(|(k, _, took, could)| (k.clone(), f64::from(share(*took as u32, *could as u32))))
             .collect(),
     );
-    let spans: Vec<ActionSpan> = actions.iter().map(|a| a.span).collect();
-    let (open, overdue) = action_levels(&ends, today, &spans);
-    let in_progress = actions.iter().filter(|a| a.status == "in_progress").count();
-    let not_started = actions.iter().filter(|a| a.status == "open").count();
+    let open = levels(&buckets, actions.open_before, &actions.opened, &actions.ended);
+    let overdue = levels(&buckets, actions.overdue_before, &actions.fell_due, &actions.ended_overdue);
+    let (not_started, in_progress) = (actions.not_started, actions.in_progress);
     let overdue_now = overdue.last().copied().unwrap_or(0.0);
     let open_series = told(
         "actions_open",
@@ -521,13 +515,7 @@ pub async fn page(
         },
         buckets.iter().cloned().zip(overdue).collect(),
     );
-    let took_days: Vec<(String, i64, i64)> = actions
-        .iter()
-        .filter_map(|a| {
-            let done = a.done?;
-            (done >= from).then(|| (grain.key(done), (done - a.span.created).num_days(), 1))
-        })
-        .collect();
+    let took_days = actions.days_to_done;
     let all_took_days: Vec<(i64, i64)> = took_days.iter().map(|(_, v, n)| (*v, *n)).collect();
     let done_days_series = told(
         "days_to_done",
@@ -607,54 +595,129 @@ pub async fn page(
     })
 }
 
-/// An action of a space over its life: created, due, first done or dropped, and its status.
-struct ActionOverTime {
-    span: ActionSpan,
-    done: Option<NaiveDate>,
-    status: String,
+/// What the dashboard reads about a space's actions, each counted by the database.
+struct ActionMeasures {
+    /// Open (not done or dropped) at the start of the period, and opened and ended in each
+    /// bucket since.
+    open_before: i64,
+    opened: Vec<(String, i64)>,
+    ended: Vec<(String, i64)>,
+    /// Overdue at the start of the period; falling overdue (the day after it was due, or
+    /// the day it was made if that was later) and ending while overdue in each bucket.
+    overdue_before: i64,
+    fell_due: Vec<(String, i64)>,
+    ended_overdue: Vec<(String, i64)>,
+    /// (bucket done, days from made to done, how many) for actions done in the period.
+    days_to_done: Vec<(String, i64, i64)>,
+    not_started: i64,
+    in_progress: i64,
 }
 
-/// Every action of the space `space_id`, one query: when each was first done, and first
-/// done or dropped (an action closed without a record of it ends when last changed).
-async fn actions_over_time(
+/// The actions of the space `space_id` over time, in a fixed number of grouped queries
+/// however many actions there are. An action ends when first done or dropped (by its
+/// record of changes; one closed without a record ends when last changed).
+async fn action_measures(
     db: &impl ConnectionTrait,
     space_id: i64,
-) -> Result<Vec<ActionOverTime>, AppError> {
-    let rows = db
-        .query_all_raw(statement(
-            db.get_database_backend(),
-            "SELECT x.created_at AS created_at, x.due_on AS due_on, x.status AS status,
-                    x.updated_at AS updated_at,
-                    (SELECT MIN(e.at) FROM action_event e
-                      WHERE e.action_id = x.id AND e.status = 'done') AS done_at,
-                    (SELECT MIN(e.at) FROM action_event e
-                      WHERE e.action_id = x.id AND e.status IN ('done', 'dropped')) AS ended_at
-             FROM action x WHERE x.space_id = ?",
-            vec![space_id.into()],
-        ))
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let status: String = r.try_get("", "status")?;
-            let closed = matches!(status.as_str(), "done" | "dropped");
-            let updated: chrono::DateTime<Utc> = r.try_get("", "updated_at")?;
-            let done = r.try_get::<Option<chrono::DateTime<Utc>>>("", "done_at")?;
-            let ended = r
-                .try_get::<Option<chrono::DateTime<Utc>>>("", "ended_at")?
-                .or(closed.then_some(updated));
-            Ok(ActionOverTime {
-                span: ActionSpan {
-                    created: r.try_get::<chrono::DateTime<Utc>>("", "created_at")?.date_naive(),
-                    due: r.try_get("", "due_on")?,
-                    ended: ended.map(|e| e.date_naive()),
-                },
-                done: done
-                    .or((status == "done").then_some(updated))
-                    .map(|d| d.date_naive()),
-                status,
-            })
-        })
-        .collect()
+    grain: Grain,
+    from: NaiveDate,
+    today: NaiveDate,
+) -> Result<ActionMeasures, AppError> {
+    let backend = db.get_database_backend();
+    // Every action with its day made, day ended (if it has), day done and the day it fell
+    // overdue (the day after it was due, or the day it was made if later) — as a derived
+    // table both databases read the same way.
+    let postgres = backend == DbBackend::Postgres;
+    let day = |c: &str| {
+        if postgres {
+            format!("CAST({c} AS DATE)")
+        } else {
+            format!("date({c})")
+        }
+    };
+    let (next_day, later) = if postgres {
+        ("CAST(x.due_on + 1 AS DATE)", "GREATEST")
+    } else {
+        ("date(x.due_on, '+1 day')", "MAX")
+    };
+    let (made, done_day, ended_day) = (
+        day("x.created_at"),
+        day("d.done_at"),
+        day("COALESCE(d.ended_at, CASE WHEN x.status IN ('done', 'dropped') THEN x.updated_at END)"),
+    );
+    let spans = format!(
+        "(SELECT {made} AS made, {ended_day} AS ended, {done_day} AS done,
+                 {later}({made}, {next_day}) AS late, x.status AS status
+          FROM action x
+          LEFT JOIN (SELECT e.action_id AS action_id,
+                            MIN(CASE WHEN e.status = 'done' THEN e.at END) AS done_at,
+                            MIN(e.at) AS ended_at
+                     FROM action_event e WHERE e.status IN ('done', 'dropped')
+                     GROUP BY e.action_id) d ON d.action_id = x.id
+          WHERE x.space_id = ?) t"
+    );
+    let key = |c: &str| bucket_of(backend, c, grain);
+    let one = |sql: String, values: Vec<Value>| async move {
+        Ok::<i64, AppError>(grouped(db, &sql, values).await?.first().map_or(0, |(_, n)| *n))
+    };
+    let open_before = one(
+        format!("SELECT 'n' AS k, COUNT(*) AS n FROM {spans} WHERE t.made < ? AND (t.ended IS NULL OR t.ended >= ?)"),
+        vec![space_id.into(), from.into(), from.into()],
+    )
+    .await?;
+    let overdue_before = one(
+        format!(
+            "SELECT 'n' AS k, COUNT(*) AS n FROM {spans}
+             WHERE t.late < ? AND (t.ended IS NULL OR t.ended >= ?)"
+        ),
+        vec![space_id.into(), from.into(), from.into()],
+    )
+    .await?;
+    let by = |column: &str, more: &str| {
+        let k = key(column);
+        format!(
+            "SELECT {k} AS k, COUNT(*) AS n FROM {spans} WHERE {column} >= ? AND {column} <= ? {more} GROUP BY {k}"
+        )
+    };
+    let window = || -> Vec<Value> { vec![space_id.into(), from.into(), today.into()] };
+    let opened = grouped(db, &by("t.made", ""), window()).await?;
+    let ended = grouped(db, &by("t.ended", ""), window()).await?;
+    let fell_due = grouped(db, &by("t.late", "AND (t.ended IS NULL OR t.ended > t.late)"), window()).await?;
+    let ended_overdue = grouped(db, &by("t.ended", "AND t.ended > t.late"), window()).await?;
+    let took = if postgres {
+        "CAST(t.done - t.made AS BIGINT)".to_owned()
+    } else {
+        "CAST(julianday(t.done) - julianday(t.made) AS INTEGER)".to_owned()
+    };
+    let done_key = key("t.done");
+    let days_to_done = counted(
+        db,
+        &format!(
+            "SELECT {done_key} AS k, {took} AS v, COUNT(*) AS n FROM {spans}
+             WHERE t.done >= ? GROUP BY {done_key}, {took}"
+        ),
+        vec![space_id.into(), from.into()],
+    )
+    .await?;
+    let now = grouped(
+        db,
+        "SELECT x.status AS k, COUNT(*) AS n FROM action x
+         WHERE x.space_id = ? AND x.status IN ('open', 'in_progress') GROUP BY x.status",
+        vec![space_id.into()],
+    )
+    .await?;
+    let status = |s: &str| now.iter().filter(|(k, _)| k == s).map(|(_, n)| *n).sum();
+    Ok(ActionMeasures {
+        open_before,
+        opened,
+        ended,
+        overdue_before,
+        fell_due,
+        ended_overdue,
+        days_to_done,
+        not_started: status("open"),
+        in_progress: status("in_progress"),
+    })
 }
 
 /// How many of each thing the convener's view lists, at most.
@@ -1124,6 +1187,8 @@ mod tests {
         use sea_orm::{ActiveModelTrait, Set};
         for_each_database(|db| async move {
             demo::seed_if_empty(&db).await.unwrap();
+            // Two years of workshops, actions and applications to count.
+            demo::seed_history(&db).await.unwrap();
             let hein = account(&db, "hein@demo.q-commons.org").await;
             let west = space::Entity::find()
                 .filter(space::Column::Slug.eq("west-of-england"))
@@ -1277,6 +1342,41 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(last(&monthly, "actions_open"), live.len() as f64);
+            // Every month's and week's level, by hand from each action's own rows.
+            {
+                use crate::domain::dashboard::{ActionSpan, action_levels};
+                use crate::server::entities::action_event;
+                let all = action::Entity::find()
+                    .filter(action::Column::SpaceId.eq(west.id))
+                    .all(&db)
+                    .await
+                    .unwrap();
+                let events = action_event::Entity::find().all(&db).await.unwrap();
+                let spans: Vec<ActionSpan> = all
+                    .iter()
+                    .map(|a| ActionSpan {
+                        created: a.created_at.date_naive(),
+                        due: a.due_on,
+                        ended: events
+                            .iter()
+                            .filter(|e| e.action_id == a.id && (e.status == "done" || e.status == "dropped"))
+                            .map(|e| e.at)
+                            .min()
+                            .or((a.status == "done" || a.status == "dropped").then_some(a.updated_at))
+                            .map(|e| e.date_naive()),
+                    })
+                    .collect();
+                for (p, grain) in [(&monthly, Grain::Month), (&weekly, Grain::Week)] {
+                    let ends: Vec<NaiveDate> = series(p, "actions_open")
+                        .months
+                        .iter()
+                        .map(|b| grain.last_day(b).unwrap())
+                        .collect();
+                    let (open, overdue) = action_levels(&ends, today, &spans);
+                    assert_eq!(series(p, "actions_open").values, open, "open, by the {grain:?}");
+                    assert_eq!(series(p, "actions_overdue").values, overdue, "overdue, by the {grain:?}");
+                }
+            }
             let late = live.iter().filter(|a| a.due_on < today).count();
             assert!(late >= 1);
             assert_eq!(last(&monthly, "actions_overdue"), late as f64);
