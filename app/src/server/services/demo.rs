@@ -402,25 +402,33 @@ pub const HISTORY_CAME: [u32; 23] = [
     9, 11, 10, 8, 12, 10, 9, 11, 10, 12, 9, 10, 11, 8, 17, 19, 16, 18, 20, 17, 19, 18, 21,
 ];
 
-/// Two years of history for a freshly seeded demo, so dashboards have something to read:
+/// Workshop participants a month in South West and in North East and North Cumbria over
+/// the same months: common-cause variation around a steady level, no signal.
+const HISTORY_CAME_STEADY: [[u32; 23]; 2] = [
+    [12, 14, 11, 13, 12, 15, 11, 12, 14, 13, 12, 11, 13, 14, 12, 13, 11, 15, 12, 13, 14, 12, 13],
+    [7, 6, 8, 7, 5, 8, 6, 7, 9, 6, 7, 8, 6, 7, 8, 5, 7, 6, 8, 7, 6, 9, 7],
+];
+
+/// Two years of history for a freshly seeded demo, so dashboards tell a story on first run:
 /// members joined across the last two years (each after an application that waited some
-/// days), and West of England held two workshops a month, each leaving an action that was
-/// done. Tests that count from an empty community leave it out.
+/// days), and each pilot region held two workshops a month, each leaving an action that
+/// was done — West of England with a real shift. Tests that count from an empty
+/// community leave it out.
 pub async fn seed_history(db: &DatabaseConnection) -> Result<(), AppError> {
-    use crate::server::entities::{
-        action, action_event, membership_application, workshop, workshop_participant,
-    };
+    use crate::server::entities::membership_application;
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
-    let west = space::Entity::find()
-        .filter(space::Column::Slug.eq("west-of-england"))
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?
-        .id;
-    let convener = accounts::find_by_email(db, "hein@demo.q-commons.org")
-        .await?
-        .ok_or(AppError::Internal)?
-        .id;
+    let region = async |slug: &str, convener: &str| -> Result<(i64, i64), AppError> {
+        let space = space::Entity::find()
+            .filter(space::Column::Slug.eq(slug))
+            .one(db)
+            .await?
+            .ok_or(AppError::Internal)?;
+        let person = accounts::find_by_email(db, convener)
+            .await?
+            .ok_or(AppError::Internal)?;
+        Ok((space.id, person.id))
+    };
+    let (west, convener) = region("west-of-england", "hein@demo.q-commons.org").await?;
     let now = Utc::now();
     let today = now.date_naive();
     let members = member::Entity::find()
@@ -451,6 +459,29 @@ pub async fn seed_history(db: &DatabaseConnection) -> Result<(), AppError> {
     membership_application::Entity::insert_many(applications)
         .exec(db)
         .await?;
+    seed_workshops(db, &members, west, convener, &HISTORY_CAME).await?;
+    let (south_west, helen) = region("south-west", "helen@demo.q-commons.org").await?;
+    seed_workshops(db, &members, south_west, helen, &HISTORY_CAME_STEADY[0]).await?;
+    let (north_east, karen) = region("north-east-and-north-cumbria", "karen@demo.q-commons.org").await?;
+    seed_workshops(db, &members, north_east, karen, &HISTORY_CAME_STEADY[1]).await?;
+    Ok(())
+}
+
+/// Two workshops a month in `region` for the months `came` covers (oldest first, the last
+/// one the month before this), with `came[i]` participants that month — up to three of
+/// them the region's members, the rest guests — and an action from each, done.
+async fn seed_workshops(
+    db: &DatabaseConnection,
+    members: &[member::Model],
+    region: i64,
+    convener: i64,
+    came: &[u32],
+) -> Result<(), AppError> {
+    use crate::server::entities::{action, action_event, workshop, workshop_participant};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let now = Utc::now();
+    let today = now.date_naive();
+    let west = region;
     let west_members: Vec<(i64, Option<String>)> = {
         let ids: Vec<i64> = members
             .iter()
@@ -481,7 +512,7 @@ pub async fn seed_history(db: &DatabaseConnection) -> Result<(), AppError> {
         Perspective::Clinician,
         Perspective::Manager,
     ];
-    for (back, came) in (1..=HISTORY_CAME.len() as u32).rev().zip(HISTORY_CAME) {
+    for (back, came) in (1..=came.len() as u32).rev().zip(came.iter().copied()) {
         let month = today
             .checked_sub_months(Months::new(back))
             .unwrap_or(today);
@@ -497,7 +528,7 @@ pub async fn seed_history(db: &DatabaseConnection) -> Result<(), AppError> {
                 title: Set(format!("{title}, {}", held.format("%B %Y"))),
                 purpose: Set("The region's regular get-together.".into()),
                 held_on: Set(held),
-                join_code: Set(format!("HIST{back:02}{k}")),
+                join_code: Set(format!("HIST{region}{back:02}{k}")),
                 facilitator_id: Set(convener),
                 seq: Set(0),
                 finished: Set(true),
@@ -562,6 +593,7 @@ pub async fn seed_history(db: &DatabaseConnection) -> Result<(), AppError> {
     }
     Ok(())
 }
+
 
 /// The national rule book the commons started with: (title, text).
 const NATIONAL_RULES: &[(&str, &str)] = &[
