@@ -51,6 +51,10 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   // The convener also sees what needs them now, each linking to where it is dealt with.
   const needs = hein.getByRole('region', { name: 'What needs you now' });
   await expect(needs.getByRole('heading', { level: 3 })).toHaveText(['Applications waiting longest', 'Overdue actions', 'Terms ending in the next 60 days']);
+  // Who holds office until when, for every member to see.
+  const terms = hein.getByRole('region', { name: "Conveners' and stewards' terms" });
+  await expect(terms.getByRole('listitem').filter({ hasText: 'Hein le Roux' })).toContainText('Convener of West of England');
+  await expect(terms.getByRole('listitem').filter({ hasText: 'Sam Okafor' })).toContainText('with no end date');
   await expect(hein.getByRole('region', { name: 'Who belongs, and who takes part' })).toContainText(/% of members and \d+ % of workshop participants|Nobody has taken part in a workshop here/);
   await hein.locator('summary', { hasText: 'The numbers' }).first().click();
   await expect(hein.getByRole('region', { name: 'Members who joined, a month' }).getByRole('row')).toHaveCount(13);
@@ -105,5 +109,6 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   await expect(helen.getByRole('heading', { name: 'Dashboard of West of England', level: 1 })).toBeVisible();
   await expect(helen.getByRole('region', { name: 'Members who took part, a month' })).toBeVisible();
   await expect(helen.getByRole('region', { name: 'What needs you now' })).toHaveCount(0);
+  await expect(helen.getByRole('region', { name: "Conveners' and stewards' terms" })).toContainText('Convener of West of England');
   await expectAccessible(helen);
 });

@@ -44,6 +44,23 @@ pub struct DashboardPage {
     pub balance_headline: String,
     /// For the space's conveners and stewards: what needs them now.
     pub needs_you: Option<NeedsYou>,
+    /// The conveners' and stewards' terms of office in the space and its stewardship
+    /// group, those ending soonest first: every member may see who holds office until when.
+    pub terms: Vec<Term>,
+}
+
+/// One convener's or steward's term of office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    pub name: String,
+    /// "Convener of West of England".
+    pub office: String,
+    /// "1 December 2025".
+    pub since: String,
+    /// "30 November 2027"; None when the term has no end date.
+    pub until: Option<String>,
+    /// Days left when the term ends within 60 days.
+    pub ends_in_days: Option<i64>,
 }
 
 /// Something waiting for a convener or steward, with where it is dealt with.

@@ -526,8 +526,10 @@ pub async fn page(
         },
         medians(&buckets, &took_days),
     );
+    let terms = terms(db, &s).await?;
     Ok(DashboardPage {
         needs_you,
+        terms,
         span: format!(
             "{} to {}",
             buckets.first().map(|m| label(m)).unwrap_or_default(),
@@ -593,6 +595,53 @@ pub async fn page(
             .map(|g| (g.code().to_owned(), g.label().to_owned()))
             .collect(),
     })
+}
+
+/// The conveners' and stewards' terms in `s` and the stewardship groups inside it, current
+/// or yet to start, those ending soonest first (no end date last).
+async fn terms(
+    db: &impl ConnectionTrait,
+    s: &space::Model,
+) -> Result<Vec<crate::model::dashboard::Term>, AppError> {
+    use crate::domain::structure::RoleKind;
+    use crate::server::entities::role;
+    let today = Utc::now().date_naive();
+    let mut spaces = space::Entity::find()
+        .filter(space::Column::ParentId.eq(s.id))
+        .filter(space::Column::Kind.eq(SpaceKind::StewardshipGroup.code()))
+        .all(db)
+        .await?;
+    spaces.push(s.clone());
+    let mut roles = role::Entity::find()
+        .filter(role::Column::SpaceId.is_in(spaces.iter().map(|x| x.id)))
+        .filter(role::Column::Kind.is_in([RoleKind::Convener.code(), RoleKind::Steward.code()]))
+        .filter(
+            sea_orm::Condition::any()
+                .add(role::Column::EndsOn.is_null())
+                .add(role::Column::EndsOn.gte(today)),
+        )
+        .all(db)
+        .await?;
+    roles.sort_by_key(|r| (r.ends_on.is_none(), r.ends_on, r.id));
+    let people = crate::server::services::accounts::names(db, roles.iter().map(|r| r.person_id)).await?;
+    let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
+    Ok(roles
+        .iter()
+        .map(|r| crate::model::dashboard::Term {
+            name: people.get(&r.person_id).cloned().unwrap_or_default(),
+            office: format!(
+                "{} of {}",
+                RoleKind::from_code(&r.kind).map_or(r.kind.as_str(), |k| k.label()),
+                spaces.iter().find(|x| x.id == r.space_id).map_or("", |x| x.name.as_str())
+            ),
+            since: day(r.starts_on),
+            until: r.ends_on.map(day),
+            ends_in_days: r
+                .ends_on
+                .map(|e| (e - today).num_days())
+                .filter(|d| *d <= 60),
+        })
+        .collect())
 }
 
 /// What the dashboard reads about a space's actions, each counted by the database.
@@ -1143,6 +1192,13 @@ mod tests {
                 assert_eq!(n.overdue[0].what, "Ask the bus company — Helen Smith, 3 days overdue");
                 assert_eq!(n.overdue[0].href, format!("/workshops/{}/report", w.id));
                 assert!(n.terms.iter().any(|t| t.what.starts_with("Stranger — Steward, ends ")), "{:?}", n.terms);
+                // Every member sees the terms of office: the one ending in 20 days first.
+                let shown = page(&db, &helen, "west-of-england", "12m", "month").await.unwrap().terms;
+                assert_eq!(shown[0].name, "Stranger");
+                assert_eq!(shown[0].office, "Steward of West of England");
+                assert_eq!(shown[0].ends_in_days, Some(20));
+                assert!(shown.iter().any(|t| t.name == "Hein le Roux" && t.office == "Convener of West of England"));
+                assert!(shown.iter().any(|t| t.name == "Sam Okafor" && t.office == "Steward of West of England commons stewardship group" && t.until.is_none()));
                 // Another region's convener reads the dashboard, but not this.
                 assert_eq!(page(&db, &helen, "west-of-england", "12m", "month").await.unwrap().needs_you, None);
             }

@@ -2,7 +2,7 @@
 //! of the same numbers and the balance of perspectives — the same page for the convener
 //! and for every member, because those who monitor answer to the members.
 use crate::api::dashboard::{get_dashboard, get_national_dashboard};
-use crate::model::dashboard::{DashboardPage, NationalDashboard, NeedsYou, Series, Waiting};
+use crate::model::dashboard::{DashboardPage, NationalDashboard, NeedsYou, Series, Term, Waiting};
 use crate::ui::run_chart::RunChart;
 use crate::ui::widgets::problem;
 use leptos::prelude::*;
@@ -65,6 +65,7 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+        <Terms terms=page.terms.clone() />
         <div class="measures">
             {page.series.into_iter().map(|s| view! { <Measure s week /> }).collect_view()}
         </div>
@@ -171,6 +172,44 @@ fn National(page: NationalDashboard) -> impl IntoView {
                 </section>
             }
         }).collect_view()}
+    }
+}
+
+/// Who holds office here until when, those ending within 60 days said so.
+#[component]
+fn Terms(terms: Vec<Term>) -> impl IntoView {
+    let ending = terms.iter().filter(|t| t.ends_in_days.is_some()).count();
+    view! {
+        <section class="panel" aria-labelledby="terms-heading">
+            <h2 id="terms-heading">"Conveners' and stewards' terms"</h2>
+            <p class="headline">{match ending {
+                0 => "No term ends in the next 60 days.".to_owned(),
+                1 => "1 term ends in the next 60 days.".to_owned(),
+                n => format!("{n} terms end in the next 60 days."),
+            }}</p>
+            {if terms.is_empty() {
+                view! { <p class="muted">"Nobody holds office here yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="terms">
+                        {terms.into_iter().map(|t| view! {
+                            <li>
+                                <strong>{t.name}</strong>", "{t.office}
+                                <span class="meta">{match t.until {
+                                    Some(until) => format!(", since {}, until {until}", t.since),
+                                    None => format!(", since {}, with no end date", t.since),
+                                }}</span>
+                                {t.ends_in_days.map(|d| view! { " "<strong class="tag">{match d {
+                                    0 => "ends today".to_owned(),
+                                    1 => "ends tomorrow".to_owned(),
+                                    d => format!("ends in {d} days"),
+                                }}</strong> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
     }
 }
 
