@@ -1070,6 +1070,30 @@ mod tests {
             crate::server::services::membership::leave(&db, &leaving, "Moving abroad").await.unwrap();
             let after_leaving = page(&counted, &hein, "west-of-england", "12m", "month").await.unwrap();
             assert_eq!(last(&after_leaving, "left"), last(&before, "left") + 1.0);
+            // Another lapses and returns: counted once among those who left or lapsed this
+            // month, and among the members again once back.
+            use crate::domain::membership::MembershipStatus;
+            let lapsing = member::Entity::find()
+                .filter(member::Column::HomeRegionId.eq(west.id))
+                .filter(member::Column::Status.eq("active"))
+                .filter(member::Column::PersonId.ne(hein.id))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            let members_of = |p: &DashboardPage| p.balance.iter().map(|b| b.members).sum::<u32>();
+            crate::server::services::membership::set_status(&db, hein.id, lapsing.person_id, MembershipStatus::Lapsed, "No contact for two years")
+                .await
+                .unwrap();
+            let lapsed = page(&counted, &hein, "west-of-england", "12m", "month").await.unwrap();
+            assert_eq!(last(&lapsed, "left"), last(&after_leaving, "left") + 1.0);
+            assert!(members_of(&lapsed) < members_of(&after_leaving), "a lapsed member is not counted among members");
+            crate::server::services::membership::set_status(&db, hein.id, lapsing.person_id, MembershipStatus::Active, "Back in touch")
+                .await
+                .unwrap();
+            let returned = page(&counted, &hein, "west-of-england", "12m", "month").await.unwrap();
+            assert_eq!(last(&returned, "left"), last(&lapsed, "left"), "the lapse stays counted");
+            assert_eq!(members_of(&returned), members_of(&after_leaving), "and the member counts again");
             // Actions done in the region, by hand from the record of changes.
             use crate::server::entities::{action, action_event};
             let in_west: Vec<i64> = action::Entity::find()
