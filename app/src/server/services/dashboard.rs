@@ -662,7 +662,7 @@ struct ActionMeasures {
     in_progress: i64,
 }
 
-/// The actions of the space `space_id` over time, in a fixed number of grouped queries
+/// The actions of the space `space_id` over time, in one statement of grouped counts
 /// however many actions there are. An action ends when first done or dropped (by its
 /// record of changes; one closed without a record ends when last changed).
 async fn action_measures(
@@ -694,68 +694,84 @@ async fn action_measures(
         day("d.done_at"),
         day("COALESCE(d.ended_at, CASE WHEN x.status IN ('done', 'dropped') THEN x.updated_at END)"),
     );
-    let spans = format!(
-        "(SELECT {made} AS made, {ended_day} AS ended, {done_day} AS done,
-                 {later}({made}, {next_day}) AS late, x.status AS status
-          FROM action x
-          LEFT JOIN (SELECT e.action_id AS action_id,
-                            MIN(CASE WHEN e.status = 'done' THEN e.at END) AS done_at,
-                            MIN(e.at) AS ended_at
-                     FROM action_event e WHERE e.status IN ('done', 'dropped')
-                     GROUP BY e.action_id) d ON d.action_id = x.id
-          WHERE x.space_id = ?) t"
-    );
+    // One statement: the actions as a table kept once (MATERIALIZED, on both databases),
+    // then each count read from it — a row per (what, bucket, value).
     let key = |c: &str| bucket_of(backend, c, grain);
-    let one = |sql: String, values: Vec<Value>| async move {
-        Ok::<i64, AppError>(grouped(db, &sql, values).await?.first().map_or(0, |(_, n)| *n))
+    let took = if postgres {
+        "CAST(t.done - t.made AS BIGINT)"
+    } else {
+        "CAST(julianday(t.done) - julianday(t.made) AS INTEGER)"
     };
-    let open_before = one(
-        format!("SELECT 'n' AS k, COUNT(*) AS n FROM {spans} WHERE t.made < ? AND (t.ended IS NULL OR t.ended >= ?)"),
-        vec![space_id.into(), from.into(), from.into()],
-    )
-    .await?;
-    let overdue_before = one(
-        format!(
-            "SELECT 'n' AS k, COUNT(*) AS n FROM {spans}
-             WHERE t.late < ? AND (t.ended IS NULL OR t.ended >= ?)"
-        ),
-        vec![space_id.into(), from.into(), from.into()],
-    )
-    .await?;
-    let by = |column: &str, more: &str| {
+    let by = |what: &str, column: &str, more: &str| {
         let k = key(column);
         format!(
-            "SELECT {k} AS k, COUNT(*) AS n FROM {spans} WHERE {column} >= ? AND {column} <= ? {more} GROUP BY {k}"
+            "SELECT '{what}' AS what, {k} AS k, 0 AS v, COUNT(*) AS n FROM t
+             WHERE {column} >= ? AND {column} <= ? {more} GROUP BY {k}"
         )
     };
-    let window = || -> Vec<Value> { vec![space_id.into(), from.into(), today.into()] };
-    let opened = grouped(db, &by("t.made", ""), window()).await?;
-    let ended = grouped(db, &by("t.ended", ""), window()).await?;
-    let fell_due = grouped(db, &by("t.late", "AND (t.ended IS NULL OR t.ended > t.late)"), window()).await?;
-    let ended_overdue = grouped(db, &by("t.ended", "AND t.ended > t.late"), window()).await?;
-    let took = if postgres {
-        "CAST(t.done - t.made AS BIGINT)".to_owned()
-    } else {
-        "CAST(julianday(t.done) - julianday(t.made) AS INTEGER)".to_owned()
-    };
     let done_key = key("t.done");
-    let days_to_done = counted(
-        db,
-        &format!(
-            "SELECT {done_key} AS k, {took} AS v, COUNT(*) AS n FROM {spans}
-             WHERE t.done >= ? GROUP BY {done_key}, {took}"
-        ),
-        vec![space_id.into(), from.into()],
-    )
-    .await?;
-    let now = grouped(
-        db,
-        "SELECT x.status AS k, COUNT(*) AS n FROM action x
-         WHERE x.space_id = ? AND x.status IN ('open', 'in_progress') GROUP BY x.status",
-        vec![space_id.into()],
-    )
-    .await?;
-    let status = |s: &str| now.iter().filter(|(k, _)| k == s).map(|(_, n)| *n).sum();
+    let sql = format!(
+        "WITH t AS MATERIALIZED (
+             SELECT {made} AS made, {ended_day} AS ended, {done_day} AS done,
+                    {later}({made}, {next_day}) AS late
+             FROM action x
+             LEFT JOIN (SELECT e.action_id AS action_id,
+                               MIN(CASE WHEN e.status = 'done' THEN e.at END) AS done_at,
+                               MIN(e.at) AS ended_at
+                        FROM action_event e WHERE e.status IN ('done', 'dropped')
+                        GROUP BY e.action_id) d ON d.action_id = x.id
+             WHERE x.space_id = ?)
+         SELECT 'open_before' AS what, '' AS k, 0 AS v, COUNT(*) AS n FROM t
+          WHERE t.made < ? AND (t.ended IS NULL OR t.ended >= ?)
+         UNION ALL
+         SELECT 'overdue_before' AS what, '' AS k, 0 AS v, COUNT(*) AS n FROM t
+          WHERE t.late < ? AND (t.ended IS NULL OR t.ended >= ?)
+         UNION ALL {opened}
+         UNION ALL {ended}
+         UNION ALL {fell_due}
+         UNION ALL {ended_overdue}
+         UNION ALL
+         SELECT 'done' AS what, {done_key} AS k, {took} AS v, COUNT(*) AS n FROM t
+          WHERE t.done >= ? GROUP BY {done_key}, {took}
+         UNION ALL
+         SELECT x.status AS what, '' AS k, 0 AS v, COUNT(*) AS n FROM action x
+          WHERE x.space_id = ? AND x.status IN ('open', 'in_progress') GROUP BY x.status",
+        opened = by("opened", "t.made", ""),
+        ended = by("ended", "t.ended", ""),
+        fell_due = by("fell_due", "t.late", "AND (t.ended IS NULL OR t.ended > t.late)"),
+        ended_overdue = by("ended_overdue", "t.ended", "AND t.ended > t.late"),
+    );
+    let mut values: Vec<Value> = vec![space_id.into(), from.into(), from.into(), from.into(), from.into()];
+    for _ in 0..4 {
+        values.extend([Value::from(from), Value::from(today)]);
+    }
+    values.extend([Value::from(from), Value::from(space_id)]);
+    let rows = db.query_all_raw(statement(backend, &sql, values)).await?;
+    let mut read: Vec<(String, String, i64, i64)> = vec![];
+    for r in &rows {
+        read.push((
+            r.try_get::<String>("", "what")?,
+            r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
+            r.try_get::<Option<i64>>("", "v")?.unwrap_or_default(),
+            r.try_get::<i64>("", "n")?,
+        ));
+    }
+    let pairs = |what: &str| -> Vec<(String, i64)> {
+        read.iter()
+            .filter(|(w, ..)| w == what)
+            .map(|(_, k, _, n)| (k.clone(), *n))
+            .collect()
+    };
+    let count = |what: &str| pairs(what).iter().map(|(_, n)| n).sum::<i64>();
+    let (open_before, overdue_before) = (count("open_before"), count("overdue_before"));
+    let (opened, ended, fell_due, ended_overdue) =
+        (pairs("opened"), pairs("ended"), pairs("fell_due"), pairs("ended_overdue"));
+    let days_to_done = read
+        .iter()
+        .filter(|(w, ..)| w == "done")
+        .map(|(_, k, v, n)| (k.clone(), *v, *n))
+        .collect();
+    let (not_started, in_progress) = (count("open"), count("in_progress"));
     Ok(ActionMeasures {
         open_before,
         opened,
@@ -764,8 +780,8 @@ async fn action_measures(
         fell_due,
         ended_overdue,
         days_to_done,
-        not_started: status("open"),
-        in_progress: status("in_progress"),
+        not_started,
+        in_progress,
     })
 }
 
