@@ -29,7 +29,10 @@ const MONTHS: i64 = 60;
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n.max(1)
     }
 }
@@ -94,7 +97,11 @@ async fn history(db: &DatabaseConnection) -> Vec<(&'static str, usize)> {
         .iter()
         .map(|&p| {
             let region = regions[rng.next(regions.len() as u64) as usize];
-            (p, region, today - Days::days(rng.next((MONTHS * 30) as u64) as i64))
+            (
+                p,
+                region,
+                today - Days::days(rng.next((MONTHS * 30) as u64) as i64),
+            )
         })
         .collect();
     insert_chunks(
@@ -124,7 +131,9 @@ async fn history(db: &DatabaseConnection) -> Vec<(&'static str, usize)> {
             .iter()
             .map(|&(p, _, _)| member_perspective::ActiveModel {
                 person_id: Set(p),
-                perspective: Set(Perspective::ALL[p as usize % Perspective::ALL.len()].code().into()),
+                perspective: Set(Perspective::ALL[p as usize % Perspective::ALL.len()]
+                    .code()
+                    .into()),
             })
             .collect(),
     )
@@ -218,7 +227,9 @@ async fn history(db: &DatabaseConnection) -> Vec<(&'static str, usize)> {
                 workshop_id: Set(w.id),
                 person_id: Set(person),
                 display_name: Set(format!("P{i}")),
-                perspective: Set(Some(Perspective::ALL[i % Perspective::ALL.len()].code().into())),
+                perspective: Set(Some(
+                    Perspective::ALL[i % Perspective::ALL.len()].code().into(),
+                )),
                 joined_at: Set(w.held_on.and_hms_opt(10, 0, 0).unwrap().and_utc()),
                 named_in_report: Set(false),
                 ..Default::default()
@@ -270,7 +281,11 @@ async fn history(db: &DatabaseConnection) -> Vec<(&'static str, usize)> {
         .expect("proposals");
     let mut ballots = vec![];
     for p in &decided {
-        let members = &region_members.iter().find(|(r, _)| *r == p.space_id).unwrap().1;
+        let members = &region_members
+            .iter()
+            .find(|(r, _)| *r == p.space_id)
+            .unwrap()
+            .1;
         let start = rng.next(members.len() as u64) as usize;
         for i in 0..150 {
             let person = members[(start + i * 11) % members.len()];
@@ -354,7 +369,11 @@ async fn main() {
     let rows = history(&database).await;
     println!(
         "{} with five years of history, written in {:.1} s: {}.\n",
-        if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" },
+        if url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
         t.elapsed().as_secs_f64(),
         rows.iter()
             .map(|(what, n)| format!("{n} {what}"))
@@ -365,7 +384,10 @@ async fn main() {
         .await
         .unwrap()
         .unwrap();
-    let cookie = format!("qc_session={}", sessions::create(&database, hein.id).await.unwrap());
+    let cookie = format!(
+        "qc_session={}",
+        sessions::create(&database, hein.id).await.unwrap()
+    );
     let queries = Arc::new(AtomicUsize::new(0));
     let counter = queries.clone();
     database.set_metric_callback(move |_| {
@@ -382,17 +404,29 @@ async fn main() {
         live,
     };
     let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-    let options = server::leptos_options(site_root.to_str().unwrap(), "127.0.0.1:0".parse().unwrap());
+    let options =
+        server::leptos_options(site_root.to_str().unwrap(), "127.0.0.1:0".parse().unwrap());
     let base = common::spawn(server::router(state, options)).await;
     let client = common::client();
     let pages = [
-        ("region, 12 months by month", "/spaces/west-of-england/dashboard"),
-        ("region, 2 years by week", "/spaces/west-of-england/dashboard?period=24m&grain=week"),
-        ("region, 5 years by month", "/spaces/west-of-england/dashboard?period=all"),
+        (
+            "region, 12 months by month",
+            "/spaces/west-of-england/dashboard",
+        ),
+        (
+            "region, 2 years by week",
+            "/spaces/west-of-england/dashboard?period=24m&grain=week",
+        ),
+        (
+            "region, 5 years by month",
+            "/spaces/west-of-england/dashboard?period=all",
+        ),
         ("region, CSV", "/spaces/west-of-england/dashboard.csv"),
         ("national (every region)", "/dashboard"),
     ];
-    println!("Signed in as a convener; 4 connections, 3 s per page after 0.5 s warm-up, on 2 cores.\n");
+    println!(
+        "Signed in as a convener; 4 connections, 3 s per page after 0.5 s warm-up, on 2 cores.\n"
+    );
     println!(
         "{:<30} {:>8} {:>10} {:>10} {:>10} {:>8}",
         "page", "req/s", "p50", "p95", "p99", "queries"

@@ -152,7 +152,11 @@ pub struct ActionSpan {
 /// each bucket). An action due on a day is overdue from the next; a bucket that ends after
 /// `today` is counted as of today. The dashboard counts these in SQL; this is the
 /// definition its counts are tested against, action by action.
-pub fn action_levels(ends: &[NaiveDate], today: NaiveDate, actions: &[ActionSpan]) -> (Vec<f64>, Vec<f64>) {
+pub fn action_levels(
+    ends: &[NaiveDate],
+    today: NaiveDate,
+    actions: &[ActionSpan],
+) -> (Vec<f64>, Vec<f64>) {
     ends.iter()
         .map(|&end| {
             let at = end.min(today);
@@ -288,15 +292,27 @@ mod tests {
         let weeks = Grain::Week.buckets(day(2026, 11, 1), day(2026, 11, 28));
         assert_eq!(
             weeks,
-            ["2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23"]
+            [
+                "2026-10-26",
+                "2026-11-02",
+                "2026-11-09",
+                "2026-11-16",
+                "2026-11-23"
+            ]
         );
         assert_eq!(Grain::Week.last_day("2026-11-23"), Some(day(2026, 11, 29)));
         assert_eq!(Grain::Month.last_day("2026-02"), Some(day(2026, 2, 28)));
         assert_eq!(Grain::Month.last_day("2024-02"), Some(day(2024, 2, 29)));
         assert_eq!(Grain::Month.last_day("2026-12"), Some(day(2026, 12, 31)));
         assert_eq!(Grain::Month.last_day("nonsense"), None);
-        assert_eq!(Grain::Month.buckets(day(2026, 10, 5), day(2026, 11, 2)), ["2026-10", "2026-11"]);
-        assert_eq!(Grain::Week.bucket_label("2026-01-05"), "week of 5 January 2026");
+        assert_eq!(
+            Grain::Month.buckets(day(2026, 10, 5), day(2026, 11, 2)),
+            ["2026-10", "2026-11"]
+        );
+        assert_eq!(
+            Grain::Week.bucket_label("2026-01-05"),
+            "week of 5 January 2026"
+        );
         assert_eq!(Grain::Month.bucket_label("2026-01"), "January 2026");
     }
 
@@ -324,12 +340,20 @@ mod tests {
             // Created in March, due on 31 March: not overdue at the end of March.
             a((3, 2), (3, 31), None),
         ];
-        let ends = [day(2026, 1, 31), day(2026, 2, 28), day(2026, 3, 31), day(2026, 4, 30)];
+        let ends = [
+            day(2026, 1, 31),
+            day(2026, 2, 28),
+            day(2026, 3, 31),
+            day(2026, 4, 30),
+        ];
         // Today is 10 April: April is counted as of today; the March one is overdue by then.
         let (open, overdue) = action_levels(&ends, day(2026, 4, 10), &actions);
         assert_eq!(open, [2.0, 1.0, 2.0, 2.0]);
         assert_eq!(overdue, [0.0, 0.0, 1.0, 2.0]);
-        assert_eq!(action_levels(&ends, day(2026, 4, 10), &[]), (vec![0.0; 4], vec![0.0; 4]));
+        assert_eq!(
+            action_levels(&ends, day(2026, 4, 10), &[]),
+            (vec![0.0; 4], vec![0.0; 4])
+        );
     }
 
     #[test]
@@ -349,7 +373,10 @@ mod tests {
             ("a".to_owned(), 2, 2),
             ("c".to_owned(), 4, 1),
         ];
-        assert_eq!(medians(&b, &rows), [("a".to_owned(), 2.0), ("c".to_owned(), 4.0)]);
+        assert_eq!(
+            medians(&b, &rows),
+            [("a".to_owned(), 2.0), ("c".to_owned(), 4.0)]
+        );
     }
 
     #[test]

@@ -61,11 +61,20 @@ mod tests {
         )
         .unwrap();
         let manifest = read(&dir);
-        assert_eq!(files_for(&manifest, "console_loader"), ["chunk_4.x", "split_console_loader_123.y"]);
-        assert_eq!(files_for(&manifest, "live_tally_loader"), ["chunk_4.x", "split_live_tally_loader_9.z"]);
+        assert_eq!(
+            files_for(&manifest, "console_loader"),
+            ["chunk_4.x", "split_console_loader_123.y"]
+        );
+        assert_eq!(
+            files_for(&manifest, "live_tally_loader"),
+            ["chunk_4.x", "split_live_tally_loader_9.z"]
+        );
         // "tally_loader" is not the start of "live_tally_loader_9".
         assert!(files_for(&manifest, "tally_loader").is_empty());
-        assert!(read(&dir.join("nowhere")).is_empty(), "a site built without --split");
+        assert!(
+            read(&dir.join("nowhere")).is_empty(),
+            "a site built without --split"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -320,7 +320,10 @@ pub async fn page(
             ))
         })
         .collect::<Result<Vec<(String, i64, i64, i64)>, AppError>>()?;
-    let decided: Vec<(String, i64)> = decisions.iter().map(|(k, n, _, _)| (k.clone(), *n)).collect();
+    let decided: Vec<(String, i64)> = decisions
+        .iter()
+        .map(|(k, n, _, _)| (k.clone(), *n))
+        .collect();
     // Members who left or were marked as lapsed, from the audit log (each is logged in the
     // member's home region when it happens).
     let at_bucket = bucket("a.at");
@@ -435,7 +438,10 @@ pub async fn page(
 
     let active_values = fill(&buckets, &active);
     let active_median = median_of_counts(
-        &active_values.iter().map(|v| (*v as i64, 1)).collect::<Vec<_>>(),
+        &active_values
+            .iter()
+            .map(|v| (*v as i64, 1))
+            .collect::<Vec<_>>(),
     )
     .unwrap_or(0.0);
     let active_series = told(
@@ -492,8 +498,18 @@ pub async fn page(
             .map(|(k, _, took, could)| (k.clone(), f64::from(share(*took as u32, *could as u32))))
             .collect(),
     );
-    let open = levels(&buckets, actions.open_before, &actions.opened, &actions.ended);
-    let overdue = levels(&buckets, actions.overdue_before, &actions.fell_due, &actions.ended_overdue);
+    let open = levels(
+        &buckets,
+        actions.open_before,
+        &actions.opened,
+        &actions.ended,
+    );
+    let overdue = levels(
+        &buckets,
+        actions.overdue_before,
+        &actions.fell_due,
+        &actions.ended_overdue,
+    );
     let (not_started, in_progress) = (actions.not_started, actions.in_progress);
     let overdue_now = overdue.last().copied().unwrap_or(0.0);
     let open_series = told(
@@ -522,7 +538,10 @@ pub async fn page(
         format!("Days from action to done (median, {per})"),
         match median_of_counts(&all_took_days) {
             None => "No actions were done in this period.".into(),
-            Some(m) => format!("Actions done in this period took a median of {}.", in_days(m)),
+            Some(m) => format!(
+                "Actions done in this period took a median of {}.",
+                in_days(m)
+            ),
         },
         medians(&buckets, &took_days),
     );
@@ -536,7 +555,13 @@ pub async fn page(
             now_label
         ),
         series: vec![
-            series("joined", &format!("Members who joined, {per}"), &buckets, &joined, ("joined", "joined")),
+            series(
+                "joined",
+                &format!("Members who joined, {per}"),
+                &buckets,
+                &joined,
+                ("joined", "joined"),
+            ),
             active_series,
             series(
                 "left",
@@ -623,7 +648,8 @@ async fn terms(
         .all(db)
         .await?;
     roles.sort_by_key(|r| (r.ends_on.is_none(), r.ends_on, r.id));
-    let people = crate::server::services::accounts::names(db, roles.iter().map(|r| r.person_id)).await?;
+    let people =
+        crate::server::services::accounts::names(db, roles.iter().map(|r| r.person_id)).await?;
     let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
     Ok(roles
         .iter()
@@ -632,7 +658,10 @@ async fn terms(
             office: format!(
                 "{} of {}",
                 RoleKind::from_code(&r.kind).map_or(r.kind.as_str(), |k| k.label()),
-                spaces.iter().find(|x| x.id == r.space_id).map_or("", |x| x.name.as_str())
+                spaces
+                    .iter()
+                    .find(|x| x.id == r.space_id)
+                    .map_or("", |x| x.name.as_str())
             ),
             since: day(r.starts_on),
             until: r.ends_on.map(day),
@@ -692,7 +721,9 @@ async fn action_measures(
     let (made, done_day, ended_day) = (
         day("x.created_at"),
         day("d.done_at"),
-        day("COALESCE(d.ended_at, CASE WHEN x.status IN ('done', 'dropped') THEN x.updated_at END)"),
+        day(
+            "COALESCE(d.ended_at, CASE WHEN x.status IN ('done', 'dropped') THEN x.updated_at END)",
+        ),
     );
     // One statement: the actions as a table kept once (MATERIALIZED, on both databases),
     // then each count read from it — a row per (what, bucket, value).
@@ -738,10 +769,20 @@ async fn action_measures(
           WHERE x.space_id = ? AND x.status IN ('open', 'in_progress') GROUP BY x.status",
         opened = by("opened", "t.made", ""),
         ended = by("ended", "t.ended", ""),
-        fell_due = by("fell_due", "t.late", "AND (t.ended IS NULL OR t.ended > t.late)"),
+        fell_due = by(
+            "fell_due",
+            "t.late",
+            "AND (t.ended IS NULL OR t.ended > t.late)"
+        ),
         ended_overdue = by("ended_overdue", "t.ended", "AND t.ended > t.late"),
     );
-    let mut values: Vec<Value> = vec![space_id.into(), from.into(), from.into(), from.into(), from.into()];
+    let mut values: Vec<Value> = vec![
+        space_id.into(),
+        from.into(),
+        from.into(),
+        from.into(),
+        from.into(),
+    ];
     for _ in 0..4 {
         values.extend([Value::from(from), Value::from(today)]);
     }
@@ -764,8 +805,12 @@ async fn action_measures(
     };
     let count = |what: &str| pairs(what).iter().map(|(_, n)| n).sum::<i64>();
     let (open_before, overdue_before) = (count("open_before"), count("overdue_before"));
-    let (opened, ended, fell_due, ended_overdue) =
-        (pairs("opened"), pairs("ended"), pairs("fell_due"), pairs("ended_overdue"));
+    let (opened, ended, fell_due, ended_overdue) = (
+        pairs("opened"),
+        pairs("ended"),
+        pairs("fell_due"),
+        pairs("ended_overdue"),
+    );
     let days_to_done = read
         .iter()
         .filter(|(w, ..)| w == "done")
@@ -916,7 +961,14 @@ pub async fn national(
 /// median or share is blank where it had nothing to measure.
 pub fn csv(page: &DashboardPage) -> Result<String, AppError> {
     let mut w = csv::Writer::from_writer(vec![]);
-    let mut head = vec![if page.grain == "week" { "Week" } else { "Month" }.to_owned()];
+    let mut head = vec![
+        if page.grain == "week" {
+            "Week"
+        } else {
+            "Month"
+        }
+        .to_owned(),
+    ];
     head.extend(page.series.iter().map(|s| s.title.clone()));
     w.write_record(&head).map_err(|_| AppError::Internal)?;
     let buckets = page
@@ -1337,15 +1389,9 @@ mod tests {
                 .unwrap();
                 waiting_ids.push(a.id);
             }
-            crate::server::services::membership::decide(
-                &db,
-                hein.id,
-                waiting_ids[0],
-                true,
-                "",
-            )
-            .await
-            .unwrap();
+            crate::server::services::membership::decide(&db, hein.id, waiting_ids[0], true, "")
+                .await
+                .unwrap();
             action::ActiveModel {
                 space_id: Set(Some(west.id)),
                 title: Set("Write to the trust".into()),
@@ -1374,8 +1420,14 @@ mod tests {
             let weekly = page(&counted_db, &hein, "west-of-england", "12m", "week")
                 .await
                 .unwrap();
-            assert_eq!(queries.load(Ordering::Relaxed), by_month, "the same queries by the week");
-            let series = |p: &DashboardPage, key: &str| p.series.iter().find(|s| s.key == key).unwrap().clone();
+            assert_eq!(
+                queries.load(Ordering::Relaxed),
+                by_month,
+                "the same queries by the week"
+            );
+            let series = |p: &DashboardPage, key: &str| {
+                p.series.iter().find(|s| s.key == key).unwrap().clone()
+            };
 
             // Waiting now: the pending applications of the region, by hand.
             let pending = membership_application::Entity::find()
@@ -1394,28 +1446,40 @@ mod tests {
             let decided_now: Vec<(i64, i64)> = membership_application::Entity::find()
                 .filter(membership_application::Column::RegionId.eq(west.id))
                 .filter(membership_application::Column::Status.is_in(["approved", "declined"]))
-                .filter(membership_application::Column::DecidedAt.gte(first.and_hms_opt(0, 0, 0).unwrap().and_utc()))
+                .filter(
+                    membership_application::Column::DecidedAt
+                        .gte(first.and_hms_opt(0, 0, 0).unwrap().and_utc()),
+                )
                 .all(&db)
                 .await
                 .unwrap()
                 .into_iter()
                 .map(|a| ((a.decided_at.unwrap() - a.created_at).num_days(), 1))
                 .collect();
-            assert!(decided_now.iter().any(|(d, _)| *d == 20), "the one decided today waited 20 days");
+            assert!(
+                decided_now.iter().any(|(d, _)| *d == 20),
+                "the one decided today waited 20 days"
+            );
             let decide = series(&monthly, "days_to_decide");
             assert_eq!(decide.months.last().unwrap(), &Grain::Month.key(today));
             assert_eq!(
                 *decide.values.last().unwrap(),
                 median_of_counts(&decided_now).unwrap()
             );
-            assert!(decide.headline.starts_with("Applications decided in this period waited a median of "));
+            assert!(
+                decide
+                    .headline
+                    .starts_with("Applications decided in this period waited a median of ")
+            );
 
             // Turnout by month, by hand from the closed proposals of the region.
             let from = Period::Months12.start(today, today);
             let closed = proposal::Entity::find()
                 .filter(proposal::Column::SpaceId.eq(west.id))
                 .filter(proposal::Column::Stage.eq("closed"))
-                .filter(proposal::Column::ClosedAt.gte(from.and_hms_opt(0, 0, 0).unwrap().and_utc()))
+                .filter(
+                    proposal::Column::ClosedAt.gte(from.and_hms_opt(0, 0, 0).unwrap().and_utc()),
+                )
                 .all(&db)
                 .await
                 .unwrap();
@@ -1425,9 +1489,16 @@ mod tests {
                     .iter()
                     .filter(|p| Grain::Month.key(p.closed_at.unwrap().date_naive()) == *m)
                     .fold((0, 0), |(t, c), p| {
-                        (t + p.took_part_count.unwrap_or(0), c + p.eligible_count.unwrap_or(0))
+                        (
+                            t + p.took_part_count.unwrap_or(0),
+                            c + p.eligible_count.unwrap_or(0),
+                        )
                     });
-                assert_eq!(*v, f64::from(share(took as u32, could as u32)), "turnout in {m}");
+                assert_eq!(
+                    *v,
+                    f64::from(share(took as u32, could as u32)),
+                    "turnout in {m}"
+                );
             }
 
             // Actions open and overdue now, by hand.
@@ -1455,10 +1526,13 @@ mod tests {
                         due: a.due_on,
                         ended: events
                             .iter()
-                            .filter(|e| e.action_id == a.id && (e.status == "done" || e.status == "dropped"))
+                            .filter(|e| {
+                                e.action_id == a.id && (e.status == "done" || e.status == "dropped")
+                            })
                             .map(|e| e.at)
                             .min()
-                            .or((a.status == "done" || a.status == "dropped").then_some(a.updated_at))
+                            .or((a.status == "done" || a.status == "dropped")
+                                .then_some(a.updated_at))
                             .map(|e| e.date_naive()),
                     })
                     .collect();
@@ -1469,15 +1543,27 @@ mod tests {
                         .map(|b| grain.last_day(b).unwrap())
                         .collect();
                     let (open, overdue) = action_levels(&ends, today, &spans);
-                    assert_eq!(series(p, "actions_open").values, open, "open, by the {grain:?}");
-                    assert_eq!(series(p, "actions_overdue").values, overdue, "overdue, by the {grain:?}");
+                    assert_eq!(
+                        series(p, "actions_open").values,
+                        open,
+                        "open, by the {grain:?}"
+                    );
+                    assert_eq!(
+                        series(p, "actions_overdue").values,
+                        overdue,
+                        "overdue, by the {grain:?}"
+                    );
                 }
             }
             let late = live.iter().filter(|a| a.due_on < today).count();
             assert!(late >= 1);
             assert_eq!(last(&monthly, "actions_overdue"), late as f64);
             assert_eq!(last(&weekly, "actions_overdue"), late as f64);
-            assert!(series(&monthly, "actions_open").headline.contains(&format!("{late} overdue")));
+            assert!(
+                series(&monthly, "actions_open")
+                    .headline
+                    .contains(&format!("{late} overdue"))
+            );
 
             // Active this month: members of the region who took part in a workshop or
             // cast a ballot since the first of the month, each counted once.
@@ -1519,7 +1605,11 @@ mod tests {
                 .map(|k| NaiveDate::parse_from_str(k, "%Y-%m-%d").unwrap())
                 .collect();
             assert!(mondays.iter().all(|d| d.weekday() == chrono::Weekday::Mon));
-            assert!(mondays.windows(2).all(|w| w[1] - w[0] == chrono::Duration::days(7)));
+            assert!(
+                mondays
+                    .windows(2)
+                    .all(|w| w[1] - w[0] == chrono::Duration::days(7))
+            );
             assert_eq!(*mondays.last().unwrap(), monday(today));
             let since_monday = member::Entity::find()
                 .filter(member::Column::HomeRegionId.eq(west.id))
@@ -1532,7 +1622,10 @@ mod tests {
             assert!(csv(&weekly).unwrap().starts_with("Week,"));
             // A grain nobody knows reads as months.
             assert_eq!(
-                page(&db, &hein, "west-of-england", "12m", "fortnight").await.unwrap().grain,
+                page(&db, &hein, "west-of-england", "12m", "fortnight")
+                    .await
+                    .unwrap()
+                    .grain,
                 "month"
             );
         })

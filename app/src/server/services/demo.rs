@@ -405,8 +405,12 @@ pub const HISTORY_CAME: [u32; 23] = [
 /// Workshop participants a month in South West and in North East and North Cumbria over
 /// the same months: common-cause variation around a steady level, no signal.
 const HISTORY_CAME_STEADY: [[u32; 23]; 2] = [
-    [12, 14, 11, 13, 12, 15, 11, 12, 14, 13, 12, 11, 13, 14, 12, 13, 11, 15, 12, 13, 14, 12, 13],
-    [7, 6, 8, 7, 5, 8, 6, 7, 9, 6, 7, 8, 6, 7, 8, 5, 7, 6, 8, 7, 6, 9, 7],
+    [
+        12, 14, 11, 13, 12, 15, 11, 12, 14, 13, 12, 11, 13, 14, 12, 13, 11, 15, 12, 13, 14, 12, 13,
+    ],
+    [
+        7, 6, 8, 7, 5, 8, 6, 7, 9, 6, 7, 8, 6, 7, 8, 5, 7, 6, 8, 7, 6, 9, 7,
+    ],
 ];
 
 /// Two years of history for a freshly seeded demo, so dashboards tell a story on first run:
@@ -462,7 +466,8 @@ pub async fn seed_history(db: &DatabaseConnection) -> Result<(), AppError> {
     seed_workshops(db, &members, west, convener, &HISTORY_CAME).await?;
     let (south_west, helen) = region("south-west", "helen@demo.q-commons.org").await?;
     seed_workshops(db, &members, south_west, helen, &HISTORY_CAME_STEADY[0]).await?;
-    let (north_east, karen) = region("north-east-and-north-cumbria", "karen@demo.q-commons.org").await?;
+    let (north_east, karen) =
+        region("north-east-and-north-cumbria", "karen@demo.q-commons.org").await?;
     seed_workshops(db, &members, north_east, karen, &HISTORY_CAME_STEADY[1]).await?;
     Ok(())
 }
@@ -513,9 +518,7 @@ async fn seed_workshops(
         Perspective::Manager,
     ];
     for (back, came) in (1..=came.len() as u32).rev().zip(came.iter().copied()) {
-        let month = today
-            .checked_sub_months(Months::new(back))
-            .unwrap_or(today);
+        let month = today.checked_sub_months(Months::new(back)).unwrap_or(today);
         let first = month.with_day0(0).unwrap_or(month);
         for (k, (day, title)) in [(9, "Improvement huddle"), (23, "Community conversation")]
             .into_iter()
@@ -549,7 +552,8 @@ async fn seed_workshops(
             let at_this = came / 2 + (came % 2) * (k as u32 == 0) as u32;
             let joined_at = held.and_hms_opt(10, 0, 0).unwrap_or_default().and_utc();
             let rows = (0..at_this as usize).map(|i| {
-                let member = (i < 3).then(|| &west_members[(back as usize + i) % west_members.len()]);
+                let member =
+                    (i < 3).then(|| &west_members[(back as usize + i) % west_members.len()]);
                 workshop_participant::ActiveModel {
                     workshop_id: Set(w.id),
                     person_id: Set(member.map(|m| m.0)),
@@ -563,9 +567,12 @@ async fn seed_workshops(
                     ..Default::default()
                 }
             });
-            workshop_participant::Entity::insert_many(rows).exec(db).await?;
+            workshop_participant::Entity::insert_many(rows)
+                .exec(db)
+                .await?;
             let created = finished;
-            let done_at = created + chrono::Duration::days(5 + i64::from(back * 3 + k as u32 * 11) % 35);
+            let done_at =
+                created + chrono::Duration::days(5 + i64::from(back * 3 + k as u32 * 11) % 35);
             let a = action::ActiveModel {
                 workshop_id: Set(Some(w.id)),
                 space_id: Set(Some(west)),
@@ -593,7 +600,6 @@ async fn seed_workshops(
     }
     Ok(())
 }
-
 
 /// The national rule book the commons started with: (title, text).
 const NATIONAL_RULES: &[(&str, &str)] = &[
@@ -806,22 +812,52 @@ mod tests {
                 .await
                 .unwrap()
                 .unwrap();
-            let page = crate::server::services::dashboard::page(&db, &hein, "west-of-england", "24m", "month")
-                .await
+            let page = crate::server::services::dashboard::page(
+                &db,
+                &hein,
+                "west-of-england",
+                "24m",
+                "month",
+            )
+            .await
+            .unwrap();
+            let came = page
+                .series
+                .iter()
+                .find(|s| s.key == "participants")
                 .unwrap();
-            let came = page.series.iter().find(|s| s.key == "participants").unwrap();
             assert_eq!(came.values.len(), 24);
             let history: Vec<f64> = HISTORY_CAME.iter().map(|n| f64::from(*n)).collect();
-            assert_eq!(&came.values[..23], history.as_slice(), "every month's participants, as seeded");
+            assert_eq!(
+                &came.values[..23],
+                history.as_slice(),
+                "every month's participants, as seeded"
+            );
             let a = crate::domain::chart::run::analyse(&came.values, None).unwrap();
             assert!(a.shift, "{a:?}");
-            assert_eq!(a.shifted, (14..23).collect::<Vec<_>>(), "the nine months since the change");
+            assert_eq!(
+                a.shifted,
+                (14..23).collect::<Vec<_>>(),
+                "the nine months since the change"
+            );
             // Members joined across the two years, each after an application decided.
             let joined = page.series.iter().find(|s| s.key == "joined").unwrap();
-            assert!(joined.values.iter().filter(|v| **v > 0.0).count() >= 5, "{:?}", joined.values);
-            let decide = page.series.iter().find(|s| s.key == "days_to_decide").unwrap();
+            assert!(
+                joined.values.iter().filter(|v| **v > 0.0).count() >= 5,
+                "{:?}",
+                joined.values
+            );
+            let decide = page
+                .series
+                .iter()
+                .find(|s| s.key == "days_to_decide")
+                .unwrap();
             assert!(!decide.values.is_empty() && decide.values.iter().all(|d| *d >= 3.0));
-            let done = page.series.iter().find(|s| s.key == "days_to_done").unwrap();
+            let done = page
+                .series
+                .iter()
+                .find(|s| s.key == "days_to_done")
+                .unwrap();
             assert!(done.values.len() >= 20, "actions done in most months");
         })
         .await;

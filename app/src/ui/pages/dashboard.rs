@@ -20,7 +20,9 @@ pub fn DashboardPageView() -> impl IntoView {
             query.read().get("grain").unwrap_or_default(),
         )
     };
-    let page = crate::ui::widgets::server_data(asked, |(slug, period, grain)| get_dashboard(slug, period, grain));
+    let page = crate::ui::widgets::server_data(asked, |(slug, period, grain)| {
+        get_dashboard(slug, period, grain)
+    });
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || page.get().map(|r| match r {
@@ -74,7 +76,11 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
 
 /// "a value a month" or "a value a week".
 fn per(grain: &str) -> &'static str {
-    if grain == "week" { "a value a week" } else { "a value a month" }
+    if grain == "week" {
+        "a value a week"
+    } else {
+        "a value a month"
+    }
 }
 
 #[component]
@@ -111,7 +117,9 @@ pub fn NationalDashboardPageView() -> impl IntoView {
             query.read().get("grain").unwrap_or_default(),
         )
     };
-    let page = crate::ui::widgets::server_data(asked, |(period, grain)| get_national_dashboard(period, grain));
+    let page = crate::ui::widgets::server_data(asked, |(period, grain)| {
+        get_national_dashboard(period, grain)
+    });
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || page.get().map(|r| match r {
