@@ -15,8 +15,8 @@ use app::server::services::{accounts, demo, mail::Mailer, sessions};
 use app::server::{AppState, Config, db};
 use chrono::{Duration as Days, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod common;
@@ -390,8 +390,22 @@ async fn main() {
     );
     let queries = Arc::new(AtomicUsize::new(0));
     let counter = queries.clone();
-    database.set_metric_callback(move |_| {
+    // With BENCH_PROFILE set, each page's statements with their times are kept, and the
+    // slowest printed: where the page's time goes.
+    let profile = std::env::var_os("BENCH_PROFILE").is_some();
+    let timed: Arc<Mutex<Vec<(Duration, String)>>> = Arc::default();
+    let keep = timed.clone();
+    database.set_metric_callback(move |info| {
         counter.fetch_add(1, Ordering::Relaxed);
+        if profile {
+            let sql = info
+                .statement
+                .sql
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            keep.lock().unwrap().push((info.elapsed, sql));
+        }
     });
     let live = app::server::live::Live::start(&database).await.unwrap();
     let state = AppState {
@@ -434,8 +448,18 @@ async fn main() {
     for (label, path) in pages {
         let url = format!("{base}{path}");
         queries.store(0, Ordering::Relaxed);
+        timed.lock().unwrap().clear();
         let (status, body) = common::get(&client, &url, Some(&cookie)).await;
         let per_page = queries.load(Ordering::Relaxed);
+        let mut slowest = std::mem::take(&mut *timed.lock().unwrap());
+        slowest.sort_by(|a, b| b.0.cmp(&a.0));
+        for (took, sql) in slowest.iter().take(8) {
+            println!(
+                "    {:>9}  {}",
+                ms(*took),
+                sql.chars().take(150).collect::<String>()
+            );
+        }
         assert!(status.is_success(), "{label}: {status}");
         assert!(
             path.ends_with(".csv") || body.contains("Members who took part"),

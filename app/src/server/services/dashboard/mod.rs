@@ -1,103 +1,24 @@
 //! A space's dashboard: members joining, workshops held and who came, decisions made, a
 //! value a month, and the balance of perspectives among members beside that among those
-//! who took part. Counted by the database (GROUP BY month), never by loading rows, so the
-//! number of queries does not grow with the data. Every member of the community may read
-//! every dashboard: those who monitor answer to the members (Ostrom 4).
+//! who took part. Counted by the database (GROUP BY space and month, in [`facts`]), never
+//! by loading rows, so the number of queries grows neither with the data nor with the
+//! number of regions. Every member of the community may read every dashboard: those who
+//! monitor answer to the members (Ostrom 4).
+mod facts;
+
 use crate::domain::dashboard::{
-    Grain, Period, fill, gap_headline, levels, median_of_counts, medians, monday, share,
+    Grain, Period, fill, gap_headline, levels, median_of_counts, medians, share,
 };
 use crate::domain::membership::Perspective;
 use crate::domain::structure::SpaceKind;
 use crate::error::AppError;
-use crate::model::dashboard::{Balance, DashboardPage, Series};
+use crate::model::dashboard::{
+    Balance, DashboardPage, NationalDashboard, NeedsYou, Series, Term, Waiting,
+};
 use crate::server::entities::{person, space};
 use chrono::{NaiveDate, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value,
-};
-
-/// `sql` with `?` placeholders, numbered for PostgreSQL.
-fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = if backend == DbBackend::Postgres {
-        let mut n = 0;
-        sql.chars()
-            .map(|c| {
-                if c == '?' {
-                    n += 1;
-                    format!("${n}")
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect()
-    } else {
-        sql.to_owned()
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
-
-/// The month ("YYYY-MM") or week (its Monday, "YYYY-MM-DD") of a date or time column, as
-/// each database writes it — the same keys as [`Grain::key`].
-fn bucket_of(backend: DbBackend, column: &str, grain: Grain) -> String {
-    match (backend, grain) {
-        (DbBackend::Postgres, Grain::Month) => format!("to_char({column}, 'YYYY-MM')"),
-        (DbBackend::Postgres, Grain::Week) => {
-            format!("to_char(date_trunc('week', {column}), 'YYYY-MM-DD')")
-        }
-        (_, Grain::Month) => format!("substr(CAST({column} AS TEXT), 1, 7)"),
-        // SQLite: forward to the week's Sunday (or stay on it), then back to its Monday.
-        (_, Grain::Week) => format!("date({column}, 'weekday 0', '-6 days')"),
-    }
-}
-
-/// Whole days from one time column to another.
-fn days_between(backend: DbBackend, from: &str, to: &str) -> String {
-    match backend {
-        DbBackend::Postgres => {
-            format!("CAST(floor(EXTRACT(EPOCH FROM ({to} - {from})) / 86400) AS BIGINT)")
-        }
-        _ => format!("CAST(julianday({to}) - julianday({from}) AS INTEGER)"),
-    }
-}
-
-/// (key, value, count) rows of a query grouped by key and value.
-async fn counted(
-    db: &impl ConnectionTrait,
-    sql: &str,
-    values: Vec<Value>,
-) -> Result<Vec<(String, i64, i64)>, AppError> {
-    let rows = db
-        .query_all_raw(statement(db.get_database_backend(), sql, values))
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
-                r.try_get::<Option<i64>>("", "v")?.unwrap_or_default(),
-                r.try_get::<i64>("", "n")?,
-            ))
-        })
-        .collect()
-}
-
-/// (key, count) rows of a grouped query.
-async fn grouped(
-    db: &impl ConnectionTrait,
-    sql: &str,
-    values: Vec<Value>,
-) -> Result<Vec<(String, i64)>, AppError> {
-    let rows = db
-        .query_all_raw(statement(db.get_database_backend(), sql, values))
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
-                r.try_get::<i64>("", "n")?,
-            ))
-        })
-        .collect()
-}
+use facts::{Facts, Of, Owner, Window, sum};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 fn series(
     key: &str,
@@ -145,6 +66,10 @@ fn in_days(d: f64) -> String {
     }
 }
 
+fn is_national(s: &space::Model) -> bool {
+    SpaceKind::from_code(&s.kind) == Some(SpaceKind::NationalStewardshipGroup)
+}
+
 /// The dashboard of the space `slug` over `period` ("12m" when not given or not known), a
 /// value a month or a week (`grain`, "month" when not given or not known).
 pub async fn page(
@@ -160,265 +85,9 @@ pub async fn page(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such space.".into()))?;
-    let national = SpaceKind::from_code(&s.kind) == Some(SpaceKind::NationalStewardshipGroup);
-    let period = Period::from_code(period).unwrap_or(Period::Months12);
-    let grain = Grain::from_code(grain).unwrap_or(Grain::Month);
-    let today = Utc::now().date_naive();
-    let earliest = NaiveDate::from_ymd_opt(2018, 1, 1).unwrap_or(today);
-    let from = match grain {
-        Grain::Month => period.start(today, earliest),
-        Grain::Week => monday(period.start(today, earliest)),
-    };
-    let buckets = grain.buckets(from, today);
-    let per = match grain {
-        Grain::Month => "a month",
-        Grain::Week => "a week",
-    };
-    let each = match grain {
-        Grain::Month => "each month",
-        Grain::Week => "each week",
-    };
-    let backend = db.get_database_backend();
-    let bucket = |column: &str| bucket_of(backend, column, grain);
-    let from_time = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    // Members of a region are those whose home it is; of the national commons, everyone.
-    let (members_where, members_values): (&str, Vec<Value>) = if national {
-        ("1 = 1", vec![])
-    } else {
-        ("m.home_region_id = ?", vec![s.id.into()])
-    };
-    let joined_bucket = bucket("m.joined_on");
-    let mut values = members_values.clone();
-    values.push(from.into());
-    let joined = grouped(
-        db,
-        &format!(
-            "SELECT {joined_bucket} AS k, COUNT(*) AS n FROM member m
-             WHERE {members_where} AND m.joined_on >= ? GROUP BY {joined_bucket}"
-        ),
-        values,
-    )
-    .await?;
-    // Active: members who took part in a workshop or cast a ballot, anywhere, that month.
-    let (p_bucket, b_bucket) = (bucket("p.joined_at"), bucket("b.cast_at"));
-    let mut values: Vec<Value> = vec![from_time.into(), from_time.into()];
-    values.extend(members_values.clone());
-    let active = grouped(
-        db,
-        &format!(
-            "SELECT t.k AS k, COUNT(DISTINCT t.person_id) AS n FROM (
-                 SELECT p.person_id AS person_id, {p_bucket} AS k FROM workshop_participant p
-                 WHERE p.person_id IS NOT NULL AND p.removed_at IS NULL AND p.joined_at >= ?
-                 UNION ALL
-                 SELECT b.person_id AS person_id, {b_bucket} AS k FROM proposal_ballot b
-                 WHERE b.cast_at >= ?
-             ) t JOIN member m ON m.person_id = t.person_id
-             WHERE {members_where} GROUP BY t.k"
-        ),
-        values,
-    )
-    .await?;
-    // Applications to join: those waiting at the end of each month, and how long those
-    // decided waited. Withdrawn ones stop waiting when withdrawn and are not "decided".
-    let (region_where, region_values): (&str, Vec<Value>) = if national {
-        ("1 = 1", vec![])
-    } else {
-        ("a.region_id = ?", vec![s.id.into()])
-    };
-    let stopped = "NOT (a.status = 'withdrawn' AND a.decided_at IS NULL)";
-    let mut values = region_values.clone();
-    values.extend([from_time.into(), from_time.into()]);
-    let waiting_before = grouped(
-        db,
-        &format!(
-            "SELECT 'before' AS k, COUNT(*) AS n FROM membership_application a
-             WHERE {region_where} AND {stopped} AND a.created_at < ?
-               AND (a.decided_at IS NULL OR a.decided_at >= ?)"
-        ),
-        values,
-    )
-    .await?
-    .first()
-    .map_or(0, |(_, n)| *n);
-    let applied_bucket = bucket("a.created_at");
-    let mut values = region_values.clone();
-    values.push(from_time.into());
-    let applied = grouped(
-        db,
-        &format!(
-            "SELECT {applied_bucket} AS k, COUNT(*) AS n FROM membership_application a
-             WHERE {region_where} AND {stopped} AND a.created_at >= ? GROUP BY {applied_bucket}"
-        ),
-        values.clone(),
-    )
-    .await?;
-    let decided_bucket = bucket("a.decided_at");
-    let answered = grouped(
-        db,
-        &format!(
-            "SELECT {decided_bucket} AS k, COUNT(*) AS n FROM membership_application a
-             WHERE {region_where} AND a.decided_at >= ? GROUP BY {decided_bucket}"
-        ),
-        values.clone(),
-    )
-    .await?;
-    let waited = days_between(backend, "a.created_at", "a.decided_at");
-    let decision_days = counted(
-        db,
-        &format!(
-            "SELECT {decided_bucket} AS k, {waited} AS v, COUNT(*) AS n FROM membership_application a
-             WHERE {region_where} AND a.decided_at >= ? AND a.status IN ('approved', 'declined')
-             GROUP BY {decided_bucket}, {waited}"
-        ),
-        values,
-    )
-    .await?;
-    let held_bucket = bucket("w.held_on");
-    let workshops = grouped(
-        db,
-        &format!(
-            "SELECT {held_bucket} AS k, COUNT(*) AS n FROM workshop w
-             WHERE w.space_id = ? AND w.held_on >= ? AND w.held_on <= ? GROUP BY {held_bucket}"
-        ),
-        vec![s.id.into(), from.into(), today.into()],
-    )
-    .await?;
-    let came = grouped(
-        db,
-        &format!(
-            "SELECT {held_bucket} AS k, COUNT(*) AS n FROM workshop_participant p
-             JOIN workshop w ON w.id = p.workshop_id
-             WHERE w.space_id = ? AND w.held_on >= ? AND w.held_on <= ? AND p.removed_at IS NULL
-             GROUP BY {held_bucket}"
-        ),
-        vec![s.id.into(), from.into(), today.into()],
-    )
-    .await?;
-    // Decisions closed, and their turnout: those who took part of those who could.
-    let closed_bucket = bucket("p.closed_at");
-    let decisions = db
-        .query_all_raw(statement(
-            backend,
-            &format!(
-                "SELECT {closed_bucket} AS k, COUNT(*) AS n,
-                        SUM(COALESCE(p.took_part_count, 0)) AS took,
-                        SUM(COALESCE(p.eligible_count, 0)) AS could
-                 FROM proposal p
-                 WHERE p.space_id = ? AND p.stage = 'closed' AND p.closed_at >= ?
-                 GROUP BY {closed_bucket}"
-            ),
-            vec![s.id.into(), from_time.into()],
-        ))
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
-                r.try_get::<i64>("", "n")?,
-                r.try_get::<Option<i64>>("", "took")?.unwrap_or_default(),
-                r.try_get::<Option<i64>>("", "could")?.unwrap_or_default(),
-            ))
-        })
-        .collect::<Result<Vec<(String, i64, i64, i64)>, AppError>>()?;
-    let decided: Vec<(String, i64)> = decisions
-        .iter()
-        .map(|(k, n, _, _)| (k.clone(), *n))
-        .collect();
-    // Members who left or were marked as lapsed, from the audit log (each is logged in the
-    // member's home region when it happens).
-    let at_bucket = bucket("a.at");
-    let (gone_where, mut gone_values): (&str, Vec<Value>) = if national {
-        ("1 = 1", vec![])
-    } else {
-        ("a.space_id = ?", vec![s.id.into()])
-    };
-    gone_values.push(from_time.into());
-    let gone = grouped(
-        db,
-        &format!(
-            "SELECT {at_bucket} AS k, COUNT(*) AS n FROM audit_log a
-             WHERE a.action IN ('membership.left', 'membership.lapsed') AND {gone_where} AND a.at >= ?
-             GROUP BY {at_bucket}"
-        ),
-        gone_values,
-    )
-    .await?;
-    // Actions: done a month (from each action's record of changes), and every action of
-    // the space with when it was first done or dropped, for what was open and overdue at
-    // the end of each month and how long the done ones took.
-    let done_bucket = bucket("e.at");
-    let done = grouped(
-        db,
-        &format!(
-            "SELECT {done_bucket} AS k, COUNT(*) AS n FROM action_event e
-             JOIN action x ON x.id = e.action_id
-             WHERE e.status = 'done' AND x.space_id = ? AND e.at >= ?
-             GROUP BY {done_bucket}"
-        ),
-        vec![s.id.into(), from_time.into()],
-    )
-    .await?;
-    let actions = action_measures(db, s.id, grain, from, today).await?;
-    // The balance: active members by perspective, and those who came to workshops here.
-    let held = grouped(
-        db,
-        &format!(
-            "SELECT mp.perspective AS k, COUNT(*) AS n FROM member_perspective mp
-             JOIN member m ON m.person_id = mp.person_id
-             WHERE m.status = 'active' AND {members_where} GROUP BY mp.perspective"
-        ),
-        members_values,
-    )
-    .await?;
-    let took = grouped(
-        db,
-        "SELECT p.perspective AS k, COUNT(*) AS n FROM workshop_participant p
-         JOIN workshop w ON w.id = p.workshop_id
-         WHERE w.space_id = ? AND w.held_on >= ? AND w.held_on <= ? AND p.removed_at IS NULL
-           AND p.perspective IS NOT NULL
-         GROUP BY p.perspective",
-        vec![s.id.into(), from.into(), today.into()],
-    )
-    .await?;
-    let count = |rows: &[(String, i64)], code: &str| {
-        rows.iter()
-            .filter(|(k, _)| k == code)
-            .map(|(_, n)| *n as u32)
-            .sum::<u32>()
-    };
-    let (all_held, all_took): (u32, u32) = (
-        Perspective::ALL
-            .iter()
-            .map(|p| count(&held, p.code()))
-            .sum(),
-        Perspective::ALL
-            .iter()
-            .map(|p| count(&took, p.code()))
-            .sum(),
-    );
-    let balance: Vec<Balance> = Perspective::ALL
-        .iter()
-        .map(|p| {
-            let (m, t) = (count(&held, p.code()), count(&took, p.code()));
-            Balance {
-                perspective: p.label().to_owned(),
-                members: m,
-                members_share: share(m, all_held),
-                took_part: t,
-                took_part_share: share(t, all_took),
-            }
-        })
-        .collect();
-    let plural = |label: &str| match label {
-        "Other" => "Others".to_owned(),
-        l => format!("{l}s"),
-    };
-    let balance_headline = gap_headline(
-        &balance
-            .iter()
-            .map(|b| (plural(&b.perspective), b.members_share, b.took_part_share))
-            .collect::<Vec<_>>(),
-    );
+    let window = Window::new(period, grain, Utc::now().date_naive());
+    let everyone = is_national(&s);
+    let facts = Facts::read(db, &[s.id], everyone, &window).await?;
     // The conveners and stewards of this space see what needs them now as well.
     let needs_you = if crate::server::services::membership::authorise(
         db,
@@ -433,10 +102,69 @@ pub async fn page(
     } else {
         None
     };
+    let terms = terms(db, &s).await?;
+    Ok(assemble(
+        &s,
+        &facts.of(Owner { id: s.id, everyone }),
+        &window,
+        needs_you,
+        terms,
+    ))
+}
+
+/// Every region's dashboard side by side, and the national group's own, over `period`, a
+/// value each `grain` — read in the same queries as one region's.
+pub async fn national(
+    db: &impl ConnectionTrait,
+    viewer: &person::Model,
+    period: &str,
+    grain: &str,
+) -> Result<NationalDashboard, AppError> {
+    crate::server::services::membership::require_member_or_team(db, viewer.id).await?;
+    let mut spaces = crate::server::services::membership::regions(db).await?;
+    spaces.push(crate::server::services::rules::national(db).await?);
+    let window = Window::new(period, grain, Utc::now().date_naive());
+    let ids: Vec<i64> = spaces.iter().map(|s| s.id).collect();
+    let facts = Facts::read(db, &ids, true, &window).await?;
+    let spaces: Vec<DashboardPage> = spaces
+        .iter()
+        .map(|s| {
+            let owner = Owner {
+                id: s.id,
+                everyone: is_national(s),
+            };
+            assemble(s, &facts.of(owner), &window, None, vec![])
+        })
+        .collect();
+    let first = spaces.first().ok_or(AppError::Internal)?;
+    Ok(NationalDashboard {
+        period: first.period.clone(),
+        periods: first.periods.clone(),
+        grain: first.grain.clone(),
+        grains: first.grains.clone(),
+        span: first.span.clone(),
+        spaces,
+    })
+}
+
+/// One space's dashboard from its share of the facts: every series with its headline, and
+/// the balance of perspectives.
+fn assemble(
+    s: &space::Model,
+    facts: &Of<'_>,
+    window: &Window,
+    needs_you: Option<NeedsYou>,
+    terms: Vec<Term>,
+) -> DashboardPage {
+    let (grain, buckets) = (window.grain, &window.buckets);
+    let (per, each) = match grain {
+        Grain::Month => ("a month", "each month"),
+        Grain::Week => ("a week", "each week"),
+    };
     let label = |k: &str| grain.bucket_label(k);
     let now_label = buckets.last().map(|b| label(b)).unwrap_or_default();
 
-    let active_values = fill(&buckets, &active);
+    let active_values = fill(buckets, &facts.of_members(|f| &f.active));
     let active_median = median_of_counts(
         &active_values
             .iter()
@@ -454,7 +182,12 @@ pub async fn page(
         ),
         buckets.iter().cloned().zip(active_values).collect(),
     );
-    let waiting = levels(&buckets, waiting_before, &applied, &answered);
+    let waiting = levels(
+        buckets,
+        sum(&facts.of_members(|f| &f.waiting_before)),
+        &facts.of_members(|f| &f.applied),
+        &facts.of_members(|f| &f.answered),
+    );
     let waiting_series = told(
         "waiting",
         format!("Applications waiting at the end of {each}"),
@@ -464,6 +197,7 @@ pub async fn page(
         },
         buckets.iter().cloned().zip(waiting).collect(),
     );
+    let decision_days = facts.values_of_members(|f| &f.decision_days);
     let all_waits: Vec<(i64, i64)> = decision_days.iter().map(|(_, v, n)| (*v, *n)).collect();
     let decide_series = told(
         "days_to_decide",
@@ -475,42 +209,49 @@ pub async fn page(
                 in_days(m)
             ),
         },
-        medians(&buckets, &decision_days),
+        medians(buckets, &decision_days),
     );
-    let (took_all, could_all) = decisions
-        .iter()
-        .fold((0, 0), |(t, c), (_, _, took, could)| (t + took, c + could));
+    let decided = facts.own(|f| &f.decided);
+    let (took, could) = (
+        fill(buckets, &facts.own(|f| &f.took_votes)),
+        fill(buckets, &facts.own(|f| &f.could_vote)),
+    );
+    let (took_all, could_all) = (took.iter().sum::<f64>(), could.iter().sum::<f64>());
     let turnout_series = told(
         "turnout",
         format!("Turnout in decisions, {per} (% of those who could take part)"),
-        if could_all == 0 {
+        if could_all == 0.0 {
             "No decisions closed in this period.".into()
         } else {
             format!(
                 "{} % of those who could take part did, across the {} decisions closed in this period.",
                 share(took_all as u32, could_all as u32),
-                decided.iter().map(|(_, n)| n).sum::<i64>()
+                sum(&decided)
             )
         },
-        decisions
+        buckets
             .iter()
-            .filter(|(_, _, _, could)| *could > 0)
-            .map(|(k, _, took, could)| (k.clone(), f64::from(share(*took as u32, *could as u32))))
+            .zip(took.iter().zip(&could))
+            .filter(|(_, (_, could))| **could > 0.0)
+            .map(|(k, (took, could))| (k.clone(), f64::from(share(*took as u32, *could as u32))))
             .collect(),
     );
     let open = levels(
-        &buckets,
-        actions.open_before,
-        &actions.opened,
-        &actions.ended,
+        buckets,
+        sum(&facts.actions("open_before")),
+        &facts.actions("opened"),
+        &facts.actions("ended"),
     );
     let overdue = levels(
-        &buckets,
-        actions.overdue_before,
-        &actions.fell_due,
-        &actions.ended_overdue,
+        buckets,
+        sum(&facts.actions("overdue_before")),
+        &facts.actions("fell_due"),
+        &facts.actions("ended_overdue"),
     );
-    let (not_started, in_progress) = (actions.not_started, actions.in_progress);
+    let (not_started, in_progress) = (
+        sum(&facts.actions("open")),
+        sum(&facts.actions("in_progress")),
+    );
     let overdue_now = overdue.last().copied().unwrap_or(0.0);
     let open_series = told(
         "actions_open",
@@ -531,7 +272,7 @@ pub async fn page(
         },
         buckets.iter().cloned().zip(overdue).collect(),
     );
-    let took_days = actions.days_to_done;
+    let took_days = facts.action_values("done");
     let all_took_days: Vec<(i64, i64)> = took_days.iter().map(|(_, v, n)| (*v, *n)).collect();
     let done_days_series = told(
         "days_to_done",
@@ -543,10 +284,11 @@ pub async fn page(
                 in_days(m)
             ),
         },
-        medians(&buckets, &took_days),
+        medians(buckets, &took_days),
     );
-    let terms = terms(db, &s).await?;
-    Ok(DashboardPage {
+    let (balance, balance_headline) =
+        balance(&facts.of_members(|f| &f.held), &facts.own(|f| &f.took));
+    DashboardPage {
         needs_you,
         terms,
         span: format!(
@@ -558,16 +300,16 @@ pub async fn page(
             series(
                 "joined",
                 &format!("Members who joined, {per}"),
-                &buckets,
-                &joined,
+                buckets,
+                &facts.of_members(|f| &f.joined),
                 ("joined", "joined"),
             ),
             active_series,
             series(
                 "left",
                 &format!("Members who left or lapsed, {per}"),
-                &buckets,
-                &gone,
+                buckets,
+                &facts.of_members(|f| &f.gone),
                 ("left or lapsed", "left or lapsed"),
             ),
             waiting_series,
@@ -575,21 +317,21 @@ pub async fn page(
             series(
                 "workshops",
                 &format!("Workshops held, {per}"),
-                &buckets,
-                &workshops,
+                buckets,
+                &facts.own(|f| &f.workshops),
                 ("workshop was held", "workshops were held"),
             ),
             series(
                 "participants",
                 &format!("Workshop participants, {per}"),
-                &buckets,
-                &came,
+                buckets,
+                &facts.own(|f| &f.came),
                 ("took part in workshops", "took part in workshops"),
             ),
             series(
                 "decisions",
                 &format!("Decisions made, {per}"),
-                &buckets,
+                buckets,
                 &decided,
                 ("decision was made", "decisions were made"),
             ),
@@ -597,8 +339,8 @@ pub async fn page(
             series(
                 "actions_done",
                 &format!("Actions done, {per}"),
-                &buckets,
-                &done,
+                buckets,
+                &facts.own(|f| &f.done),
                 ("action was done", "actions were done"),
             ),
             open_series,
@@ -607,9 +349,9 @@ pub async fn page(
         ],
         balance,
         balance_headline,
-        space_name: s.name,
-        space_slug: s.slug,
-        period: period.code().to_owned(),
+        space_name: s.name.clone(),
+        space_slug: s.slug.clone(),
+        period: window.period.code().to_owned(),
         periods: Period::ALL
             .iter()
             .map(|p| (p.code().to_owned(), p.label().to_owned()))
@@ -619,15 +361,51 @@ pub async fn page(
             .iter()
             .map(|g| (g.code().to_owned(), g.label().to_owned()))
             .collect(),
-    })
+    }
+}
+
+/// The balance of perspectives: active members by perspective (`held`) beside those who
+/// took part in workshops (`took`), and the gap said in words.
+fn balance(held: &[(String, i64)], took: &[(String, i64)]) -> (Vec<Balance>, String) {
+    let count = |rows: &[(String, i64)], code: &str| {
+        rows.iter()
+            .filter(|(k, _)| k == code)
+            .map(|(_, n)| *n as u32)
+            .sum::<u32>()
+    };
+    let all = |rows: &[(String, i64)]| -> u32 {
+        Perspective::ALL.iter().map(|p| count(rows, p.code())).sum()
+    };
+    let (all_held, all_took) = (all(held), all(took));
+    let balance: Vec<Balance> = Perspective::ALL
+        .iter()
+        .map(|p| {
+            let (m, t) = (count(held, p.code()), count(took, p.code()));
+            Balance {
+                perspective: p.label().to_owned(),
+                members: m,
+                members_share: share(m, all_held),
+                took_part: t,
+                took_part_share: share(t, all_took),
+            }
+        })
+        .collect();
+    let plural = |label: &str| match label {
+        "Other" => "Others".to_owned(),
+        l => format!("{l}s"),
+    };
+    let headline = gap_headline(
+        &balance
+            .iter()
+            .map(|b| (plural(&b.perspective), b.members_share, b.took_part_share))
+            .collect::<Vec<_>>(),
+    );
+    (balance, headline)
 }
 
 /// The conveners' and stewards' terms in `s` and the stewardship groups inside it, current
 /// or yet to start, those ending soonest first (no end date last).
-async fn terms(
-    db: &impl ConnectionTrait,
-    s: &space::Model,
-) -> Result<Vec<crate::model::dashboard::Term>, AppError> {
+async fn terms(db: &impl ConnectionTrait, s: &space::Model) -> Result<Vec<Term>, AppError> {
     use crate::domain::structure::RoleKind;
     use crate::server::entities::role;
     let today = Utc::now().date_naive();
@@ -653,7 +431,7 @@ async fn terms(
     let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
     Ok(roles
         .iter()
-        .map(|r| crate::model::dashboard::Term {
+        .map(|r| Term {
             name: people.get(&r.person_id).cloned().unwrap_or_default(),
             office: format!(
                 "{} of {}",
@@ -673,163 +451,6 @@ async fn terms(
         .collect())
 }
 
-/// What the dashboard reads about a space's actions, each counted by the database.
-struct ActionMeasures {
-    /// Open (not done or dropped) at the start of the period, and opened and ended in each
-    /// bucket since.
-    open_before: i64,
-    opened: Vec<(String, i64)>,
-    ended: Vec<(String, i64)>,
-    /// Overdue at the start of the period; falling overdue (the day after it was due, or
-    /// the day it was made if that was later) and ending while overdue in each bucket.
-    overdue_before: i64,
-    fell_due: Vec<(String, i64)>,
-    ended_overdue: Vec<(String, i64)>,
-    /// (bucket done, days from made to done, how many) for actions done in the period.
-    days_to_done: Vec<(String, i64, i64)>,
-    not_started: i64,
-    in_progress: i64,
-}
-
-/// The actions of the space `space_id` over time, in one statement of grouped counts
-/// however many actions there are. An action ends when first done or dropped (by its
-/// record of changes; one closed without a record ends when last changed).
-async fn action_measures(
-    db: &impl ConnectionTrait,
-    space_id: i64,
-    grain: Grain,
-    from: NaiveDate,
-    today: NaiveDate,
-) -> Result<ActionMeasures, AppError> {
-    let backend = db.get_database_backend();
-    // Every action with its day made, day ended (if it has), day done and the day it fell
-    // overdue (the day after it was due, or the day it was made if later) — as a derived
-    // table both databases read the same way.
-    let postgres = backend == DbBackend::Postgres;
-    let day = |c: &str| {
-        if postgres {
-            format!("CAST({c} AS DATE)")
-        } else {
-            format!("date({c})")
-        }
-    };
-    let (next_day, later) = if postgres {
-        ("CAST(x.due_on + 1 AS DATE)", "GREATEST")
-    } else {
-        ("date(x.due_on, '+1 day')", "MAX")
-    };
-    let (made, done_day, ended_day) = (
-        day("x.created_at"),
-        day("d.done_at"),
-        day(
-            "COALESCE(d.ended_at, CASE WHEN x.status IN ('done', 'dropped') THEN x.updated_at END)",
-        ),
-    );
-    // One statement: the actions as a table kept once (MATERIALIZED, on both databases),
-    // then each count read from it — a row per (what, bucket, value).
-    let key = |c: &str| bucket_of(backend, c, grain);
-    let took = if postgres {
-        "CAST(t.done - t.made AS BIGINT)"
-    } else {
-        "CAST(julianday(t.done) - julianday(t.made) AS INTEGER)"
-    };
-    let by = |what: &str, column: &str, more: &str| {
-        let k = key(column);
-        format!(
-            "SELECT '{what}' AS what, {k} AS k, 0 AS v, COUNT(*) AS n FROM t
-             WHERE {column} >= ? AND {column} <= ? {more} GROUP BY {k}"
-        )
-    };
-    let done_key = key("t.done");
-    let sql = format!(
-        "WITH t AS MATERIALIZED (
-             SELECT {made} AS made, {ended_day} AS ended, {done_day} AS done,
-                    {later}({made}, {next_day}) AS late
-             FROM action x
-             LEFT JOIN (SELECT e.action_id AS action_id,
-                               MIN(CASE WHEN e.status = 'done' THEN e.at END) AS done_at,
-                               MIN(e.at) AS ended_at
-                        FROM action_event e WHERE e.status IN ('done', 'dropped')
-                        GROUP BY e.action_id) d ON d.action_id = x.id
-             WHERE x.space_id = ?)
-         SELECT 'open_before' AS what, '' AS k, 0 AS v, COUNT(*) AS n FROM t
-          WHERE t.made < ? AND (t.ended IS NULL OR t.ended >= ?)
-         UNION ALL
-         SELECT 'overdue_before' AS what, '' AS k, 0 AS v, COUNT(*) AS n FROM t
-          WHERE t.late < ? AND (t.ended IS NULL OR t.ended >= ?)
-         UNION ALL {opened}
-         UNION ALL {ended}
-         UNION ALL {fell_due}
-         UNION ALL {ended_overdue}
-         UNION ALL
-         SELECT 'done' AS what, {done_key} AS k, {took} AS v, COUNT(*) AS n FROM t
-          WHERE t.done >= ? GROUP BY {done_key}, {took}
-         UNION ALL
-         SELECT x.status AS what, '' AS k, 0 AS v, COUNT(*) AS n FROM action x
-          WHERE x.space_id = ? AND x.status IN ('open', 'in_progress') GROUP BY x.status",
-        opened = by("opened", "t.made", ""),
-        ended = by("ended", "t.ended", ""),
-        fell_due = by(
-            "fell_due",
-            "t.late",
-            "AND (t.ended IS NULL OR t.ended > t.late)"
-        ),
-        ended_overdue = by("ended_overdue", "t.ended", "AND t.ended > t.late"),
-    );
-    let mut values: Vec<Value> = vec![
-        space_id.into(),
-        from.into(),
-        from.into(),
-        from.into(),
-        from.into(),
-    ];
-    for _ in 0..4 {
-        values.extend([Value::from(from), Value::from(today)]);
-    }
-    values.extend([Value::from(from), Value::from(space_id)]);
-    let rows = db.query_all_raw(statement(backend, &sql, values)).await?;
-    let mut read: Vec<(String, String, i64, i64)> = vec![];
-    for r in &rows {
-        read.push((
-            r.try_get::<String>("", "what")?,
-            r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
-            r.try_get::<Option<i64>>("", "v")?.unwrap_or_default(),
-            r.try_get::<i64>("", "n")?,
-        ));
-    }
-    let pairs = |what: &str| -> Vec<(String, i64)> {
-        read.iter()
-            .filter(|(w, ..)| w == what)
-            .map(|(_, k, _, n)| (k.clone(), *n))
-            .collect()
-    };
-    let count = |what: &str| pairs(what).iter().map(|(_, n)| n).sum::<i64>();
-    let (open_before, overdue_before) = (count("open_before"), count("overdue_before"));
-    let (opened, ended, fell_due, ended_overdue) = (
-        pairs("opened"),
-        pairs("ended"),
-        pairs("fell_due"),
-        pairs("ended_overdue"),
-    );
-    let days_to_done = read
-        .iter()
-        .filter(|(w, ..)| w == "done")
-        .map(|(_, k, v, n)| (k.clone(), *v, *n))
-        .collect();
-    let (not_started, in_progress) = (count("open"), count("in_progress"));
-    Ok(ActionMeasures {
-        open_before,
-        opened,
-        ended,
-        overdue_before,
-        fell_due,
-        ended_overdue,
-        days_to_done,
-        not_started,
-        in_progress,
-    })
-}
-
 /// How many of each thing the convener's view lists, at most.
 const NEEDS_SHOWN: u64 = 10;
 
@@ -843,11 +464,7 @@ fn days(n: i64) -> String {
 
 /// What needs the conveners and stewards of `s` now: applications waiting longest,
 /// overdue actions and their owners, terms ending within 60 days — each a bounded query.
-async fn needs_you(
-    db: &impl ConnectionTrait,
-    s: &space::Model,
-) -> Result<crate::model::dashboard::NeedsYou, AppError> {
-    use crate::model::dashboard::{NeedsYou, Waiting};
+async fn needs_you(db: &impl ConnectionTrait, s: &space::Model) -> Result<NeedsYou, AppError> {
     use crate::server::entities::{action, membership_application, role};
     use sea_orm::{QueryOrder, QuerySelect};
     let today = Utc::now().date_naive();
@@ -928,32 +545,6 @@ async fn needs_you(
                 href: at_space.clone(),
             })
             .collect(),
-    })
-}
-
-/// Every region's dashboard side by side, and the national group's own, over `period`, a
-/// value each `grain`.
-pub async fn national(
-    db: &impl ConnectionTrait,
-    viewer: &person::Model,
-    period: &str,
-    grain: &str,
-) -> Result<crate::model::dashboard::NationalDashboard, AppError> {
-    crate::server::services::membership::require_member_or_team(db, viewer.id).await?;
-    let mut spaces = vec![];
-    for r in crate::server::services::membership::regions(db).await? {
-        spaces.push(page(db, viewer, &r.slug, period, grain).await?);
-    }
-    let national = crate::server::services::rules::national(db).await?;
-    spaces.push(page(db, viewer, &national.slug, period, grain).await?);
-    let first = spaces.first().ok_or(AppError::Internal)?;
-    Ok(crate::model::dashboard::NationalDashboard {
-        period: first.period.clone(),
-        periods: first.periods.clone(),
-        grain: first.grain.clone(),
-        grains: first.grains.clone(),
-        span: first.span.clone(),
-        spaces,
     })
 }
 
@@ -1610,7 +1201,10 @@ mod tests {
                     .windows(2)
                     .all(|w| w[1] - w[0] == chrono::Duration::days(7))
             );
-            assert_eq!(*mondays.last().unwrap(), monday(today));
+            assert_eq!(
+                *mondays.last().unwrap(),
+                crate::domain::dashboard::monday(today)
+            );
             let since_monday = member::Entity::find()
                 .filter(member::Column::HomeRegionId.eq(west.id))
                 .filter(member::Column::JoinedOn.gte(mondays[0]))
@@ -1630,5 +1224,85 @@ mod tests {
             );
         })
         .await;
+    }
+
+    #[tokio::test]
+    async fn the_national_dashboard_shows_each_region_as_its_own_page_does_in_the_same_queries() {
+        use sea_orm::{ActiveModelTrait, Set};
+        for_each_database(|db| async move {
+            demo::seed_if_empty(&db).await.unwrap();
+            demo::seed_history(&db).await.unwrap();
+            let helen = account(&db, "helen@demo.q-commons.org").await;
+            let queries = Arc::new(AtomicUsize::new(0));
+            let mut counted = db.clone();
+            let counter = queries.clone();
+            counted.set_metric_callback(move |_| {
+                counter.fetch_add(1, Ordering::Relaxed);
+            });
+            for (period, grain) in [("12m", "month"), ("24m", "week"), ("all", "month")] {
+                queries.store(0, Ordering::Relaxed);
+                let all = national(&counted, &helen, period, grain).await.unwrap();
+                let national_queries = queries.load(Ordering::Relaxed);
+                let regions = crate::server::services::membership::regions(&db)
+                    .await
+                    .unwrap();
+                assert_eq!(all.spaces.len(), regions.len() + 1);
+                // Each region, and the national group, as its own dashboard shows it.
+                for shown in &all.spaces {
+                    let own = page(&db, &helen, &shown.space_slug, period, grain)
+                        .await
+                        .unwrap();
+                    assert_eq!(
+                        shown.series, own.series,
+                        "{} {period} {grain}",
+                        shown.space_slug
+                    );
+                    assert_eq!(shown.balance, own.balance, "{}", shown.space_slug);
+                    assert_eq!(shown.balance_headline, own.balance_headline);
+                    assert_eq!(shown.span, own.span);
+                }
+                // The national commons counts every member who joined, by hand.
+                let from = facts::Window::new(period, grain, Utc::now().date_naive()).from;
+                let everyone = member::Entity::find()
+                    .filter(member::Column::JoinedOn.gte(from))
+                    .count(&db)
+                    .await
+                    .unwrap();
+                let national_page = all.spaces.last().unwrap();
+                assert!(everyone > 0);
+                assert_eq!(total(national_page, "joined"), everyone as f64, "{period}");
+
+                // Another region: one more dashboard, not one more query.
+                space::ActiveModel {
+                    parent_id: Set(Some(all_national_id(&db).await)),
+                    kind: Set("region".into()),
+                    slug: Set(format!("new-region-{period}")),
+                    name: Set(format!("New region {period}")),
+                    purpose: Set(String::new()),
+                    created_at: Set(Utc::now()),
+                    joining: Set("open".into()),
+                    ..Default::default()
+                }
+                .insert(&db)
+                .await
+                .unwrap();
+                queries.store(0, Ordering::Relaxed);
+                let more = national(&counted, &helen, period, grain).await.unwrap();
+                assert_eq!(more.spaces.len(), all.spaces.len() + 1);
+                assert_eq!(
+                    queries.load(Ordering::Relaxed),
+                    national_queries,
+                    "the same queries"
+                );
+            }
+        })
+        .await;
+    }
+
+    async fn all_national_id(db: &DatabaseConnection) -> i64 {
+        crate::server::services::rules::national(db)
+            .await
+            .unwrap()
+            .id
     }
 }
