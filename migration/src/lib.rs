@@ -19,6 +19,7 @@ pub mod m20261128_000015_register_words_cost;
 mod m20261128_000016_charter_changes;
 mod m20261128_000017_run_for_real;
 mod m20261128_000018_measures;
+mod m20261128_000019_dashboard_indexes;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000016_charter_changes::Migration),
             Box::new(m20261128_000017_run_for_real::Migration),
             Box::new(m20261128_000018_measures::Migration),
+            Box::new(m20261128_000019_dashboard_indexes::Migration),
         ]
     }
 }

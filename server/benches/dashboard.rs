@@ -409,7 +409,7 @@ async fn main() {
     });
     let live = app::server::live::Live::start(&database).await.unwrap();
     let state = AppState {
-        db: database,
+        db: database.clone(),
         config: Arc::new(Config {
             demo: true,
             ..Config::default()
@@ -439,7 +439,7 @@ async fn main() {
         ("national (every region)", "/dashboard"),
     ];
     println!(
-        "Signed in as a convener; 4 connections, 3 s per page after 0.5 s warm-up, on 2 cores.\n"
+        "Served by the app (counts kept for a minute once counted), signed in as a convener;\n4 connections, 3 s per page after 0.5 s warm-up, on 2 cores. Queries: the first request's.\n"
     );
     println!(
         "{:<30} {:>8} {:>10} {:>10} {:>10} {:>8}",
@@ -475,6 +475,57 @@ async fn main() {
             ms(s.pct(0.95)),
             ms(s.pct(0.99)),
             per_page
+        );
+    }
+
+    // What counting costs when nothing is kept: the service called directly, one request
+    // at a time, every call counting afresh.
+    println!(
+        "\nCounted afresh on every call (no counts kept), one at a time, 3 s per page:\n"
+    );
+    println!(
+        "{:<30} {:>8} {:>10} {:>10} {:>10} {:>8}",
+        "page", "calls", "p50", "p95", "p99", "queries"
+    );
+    use app::server::cache::CountsCache;
+    use app::server::services::dashboard;
+    let none = CountsCache::none();
+    let afresh: [(&str, Option<(&str, &str)>); 4] = [
+        ("region, 12 months by month", Some(("12m", "month"))),
+        ("region, 2 years by week", Some(("24m", "week"))),
+        ("region, 5 years by month", Some(("all", "month"))),
+        ("national (every region)", None),
+    ];
+    for (label, asked) in afresh {
+        let mut latencies = vec![];
+        let mut per_call = 0;
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline || latencies.is_empty() {
+            queries.store(0, Ordering::Relaxed);
+            let t = Instant::now();
+            match asked {
+                Some((period, grain)) => {
+                    dashboard::page(&database, &none, &hein, "west-of-england", period, grain)
+                        .await
+                        .map(|_| ())
+                }
+                None => dashboard::national(&database, &none, &hein, "12m", "month")
+                    .await
+                    .map(|_| ()),
+            }
+            .expect("a dashboard");
+            latencies.push(t.elapsed());
+            per_call = queries.load(Ordering::Relaxed);
+        }
+        latencies.sort();
+        let at = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
+        println!(
+            "{label:<30} {:>8} {:>10} {:>10} {:>10} {:>8}",
+            latencies.len(),
+            ms(at(0.5)),
+            ms(at(0.95)),
+            ms(at(0.99)),
+            per_call
         );
     }
 }

@@ -16,7 +16,15 @@ pub async fn get_dashboard(
         async {
             let state = auth::state()?;
             let viewer = auth::require_person(&state).await?;
-            dashboard::page(&state.db, &viewer, &slug, &period, &grain).await
+            dashboard::page(
+                &state.db,
+                state.live.counts(),
+                &viewer,
+                &slug,
+                &period,
+                &grain,
+            )
+            .await
         }
         .await,
     )
@@ -33,7 +41,7 @@ pub async fn get_national_dashboard(
         async {
             let state = auth::state()?;
             let viewer = auth::require_person(&state).await?;
-            dashboard::national(&state.db, &viewer, &period, &grain).await
+            dashboard::national(&state.db, state.live.counts(), &viewer, &period, &grain).await
         }
         .await,
     )

@@ -38,6 +38,8 @@ pub struct DashboardPage {
     pub grains: Vec<(String, String)>,
     /// "December 2025 to November 2026".
     pub span: String,
+    /// When the counts were taken, in UK time ("14:05"): they are kept for a minute.
+    pub counted_at: String,
     pub series: Vec<Series>,
     pub balance: Vec<Balance>,
     /// "Patients were 31 % of members and 18 % of workshop participants."

@@ -7,6 +7,8 @@
 //! PostgreSQL, tells every other app server through the live bus; if that bus lost its
 //! connection, every copy is emptied too, and no copy is kept longer than [`KEEP`]. A read
 //! that raced a change is not kept: each copy notes the generation it was read in.
+//!
+//! Dashboards' counts are kept too, for a minute each ([`CountsCache`]).
 use crate::error::AppError;
 use crate::model::community::CommunityOverview;
 use chrono::NaiveDate;
@@ -83,6 +85,59 @@ impl StructureCache {
     pub fn forget(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.kept.invalidate_all();
+    }
+}
+
+/// How long a dashboard's counts are kept once counted.
+pub const COUNTS_KEPT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A dashboard's counts, kept for [`COUNTS_KEPT`]: counting five years of a community's
+/// history takes the database tens of milliseconds to a few hundred, and a run chart of
+/// months or weeks reads the same a minute later. The page says when it was counted.
+/// Only one request counts a given dashboard at a time; the others wait for its counts.
+/// Each app server keeps its own.
+#[derive(Clone)]
+pub struct CountsCache {
+    kept: Option<moka::future::Cache<String, Arc<dyn Any + Send + Sync>>>,
+}
+
+impl Default for CountsCache {
+    fn default() -> Self {
+        CountsCache {
+            kept: Some(
+                moka::future::Cache::builder()
+                    .max_capacity(1_000)
+                    .time_to_live(COUNTS_KEPT)
+                    .build(),
+            ),
+        }
+    }
+}
+
+impl CountsCache {
+    /// A cache that keeps nothing: every read counts afresh.
+    pub fn none() -> Self {
+        CountsCache { kept: None }
+    }
+
+    /// The counts kept under `key`, or counted by `load` and kept. The service that
+    /// counts a key owns its type.
+    pub async fn get<V: Any + Send + Sync>(
+        &self,
+        key: String,
+        load: impl Future<Output = Result<V, AppError>>,
+    ) -> Result<Arc<V>, AppError> {
+        let Some(kept) = &self.kept else {
+            return Ok(Arc::new(load.await?));
+        };
+        let got = kept
+            .try_get_with(key, async {
+                load.await
+                    .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+            })
+            .await
+            .map_err(|e: Arc<AppError>| (*e).clone())?;
+        got.downcast::<V>().map_err(|_| AppError::Internal)
     }
 }
 
@@ -198,5 +253,42 @@ mod tests {
             drop(db_b);
         })
         .await;
+    }
+
+    #[tokio::test]
+    async fn counts_are_kept_under_their_key_and_counted_once_when_asked_at_once() {
+        let cache = CountsCache::default();
+        let counted = std::sync::atomic::AtomicUsize::new(0);
+        let count = |n: i64| {
+            let counted = &counted;
+            async move {
+                counted.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                Ok::<i64, AppError>(n)
+            }
+        };
+        let (a, b) = tokio::join!(
+            cache.get("a".into(), count(1)),
+            cache.get("a".into(), count(2))
+        );
+        assert_eq!(
+            (*a.unwrap(), *b.unwrap()),
+            (1, 1),
+            "the second waited for the first"
+        );
+        assert_eq!(*cache.get("a".into(), count(3)).await.unwrap(), 1);
+        assert_eq!(*cache.get("b".into(), count(4)).await.unwrap(), 4);
+        assert_eq!(counted.load(Ordering::SeqCst), 2);
+        // A failed count keeps nothing; a cache that keeps nothing counts every time.
+        assert!(
+            cache
+                .get::<i64>("c".into(), async { Err(AppError::Internal) })
+                .await
+                .is_err()
+        );
+        assert_eq!(*cache.get("c".into(), count(5)).await.unwrap(), 5);
+        let none = CountsCache::none();
+        assert_eq!(*none.get("a".into(), count(6)).await.unwrap(), 6);
+        assert_eq!(*none.get("a".into(), count(7)).await.unwrap(), 7);
     }
 }

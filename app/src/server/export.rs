@@ -164,7 +164,15 @@ pub async fn dashboard_download(
     let made = async {
         let who = auth::who_from_headers(&state, &headers).await?;
         let person = who.person.ok_or(AppError::Unauthenticated)?;
-        let page = dashboard::page(&state.db, &person, &slug, &query.period, &query.grain).await?;
+        let page = dashboard::page(
+            &state.db,
+            state.live.counts(),
+            &person,
+            &slug,
+            &query.period,
+            &query.grain,
+        )
+        .await?;
         dashboard::csv(&page)
     }
     .await;

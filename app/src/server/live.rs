@@ -42,6 +42,8 @@ struct Inner {
     boards: crate::server::stream::BoardCache,
     /// The community's structure as pages read it, until it changes.
     structure: crate::server::cache::StructureCache,
+    /// Dashboards' counts, kept for a minute.
+    counts: crate::server::cache::CountsCache,
     /// `qc_live_<schema>`: test schemas on one database must not hear each other.
     channel: String,
     hub: Mutex<HashMap<i64, broadcast::Sender<Signal>>>,
@@ -74,6 +76,7 @@ impl Live {
             inner: Arc::new(Inner {
                 boards: Default::default(),
                 structure: Default::default(),
+                counts: Default::default(),
                 channel,
                 hub: Mutex::new(HashMap::new()),
                 proposals: Mutex::new(HashMap::new()),
@@ -145,6 +148,11 @@ impl Live {
 
     pub fn boards(&self) -> &crate::server::stream::BoardCache {
         &self.inner.boards
+    }
+
+    /// Dashboards' counts, kept for a minute once counted.
+    pub fn counts(&self) -> &crate::server::cache::CountsCache {
+        &self.inner.counts
     }
 
     /// The community's structure, kept in memory until it changes.

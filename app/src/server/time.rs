@@ -10,6 +10,11 @@ pub fn when(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// "14:05", in UK time.
+pub fn clock(at: DateTime<Utc>) -> String {
+    at.with_timezone(&London).format("%H:%M").to_string()
+}
+
 /// A `datetime-local` form value ("2027-03-03T18:00"), as a UK wall-clock time, to UTC.
 /// The hour the clocks skip in March does not exist; in the hour repeated in October the
 /// earlier one is meant.

@@ -814,6 +814,7 @@ mod tests {
                 .unwrap();
             let page = crate::server::services::dashboard::page(
                 &db,
+                &crate::server::cache::CountsCache::none(),
                 &hein,
                 "west-of-england",
                 "24m",

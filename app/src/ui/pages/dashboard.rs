@@ -44,6 +44,7 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
             <p class="kind"><a href=format!("/spaces/{slug}")>{page.space_name.clone()}</a></p>
             <h1>{title}</h1>
             <p class="lead">{format!("{}, {}. Every member can read this page.", page.span, per(&page.grain))}</p>
+            <p class="meta">{format!("Counted at {}; the counts are kept for a minute.", page.counted_at)}</p>
             <p><a href=format!("/dashboard?period={}&grain={}", page.period, page.grain)>"Every region side by side"</a></p>
             <PeriodForm periods=page.periods.clone() period=page.period.clone() grains=page.grains.clone() grain=page.grain.clone() />
             <p><a class="button button--small button--secondary" href=format!("/spaces/{}/dashboard.csv?period={}&grain={}", page.space_slug, page.period, page.grain) download="">"Download the numbers (CSV)"</a></p>
@@ -148,6 +149,7 @@ fn National(page: NationalDashboard) -> impl IntoView {
         <section class="panel">
             <h1>"Dashboard of the commons"</h1>
             <p class="lead">{format!("{}, {}: every region side by side on one scale, and the national group's own. Every member can read this page.", page.span, per(&page.grain))}</p>
+            <p class="meta">{format!("Counted at {}; the counts are kept for a minute.", page.spaces.first().map(|s| s.counted_at.clone()).unwrap_or_default())}</p>
             <PeriodForm periods=page.periods.clone() period=page.period.clone() grains=page.grains.clone() grain=page.grain.clone() />
         </section>
         <section class="panel" aria-labelledby="balance-heading">

@@ -15,8 +15,9 @@ use crate::error::AppError;
 use crate::model::dashboard::{
     Balance, DashboardPage, NationalDashboard, NeedsYou, Series, Term, Waiting,
 };
+use crate::server::cache::CountsCache;
 use crate::server::entities::{person, space};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use facts::{Facts, Of, Owner, Window, sum};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -66,6 +67,29 @@ fn in_days(d: f64) -> String {
     }
 }
 
+/// The facts behind the dashboards of the spaces `ids`, as counted within the last
+/// minute, with when they were counted.
+async fn counted(
+    db: &impl ConnectionTrait,
+    counts: &CountsCache,
+    ids: &[i64],
+    everyone: bool,
+    window: &Window,
+) -> Result<std::sync::Arc<(Facts, DateTime<Utc>)>, AppError> {
+    let key = format!(
+        "{ids:?} {everyone} {} {} {}",
+        window.period.code(),
+        window.grain.code(),
+        window.today
+    );
+    counts
+        .get(key, async {
+            let facts = Facts::read(db, ids, everyone, window).await?;
+            Ok((facts, Utc::now()))
+        })
+        .await
+}
+
 fn is_national(s: &space::Model) -> bool {
     SpaceKind::from_code(&s.kind) == Some(SpaceKind::NationalStewardshipGroup)
 }
@@ -74,6 +98,7 @@ fn is_national(s: &space::Model) -> bool {
 /// value a month or a week (`grain`, "month" when not given or not known).
 pub async fn page(
     db: &impl ConnectionTrait,
+    counts: &CountsCache,
     viewer: &person::Model,
     slug: &str,
     period: &str,
@@ -87,7 +112,7 @@ pub async fn page(
         .ok_or_else(|| AppError::NotFound("There is no such space.".into()))?;
     let window = Window::new(period, grain, Utc::now().date_naive());
     let everyone = is_national(&s);
-    let facts = Facts::read(db, &[s.id], everyone, &window).await?;
+    let facts = counted(db, counts, &[s.id], everyone, &window).await?;
     // The conveners and stewards of this space see what needs them now as well.
     let needs_you = if crate::server::services::membership::authorise(
         db,
@@ -105,7 +130,8 @@ pub async fn page(
     let terms = terms(db, &s).await?;
     Ok(assemble(
         &s,
-        &facts.of(Owner { id: s.id, everyone }),
+        &facts.0.of(Owner { id: s.id, everyone }),
+        facts.1,
         &window,
         needs_you,
         terms,
@@ -116,6 +142,7 @@ pub async fn page(
 /// value each `grain` — read in the same queries as one region's.
 pub async fn national(
     db: &impl ConnectionTrait,
+    counts: &CountsCache,
     viewer: &person::Model,
     period: &str,
     grain: &str,
@@ -125,7 +152,7 @@ pub async fn national(
     spaces.push(crate::server::services::rules::national(db).await?);
     let window = Window::new(period, grain, Utc::now().date_naive());
     let ids: Vec<i64> = spaces.iter().map(|s| s.id).collect();
-    let facts = Facts::read(db, &ids, true, &window).await?;
+    let facts = counted(db, counts, &ids, true, &window).await?;
     let spaces: Vec<DashboardPage> = spaces
         .iter()
         .map(|s| {
@@ -133,7 +160,7 @@ pub async fn national(
                 id: s.id,
                 everyone: is_national(s),
             };
-            assemble(s, &facts.of(owner), &window, None, vec![])
+            assemble(s, &facts.0.of(owner), facts.1, &window, None, vec![])
         })
         .collect();
     let first = spaces.first().ok_or(AppError::Internal)?;
@@ -152,6 +179,7 @@ pub async fn national(
 fn assemble(
     s: &space::Model,
     facts: &Of<'_>,
+    counted_at: DateTime<Utc>,
     window: &Window,
     needs_you: Option<NeedsYou>,
     terms: Vec<Term>,
@@ -296,6 +324,7 @@ fn assemble(
             buckets.first().map(|m| label(m)).unwrap_or_default(),
             now_label
         ),
+        counted_at: crate::server::time::clock(counted_at),
         series: vec![
             series(
                 "joined",
@@ -637,7 +666,7 @@ mod tests {
             counted.set_metric_callback(move |_| {
                 counter.fetch_add(1, Ordering::Relaxed);
             });
-            let before = page(&counted, &hein, "west-of-england", "12m", "month")
+            let before = page(&counted, &CountsCache::none(), &hein, "west-of-england", "12m", "month")
                 .await
                 .unwrap();
             let queries_before = queries.swap(0, Ordering::Relaxed);
@@ -707,7 +736,7 @@ mod tests {
                     .await
                     .unwrap();
             }
-            let after = page(&counted, &hein, "west-of-england", "12m", "month")
+            let after = page(&counted, &CountsCache::none(), &hein, "west-of-england", "12m", "month")
                 .await
                 .unwrap();
             assert_eq!(
@@ -727,7 +756,7 @@ mod tests {
                 .unwrap();
             let leaving = person::Entity::find_by_id(leaving.person_id).one(&db).await.unwrap().unwrap();
             crate::server::services::membership::leave(&db, &leaving, "Moving abroad").await.unwrap();
-            let after_leaving = page(&counted, &hein, "west-of-england", "12m", "month").await.unwrap();
+            let after_leaving = page(&counted, &CountsCache::none(), &hein, "west-of-england", "12m", "month").await.unwrap();
             assert_eq!(last(&after_leaving, "left"), last(&before, "left") + 1.0);
             // Another lapses and returns: counted once among those who left or lapsed this
             // month, and among the members again once back.
@@ -744,13 +773,13 @@ mod tests {
             crate::server::services::membership::set_status(&db, hein.id, lapsing.person_id, MembershipStatus::Lapsed, "No contact for two years")
                 .await
                 .unwrap();
-            let lapsed = page(&counted, &hein, "west-of-england", "12m", "month").await.unwrap();
+            let lapsed = page(&counted, &CountsCache::none(), &hein, "west-of-england", "12m", "month").await.unwrap();
             assert_eq!(last(&lapsed, "left"), last(&after_leaving, "left") + 1.0);
             assert!(members_of(&lapsed) < members_of(&after_leaving), "a lapsed member is not counted among members");
             crate::server::services::membership::set_status(&db, hein.id, lapsing.person_id, MembershipStatus::Active, "Back in touch")
                 .await
                 .unwrap();
-            let returned = page(&counted, &hein, "west-of-england", "12m", "month").await.unwrap();
+            let returned = page(&counted, &CountsCache::none(), &hein, "west-of-england", "12m", "month").await.unwrap();
             assert_eq!(last(&returned, "left"), last(&lapsed, "left"), "the lapse stays counted");
             assert_eq!(members_of(&returned), members_of(&after_leaving), "and the member counts again");
             // Actions done in the region, by hand from the record of changes.
@@ -772,7 +801,7 @@ mod tests {
                 .unwrap();
             assert_eq!(total(&after_leaving, "actions_done"), done_by_hand as f64);
             queries.swap(0, Ordering::Relaxed);
-            page(&counted, &hein, "west-of-england", "12m", "month").await.unwrap();
+            page(&counted, &CountsCache::none(), &hein, "west-of-england", "12m", "month").await.unwrap();
             assert_eq!(queries.load(Ordering::Relaxed), queries_before, "still the same queries");
             assert_eq!(
                 last(&after, "participants"),
@@ -797,7 +826,7 @@ mod tests {
             // Any member may read any region's dashboard; an account that is no member may not.
             let helen = account(&db, "helen@demo.q-commons.org").await;
             assert!(
-                page(&db, &helen, "west-of-england", "3m", "month")
+                page(&db, &CountsCache::none(), &helen, "west-of-england", "3m", "month")
                     .await
                     .unwrap()
                     .series[0]
@@ -814,13 +843,13 @@ mod tests {
             .await
             .unwrap();
             assert_eq!(
-                page(&db, &stranger, "west-of-england", "12m", "month")
+                page(&db, &CountsCache::none(), &stranger, "west-of-england", "12m", "month")
                     .await
                     .unwrap_err(),
                 AppError::Forbidden
             );
             assert!(matches!(
-                page(&db, &hein, "nowhere", "12m", "month").await.unwrap_err(),
+                page(&db, &CountsCache::none(), &hein, "nowhere", "12m", "month").await.unwrap_err(),
                 AppError::NotFound(_)
             ));
             // What needs the convener now: an application waiting, an overdue action, a
@@ -867,7 +896,7 @@ mod tests {
                 .insert(&db)
                 .await
                 .unwrap();
-                let seen = page(&db, &hein, "west-of-england", "12m", "month").await.unwrap();
+                let seen = page(&db, &CountsCache::none(), &hein, "west-of-england", "12m", "month").await.unwrap();
                 let n = seen.needs_you.expect("the convener sees what needs them");
                 assert_eq!(n.applications.len(), 1);
                 assert_eq!(n.applications[0].what, "Stranger applied 12 days ago");
@@ -876,26 +905,26 @@ mod tests {
                 assert_eq!(n.overdue[0].href, format!("/workshops/{}/report", w.id));
                 assert!(n.terms.iter().any(|t| t.what.starts_with("Stranger — Steward, ends ")), "{:?}", n.terms);
                 // Every member sees the terms of office: the one ending in 20 days first.
-                let shown = page(&db, &helen, "west-of-england", "12m", "month").await.unwrap().terms;
+                let shown = page(&db, &CountsCache::none(), &helen, "west-of-england", "12m", "month").await.unwrap().terms;
                 assert_eq!(shown[0].name, "Stranger");
                 assert_eq!(shown[0].office, "Steward of West of England");
                 assert_eq!(shown[0].ends_in_days, Some(20));
                 assert!(shown.iter().any(|t| t.name == "Hein le Roux" && t.office == "Convener of West of England"));
                 assert!(shown.iter().any(|t| t.name == "Sam Okafor" && t.office == "Steward of West of England commons stewardship group" && t.until.is_none()));
                 // Another region's convener reads the dashboard, but not this.
-                assert_eq!(page(&db, &helen, "west-of-england", "12m", "month").await.unwrap().needs_you, None);
+                assert_eq!(page(&db, &CountsCache::none(), &helen, "west-of-england", "12m", "month").await.unwrap().needs_you, None);
             }
 
             // Side by side: every region, then the national group, each with its own counts.
-            let all = national(&db, &helen, "12m", "month").await.unwrap();
+            let all = national(&db, &CountsCache::none(), &helen, "12m", "month").await.unwrap();
             let regions = crate::server::services::membership::regions(&db).await.unwrap();
             assert_eq!(all.spaces.len(), regions.len() + 1);
             let west_there = all.spaces.iter().find(|s| s.space_slug == "west-of-england").unwrap();
             assert_eq!(last(west_there, "workshops"), last(&after, "workshops"));
             assert_eq!(all.spaces.last().unwrap().space_slug, "national");
-            assert_eq!(national(&db, &stranger, "12m", "month").await.unwrap_err(), AppError::Forbidden);
+            assert_eq!(national(&db, &CountsCache::none(), &stranger, "12m", "month").await.unwrap_err(), AppError::Forbidden);
             assert_eq!(
-                page(&db, &hein, "west-of-england", "nonsense", "month")
+                page(&db, &CountsCache::none(), &hein, "west-of-england", "nonsense", "month")
                     .await
                     .unwrap()
                     .period,
@@ -1004,13 +1033,27 @@ mod tests {
             counted_db.set_metric_callback(move |_| {
                 counter.fetch_add(1, Ordering::Relaxed);
             });
-            let monthly = page(&counted_db, &hein, "west-of-england", "12m", "month")
-                .await
-                .unwrap();
+            let monthly = page(
+                &counted_db,
+                &CountsCache::none(),
+                &hein,
+                "west-of-england",
+                "12m",
+                "month",
+            )
+            .await
+            .unwrap();
             let by_month = queries.swap(0, Ordering::Relaxed);
-            let weekly = page(&counted_db, &hein, "west-of-england", "12m", "week")
-                .await
-                .unwrap();
+            let weekly = page(
+                &counted_db,
+                &CountsCache::none(),
+                &hein,
+                "west-of-england",
+                "12m",
+                "week",
+            )
+            .await
+            .unwrap();
             assert_eq!(
                 queries.load(Ordering::Relaxed),
                 by_month,
@@ -1216,10 +1259,17 @@ mod tests {
             assert!(csv(&weekly).unwrap().starts_with("Week,"));
             // A grain nobody knows reads as months.
             assert_eq!(
-                page(&db, &hein, "west-of-england", "12m", "fortnight")
-                    .await
-                    .unwrap()
-                    .grain,
+                page(
+                    &db,
+                    &CountsCache::none(),
+                    &hein,
+                    "west-of-england",
+                    "12m",
+                    "fortnight"
+                )
+                .await
+                .unwrap()
+                .grain,
                 "month"
             );
         })
@@ -1241,7 +1291,9 @@ mod tests {
             });
             for (period, grain) in [("12m", "month"), ("24m", "week"), ("all", "month")] {
                 queries.store(0, Ordering::Relaxed);
-                let all = national(&counted, &helen, period, grain).await.unwrap();
+                let all = national(&counted, &CountsCache::none(), &helen, period, grain)
+                    .await
+                    .unwrap();
                 let national_queries = queries.load(Ordering::Relaxed);
                 let regions = crate::server::services::membership::regions(&db)
                     .await
@@ -1249,9 +1301,16 @@ mod tests {
                 assert_eq!(all.spaces.len(), regions.len() + 1);
                 // Each region, and the national group, as its own dashboard shows it.
                 for shown in &all.spaces {
-                    let own = page(&db, &helen, &shown.space_slug, period, grain)
-                        .await
-                        .unwrap();
+                    let own = page(
+                        &db,
+                        &CountsCache::none(),
+                        &helen,
+                        &shown.space_slug,
+                        period,
+                        grain,
+                    )
+                    .await
+                    .unwrap();
                     assert_eq!(
                         shown.series, own.series,
                         "{} {period} {grain}",
@@ -1287,7 +1346,9 @@ mod tests {
                 .await
                 .unwrap();
                 queries.store(0, Ordering::Relaxed);
-                let more = national(&counted, &helen, period, grain).await.unwrap();
+                let more = national(&counted, &CountsCache::none(), &helen, period, grain)
+                    .await
+                    .unwrap();
                 assert_eq!(more.spaces.len(), all.spaces.len() + 1);
                 assert_eq!(
                     queries.load(Ordering::Relaxed),
@@ -1295,6 +1356,30 @@ mod tests {
                     "the same queries"
                 );
             }
+
+            // Counts kept for a minute: asked again, the same dashboard is not counted again.
+            let kept = CountsCache::default();
+            queries.store(0, Ordering::Relaxed);
+            let first = national(&counted, &kept, &helen, "12m", "month")
+                .await
+                .unwrap();
+            let counting = queries.swap(0, Ordering::Relaxed);
+            let again = national(&counted, &kept, &helen, "12m", "month")
+                .await
+                .unwrap();
+            let reading = queries.swap(0, Ordering::Relaxed);
+            assert_eq!(first, again);
+            assert!(
+                reading + 10 < counting,
+                "{reading} queries, counting took {counting}"
+            );
+            assert_eq!(first.spaces[0].counted_at.len(), "14:05".len());
+            // Another grain is counted afresh.
+            let weekly = national(&counted, &kept, &helen, "12m", "week")
+                .await
+                .unwrap();
+            assert_eq!(queries.load(Ordering::Relaxed), counting);
+            assert_eq!(weekly.grain, "week");
         })
         .await;
     }
