@@ -48,6 +48,8 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   await expect(hein.getByRole('img', { name: 'Applications waiting at the end of each month' })).toBeVisible();
   await expect(hein.getByRole('region', { name: 'Actions open at the end of each month' })).toContainText(/Now \d+ open: \d+ not started and \d+ in progress; \d+ overdue\./);
   await expect(hein.locator('.run-chart figcaption').first()).toContainText('median');
+  // Counts are kept for a minute once counted, and the page says when they were taken.
+  await expect(hein.getByText(/^Counted at \d{2}:\d{2}; the counts are kept for a minute\.$/)).toBeVisible();
   // The convener also sees what needs them now, each linking to where it is dealt with.
   const needs = hein.getByRole('region', { name: 'What needs you now' });
   await expect(needs.getByRole('heading', { level: 3 })).toHaveText(['Applications waiting longest', 'Overdue actions', 'Terms ending in the next 60 days']);
@@ -99,6 +101,7 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   const joined = hein.getByRole('region', { name: 'Members who joined, a week' });
   await expect(joined.getByRole('heading', { level: 3 })).toContainText(['North East and North Cumbria', 'South West', 'West of England', 'National commons stewardship group']);
   await expect(joined.getByRole('img')).toHaveCount(4);
+  await expect(hein.getByText(/^Counted at \d{2}:\d{2}; the counts are kept for a minute\.$/)).toBeVisible();
   await expectAccessible(hein);
   expect(await overflowing(hein)).toEqual([]);
   await shot(hein, `dashboard-national-${info.project.name}`);

@@ -480,9 +480,7 @@ async fn main() {
 
     // What counting costs when nothing is kept: the service called directly, one request
     // at a time, every call counting afresh.
-    println!(
-        "\nCounted afresh on every call (no counts kept), one at a time, 3 s per page:\n"
-    );
+    println!("\nCounted afresh on every call (no counts kept), one at a time, 3 s per page:\n");
     println!(
         "{:<30} {:>8} {:>10} {:>10} {:>10} {:>8}",
         "page", "calls", "p50", "p95", "p99", "queries"

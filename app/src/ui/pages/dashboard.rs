@@ -43,7 +43,7 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
         <section class="panel">
             <p class="kind"><a href=format!("/spaces/{slug}")>{page.space_name.clone()}</a></p>
             <h1>{title}</h1>
-            <p class="lead">{format!("{}, {}. Every member can read this page.", page.span, per(&page.grain))}</p>
+            <p class="lead">{format!("{}, {}. Every member can read this page.", capitalised(&page.span), per(&page.grain))}</p>
             <p class="meta">{format!("Counted at {}; the counts are kept for a minute.", page.counted_at)}</p>
             <p><a href=format!("/dashboard?period={}&grain={}", page.period, page.grain)>"Every region side by side"</a></p>
             <PeriodForm periods=page.periods.clone() period=page.period.clone() grains=page.grains.clone() grain=page.grain.clone() />
@@ -148,7 +148,7 @@ fn National(page: NationalDashboard) -> impl IntoView {
         <Title text="Dashboard of the commons" />
         <section class="panel">
             <h1>"Dashboard of the commons"</h1>
-            <p class="lead">{format!("{}, {}: every region side by side on one scale, and the national group's own. Every member can read this page.", page.span, per(&page.grain))}</p>
+            <p class="lead">{format!("{}, {}: every region side by side on one scale, and the national group's own. Every member can read this page.", capitalised(&page.span), per(&page.grain))}</p>
             <p class="meta">{format!("Counted at {}; the counts are kept for a minute.", page.spaces.first().map(|s| s.counted_at.clone()).unwrap_or_default())}</p>
             <PeriodForm periods=page.periods.clone() period=page.period.clone() grains=page.grains.clone() grain=page.grain.clone() />
         </section>
@@ -277,4 +277,13 @@ fn PeriodForm(
             <button type="submit" class="button button--small">"Show"</button>
         </form>
     }
+}
+
+/// The text with its first letter a capital, to begin a sentence ("Week of 25 November…").
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
