@@ -20,6 +20,7 @@ mod m20261128_000016_charter_changes;
 mod m20261128_000017_run_for_real;
 mod m20261128_000018_measures;
 mod m20261128_000019_dashboard_indexes;
+mod m20261128_000020_coffee;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000017_run_for_real::Migration),
             Box::new(m20261128_000018_measures::Migration),
             Box::new(m20261128_000019_dashboard_indexes::Migration),
+            Box::new(m20261128_000020_coffee::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ pub mod decision;
 pub mod import;
 pub mod measure;
 pub mod membership;
+pub mod pairing;
 pub mod proposal;
 pub mod rule;
 pub mod workshop;

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod audit;
 pub mod backup;
 pub mod charter;
+pub mod coffee;
 pub mod community;
 pub mod dashboard;
 pub mod demo;

@@ -150,6 +150,22 @@ pub async fn your_data(db: &DatabaseConnection, person_id: i64) -> Result<Value,
         .into_iter()
         .map(|a| json!({"action_id": a.id, "title": a.title, "owner": a.owner_id == person_id, "due_on": a.due_on.to_string(), "status": a.status}))
         .collect::<Vec<_>>();
+    use crate::server::entities::{coffee_opt_in, coffee_pair};
+    let coffee = json!({
+        "in_the_draw": coffee_opt_in::Entity::find_by_id(person_id).one(db).await?.map(|o| at(o.opted_in_at)),
+        "drawn_with": coffee_pair::Entity::find()
+            .filter(
+                sea_orm::Condition::any()
+                    .add(coffee_pair::Column::PersonA.eq(person_id))
+                    .add(coffee_pair::Column::PersonB.eq(person_id)),
+            )
+            .order_by_asc(coffee_pair::Column::Month)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| json!({"month": c.month, "person_id": if c.person_a == person_id { c.person_b } else { c.person_a }}))
+            .collect::<Vec<_>>(),
+    });
     let audit = audit_log::Entity::find()
         .filter(
             sea_orm::Condition::any()
@@ -185,6 +201,7 @@ pub async fn your_data(db: &DatabaseConnection, person_id: i64) -> Result<Value,
         "objections": objections,
         "advice": advice,
         "actions": actions,
+        "coffee": coffee,
         "audit_entries": audit,
     }))
 }
@@ -493,6 +510,11 @@ pub async fn erase(db: &DatabaseConnection, person_id: i64, typed: &str) -> Resu
         .await?;
     login_token::Entity::delete_many()
         .filter(login_token::Column::PersonId.eq(person_id))
+        .exec(&txn)
+        .await?;
+    // Out of the coffee draw.
+    crate::server::entities::coffee_opt_in::Entity::delete_many()
+        .filter(crate::server::entities::coffee_opt_in::Column::PersonId.eq(person_id))
         .exec(&txn)
         .await?;
     member_perspective::Entity::delete_many()

@@ -192,6 +192,7 @@ pub fn AccountPage() -> impl IntoView {
                 <Show when=move || user().is_some()>
                     <ChangePasswordForm />
                     <PrivacyChoices />
+                    <crate::ui::pages::coffee::CoffeeChoice />
                     <YourData />
                     <DeleteAccountForm />
                 </Show>

@@ -75,6 +75,7 @@ fn Admin(
             <h2 id="activity-heading">"Recent administration"</h2>
             <ActivityList items=page.activity />
         </section>
+        <crate::ui::pages::coffee::CoffeeDrawForm month=chrono::Utc::now().format("%Y-%m").to_string() />
         <section class="panel" aria-labelledby="members-heading">
             <h2 id="members-heading">"Members"</h2>
             <p>"Bring existing members in from a spreadsheet: each is invited by e-mail to sign in."</p>

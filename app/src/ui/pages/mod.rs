@@ -1,5 +1,6 @@
 pub mod account;
 pub mod admin;
+pub mod coffee;
 pub mod dashboard;
 pub mod directory;
 pub mod groups;
