@@ -5,9 +5,9 @@
 //!
 //! Run with `cargo bench -p server --bench community`.
 use app::domain::membership::{MembershipStatus, Perspective};
+use app::server::db;
 use app::server::entities::{member, member_perspective, person, space};
-use app::server::services::{accounts, demo, mail::Mailer, sessions};
-use app::server::{AppState, Config, db};
+use app::server::services::{accounts, demo, sessions};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::sync::Arc;
@@ -138,19 +138,7 @@ async fn main() {
             counter.fetch_add(1, Ordering::Relaxed);
         });
         let live = app::server::live::Live::start(&database).await.unwrap();
-        let state = AppState {
-            db: database,
-            config: Arc::new(Config {
-                demo: true,
-                ..Config::default()
-            }),
-            mailer: Mailer::outbox_only(),
-            live,
-        };
-        let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-        let options =
-            server::leptos_options(site_root.to_str().unwrap(), "127.0.0.1:0".parse().unwrap());
-        let base = common::spawn(server::router(state, options)).await;
+        let base = common::serve_app(database.clone(), live).await;
         let client = common::client();
         for (label, path) in pages {
             let url = format!("{base}{path}");

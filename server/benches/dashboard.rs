@@ -7,12 +7,12 @@
 //! SQLite by default; set `BENCH_DATABASE_URL` to an empty PostgreSQL database to run it
 //! there. Run with `cargo bench -p server --bench dashboard`.
 use app::domain::membership::{MembershipStatus, Perspective};
+use app::server::db;
 use app::server::entities::{
     action, action_event, member, member_perspective, membership_application, person, proposal,
     proposal_ballot, space, workshop, workshop_participant,
 };
-use app::server::services::{accounts, demo, mail::Mailer, sessions};
-use app::server::{AppState, Config, db};
+use app::server::services::{accounts, demo, sessions};
 use chrono::{Duration as Days, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -408,19 +408,7 @@ async fn main() {
         }
     });
     let live = app::server::live::Live::start(&database).await.unwrap();
-    let state = AppState {
-        db: database.clone(),
-        config: Arc::new(Config {
-            demo: true,
-            ..Config::default()
-        }),
-        mailer: Mailer::outbox_only(),
-        live,
-    };
-    let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-    let options =
-        server::leptos_options(site_root.to_str().unwrap(), "127.0.0.1:0".parse().unwrap());
-    let base = common::spawn(server::router(state, options)).await;
+    let base = common::serve_app(database.clone(), live).await;
     let client = common::client();
     let pages = [
         (

@@ -4,12 +4,11 @@
 //! least 0.30 and 0.10 of the bare handler's throughput); then the release WASM's size.
 //!
 //! Run with `scripts/bench.sh` (it builds the release site first).
-use app::server::services::{demo, mail::Mailer};
-use app::server::{AppState, Config, db};
+use app::server::db;
+use app::server::services::demo;
 use axum::{Router, response::Html, routing::get};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::io::Write;
-use std::sync::Arc;
 use std::time::Duration;
 
 mod common;
@@ -52,30 +51,16 @@ async fn main() {
     let live = app::server::live::Live::start(&database)
         .await
         .expect("live bus");
-    let state = AppState {
-        db: database,
-        config: Arc::new(Config {
-            demo: true,
-            ..Config::default()
-        }),
-        mailer: Mailer::outbox_only(),
-        live,
-    };
-    let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-    let options = server::leptos_options(
-        site_root.to_str().expect("utf-8 path"),
-        "127.0.0.1:0".parse().unwrap(),
-    );
     let hein = app::server::entities::person::Entity::find()
         .filter(app::server::entities::person::Column::Email.eq("hein@demo.q-commons.org"))
-        .one(&state.db)
+        .one(&database)
         .await
         .expect("query")
         .expect("the demo convener");
-    let session = app::server::services::sessions::create(&state.db, hein.id)
+    let session = app::server::services::sessions::create(&database, hein.id)
         .await
         .expect("a session");
-    let site = common::spawn(server::router(state, options)).await;
+    let site = common::serve_app(database.clone(), live).await;
     let client = common::client();
     let signed_in = format!("qc_session={session}");
     println!(

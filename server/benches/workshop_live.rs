@@ -10,11 +10,9 @@ mod common;
 
 use app::domain::workshop::Control;
 use app::domain::workshop::board::{Change, Delta, Settings};
-use app::server::config::Config;
+use app::server::db;
 use app::server::live::Live;
-use app::server::services::mail::Mailer;
 use app::server::services::{accounts, demo, workshops};
-use app::server::{AppState, db};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{Client, connect::HttpConnector};
@@ -201,19 +199,7 @@ async fn run(url: &str, n: usize, rate: f64) {
     let database = db::connect(url).await.expect("database");
     demo::seed_if_empty(&database).await.expect("demo data");
     let live = Live::start(&database).await.expect("live bus");
-    let state = AppState {
-        db: database.clone(),
-        config: Arc::new(Config {
-            demo: true,
-            ..Config::default()
-        }),
-        mailer: Mailer::outbox_only(),
-        live: live.clone(),
-    };
-    let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-    let options =
-        server::leptos_options(site_root.to_str().unwrap(), "127.0.0.1:0".parse().unwrap());
-    let base = common::spawn(server::router(state, options)).await;
+    let base = common::serve_app(database.clone(), live.clone()).await;
 
     // A workshop with live results: capture ideas, then dot-vote on the notes.
     let hein = app::server::auth::Who {

@@ -14,13 +14,13 @@ use app::domain::workshop::board::Settings;
 use app::domain::workshop::responses::ReflectionPrompt;
 use app::domain::workshop::{ActivityKind, Control};
 use app::server::auth::Who;
+use app::server::db;
 use app::server::entities::{
     action, action_event, workshop_dot, workshop_note, workshop_participant, workshop_poll_choice,
     workshop_rating, workshop_reflection, workshop_theme,
 };
 use app::server::services::workshops::{self, ActivityForm, WorkshopForm};
-use app::server::services::{accounts, demo, mail::Mailer, sessions};
-use app::server::{AppState, Config, db};
+use app::server::services::{accounts, demo, sessions};
 use chrono::Utc;
 use common::{load, ms};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set};
@@ -308,19 +308,7 @@ async fn main() {
             counter.fetch_add(1, Ordering::Relaxed);
         });
         let live = app::server::live::Live::start(&database).await.unwrap();
-        let state = AppState {
-            db: database,
-            config: Arc::new(Config {
-                demo: true,
-                ..Config::default()
-            }),
-            mailer: Mailer::outbox_only(),
-            live,
-        };
-        let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-        let options =
-            server::leptos_options(site_root.to_str().unwrap(), "127.0.0.1:0".parse().unwrap());
-        let base = common::spawn(server::router(state, options)).await;
+        let base = common::serve_app(database.clone(), live).await;
         let client = common::client();
         for (label, path) in [
             ("report page (SSR)", format!("/workshops/{id}/report")),

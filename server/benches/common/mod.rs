@@ -1,5 +1,6 @@
 //! What the benchmarks share: a keep-alive HTTP client with TCP_NODELAY, a bounded load
-//! loop recording every latency, percentiles, and serving a router on a free port.
+//! loop recording every latency, percentiles, and serving a router (or the real app in
+//! demo mode) on a free port.
 #![allow(dead_code)]
 use axum::Router;
 use bytes::Bytes;
@@ -131,4 +132,27 @@ pub async fn spawn(router: Router) -> String {
         std::time::Duration::from_secs(10),
     ));
     format!("http://{addr}")
+}
+
+/// The real app over `database` in demo mode, with `live` as its live bus, served on a
+/// free port: its base URL.
+pub async fn serve_app(
+    database: sea_orm::DatabaseConnection,
+    live: app::server::live::Live,
+) -> String {
+    let state = app::server::AppState {
+        db: database,
+        config: std::sync::Arc::new(app::server::Config {
+            demo: true,
+            ..app::server::Config::default()
+        }),
+        mailer: app::server::services::mail::Mailer::outbox_only(),
+        live,
+    };
+    let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
+    let options = server::leptos_options(
+        site_root.to_str().expect("utf-8 path"),
+        "127.0.0.1:0".parse().expect("an address"),
+    );
+    spawn(server::router(state, options)).await
 }
