@@ -15,8 +15,8 @@ use chrono::{Datelike, NaiveDate, Utc};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -77,7 +77,7 @@ pub async fn page(db: &DatabaseConnection, viewer: &person::Model) -> Result<Cof
         .one(db)
         .await?
         .is_some();
-    let in_draw = coffee_opt_in::Entity::find().all(db).await?.len();
+    let in_draw = coffee_opt_in::Entity::find().count(db).await? as usize;
     let latest = coffee_pair::Entity::find()
         .filter(
             Condition::any()
@@ -246,7 +246,7 @@ pub async fn draw(
         .map(|p| (p.id, p))
         .collect();
     let regions: HashMap<i64, String> = space::Entity::find()
-        .filter(space::Column::Kind.eq("region"))
+        .filter(space::Column::Kind.eq(crate::domain::structure::SpaceKind::Region.code()))
         .all(db)
         .await?
         .into_iter()

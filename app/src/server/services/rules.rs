@@ -100,7 +100,11 @@ fn kind_of(s: &space::Model) -> SpaceKind {
     SpaceKind::from_code(&s.kind).unwrap_or(SpaceKind::ProjectGroup)
 }
 
-async fn space_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<space::Model, AppError> {
+/// The space named `slug`, or "There is no such space."
+pub async fn space_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<space::Model, AppError> {
     space::Entity::find()
         .filter(space::Column::Slug.eq(slug.trim()))
         .one(db)

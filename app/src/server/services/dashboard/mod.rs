@@ -56,6 +56,25 @@ fn told(key: &str, title: String, headline: String, points: Vec<(String, f64)>) 
     }
 }
 
+/// A series of medians of days, a value a bucket, from (bucket, days, how many) rows; its
+/// headline gives the median over the whole period in words (`said`), or `none`.
+fn median_series(
+    key: &str,
+    title: String,
+    buckets: &[String],
+    rows: &[(String, i64, i64)],
+    none: &str,
+    said: impl Fn(String) -> String,
+) -> Series {
+    let all: Vec<(i64, i64)> = rows.iter().map(|(_, v, n)| (*v, *n)).collect();
+    told(
+        key,
+        title,
+        median_of_counts(&all).map_or_else(|| none.to_owned(), |m| said(in_days(m))),
+        medians(buckets, rows),
+    )
+}
+
 /// A number of days in words, to one decimal place where it has one ("2.5 days").
 fn in_days(d: f64) -> String {
     if d == 1.0 {
@@ -105,11 +124,7 @@ pub async fn page(
     grain: &str,
 ) -> Result<DashboardPage, AppError> {
     crate::server::services::membership::require_member_or_team(db, viewer.id).await?;
-    let s = space::Entity::find()
-        .filter(space::Column::Slug.eq(slug))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("There is no such space.".into()))?;
+    let s = crate::server::services::rules::space_by_slug(db, slug).await?;
     let window = Window::new(period, grain, Utc::now().date_naive());
     let everyone = is_national(&s);
     let facts = counted(db, counts, &[s.id], everyone, &window).await?;
@@ -225,19 +240,13 @@ fn assemble(
         },
         buckets.iter().cloned().zip(waiting).collect(),
     );
-    let decision_days = facts.values_of_members(|f| &f.decision_days);
-    let all_waits: Vec<(i64, i64)> = decision_days.iter().map(|(_, v, n)| (*v, *n)).collect();
-    let decide_series = told(
+    let decide_series = median_series(
         "days_to_decide",
         format!("Days from application to decision (median, {per})"),
-        match median_of_counts(&all_waits) {
-            None => "No applications were decided in this period.".into(),
-            Some(m) => format!(
-                "Applications decided in this period waited a median of {}.",
-                in_days(m)
-            ),
-        },
-        medians(buckets, &decision_days),
+        buckets,
+        &facts.values_of_members(|f| &f.decision_days),
+        "No applications were decided in this period.",
+        |m| format!("Applications decided in this period waited a median of {m}."),
     );
     let decided = facts.own(|f| &f.decided);
     let (took, could) = (
@@ -300,19 +309,13 @@ fn assemble(
         },
         buckets.iter().cloned().zip(overdue).collect(),
     );
-    let took_days = facts.action_values("done");
-    let all_took_days: Vec<(i64, i64)> = took_days.iter().map(|(_, v, n)| (*v, *n)).collect();
-    let done_days_series = told(
+    let done_days_series = median_series(
         "days_to_done",
         format!("Days from action to done (median, {per})"),
-        match median_of_counts(&all_took_days) {
-            None => "No actions were done in this period.".into(),
-            Some(m) => format!(
-                "Actions done in this period took a median of {}.",
-                in_days(m)
-            ),
-        },
-        medians(buckets, &took_days),
+        buckets,
+        &facts.action_values("done"),
+        "No actions were done in this period.",
+        |m| format!("Actions done in this period took a median of {m}."),
     );
     let (balance, balance_headline) =
         balance(&facts.of_members(|f| &f.held), &facts.own(|f| &f.took));
