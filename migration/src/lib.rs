@@ -21,6 +21,7 @@ mod m20261128_000017_run_for_real;
 mod m20261128_000018_measures;
 mod m20261128_000019_dashboard_indexes;
 mod m20261128_000020_coffee;
+mod m20261128_000021_meetings;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000018_measures::Migration),
             Box::new(m20261128_000019_dashboard_indexes::Migration),
             Box::new(m20261128_000020_coffee::Migration),
+            Box::new(m20261128_000021_meetings::Migration),
         ]
     }
 }

@@ -47,6 +47,8 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let uploads = state.clone();
     let data_json = state.clone();
     let data_csv = state.clone();
+    let space_calendars = state.clone();
+    let member_calendars = state.clone();
     let https = state.config.secure_cookies();
     let files = static_files::routes(
         &leptos_options.site_root,
@@ -107,6 +109,19 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             "/spaces/{slug}/dashboard.csv",
             axum::routing::get(move |path, query, headers| {
                 app::server::export::dashboard_download(dashboards.clone(), path, query, headers)
+            }),
+        )
+        // Calendars: a space's, downloaded; a member's, at its secret address.
+        .route(
+            "/spaces/{slug}/calendar.ics",
+            axum::routing::get(move |path, headers| {
+                app::server::export::space_calendar_download(space_calendars.clone(), path, headers)
+            }),
+        )
+        .route(
+            "/calendar/{file}",
+            axum::routing::get(move |path| {
+                app::server::export::member_calendar(member_calendars.clone(), path)
             }),
         )
         // Everything held about the signed-in person.

@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod directory;
 pub mod groups;
 pub mod measures;
+pub mod meetings;
 pub mod membership;
 pub mod output;
 pub mod partners;

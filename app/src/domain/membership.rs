@@ -140,6 +140,12 @@ pub enum Action {
     /// Write the outcome of a decision taken in a space (its author may too): the
     /// stewards and conveners of that space.
     WriteOutcome,
+    /// Schedule a space's meetings, order their agenda, record who came and write the
+    /// minutes: the conveners and stewards of that space (the national group's own
+    /// stewards nationally).
+    RunMeeting,
+    /// Put an item on a meeting's agenda: any member who may hold a workshop in the space.
+    AddAgendaItem,
 }
 
 impl Actor {
@@ -183,14 +189,14 @@ impl Actor {
             return true;
         }
         match action {
-            Action::HoldWorkshop | Action::KeepMeasure => {
+            Action::HoldWorkshop | Action::KeepMeasure | Action::AddAgendaItem => {
                 self.is_active()
                     && (scope.region_id.is_none()
                         || scope.region_id == self.home_region_id
                         || self.convenes(scope, today)
                         || self.stewards(scope, today))
             }
-            Action::ReadWorkshopRecords | Action::WriteOutcome => {
+            Action::ReadWorkshopRecords | Action::WriteOutcome | Action::RunMeeting => {
                 self.convenes(scope, today)
                     || self.stewards(scope, today)
                     // The national group's own stewards, for workshops held nationally.
@@ -394,6 +400,48 @@ mod tests {
                 AppointSteward,
                 group_of(SOUTH, SOUTH_GROUP),
                 true,
+            ),
+            (
+                "convener runs own region's meetings",
+                convener_of_west(),
+                RunMeeting,
+                region(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "steward runs the stewardship group's meetings",
+                steward_of_west(),
+                RunMeeting,
+                group_of(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "convener cannot run another region's meetings",
+                convener_of_west(),
+                RunMeeting,
+                region(SOUTH, SOUTH_GROUP),
+                false,
+            ),
+            (
+                "member cannot run a meeting",
+                plain_member.clone(),
+                RunMeeting,
+                region(WEST, WEST_GROUP),
+                false,
+            ),
+            (
+                "member adds to own region's agenda",
+                plain_member.clone(),
+                AddAgendaItem,
+                region(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "member cannot add to another region's agenda",
+                plain_member.clone(),
+                AddAgendaItem,
+                region(SOUTH, SOUTH_GROUP),
+                false,
             ),
             (
                 "steward reads own region's audit log",

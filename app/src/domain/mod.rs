@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod decision;
 pub mod import;
 pub mod measure;
+pub mod meeting;
 pub mod membership;
 pub mod pairing;
 pub mod proposal;

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod directory;
 pub mod form;
 pub mod measures;
+pub mod meetings;
 pub mod membership;
 pub mod output;
 pub mod partners;

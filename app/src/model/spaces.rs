@@ -83,4 +83,6 @@ pub struct SpacePage {
     pub member_list: Option<Vec<(i64, String)>>,
     /// Whether the viewer may form a group here (an active member, on a region or national page).
     pub may_form_group: bool,
+    /// Its next meetings: shown to the community's members (and the project team).
+    pub meetings: Option<Vec<crate::model::meetings::MeetingLine>>,
 }

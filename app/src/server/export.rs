@@ -218,3 +218,39 @@ mod tests {
         assert_eq!(super::file_name("¿¿", d, "md"), "2026-12-01-workshop.md");
     }
 }
+
+/// A space's calendar as an iCalendar file, for a member signed in.
+pub async fn space_calendar_download(
+    state: AppState,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    use super::services::calendar;
+    let made = async {
+        let who = auth::who_from_headers(&state, &headers).await?;
+        let person = who.person.ok_or(AppError::Unauthenticated)?;
+        let base = state.config.public_url.trim_end_matches('/');
+        calendar::space_feed(&state.db, person.id, &slug, base).await
+    }
+    .await;
+    download(
+        made,
+        &format!("calendar-{slug}.ics"),
+        "text/calendar; charset=utf-8",
+    )
+}
+
+/// A member's calendar behind its secret address (`/calendar/{key}.ics`), fetched by
+/// calendar apps without signing in.
+pub async fn member_calendar(state: AppState, Path(file): Path<String>) -> Response {
+    use super::services::calendar;
+    let made = async {
+        let key = file
+            .strip_suffix(".ics")
+            .ok_or_else(|| AppError::NotFound("There is no such calendar.".into()))?;
+        let base = state.config.public_url.trim_end_matches('/');
+        calendar::member_feed(&state.db, key, base).await
+    }
+    .await;
+    download(made, "q-commons.ics", "text/calendar; charset=utf-8")
+}

@@ -10,6 +10,12 @@ pub fn when(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// The year in the UK at that moment ("2027").
+pub fn uk_year(at: DateTime<Utc>) -> i32 {
+    use chrono::Datelike;
+    at.with_timezone(&London).year()
+}
+
 /// "14:05", in UK time.
 pub fn clock(at: DateTime<Utc>) -> String {
     at.with_timezone(&London).format("%H:%M").to_string()

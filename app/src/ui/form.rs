@@ -29,6 +29,19 @@ impl FormState {
         self.returned.with_value(|r| r.is_some())
     }
 
+    /// This state for one of several copies of a form on a page, told apart by the value
+    /// of its field `name` (an item's id): what came back belongs to that copy only.
+    pub fn only_for(self, name: &str, value: &str) -> FormState {
+        if self.came_back() && !self.chosen(name, value) {
+            FormState {
+                error: Signal::derive(|| None),
+                returned: StoredValue::new(None),
+            }
+        } else {
+            self
+        }
+    }
+
     /// Whether `value` was chosen under `name` (a ticked box, a selected option).
     pub fn chosen(&self, name: &str, value: &str) -> bool {
         self.returned.with_value(|r| {
@@ -67,6 +80,14 @@ where
     }
 }
 
+/// A field's id: by its name, and by the key of the form where a page repeats it.
+fn keyed_id(name: &str, key: Option<i64>) -> String {
+    match key {
+        Some(k) => format!("field-{name}-{k}"),
+        None => format!("field-{name}"),
+    }
+}
+
 #[component]
 pub fn Field(
     label: &'static str,
@@ -79,9 +100,12 @@ pub fn Field(
     /// What the field holds when the page opens (what was typed, if the form came back).
     #[prop(optional, into)]
     initial: Option<String>,
+    /// Tells this field's id apart where a page repeats the form (one per item, say).
+    #[prop(optional)]
+    key: Option<i64>,
     #[prop(into)] error: FormState,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = keyed_id(name, key);
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let message = field_message(error, name);
@@ -192,9 +216,12 @@ pub fn SelectField(
     /// The value chosen when the page opens (unless the form came back with another).
     #[prop(optional, into)]
     initial: Option<String>,
+    /// Tells this field's id apart where a page repeats the form.
+    #[prop(optional)]
+    key: Option<i64>,
     #[prop(into)] error: FormState,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = keyed_id(name, key);
     let error_id = format!("{id}-error");
     let message = field_message(error, name);
     let returned = error.typed(name).is_some();
@@ -284,10 +311,7 @@ pub fn TextAreaField(
     key: Option<i64>,
     #[prop(into)] error: FormState,
 ) -> impl IntoView {
-    let id = match key {
-        Some(k) => format!("field-{name}-{k}"),
-        None => format!("field-{name}"),
-    };
+    let id = keyed_id(name, key);
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let message = field_message(error, name);

@@ -18,6 +18,8 @@ pub struct Model {
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The agenda item of a meeting that produced it, if any.
+    pub meeting_item_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

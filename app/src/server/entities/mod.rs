@@ -2,6 +2,7 @@
 pub mod action;
 pub mod action_event;
 pub mod audit_log;
+pub mod calendar_key;
 pub mod charter_clause;
 pub mod coffee_draw;
 pub mod coffee_opt_in;
@@ -14,6 +15,9 @@ pub mod login_token;
 pub mod measure;
 pub mod measure_note;
 pub mod measure_point;
+pub mod meeting;
+pub mod meeting_attendance;
+pub mod meeting_item;
 pub mod member;
 pub mod member_import;
 pub mod member_perspective;

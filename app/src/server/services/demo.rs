@@ -469,6 +469,67 @@ pub async fn seed_history(db: &DatabaseConnection) -> Result<(), AppError> {
     let (north_east, karen) =
         region("north-east-and-north-cumbria", "karen@demo.q-commons.org").await?;
     seed_workshops(db, &members, north_east, karen, &HISTORY_CAME_STEADY[1]).await?;
+    seed_meetings(db, convener).await
+}
+
+/// West of England's stewardship meetings: one held three weeks ago, minuted, and the
+/// next in twelve days with its agenda begun.
+async fn seed_meetings(db: &DatabaseConnection, convener: i64) -> Result<(), AppError> {
+    use crate::server::services::meetings;
+    let sam = accounts::find_by_email(db, "sam@demo.q-commons.org")
+        .await?
+        .ok_or(AppError::Internal)?
+        .id;
+    let at = |days: i64| {
+        (Utc::now() + chrono::Duration::days(days))
+            .format("%Y-%m-%dT18:00")
+            .to_string()
+    };
+    let form = |title: &str, starts_at: String| meetings::MeetingForm {
+        title: title.into(),
+        starts_at,
+        length: "90".into(),
+        place: "Engine Shed, Station Approach, Bristol".into(),
+        call_link: "https://meet.example.org/q-west-of-england".into(),
+    };
+    let held = meetings::schedule(
+        db,
+        convener,
+        "west-of-england",
+        &form("Stewardship group", at(-21)),
+    )
+    .await?;
+    for (title, minutes) in [
+        (
+            "Who is missing from the room",
+            "Patients were a third of members but fewer than a fifth of workshop participants. Agreed to try evening sessions and to pay travel for patient and carer members.",
+        ),
+        (
+            "Terms ending in the spring",
+            "Two stewards' terms end in March. The convener will ask the members for nominations in January.",
+        ),
+    ] {
+        let item = meetings::add_item(db, sam, held.id, title, "").await?;
+        meetings::minute_item(db, convener, item, minutes, None).await?;
+    }
+    meetings::record_attendance(db, convener, held.id, convener, "present").await?;
+    meetings::record_attendance(db, convener, held.id, sam, "present").await?;
+    let next = meetings::schedule(
+        db,
+        convener,
+        "west-of-england",
+        &form("Stewardship group", at(12)),
+    )
+    .await?;
+    meetings::add_item(
+        db,
+        sam,
+        next.id,
+        "How the evening sessions went",
+        "https://papers.example.org/evening-sessions.pdf",
+    )
+    .await?;
+    meetings::add_item(db, convener, next.id, "Spring events budget", "").await?;
     Ok(())
 }
 

@@ -166,6 +166,27 @@ pub async fn your_data(db: &DatabaseConnection, person_id: i64) -> Result<Value,
             .map(|c| json!({"month": c.month, "person_id": if c.person_a == person_id { c.person_b } else { c.person_a }}))
             .collect::<Vec<_>>(),
     });
+    use crate::server::entities::{meeting_attendance, meeting_item};
+    let meetings = json!({
+        "agenda_items_added": meeting_item::Entity::find()
+            .filter(meeting_item::Column::AddedBy.eq(person_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| json!({"meeting_id": i.meeting_id, "item": i.title, "at": at(i.added_at)}))
+            .collect::<Vec<_>>(),
+        "attendance": meeting_attendance::Entity::find()
+            .filter(meeting_attendance::Column::PersonId.eq(person_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| json!({"meeting_id": a.meeting_id, "presence": a.presence}))
+            .collect::<Vec<_>>(),
+        "calendar_address_made": crate::server::entities::calendar_key::Entity::find_by_id(person_id)
+            .one(db)
+            .await?
+            .map(|k| at(k.created_at)),
+    });
     let audit = audit_log::Entity::find()
         .filter(
             sea_orm::Condition::any()
@@ -202,6 +223,7 @@ pub async fn your_data(db: &DatabaseConnection, person_id: i64) -> Result<Value,
         "advice": advice,
         "actions": actions,
         "coffee": coffee,
+        "meetings": meetings,
         "audit_entries": audit,
     }))
 }
@@ -515,6 +537,11 @@ pub async fn erase(db: &DatabaseConnection, person_id: i64, typed: &str) -> Resu
     // Out of the coffee draw.
     crate::server::entities::coffee_opt_in::Entity::delete_many()
         .filter(crate::server::entities::coffee_opt_in::Column::PersonId.eq(person_id))
+        .exec(&txn)
+        .await?;
+    // Their calendar address opens nothing.
+    crate::server::entities::calendar_key::Entity::delete_many()
+        .filter(crate::server::entities::calendar_key::Column::PersonId.eq(person_id))
         .exec(&txn)
         .await?;
     member_perspective::Entity::delete_many()

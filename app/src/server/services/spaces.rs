@@ -326,7 +326,17 @@ pub async fn page(
         None
     };
 
+    let meetings = if viewer_actor
+        .as_ref()
+        .is_some_and(|a| a.is_active() || a.is_project_team(today))
+    {
+        Some(crate::server::services::meetings::upcoming(db, space.id, 3).await?)
+    } else {
+        None
+    };
+
     Ok(SpacePage {
+        meetings,
         archived: space.archived_at.is_some(),
         space: link(&space),
         purpose: space.purpose.clone(),

@@ -193,6 +193,7 @@ pub fn AccountPage() -> impl IntoView {
                     <ChangePasswordForm />
                     <PrivacyChoices />
                     <crate::ui::pages::coffee::CoffeeChoice />
+                    <crate::ui::pages::meetings::CalendarAddress />
                     <YourData />
                     <DeleteAccountForm />
                 </Show>

@@ -6,6 +6,7 @@ pub mod directory;
 pub mod groups;
 pub mod home;
 pub mod measures;
+pub mod meetings;
 pub mod membership;
 pub mod not_found;
 pub mod outbox;

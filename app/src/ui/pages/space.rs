@@ -82,7 +82,15 @@ fn SpaceDetails(
             })}
             <p class="lead">{page.purpose}</p>
             <p><a href=format!("/spaces/{slug}/workshops")>"Workshops held here, and their actions"</a></p>
-            <p><a href=format!("/spaces/{slug}/proposals")>"Proposals"</a>" · "<a href=format!("/decisions?space={slug}")>"Decision register"</a>" · "<a href=format!("/spaces/{slug}/rules")>"Rule book"</a>" · "<a href=format!("/spaces/{slug}/dashboard")>"Dashboard"</a>" · "<a href=format!("/spaces/{slug}/measures")>"Measures"</a></p>
+            <p><a href=format!("/spaces/{slug}/proposals")>"Proposals"</a>" · "<a href=format!("/decisions?space={slug}")>"Decision register"</a>" · "<a href=format!("/spaces/{slug}/rules")>"Rule book"</a>" · "<a href=format!("/spaces/{slug}/dashboard")>"Dashboard"</a>" · "<a href=format!("/spaces/{slug}/measures")>"Measures"</a>" · "<a href=format!("/spaces/{slug}/meetings")>"Meetings"</a></p>
+            {page.meetings.map(|m| view! {
+                <h2>"Next meetings"</h2>
+                {if m.is_empty() {
+                    view! { <p>"No meeting is scheduled."</p> }.into_any()
+                } else {
+                    view! { <crate::ui::pages::meetings::MeetingList meetings=m /> }.into_any()
+                }}
+            })}
             <div class="columns">
                 <RoleHolders roles=page.roles change=actions.change />
                 <Partners partners=page.partners />
