@@ -265,7 +265,7 @@ fn Item(
                 {item.paper_url.clone().map(|u| view! { " · "<a href=u rel="noopener noreferrer">"Paper"</a> })}
             </p>
             {item.proposal.clone().map(|(id, t)| view! { <p>"Decision: "<a href=format!("/proposals/{id}")>{t}</a></p> })}
-            {item.minutes.clone().map(|m| view! { <div class="minutes"><h4>"Minutes"</h4><p class="pre-line">{m}</p></div> })}
+            {item.minutes.clone().map(|m| view! { <div class="minutes"><h4>"Minutes"</h4><p>{m}</p></div> })}
             {(!item.actions.is_empty()).then(|| view! {
                 <h4>"Actions"</h4>
                 <ul>
@@ -274,8 +274,8 @@ fn Item(
             })}
             {may_run.then(|| view! {
                 <div class="agenda__move">
-                    {(!first).then(|| view! { <MoveButton action=doors.moved item=key.clone() way="up" label=format!("Move “{}” up", item.title) /> })}
-                    {(!at_end).then(|| view! { <MoveButton action=doors.moved item=key.clone() way="down" label=format!("Move “{}” down", item.title) /> })}
+                    {(!first).then(|| view! { <MoveButton action=doors.moved item=key.clone() way="up" title=item.title.clone() /> })}
+                    {(!at_end).then(|| view! { <MoveButton action=doors.moved item=key.clone() way="down" title=item.title.clone() /> })}
                 </div>
             })}
             {(may_run && started).then(|| view! {
@@ -310,14 +310,16 @@ fn MoveButton(
     action: ServerAction<MoveAgendaItem>,
     item: String,
     way: &'static str,
-    label: String,
+    /// The item's title: said to screen readers after the button's words.
+    title: String,
 ) -> impl IntoView {
     view! {
         <ActionForm action attr:class="inline-form">
             <input type="hidden" name="item" value=item />
             <input type="hidden" name="way" value=way />
-            <button type="submit" class="button button--small button--secondary" aria-label=label>
+            <button type="submit" class="button button--small button--secondary">
                 {if way == "up" { "Move up" } else { "Move down" }}
+                <span class="visually-hidden">{format!(" “{title}”")}</span>
             </button>
         </ActionForm>
     }
