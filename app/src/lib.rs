@@ -119,6 +119,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/measures/:id") ssr=SsrMode::Async view=ui::pages::measures::MeasurePageView />
                     <Route path=path!("/spaces/:slug/meetings") ssr=SsrMode::Async view=ui::pages::meetings::SpaceMeetingsPage />
                     <Route path=path!("/meetings/:id") ssr=SsrMode::Async view=ui::pages::meetings::MeetingPageView />
+                    <Route path=path!("/spaces/:slug/trials") ssr=SsrMode::Async view=ui::pages::trials::SpaceTrialsPage />
+                    <Route path=path!("/trials/:id") ssr=SsrMode::Async view=ui::pages::trials::TrialPageView />
                     <Route path=path!("/dashboard") ssr=SsrMode::Async view=ui::pages::dashboard::NationalDashboardPageView />
                     <Route path=path!("/decisions") ssr=SsrMode::Async view=ui::pages::proposals::RegisterPageView />
                     <Route path=path!("/charter") ssr=SsrMode::Async view=ui::pages::proposals::CharterPageView />

@@ -22,6 +22,7 @@ mod m20261128_000018_measures;
 mod m20261128_000019_dashboard_indexes;
 mod m20261128_000020_coffee;
 mod m20261128_000021_meetings;
+mod m20261128_000022_trials;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000019_dashboard_indexes::Migration),
             Box::new(m20261128_000020_coffee::Migration),
             Box::new(m20261128_000021_meetings::Migration),
+            Box::new(m20261128_000022_trials::Migration),
         ]
     }
 }

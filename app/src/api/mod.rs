@@ -21,4 +21,5 @@ pub mod output;
 pub mod partners;
 pub mod proposals;
 pub mod spaces;
+pub mod trials;
 pub mod workshops;

@@ -16,4 +16,5 @@ pub mod membership;
 pub mod pairing;
 pub mod proposal;
 pub mod rule;
+pub mod trial;
 pub mod workshop;

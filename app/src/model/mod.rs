@@ -16,4 +16,5 @@ pub mod partners;
 pub mod proposals;
 pub mod rules;
 pub mod spaces;
+pub mod trials;
 pub mod workshops;

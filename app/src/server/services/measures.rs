@@ -305,20 +305,33 @@ pub async fn page(
         .all(db)
         .await?;
     let last = points.len().saturating_sub(1);
-    let notes = notes
+    // The notes written on the measure, and the PDSA cycles of the trials it reads, in
+    // the order of their days.
+    let mut marks: Vec<(chrono::NaiveDate, String, bool)> = notes
+        .into_iter()
+        .map(|n| (n.on_date, n.text, n.rebase))
+        .collect();
+    marks.extend(
+        crate::server::services::trials::cycles_on_measure(db, id)
+            .await?
+            .into_iter()
+            .map(|(on, text)| (on, text, false)),
+    );
+    marks.sort_by_key(|(on, _, _)| *on);
+    let notes = marks
         .into_iter()
         .enumerate()
-        .map(|(i, n)| {
-            let period = grain.period_of(n.on_date);
+        .map(|(i, (on, text, rebase))| {
+            let period = grain.period_of(on);
             MeasureNoteLine {
                 number: i as u32 + 1,
-                on: n.on_date.format("%-d %b %Y").to_string(),
+                on: on.format("%-d %b %Y").to_string(),
                 index: points
                     .iter()
                     .position(|p| p.period >= period)
                     .unwrap_or(last),
-                text: n.text,
-                rebase: n.rebase,
+                text,
+                rebase,
             }
         })
         .collect();

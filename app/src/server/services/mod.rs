@@ -30,4 +30,5 @@ pub mod settings;
 pub mod setup;
 pub mod spaces;
 pub mod throttle;
+pub mod trials;
 pub mod workshops;

@@ -15,4 +15,5 @@ pub mod partners;
 pub mod proposals;
 pub mod rules;
 pub mod space;
+pub mod trials;
 pub mod workshops;
