@@ -121,6 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/meetings/:id") ssr=SsrMode::Async view=ui::pages::meetings::MeetingPageView />
                     <Route path=path!("/spaces/:slug/trials") ssr=SsrMode::Async view=ui::pages::trials::SpaceTrialsPage />
                     <Route path=path!("/trials/:id") ssr=SsrMode::Async view=ui::pages::trials::TrialPageView />
+                    <Route path=path!("/library") ssr=SsrMode::Async view=ui::pages::trials::LibraryPageView />
                     <Route path=path!("/dashboard") ssr=SsrMode::Async view=ui::pages::dashboard::NationalDashboardPageView />
                     <Route path=path!("/decisions") ssr=SsrMode::Async view=ui::pages::proposals::RegisterPageView />
                     <Route path=path!("/charter") ssr=SsrMode::Async view=ui::pages::proposals::CharterPageView />

@@ -64,3 +64,39 @@ test('a steward tries a change in two PDSA cycles, sees them on its run chart, a
   await expectAccessible(sam);
   await shot(sam, `trial-${info.project.name}`);
 });
+
+test('a member finds a trial in the learning library by what it taught, and narrows by space and kind', async ({ browser }, info) => {
+  const viewport = info.project.name === 'phone' ? phone : desktop;
+  const tag = `${info.project.name}${Date.now().toString(36)}`;
+  const sam = (await person(browser, viewport, 'sam@demo.q-commons.org')).page;
+  await sam.goto('/spaces/west-of-england/trials');
+  await sam.getByLabel('Name', { exact: true }).fill(`Buddy scheme ${tag}`);
+  await sam.getByLabel('Aim').fill('New members feel welcome at their first workshop.');
+  await sam.getByLabel('The change').fill('Each new member is met by a buddy.');
+  await sam.getByLabel('Review date').fill('2027-06-01');
+  await sam.getByRole('button', { name: 'Start trial' }).click();
+  await sam.getByLabel('Decision').selectOption({ label: 'Adopted' });
+  await sam.getByLabel('What was learned').fill(`Buddies ${tag} doubled second visits.`);
+  await sam.getByRole('button', { name: 'End trial' }).click();
+  await expect(sam.getByRole('heading', { name: 'What was learned' })).toBeVisible();
+
+  // Helen, in another region, finds it by what it taught — whatever the case.
+  const helen = (await person(browser, viewport, 'helen@demo.q-commons.org')).page;
+  await helen.goto('/library');
+  await expect(helen.getByRole('heading', { name: 'Learning library', level: 1 })).toBeVisible();
+  await helen.getByLabel('Search').fill(`BUDDIES ${tag.toUpperCase()}`);
+  await helen.getByRole('button', { name: 'Search the library' }).click();
+  await expect(helen.getByRole('heading', { name: '1 found' })).toBeVisible();
+  await expect(helen.getByRole('link', { name: `Buddy scheme ${tag}` })).toBeVisible();
+  await expect(helen.getByText('Trial · Adopted · West of England')).toBeVisible();
+  await expectAccessible(helen);
+  await shot(helen, `library-${info.project.name}`);
+  // Another space, or another kind, finds nothing of it.
+  await helen.getByLabel('Space').selectOption({ label: 'South West' });
+  await helen.getByRole('button', { name: 'Search the library' }).click();
+  await expect(helen.getByRole('heading', { name: 'Nothing found' })).toBeVisible();
+  await helen.getByLabel('Space').selectOption({ label: 'Every space' });
+  await helen.getByLabel('Kind').selectOption({ label: 'Decisions' });
+  await helen.getByRole('button', { name: 'Search the library' }).click();
+  await expect(helen.getByRole('heading', { name: 'Nothing found' })).toBeVisible();
+});

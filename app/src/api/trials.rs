@@ -99,3 +99,17 @@ pub async fn conclude_trial(trial: i64, ending: String, learned: String) -> Resu
         .await,
     )
 }
+
+/// Search the learning library (`q` text, `space` slug, `kind`: each may be empty).
+#[server(endpoint = "library")]
+pub async fn get_library(q: String, space: String, kind: String) -> Result<LibraryPage, AppError> {
+    use crate::server::{auth, services::library};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let viewer = auth::require_person(&state).await?;
+            library::search(&state.db, viewer.id, &q, &space, &kind).await
+        }
+        .await,
+    )
+}

@@ -55,3 +55,29 @@ pub struct TrialPage {
     /// (code, label) of the ways a trial ends.
     pub endings: Vec<(String, String)>,
 }
+
+/// One thing found in the learning library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryEntry {
+    /// "Trial", "Workshop report" or "Decision".
+    pub kind: String,
+    pub title: String,
+    pub href: String,
+    pub space_name: String,
+    /// "3 March 2027".
+    pub on: String,
+    pub summary: String,
+}
+
+/// The learning library: what was asked, the choices its form offers, and what was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryPage {
+    pub q: String,
+    pub space: String,
+    pub kind: String,
+    /// (slug, name) of every space.
+    pub spaces: Vec<(String, String)>,
+    /// (code, label) of the kinds of entry.
+    pub kinds: Vec<(String, String)>,
+    pub entries: Vec<LibraryEntry>,
+}

@@ -16,6 +16,7 @@ pub mod form_returns;
 pub mod groups;
 pub mod housekeeping;
 pub mod import;
+pub mod library;
 pub mod mail;
 pub mod measures;
 pub mod meetings;

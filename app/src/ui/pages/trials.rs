@@ -188,3 +188,78 @@ fn Trial(
         })}
     }
 }
+
+/// The learning library (`/library?q=&space=&kind=`): a search form that works as a plain
+/// GET form, and what it found.
+#[component]
+pub fn LibraryPageView() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let asked = move || {
+        let q = query.read();
+        (
+            q.get("q").unwrap_or_default(),
+            q.get("space").unwrap_or_default(),
+            q.get("kind").unwrap_or_default(),
+        )
+    };
+    let page = server_data(asked, |(q, space, kind)| {
+        crate::api::trials::get_library(q, space, kind)
+    });
+    view! {
+        <Title text="Learning library" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || page.get().map(|r| match r {
+                Err(e) => problem("Learning library", e),
+                Ok(p) => view! { <Library page=p /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Library(page: crate::model::trials::LibraryPage) -> impl IntoView {
+    let count = page.entries.len();
+    view! {
+        <section class="panel">
+            <h1>"Learning library"</h1>
+            <p class="lead">"What the community has learned: trials and what they taught, workshop reports and the decisions taken — in every region and group."</p>
+            <form method="get" action="/library" class="stack library-search" role="search">
+                <div class="field">
+                    <label for="library-q">"Search"</label>
+                    <input id="library-q" type="search" name="q" value=page.q.clone() maxlength=100 />
+                </div>
+                <div class="field">
+                    <label for="library-space">"Space"</label>
+                    <select id="library-space" name="space">
+                        <option value="" selected=page.space.is_empty()>"Every space"</option>
+                        {page.spaces.iter().map(|(slug, name)| view! {
+                            <option value=slug.clone() selected=*slug == page.space>{name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="library-kind">"Kind"</label>
+                    <select id="library-kind" name="kind">
+                        <option value="" selected=page.kind.is_empty()>"Everything"</option>
+                        {page.kinds.iter().map(|(code, label)| view! {
+                            <option value=code.clone() selected=*code == page.kind>{label.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">"Search the library"</button>
+            </form>
+        </section>
+        <section class="panel" aria-labelledby="found-heading">
+            <h2 id="found-heading">{match count { 0 => "Nothing found".to_owned(), 1 => "1 found".to_owned(), n => format!("{n} found") }}</h2>
+            <ul class="directory">
+                {page.entries.into_iter().map(|e| view! {
+                    <li class="directory__item">
+                        <a class="directory__name" href=e.href>{e.title}</a>
+                        <span class="meta">{format!("{} · {} · {}", e.kind, e.space_name, e.on)}</span>
+                        {(!e.summary.is_empty()).then(|| view! { <p>{e.summary}</p> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
