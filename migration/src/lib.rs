@@ -23,6 +23,7 @@ mod m20261128_000019_dashboard_indexes;
 mod m20261128_000020_coffee;
 mod m20261128_000021_meetings;
 mod m20261128_000022_trials;
+mod m20261128_000023_cascades;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000020_coffee::Migration),
             Box::new(m20261128_000021_meetings::Migration),
             Box::new(m20261128_000022_trials::Migration),
+            Box::new(m20261128_000023_cascades::Migration),
         ]
     }
 }

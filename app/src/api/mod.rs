@@ -13,6 +13,7 @@ pub(crate) fn checked(value: Option<String>) -> bool {
 pub mod community;
 pub mod dashboard;
 pub mod directory;
+pub mod flow;
 pub mod groups;
 pub mod measures;
 pub mod meetings;

@@ -9,6 +9,7 @@ pub mod chart;
 pub mod charter;
 pub mod dashboard;
 pub mod decision;
+pub mod flow;
 pub mod import;
 pub mod measure;
 pub mod meeting;

@@ -7,6 +7,7 @@ pub mod coffee;
 pub mod community;
 pub mod dashboard;
 pub mod directory;
+pub mod flow;
 pub mod form;
 pub mod measures;
 pub mod meetings;

@@ -12,6 +12,7 @@ pub mod community;
 pub mod dashboard;
 pub mod demo;
 pub mod directory;
+pub mod flow;
 pub mod form_returns;
 pub mod groups;
 pub mod housekeeping;

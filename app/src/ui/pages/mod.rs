@@ -3,6 +3,7 @@ pub mod admin;
 pub mod coffee;
 pub mod dashboard;
 pub mod directory;
+pub mod flow;
 pub mod groups;
 pub mod home;
 pub mod measures;

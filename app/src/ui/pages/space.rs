@@ -67,6 +67,12 @@ fn SpaceDetails(
     actions: RoleActions,
 ) -> impl IntoView {
     let slug = page.space.slug.clone();
+    // A region's own page of its work with the national commons; anywhere else, all of it.
+    let flow = if page.space.kind == crate::domain::structure::SpaceKind::Region.label() {
+        format!("/spaces/{slug}/flow")
+    } else {
+        "/flow".to_owned()
+    };
     let directory = (page.space.kind == "Region").then(|| format!("/members?region={slug}"));
     view! {
         <Title text=page.space.name.clone() />
@@ -82,7 +88,7 @@ fn SpaceDetails(
             })}
             <p class="lead">{page.purpose}</p>
             <p><a href=format!("/spaces/{slug}/workshops")>"Workshops held here, and their actions"</a></p>
-            <p><a href=format!("/spaces/{slug}/proposals")>"Proposals"</a>" · "<a href=format!("/decisions?space={slug}")>"Decision register"</a>" · "<a href=format!("/spaces/{slug}/rules")>"Rule book"</a>" · "<a href=format!("/spaces/{slug}/dashboard")>"Dashboard"</a>" · "<a href=format!("/spaces/{slug}/measures")>"Measures"</a>" · "<a href=format!("/spaces/{slug}/meetings")>"Meetings"</a>" · "<a href=format!("/spaces/{slug}/trials")>"Trials"</a>" · "<a href=format!("/library?space={slug}")>"Learning library"</a></p>
+            <p><a href=format!("/spaces/{slug}/proposals")>"Proposals"</a>" · "<a href=format!("/decisions?space={slug}")>"Decision register"</a>" · "<a href=format!("/spaces/{slug}/rules")>"Rule book"</a>" · "<a href=format!("/spaces/{slug}/dashboard")>"Dashboard"</a>" · "<a href=format!("/spaces/{slug}/measures")>"Measures"</a>" · "<a href=format!("/spaces/{slug}/meetings")>"Meetings"</a>" · "<a href=format!("/spaces/{slug}/trials")>"Trials"</a>" · "<a href=format!("/library?space={slug}")>"Learning library"</a>" · "<a href=flow>"National and regional work"</a></p>
             {page.meetings.map(|m| view! {
                 <h2>"Next meetings"</h2>
                 {if m.is_empty() {

@@ -1,0 +1,841 @@
+//! Two-way work between the national commons and its regions. A *cascade*: the national
+//! group (its stewards, or the project team) asks every region or chosen ones for input by
+//! a day, and each region's convener or stewards answer — from one of the region's
+//! meetings or decisions, or in words. An *escalation*: a region's convener or stewards
+//! raise a matter to the national group, which answers. Both are listed on both levels
+//! with their state and the time answers took; every member may read them.
+use crate::domain::flow::{Answering, days_label, median_days};
+use crate::domain::membership::Action;
+use crate::error::{AppError, Validation};
+use crate::model::flow::{
+    AnswerFor, CascadeLine, CascadePage, EscalationLine, EscalationPage, FlowPage, RegionAnswer,
+};
+use crate::server::entities::{cascade, cascade_region, escalation, meeting, proposal, space};
+use crate::server::services::{accounts, membership, rules};
+use crate::server::time;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+const TITLE_MAX: usize = 120;
+const TEXT_MAX: usize = 4_000;
+/// The most cascades and escalations a page lists.
+const SHOWN: u64 = 100;
+
+fn day(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+fn on(at: DateTime<Utc>) -> String {
+    format!("{} {}", time::when(at), time::uk_year(at))
+}
+
+async fn may(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    action: Action,
+    s: &space::Model,
+) -> Result<bool, AppError> {
+    Ok(membership::authorise(db, person_id, action, s)
+        .await
+        .is_ok())
+}
+
+fn checked(v: &mut Validation, field: &str, value: &str, max: usize, missing: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        v.refuse(field, missing);
+    } else if value.chars().count() > max {
+        v.refuse(field, format!("Keep it to {max} characters."));
+    }
+    value.to_owned()
+}
+
+async fn region_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<space::Model, AppError> {
+    membership::region_by_slug(db, slug).await
+}
+
+/// Everything between the national commons and its regions (`region` = None), or what
+/// concerns one region.
+pub async fn page(
+    db: &DatabaseConnection,
+    viewer_id: i64,
+    region: Option<&str>,
+) -> Result<FlowPage, AppError> {
+    membership::require_member_or_team(db, viewer_id).await?;
+    let today = Utc::now().date_naive();
+    let region = match region {
+        Some(slug) => Some(region_by_slug(db, slug).await?),
+        None => None,
+    };
+    let regions = membership::regions(db).await?;
+    let national = rules::national(db).await?;
+    let asked = cascade_region::Entity::find()
+        .filter(match &region {
+            Some(r) => cascade_region::Column::RegionId.eq(r.id),
+            None => cascade_region::Column::RegionId.is_not_null(),
+        })
+        .all(db)
+        .await?;
+    let cascade_ids: Vec<i64> = {
+        let mut ids: Vec<i64> = asked.iter().map(|a| a.cascade_id).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let cascades = cascade::Entity::find()
+        .filter(cascade::Column::Id.is_in(cascade_ids.clone()))
+        .order_by_desc(cascade::Column::AskedAt)
+        .limit(SHOWN)
+        .all(db)
+        .await?;
+    // Every region asked in those cascades, for the counts of who answered.
+    let all_asked = cascade_region::Entity::find()
+        .filter(cascade_region::Column::CascadeId.is_in(cascade_ids))
+        .all(db)
+        .await?;
+    let cascade_time = median_days(
+        &all_asked
+            .iter()
+            .filter(|a| region.as_ref().is_none_or(|r| r.id == a.region_id))
+            .filter_map(|a| {
+                let c = cascades.iter().find(|c| c.id == a.cascade_id)?;
+                Some((c.asked_at, a.answered_at?))
+            })
+            .collect::<Vec<_>>(),
+    );
+    let escalations = escalation::Entity::find()
+        .filter(match &region {
+            Some(r) => escalation::Column::RegionId.eq(r.id),
+            None => escalation::Column::RegionId.is_not_null(),
+        })
+        .order_by_desc(escalation::Column::RaisedAt)
+        .limit(SHOWN)
+        .all(db)
+        .await?;
+    let escalation_time = median_days(
+        &escalations
+            .iter()
+            .filter_map(|e| Some((e.raised_at, e.answered_at?)))
+            .collect::<Vec<_>>(),
+    );
+    let name_of = |id: i64| {
+        regions
+            .iter()
+            .find(|r| r.id == id)
+            .map_or(String::new(), |r| r.name.clone())
+    };
+    Ok(FlowPage {
+        cascades: cascades
+            .iter()
+            .map(|c| {
+                let of_it: Vec<&cascade_region::Model> =
+                    all_asked.iter().filter(|a| a.cascade_id == c.id).collect();
+                CascadeLine {
+                    id: c.id,
+                    title: c.title.clone(),
+                    due_on: day(c.due_on),
+                    asked: of_it.len(),
+                    answered: of_it.iter().filter(|a| a.answered_at.is_some()).count(),
+                    state: region.as_ref().and_then(|r| {
+                        of_it.iter().find(|a| a.region_id == r.id).map(|a| {
+                            Answering::of(a.answered_at.is_some(), c.due_on, today)
+                                .label()
+                                .to_owned()
+                        })
+                    }),
+                }
+            })
+            .collect(),
+        escalations: escalations
+            .iter()
+            .map(|e| EscalationLine {
+                id: e.id,
+                title: e.title.clone(),
+                region: name_of(e.region_id),
+                raised_on: on(e.raised_at),
+                state: match e.answered_at {
+                    Some(at) => format!(
+                        "Answered in {}",
+                        days_label(median_days(&[(e.raised_at, at)]).unwrap_or(0.0))
+                    ),
+                    None => "Open".into(),
+                },
+            })
+            .collect(),
+        cascade_time: cascade_time
+            .map(|d| format!("Regions answered in a median of {}.", days_label(d))),
+        escalation_time: escalation_time.map(|d| {
+            format!(
+                "The national group answered in a median of {}.",
+                days_label(d)
+            )
+        }),
+        may_ask: region.is_none() && may(db, viewer_id, Action::RunMeeting, &national).await?,
+        may_raise: match &region {
+            Some(r) => may(db, viewer_id, Action::RunMeeting, r).await?,
+            None => false,
+        },
+        regions: regions
+            .iter()
+            .map(|r| (r.id.to_string(), r.name.clone()))
+            .collect(),
+        region: region.map(|r| (r.slug, r.name)),
+    })
+}
+
+pub struct CascadeForm {
+    pub title: String,
+    pub question: String,
+    pub due_on: String,
+    /// Ids of the regions asked, as sent; none: every region.
+    pub regions: Vec<String>,
+}
+
+/// The national group asks regions for input by a day.
+pub async fn ask(db: &DatabaseConnection, actor_id: i64, f: &CascadeForm) -> Result<i64, AppError> {
+    let national = rules::national(db).await?;
+    membership::authorise(db, actor_id, Action::RunMeeting, &national).await?;
+    let mut v = Validation::default();
+    let title = checked(&mut v, "title", &f.title, TITLE_MAX, "Name what you ask.");
+    let question = checked(
+        &mut v,
+        "question",
+        &f.question,
+        TEXT_MAX,
+        "Write the question the regions answer.",
+    );
+    let today = Utc::now().date_naive();
+    let due_on = match NaiveDate::parse_from_str(f.due_on.trim(), "%Y-%m-%d") {
+        Ok(d) if d >= today => d,
+        Ok(_) => {
+            v.refuse("due_on", "The day to answer by is in the past.");
+            today
+        }
+        Err(_) => {
+            v.refuse("due_on", "Give the day to answer by, like 2027-01-31.");
+            today
+        }
+    };
+    let regions = membership::regions(db).await?;
+    let mut asked: Vec<i64> = vec![];
+    for r in &f.regions {
+        match r.trim().parse::<i64>() {
+            Ok(id) if regions.iter().any(|x| x.id == id) => asked.push(id),
+            _ => v.refuse("regions", "Choose regions from the list."),
+        }
+    }
+    if f.regions.is_empty() {
+        asked = regions.iter().map(|r| r.id).collect();
+    }
+    asked.sort();
+    asked.dedup();
+    v.finish()?;
+    let txn = crate::server::db::begin_write(db).await?;
+    let c = cascade::ActiveModel {
+        title: Set(title),
+        question: Set(question),
+        due_on: Set(due_on),
+        asked_by: Set(actor_id),
+        asked_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    for region_id in asked {
+        cascade_region::ActiveModel {
+            cascade_id: Set(c.id),
+            region_id: Set(region_id),
+            answer: Set(None),
+            meeting_id: Set(None),
+            proposal_id: Set(None),
+            answered_by: Set(None),
+            answered_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(c.id)
+}
+
+/// Where an answer may come from in `region`: its meetings and its decisions.
+async fn sources(
+    db: &impl ConnectionTrait,
+    region: &space::Model,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut out: Vec<(String, String)> = meeting::Entity::find()
+        .filter(meeting::Column::SpaceId.eq(region.id))
+        .order_by_desc(meeting::Column::StartsAt)
+        .limit(20)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            (
+                format!("meeting:{}", m.id),
+                format!("Meeting: {} ({})", m.title, on(m.starts_at)),
+            )
+        })
+        .collect();
+    out.extend(
+        proposal::Entity::find()
+            .filter(proposal::Column::SpaceId.eq(region.id))
+            .order_by_desc(proposal::Column::Id)
+            .limit(20)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| {
+                (
+                    format!("proposal:{}", p.id),
+                    format!("Decision: {}", p.title),
+                )
+            }),
+    );
+    Ok(out)
+}
+
+/// A cascade with every region's answer, and the forms for the regions the viewer answers for.
+pub async fn cascade_page(
+    db: &DatabaseConnection,
+    viewer_id: i64,
+    id: i64,
+) -> Result<CascadePage, AppError> {
+    membership::require_member_or_team(db, viewer_id).await?;
+    let c = cascade::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such cascade.".into()))?;
+    let today = Utc::now().date_naive();
+    let asked = cascade_region::Entity::find()
+        .filter(cascade_region::Column::CascadeId.eq(c.id))
+        .all(db)
+        .await?;
+    let regions = space::Entity::find()
+        .filter(space::Column::Id.is_in(asked.iter().map(|a| a.region_id)))
+        .order_by_asc(space::Column::Name)
+        .all(db)
+        .await?;
+    let meetings = meeting::Entity::find()
+        .filter(meeting::Column::Id.is_in(asked.iter().filter_map(|a| a.meeting_id)))
+        .all(db)
+        .await?;
+    let proposals = proposal::Entity::find()
+        .filter(proposal::Column::Id.is_in(asked.iter().filter_map(|a| a.proposal_id)))
+        .all(db)
+        .await?;
+    let names = accounts::names(
+        db,
+        asked
+            .iter()
+            .filter_map(|a| a.answered_by)
+            .chain([c.asked_by]),
+    )
+    .await?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let mut answer_for = vec![];
+    let mut answers = vec![];
+    for r in &regions {
+        let Some(a) = asked.iter().find(|a| a.region_id == r.id) else {
+            continue;
+        };
+        let from = a
+            .meeting_id
+            .and_then(|m| meetings.iter().find(|x| x.id == m))
+            .map(|m| {
+                (
+                    format!("Meeting: {}", m.title),
+                    format!("/meetings/{}", m.id),
+                )
+            })
+            .or_else(|| {
+                a.proposal_id
+                    .and_then(|p| proposals.iter().find(|x| x.id == p))
+                    .map(|p| {
+                        (
+                            format!("Decision: {}", p.title),
+                            format!("/proposals/{}", p.id),
+                        )
+                    })
+            });
+        answers.push(RegionAnswer {
+            slug: r.slug.clone(),
+            name: r.name.clone(),
+            state: Answering::of(a.answered_at.is_some(), c.due_on, today)
+                .label()
+                .to_owned(),
+            answer: a.answer.clone(),
+            from,
+            answered: a.answered_at.map(|at| {
+                format!(
+                    "{}, {}",
+                    a.answered_by.map(name).unwrap_or_default(),
+                    on(at)
+                )
+            }),
+        });
+        if may(db, viewer_id, Action::RunMeeting, r).await? {
+            answer_for.push(AnswerFor {
+                slug: r.slug.clone(),
+                name: r.name.clone(),
+                sources: sources(db, r).await?,
+                answer: a.answer.clone(),
+            });
+        }
+    }
+    Ok(CascadePage {
+        id: c.id,
+        title: c.title.clone(),
+        question: c.question.clone(),
+        due_on: day(c.due_on),
+        asked_by: name(c.asked_by),
+        regions: answers,
+        answer_for,
+    })
+}
+
+/// A region answers a cascade it was asked in — in words, from one of its meetings or
+/// decisions (`from`: "meeting:ID", "proposal:ID" or empty). A later answer replaces it,
+/// dated anew.
+pub async fn answer(
+    db: &DatabaseConnection,
+    actor_id: i64,
+    cascade_id: i64,
+    region_slug: &str,
+    text: &str,
+    from: &str,
+) -> Result<(), AppError> {
+    let region = region_by_slug(db, region_slug).await?;
+    membership::authorise(db, actor_id, Action::RunMeeting, &region).await?;
+    let asked = cascade_region::Entity::find_by_id((cascade_id, region.id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This region was not asked in that cascade.".into()))?;
+    let mut v = Validation::default();
+    let text = checked(
+        &mut v,
+        "answer",
+        text,
+        TEXT_MAX,
+        "Write the region's answer.",
+    );
+    let (mut meeting_id, mut proposal_id) = (None, None);
+    match from.trim().split_once(':') {
+        None if from.trim().is_empty() => {}
+        Some(("meeting", id)) => {
+            let m = match id.parse::<i64>() {
+                Ok(id) => {
+                    meeting::Entity::find_by_id(id)
+                        .filter(meeting::Column::SpaceId.eq(region.id))
+                        .one(db)
+                        .await?
+                }
+                Err(_) => None,
+            };
+            match m {
+                Some(m) => meeting_id = Some(m.id),
+                None => v.refuse("from", "Choose one of the region's meetings or decisions."),
+            }
+        }
+        Some(("proposal", id)) => {
+            let p = match id.parse::<i64>() {
+                Ok(id) => {
+                    proposal::Entity::find_by_id(id)
+                        .filter(proposal::Column::SpaceId.eq(region.id))
+                        .one(db)
+                        .await?
+                }
+                Err(_) => None,
+            };
+            match p {
+                Some(p) => proposal_id = Some(p.id),
+                None => v.refuse("from", "Choose one of the region's meetings or decisions."),
+            }
+        }
+        _ => v.refuse("from", "Choose one of the region's meetings or decisions."),
+    }
+    v.finish()?;
+    let mut a: cascade_region::ActiveModel = asked.into();
+    a.answer = Set(Some(text));
+    a.meeting_id = Set(meeting_id);
+    a.proposal_id = Set(proposal_id);
+    a.answered_by = Set(Some(actor_id));
+    a.answered_at = Set(Some(Utc::now()));
+    a.update(db).await?;
+    Ok(())
+}
+
+/// A region's convener or stewards raise a matter to the national group.
+pub async fn raise(
+    db: &DatabaseConnection,
+    actor_id: i64,
+    region_slug: &str,
+    title: &str,
+    matter: &str,
+) -> Result<i64, AppError> {
+    let region = region_by_slug(db, region_slug).await?;
+    membership::authorise(db, actor_id, Action::RunMeeting, &region).await?;
+    let mut v = Validation::default();
+    let title = checked(&mut v, "title", title, TITLE_MAX, "Name the matter.");
+    let matter = checked(
+        &mut v,
+        "matter",
+        matter,
+        TEXT_MAX,
+        "Say what the national group is asked to do or decide.",
+    );
+    v.finish()?;
+    Ok(escalation::ActiveModel {
+        region_id: Set(region.id),
+        title: Set(title),
+        matter: Set(matter),
+        raised_by: Set(actor_id),
+        raised_at: Set(Utc::now()),
+        answer: Set(None),
+        answered_by: Set(None),
+        answered_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// An escalation and its answer, for any member; the form for the national group.
+pub async fn escalation_page(
+    db: &DatabaseConnection,
+    viewer_id: i64,
+    id: i64,
+) -> Result<EscalationPage, AppError> {
+    membership::require_member_or_team(db, viewer_id).await?;
+    let e = escalation::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such escalation.".into()))?;
+    let region = space::Entity::find_by_id(e.region_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let national = rules::national(db).await?;
+    let names = accounts::names(db, [e.raised_by].into_iter().chain(e.answered_by)).await?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    Ok(EscalationPage {
+        id: e.id,
+        title: e.title.clone(),
+        matter: e.matter.clone(),
+        region: (region.slug, region.name),
+        raised_by: name(e.raised_by),
+        raised_on: on(e.raised_at),
+        answer: e.answer.clone(),
+        answered: e.answered_at.map(|at| {
+            format!(
+                "{}, {}",
+                e.answered_by.map(name).unwrap_or_default(),
+                on(at)
+            )
+        }),
+        may_answer: may(db, viewer_id, Action::RunMeeting, &national).await?,
+    })
+}
+
+/// The national group answers an escalation (a later answer replaces it, and is dated).
+pub async fn respond(
+    db: &DatabaseConnection,
+    actor_id: i64,
+    id: i64,
+    text: &str,
+) -> Result<(), AppError> {
+    let national = rules::national(db).await?;
+    membership::authorise(db, actor_id, Action::RunMeeting, &national).await?;
+    let e = escalation::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such escalation.".into()))?;
+    let mut v = Validation::default();
+    let text = checked(
+        &mut v,
+        "answer",
+        text,
+        TEXT_MAX,
+        "Write the national group's answer.",
+    );
+    v.finish()?;
+    let mut a: escalation::ActiveModel = e.into();
+    a.answer = Set(Some(text));
+    a.answered_by = Set(Some(actor_id));
+    a.answered_at = Set(Some(Utc::now()));
+    a.update(db).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::services::{demo, meetings};
+    use crate::server::testing::for_each_database;
+
+    async fn id_of(db: &DatabaseConnection, email: &str) -> i64 {
+        accounts::find_by_email(db, email)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    }
+
+    async fn region_id(db: &DatabaseConnection, slug: &str) -> String {
+        region_by_slug(db, slug).await.unwrap().id.to_string()
+    }
+
+    fn fields(e: AppError) -> Vec<String> {
+        match e {
+            AppError::Invalid(errors) => errors.into_iter().map(|e| e.field).collect(),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_national_group_cascades_a_question_regions_answer_and_a_region_escalates_a_matter()
+    {
+        for_each_database(async |db| {
+            demo::seed_if_empty(&db).await.unwrap();
+            let priya = id_of(&db, "priya@demo.q-commons.org").await;
+            let hein = id_of(&db, "hein@demo.q-commons.org").await;
+            let helen = id_of(&db, "helen@demo.q-commons.org").await;
+            let karen = id_of(&db, "karen@demo.q-commons.org").await;
+            let sam = id_of(&db, "sam@demo.q-commons.org").await;
+            let soon = (Utc::now().date_naive() + chrono::Duration::days(14)).to_string();
+            let form = |regions: Vec<String>, due_on: &str| CascadeForm {
+                title: "Priorities for next year".into(),
+                question: "What should the national commons fund first?".into(),
+                due_on: due_on.into(),
+                regions,
+            };
+            let chosen = vec![
+                region_id(&db, "west-of-england").await,
+                region_id(&db, "south-west").await,
+            ];
+            // Only the national group asks; bad input is refused whole.
+            assert_eq!(
+                ask(&db, hein, &form(chosen.clone(), &soon))
+                    .await
+                    .unwrap_err(),
+                AppError::Forbidden
+            );
+            assert_eq!(
+                fields(
+                    ask(
+                        &db,
+                        priya,
+                        &CascadeForm {
+                            title: " ".into(),
+                            question: String::new(),
+                            due_on: "2020-01-01".into(),
+                            regions: vec!["999".into()]
+                        }
+                    )
+                    .await
+                    .unwrap_err()
+                ),
+                vec!["title", "question", "due_on", "regions"]
+            );
+            let c = ask(&db, priya, &form(chosen, &soon)).await.unwrap();
+
+            // West of England answers from its meeting; South West in words; North East
+            // was not asked.
+            let held = (Utc::now() - chrono::Duration::days(2))
+                .format("%Y-%m-%dT10:00")
+                .to_string();
+            let m = meetings::schedule(
+                &db,
+                hein,
+                "west-of-england",
+                &meetings::MeetingForm {
+                    title: "Stewardship group".into(),
+                    starts_at: held,
+                    length: "60".into(),
+                    place: "Bristol".into(),
+                    call_link: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+            let other_region_meeting = meetings::schedule(
+                &db,
+                helen,
+                "south-west",
+                &meetings::MeetingForm {
+                    title: "South West stewards".into(),
+                    starts_at: (Utc::now() - chrono::Duration::days(1))
+                        .format("%Y-%m-%dT10:00")
+                        .to_string(),
+                    length: "60".into(),
+                    place: "Exeter".into(),
+                    call_link: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                answer(&db, helen, c, "west-of-england", "Ours.", "")
+                    .await
+                    .unwrap_err(),
+                AppError::Forbidden,
+                "another region's convener"
+            );
+            assert_eq!(
+                fields(
+                    answer(
+                        &db,
+                        hein,
+                        c,
+                        "west-of-england",
+                        "Travel.",
+                        &format!("meeting:{}", other_region_meeting.id)
+                    )
+                    .await
+                    .unwrap_err()
+                ),
+                vec!["from"],
+                "another region's meeting"
+            );
+            assert_eq!(
+                fields(
+                    answer(&db, hein, c, "west-of-england", " ", "rumour:1")
+                        .await
+                        .unwrap_err()
+                ),
+                vec!["answer", "from"]
+            );
+            answer(
+                &db,
+                sam,
+                c,
+                "west-of-england",
+                "Travel for patient and carer members.",
+                &format!("meeting:{}", m.id),
+            )
+            .await
+            .unwrap();
+            answer(
+                &db,
+                helen,
+                c,
+                "south-west",
+                "Training for new conveners.",
+                "",
+            )
+            .await
+            .unwrap();
+            assert!(matches!(
+                answer(&db, karen, c, "north-east-and-north-cumbria", "Us too.", "").await,
+                Err(AppError::NotFound(_))
+            ));
+
+            let read = cascade_page(&db, karen, c).await.unwrap();
+            let states: Vec<(String, String)> = read
+                .regions
+                .iter()
+                .map(|r| (r.name.clone(), r.state.clone()))
+                .collect();
+            assert_eq!(
+                states,
+                vec![
+                    ("South West".into(), "Answered".into()),
+                    ("West of England".into(), "Answered".into())
+                ]
+            );
+            let west = read
+                .regions
+                .iter()
+                .find(|r| r.slug == "west-of-england")
+                .unwrap();
+            assert_eq!(
+                west.from,
+                Some((
+                    "Meeting: Stewardship group".into(),
+                    format!("/meetings/{}", m.id)
+                ))
+            );
+            assert!(read.answer_for.is_empty(), "Karen answers for neither");
+            assert_eq!(
+                cascade_page(&db, hein, c).await.unwrap().answer_for.len(),
+                1
+            );
+
+            // The national page and each region's list it with its state.
+            let national = page(&db, karen, None).await.unwrap();
+            assert_eq!(
+                (national.cascades[0].asked, national.cascades[0].answered),
+                (2, 2)
+            );
+            assert!(national.cascade_time.is_some());
+            assert!(!national.may_ask);
+            assert!(page(&db, priya, None).await.unwrap().may_ask);
+            let west_view = page(&db, hein, Some("west-of-england")).await.unwrap();
+            assert_eq!(west_view.cascades[0].state.as_deref(), Some("Answered"));
+            assert!(west_view.may_raise);
+            let north = page(&db, karen, Some("north-east-and-north-cumbria"))
+                .await
+                .unwrap();
+            assert!(north.cascades.is_empty());
+
+            // An escalation, raised by a region and answered nationally.
+            assert_eq!(
+                raise(&db, helen, "west-of-england", "X", "Y")
+                    .await
+                    .unwrap_err(),
+                AppError::Forbidden
+            );
+            assert_eq!(
+                fields(
+                    raise(&db, hein, "west-of-england", "", "")
+                        .await
+                        .unwrap_err()
+                ),
+                vec!["title", "matter"]
+            );
+            let e = raise(
+                &db,
+                hein,
+                "west-of-england",
+                "Room hire costs",
+                "Trust rooms now cost £200 an evening: can the national budget help?",
+            )
+            .await
+            .unwrap();
+            let listed = page(&db, helen, None).await.unwrap();
+            assert_eq!(listed.escalations[0].state, "Open");
+            assert_eq!(listed.escalations[0].region, "West of England");
+            assert!(!escalation_page(&db, hein, e).await.unwrap().may_answer);
+            assert_eq!(
+                respond(&db, hein, e, "Yes.").await.unwrap_err(),
+                AppError::Forbidden
+            );
+            assert_eq!(
+                fields(respond(&db, priya, e, " ").await.unwrap_err()),
+                vec!["answer"]
+            );
+            respond(
+                &db,
+                priya,
+                e,
+                "Yes: up to £1,000 this year from the events pot.",
+            )
+            .await
+            .unwrap();
+            let answered = escalation_page(&db, sam, e).await.unwrap();
+            assert_eq!(
+                answered.answer.as_deref(),
+                Some("Yes: up to £1,000 this year from the events pot.")
+            );
+            assert!(answered.answered.unwrap().starts_with("Priya Patel, "));
+            let listed = page(&db, sam, Some("west-of-england")).await.unwrap();
+            assert!(listed.escalations[0].state.starts_with("Answered in "));
+            assert!(listed.escalation_time.is_some());
+        })
+        .await;
+    }
+}
