@@ -24,6 +24,7 @@ mod m20261128_000020_coffee;
 mod m20261128_000021_meetings;
 mod m20261128_000022_trials;
 mod m20261128_000023_cascades;
+mod m20261128_000024_relationships;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000021_meetings::Migration),
             Box::new(m20261128_000022_trials::Migration),
             Box::new(m20261128_000023_cascades::Migration),
+            Box::new(m20261128_000024_relationships::Migration),
         ]
     }
 }

@@ -47,3 +47,37 @@ pub async fn add_partner(
         .await,
     )
 }
+
+/// Keep a region's relationship with a partner up (its convener).
+#[server(endpoint = "keep_tie")]
+#[allow(clippy::too_many_arguments)]
+pub async fn keep_tie(
+    region: String,
+    partner: i64,
+    relationship: String,
+    agreement_from: String,
+    agreement_to: String,
+    agreement_url: String,
+    last_contact_on: String,
+    next_step: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth, services::partners};
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let actor = auth::require_person(&state).await?;
+            let form = partners::TieForm {
+                relationship,
+                agreement_from,
+                agreement_to,
+                agreement_url,
+                last_contact_on,
+                next_step,
+            };
+            partners::keep_tie(&state.db, actor.id, &region, partner, &form).await?;
+            state.live.structure_changed(&state.db).await;
+            Ok(())
+        }
+        .await,
+    )
+}

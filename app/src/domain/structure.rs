@@ -74,6 +74,8 @@ vocabulary! {
     PartnerRelationship {
         Host => "host", "Host";
         Partner => "partner", "Partner";
+        Funder => "funder", "Funder";
+        Collaborator => "collaborator", "Collaborator";
     }
 }
 

@@ -2,6 +2,7 @@
 pub mod form;
 pub mod layout;
 pub mod pages;
+pub mod relationship_map;
 pub mod run_chart;
 pub mod spc_chart;
 pub mod widgets;

@@ -537,6 +537,7 @@ pub async fn set_host(
                 space_id: Set(region.id),
                 partner_organisation_id: Set(partner.id),
                 relationship: Set(PartnerRelationship::Host.code().into()),
+                ..Default::default()
             }
             .insert(&txn)
             .await?;

@@ -338,6 +338,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
             space_id: Set(region.id),
             partner_organisation_id: Set(ahsn.id),
             relationship: Set(PartnerRelationship::Host.code().into()),
+            ..Default::default()
         }
         .insert(db)
         .await?;
