@@ -198,6 +198,10 @@ async fn run(mut args: Args) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot start the live bus: {e}"))?;
     tokio::spawn(app::server::services::housekeeping::run(db.clone()));
+    tokio::spawn(app::server::services::coffee::keep_drawing(
+        db.clone(),
+        mailer.clone(),
+    ));
     let config = Arc::new(config);
     tokio::spawn(app::server::services::proposals::keep_closing(
         db.clone(),

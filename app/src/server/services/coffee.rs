@@ -297,6 +297,47 @@ pub async fn draw(
     })
 }
 
+/// How often the scheduled draw looks whether a month is due.
+pub const DRAW_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The scheduled draw: the month of `now` is drawn if nobody drew it yet and at least two
+/// are in the draw. Safe on several app servers at once: a month is drawn once (it is the
+/// draw's key), and a server that loses the race stores and sends nothing.
+pub async fn draw_due(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    now: chrono::DateTime<Utc>,
+    seed: u64,
+) -> Result<Option<Drawn>, AppError> {
+    let month = month_of(now.date_naive());
+    if coffee_draw::Entity::find_by_id(month.as_str())
+        .one(db)
+        .await?
+        .is_some()
+        || coffee_opt_in::Entity::find().count(db).await? < 2
+    {
+        return Ok(None);
+    }
+    draw(db, mailer, None, &month, seed).await.map(Some)
+}
+
+/// Draw each month's coffee pairs when it comes, for as long as the server runs.
+pub async fn keep_drawing(db: DatabaseConnection, mailer: Mailer) {
+    let mut timer = tokio::time::interval(DRAW_EVERY);
+    timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        timer.tick().await;
+        match draw_due(&db, &mailer, Utc::now(), rand::random()).await {
+            Ok(Some(drawn)) => {
+                tracing::info!(month = drawn.month, pairs = drawn.pairs, "coffee drawn")
+            }
+            Ok(None) => {}
+            // Another app server drew the month first: nothing was stored or sent here.
+            Err(e) => tracing::debug!("the scheduled coffee draw did not run: {e}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,6 +498,41 @@ mod tests {
                     .unwrap()
                     .is_none()
             );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn each_month_is_drawn_by_itself_once_when_two_or_more_are_in_the_draw() {
+        for_each_database(|db| async move {
+            demo::seed_if_empty(&db).await.unwrap();
+            let mailer = Mailer::outbox_only();
+            let now = chrono::DateTime::parse_from_rfc3339("2031-03-01T06:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc);
+            // Nobody in the draw: nothing to draw.
+            assert_eq!(draw_due(&db, &mailer, now, 7).await.unwrap(), None);
+            for who in ["hein", "helen", "sam", "karen"] {
+                let p = account(&db, &format!("{who}@demo.q-commons.org")).await;
+                set_opt_in(&db, &p, true).await.unwrap();
+            }
+            let drawn = draw_due(&db, &mailer, now, 7).await.unwrap().unwrap();
+            assert_eq!((drawn.month.as_str(), drawn.pairs), ("March 2031", 2));
+            let stored = coffee_draw::Entity::find_by_id("2031-03")
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(stored.drawn_by, None, "drawn on schedule");
+            // Once a month: the next look, and a second app server's, find it drawn.
+            assert_eq!(
+                draw_due(&db, &mailer, now + chrono::Duration::hours(1), 8)
+                    .await
+                    .unwrap(),
+                None
+            );
+            assert!(draw(&db, &mailer, None, "2031-03", 9).await.is_err());
+            assert_eq!(pairs(&db, "2031-03").await.len(), 2);
         })
         .await;
     }
