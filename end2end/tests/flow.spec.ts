@@ -67,4 +67,12 @@ test('the national group cascades a question, two regions answer, and a region e
   await expect(hein.getByRole('listitem').filter({ hasText: `Room hire costs (${tag})` })).toContainText('Answered in');
   await expectAccessible(hein);
   await shot(hein, `flow-region-${info.project.name}`);
+
+  // The region's dashboard says it in words, and links to it.
+  await hein.goto('/spaces/west-of-england/dashboard');
+  const flow = hein.getByRole('region', { name: 'National and regional work' });
+  await expect(flow.getByText(/^The national group asked \d+ questions?; the region answered \d+, in a median of /)).toBeVisible();
+  await expect(flow.getByText(/^\d+ matters? raised to the national group; \d+ answered/)).toBeVisible();
+  await flow.getByRole('link', { name: 'The questions and matters, with their answers' }).click();
+  await expect(hein.getByRole('heading', { name: 'West of England and the national commons', level: 1 })).toBeVisible();
 });

@@ -49,6 +49,11 @@ pub struct DashboardPage {
     /// The conveners' and stewards' terms of office in the space and its stewardship
     /// group, those ending soonest first: every member may see who holds office until when.
     pub terms: Vec<Term>,
+    /// The work between the national commons and this region (or all regions, on the
+    /// national group's): questions asked and answered, matters raised, time to answer.
+    pub flow: Vec<String>,
+    /// Where that work is listed.
+    pub flow_link: String,
 }
 
 /// One convener's or steward's term of office.
@@ -94,4 +99,6 @@ pub struct NationalDashboard {
     pub span: String,
     /// Each region's dashboard, then the national group's.
     pub spaces: Vec<DashboardPage>,
+    /// The work between the national commons and the regions, in words.
+    pub flow: Vec<String>,
 }

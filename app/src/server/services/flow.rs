@@ -571,6 +571,83 @@ pub async fn respond(
     Ok(())
 }
 
+/// The work between the national commons and one region (or every region: `None`), in
+/// words for the dashboards: how many questions were asked and answered and how quickly,
+/// how many matters were raised and answered and how quickly.
+pub async fn summary(
+    db: &impl ConnectionTrait,
+    region: Option<i64>,
+) -> Result<Vec<String>, AppError> {
+    let asked = cascade_region::Entity::find()
+        .filter(match region {
+            Some(r) => cascade_region::Column::RegionId.eq(r),
+            None => cascade_region::Column::RegionId.is_not_null(),
+        })
+        .all(db)
+        .await?;
+    let cascades = cascade::Entity::find()
+        .filter(cascade::Column::Id.is_in(asked.iter().map(|a| a.cascade_id)))
+        .all(db)
+        .await?;
+    let escalations = escalation::Entity::find()
+        .filter(match region {
+            Some(r) => escalation::Column::RegionId.eq(r),
+            None => escalation::Column::RegionId.is_not_null(),
+        })
+        .all(db)
+        .await?;
+    let answered: Vec<(DateTime<Utc>, DateTime<Utc>)> = asked
+        .iter()
+        .filter_map(|a| {
+            let c = cascades.iter().find(|c| c.id == a.cascade_id)?;
+            Some((c.asked_at, a.answered_at?))
+        })
+        .collect();
+    let closed: Vec<(DateTime<Utc>, DateTime<Utc>)> = escalations
+        .iter()
+        .filter_map(|e| Some((e.raised_at, e.answered_at?)))
+        .collect();
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let took = |pairs: &[(DateTime<Utc>, DateTime<Utc>)]| {
+        median_days(pairs)
+            .map(|d| format!(", in a median of {}", days_label(d)))
+            .unwrap_or_default()
+    };
+    let mut lines = vec![];
+    if !asked.is_empty() {
+        lines.push(match region {
+            Some(_) => format!(
+                "The national group asked {}; the region answered {}{}.",
+                plural(asked.len(), "question", "questions"),
+                answered.len(),
+                took(&answered)
+            ),
+            None => format!(
+                "The national group asked {} of the regions; {} of {} answers are in{}.",
+                plural(cascades.len(), "question", "questions"),
+                answered.len(),
+                asked.len(),
+                took(&answered)
+            ),
+        });
+    }
+    if !escalations.is_empty() {
+        lines.push(format!(
+            "{} raised to the national group; {} answered{}.",
+            plural(escalations.len(), "matter", "matters"),
+            closed.len(),
+            took(&closed)
+        ));
+    }
+    Ok(lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -835,6 +912,34 @@ mod tests {
             let listed = page(&db, sam, Some("west-of-england")).await.unwrap();
             assert!(listed.escalations[0].state.starts_with("Answered in "));
             assert!(listed.escalation_time.is_some());
+            // The dashboards say it in words.
+            let west_id = region_by_slug(&db, "west-of-england").await.unwrap().id;
+            let said = summary(&db, Some(west_id)).await.unwrap();
+            assert_eq!(said.len(), 2);
+            assert!(
+                said[0].starts_with(
+                    "The national group asked 1 question; the region answered 1, in a median of "
+                ),
+                "{said:?}"
+            );
+            assert!(
+                said[1].starts_with(
+                    "1 matter raised to the national group; 1 answered, in a median of "
+                ),
+                "{said:?}"
+            );
+            let all = summary(&db, None).await.unwrap();
+            assert!(
+                all[0].starts_with(
+                    "The national group asked 1 question of the regions; 2 of 2 answers are in"
+                ),
+                "{all:?}"
+            );
+            let north_id = region_by_slug(&db, "north-east-and-north-cumbria")
+                .await
+                .unwrap()
+                .id;
+            assert!(summary(&db, Some(north_id)).await.unwrap().is_empty());
         })
         .await;
     }

@@ -69,6 +69,7 @@ fn Dashboard(page: DashboardPage) -> impl IntoView {
             </table>
         </section>
         <Terms terms=page.terms.clone() />
+        <Flow lines=page.flow.clone() href=page.flow_link.clone() />
         <div class="measures">
             {page.series.into_iter().map(|s| view! { <Measure s week /> }).collect_view()}
         </div>
@@ -152,6 +153,7 @@ fn National(page: NationalDashboard) -> impl IntoView {
             <p class="meta">{format!("Counted at {}; the counts are kept for a minute.", page.spaces.first().map(|s| s.counted_at.clone()).unwrap_or_default())}</p>
             <PeriodForm periods=page.periods.clone() period=page.period.clone() grains=page.grains.clone() grain=page.grain.clone() />
         </section>
+        <Flow lines=page.flow.clone() href="/flow".to_owned() />
         <section class="panel" aria-labelledby="balance-heading">
             <h2 id="balance-heading">"Who belongs, and who takes part"</h2>
             <ul>
@@ -286,4 +288,18 @@ fn capitalised(text: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// The work between the national commons and the regions, in words, linking to it.
+#[component]
+fn Flow(lines: Vec<String>, href: String) -> impl IntoView {
+    (!lines.is_empty()).then(|| {
+        view! {
+            <section class="panel" aria-labelledby="flow-heading">
+                <h2 id="flow-heading">"National and regional work"</h2>
+                {lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
+                <p><a href=href>"The questions and matters, with their answers"</a></p>
+            </section>
+        }
+    })
 }

@@ -143,14 +143,29 @@ pub async fn page(
         None
     };
     let terms = terms(db, &s).await?;
-    Ok(assemble(
-        &s,
-        &facts.0.of(Owner { id: s.id, everyone }),
-        facts.1,
-        &window,
-        needs_you,
-        terms,
-    ))
+    let (flow, flow_link) = match SpaceKind::from_code(&s.kind) {
+        Some(SpaceKind::Region) => (
+            crate::server::services::flow::summary(db, Some(s.id)).await?,
+            format!("/spaces/{}/flow", s.slug),
+        ),
+        Some(SpaceKind::NationalStewardshipGroup) => (
+            crate::server::services::flow::summary(db, None).await?,
+            "/flow".to_owned(),
+        ),
+        _ => (vec![], String::new()),
+    };
+    Ok(DashboardPage {
+        flow,
+        flow_link,
+        ..assemble(
+            &s,
+            &facts.0.of(Owner { id: s.id, everyone }),
+            facts.1,
+            &window,
+            needs_you,
+            terms,
+        )
+    })
 }
 
 /// Every region's dashboard side by side, and the national group's own, over `period`, a
@@ -185,6 +200,7 @@ pub async fn national(
         grain: first.grain.clone(),
         grains: first.grains.clone(),
         span: first.span.clone(),
+        flow: crate::server::services::flow::summary(db, None).await?,
         spaces,
     })
 }
@@ -322,6 +338,8 @@ fn assemble(
     DashboardPage {
         needs_you,
         terms,
+        flow: vec![],
+        flow_link: String::new(),
         span: format!(
             "{} to {}",
             buckets.first().map(|m| label(m)).unwrap_or_default(),
