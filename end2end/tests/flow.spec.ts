@@ -23,6 +23,10 @@ test('the national group cascades a question, two regions answer, and a region e
   await expect(priya.getByRole('heading', { name: title, level: 1 })).toBeVisible();
   await expect(priya.getByRole('heading', { name: 'West of England — Waiting' })).toBeVisible();
   const cascade = priya.url();
+  // Each asked region's convener is told by e-mail (the demo's outbox shows it).
+  await priya.goto('/outbox');
+  await expect(priya.locator('.outbox__item', { hasText: 'To hein@demo.q-commons.org' }).filter({ hasText: `The national group asks West of England: ${title}` })).toHaveCount(1);
+  await expect(priya.locator('.outbox__item', { hasText: 'To karen@demo.q-commons.org' }).filter({ hasText: title })).toHaveCount(0);
 
   // Each region's convener answers for their own region.
   for (const [who, region, words] of [

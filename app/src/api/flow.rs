@@ -50,7 +50,8 @@ pub async fn ask_regions(
                 due_on,
                 regions: regions.unwrap_or_default(),
             };
-            let id = flow::ask(&state.db, actor.id, &form).await?;
+            let base = state.config.public_url.trim_end_matches('/');
+            let id = flow::ask(&state.db, &state.mailer, base, actor.id, &form).await?;
             leptos_axum::redirect(&format!("/cascades/{id}"));
             Ok(())
         }
@@ -70,7 +71,18 @@ pub async fn answer_cascade(
         async {
             let state = auth::state()?;
             let actor = auth::require_person(&state).await?;
-            flow::answer(&state.db, actor.id, cascade, &region, &answer, &from).await
+            let base = state.config.public_url.trim_end_matches('/');
+            flow::answer(
+                &state.db,
+                &state.mailer,
+                base,
+                actor.id,
+                cascade,
+                &region,
+                &answer,
+                &from,
+            )
+            .await
         }
         .await,
     )
@@ -96,7 +108,17 @@ pub async fn escalate(region: String, title: String, matter: String) -> Result<(
         async {
             let state = auth::state()?;
             let actor = auth::require_person(&state).await?;
-            let id = flow::raise(&state.db, actor.id, &region, &title, &matter).await?;
+            let base = state.config.public_url.trim_end_matches('/');
+            let id = flow::raise(
+                &state.db,
+                &state.mailer,
+                base,
+                actor.id,
+                &region,
+                &title,
+                &matter,
+            )
+            .await?;
             leptos_axum::redirect(&format!("/escalations/{id}"));
             Ok(())
         }
@@ -111,7 +133,16 @@ pub async fn answer_escalation(escalation: i64, answer: String) -> Result<(), Ap
         async {
             let state = auth::state()?;
             let actor = auth::require_person(&state).await?;
-            flow::respond(&state.db, actor.id, escalation, &answer).await
+            let base = state.config.public_url.trim_end_matches('/');
+            flow::respond(
+                &state.db,
+                &state.mailer,
+                base,
+                actor.id,
+                escalation,
+                &answer,
+            )
+            .await
         }
         .await,
     )

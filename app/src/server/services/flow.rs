@@ -10,7 +10,10 @@ use crate::error::{AppError, Validation};
 use crate::model::flow::{
     AnswerFor, CascadeLine, CascadePage, EscalationLine, EscalationPage, FlowPage, RegionAnswer,
 };
-use crate::server::entities::{cascade, cascade_region, escalation, meeting, proposal, space};
+use crate::server::entities::{
+    cascade, cascade_region, escalation, meeting, person, proposal, role, space,
+};
+use crate::server::services::mail::Mailer;
 use crate::server::services::{accounts, membership, rules};
 use crate::server::time;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -55,6 +58,62 @@ fn checked(v: &mut Validation, field: &str, value: &str, max: usize, missing: &s
 
 async fn region_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<space::Model, AppError> {
     membership::region_by_slug(db, slug).await
+}
+
+/// Who speaks for a region today — its conveners and the stewards of its stewardship
+/// group — or, for `None`, for the national group: its stewards and the project team.
+async fn speakers(
+    db: &impl ConnectionTrait,
+    region: Option<&space::Model>,
+) -> Result<Vec<person::Model>, AppError> {
+    use crate::domain::structure::{RoleKind, SpaceKind};
+    use sea_orm::Condition;
+    let today = Utc::now().date_naive();
+    let who = match region {
+        Some(r) => {
+            let mut spaces = vec![r.id];
+            spaces.extend(
+                space::Entity::find()
+                    .filter(space::Column::ParentId.eq(r.id))
+                    .filter(space::Column::Kind.eq(SpaceKind::StewardshipGroup.code()))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|g| g.id),
+            );
+            Condition::all()
+                .add(role::Column::SpaceId.is_in(spaces))
+                .add(
+                    role::Column::Kind.is_in([RoleKind::Convener.code(), RoleKind::Steward.code()]),
+                )
+        }
+        None => Condition::any()
+            .add(
+                Condition::all()
+                    .add(role::Column::SpaceId.eq(rules::national(db).await?.id))
+                    .add(role::Column::Kind.eq(RoleKind::Steward.code())),
+            )
+            .add(role::Column::Kind.eq(RoleKind::ProjectTeam.code())),
+    };
+    let ids: Vec<i64> = role::Entity::find()
+        .filter(who)
+        .filter(role::Column::StartsOn.lte(today))
+        .filter(
+            Condition::any()
+                .add(role::Column::EndsOn.is_null())
+                .add(role::Column::EndsOn.gte(today)),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.person_id)
+        .collect();
+    Ok(person::Entity::find()
+        .filter(person::Column::Id.is_in(ids))
+        .filter(person::Column::ErasedAt.is_null())
+        .order_by_asc(person::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// Everything between the national commons and its regions (`region` = None), or what
@@ -194,8 +253,15 @@ pub struct CascadeForm {
     pub regions: Vec<String>,
 }
 
-/// The national group asks regions for input by a day.
-pub async fn ask(db: &DatabaseConnection, actor_id: i64, f: &CascadeForm) -> Result<i64, AppError> {
+/// The national group asks regions for input by a day; each region's conveners and
+/// stewards are told by e-mail, with the link to answer (`base`: the app's address).
+pub async fn ask(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    base: &str,
+    actor_id: i64,
+    f: &CascadeForm,
+) -> Result<i64, AppError> {
     let national = rules::national(db).await?;
     membership::authorise(db, actor_id, Action::RunMeeting, &national).await?;
     let mut v = Validation::default();
@@ -244,7 +310,7 @@ pub async fn ask(db: &DatabaseConnection, actor_id: i64, f: &CascadeForm) -> Res
     }
     .insert(&txn)
     .await?;
-    for region_id in asked {
+    for region_id in asked.iter().copied() {
         cascade_region::ActiveModel {
             cascade_id: Set(c.id),
             region_id: Set(region_id),
@@ -258,6 +324,25 @@ pub async fn ask(db: &DatabaseConnection, actor_id: i64, f: &CascadeForm) -> Res
         .await?;
     }
     txn.commit().await?;
+    for region in regions.iter().filter(|r| asked.contains(&r.id)) {
+        for p in speakers(db, Some(region)).await? {
+            mailer
+                .send(
+                    db,
+                    &p.email,
+                    &format!("The national group asks {}: {}", region.name, c.title),
+                    &format!(
+                        "Dear {},\n\nThe national commons stewardship group asks {} for its answer by {}:\n\n{}\n\nAnswer for the region here (its convener or a steward): {base}/cascades/{}\n",
+                        p.name,
+                        region.name,
+                        day(c.due_on),
+                        c.question,
+                        c.id
+                    ),
+                )
+                .await?;
+        }
+    }
     Ok(c.id)
 }
 
@@ -402,6 +487,8 @@ pub async fn cascade_page(
 /// dated anew.
 pub async fn answer(
     db: &DatabaseConnection,
+    mailer: &Mailer,
+    base: &str,
     actor_id: i64,
     cascade_id: i64,
     region_slug: &str,
@@ -465,12 +552,34 @@ pub async fn answer(
     a.answered_by = Set(Some(actor_id));
     a.answered_at = Set(Some(Utc::now()));
     a.update(db).await?;
+    // Whoever asked is told.
+    if let Some(c) = cascade::Entity::find_by_id(cascade_id).one(db).await? {
+        if let Some(asker) = person::Entity::find_by_id(c.asked_by)
+            .one(db)
+            .await?
+            .filter(|p| p.erased_at.is_none())
+        {
+            mailer
+                .send(
+                    db,
+                    &asker.email,
+                    &format!("{} answered: {}", region.name, c.title),
+                    &format!(
+                        "Dear {},\n\n{} answered “{}”. Read every region's answer: {base}/cascades/{}\n",
+                        asker.name, region.name, c.title, c.id
+                    ),
+                )
+                .await?;
+        }
+    }
     Ok(())
 }
 
 /// A region's convener or stewards raise a matter to the national group.
 pub async fn raise(
     db: &DatabaseConnection,
+    mailer: &Mailer,
+    base: &str,
     actor_id: i64,
     region_slug: &str,
     title: &str,
@@ -488,7 +597,7 @@ pub async fn raise(
         "Say what the national group is asked to do or decide.",
     );
     v.finish()?;
-    Ok(escalation::ActiveModel {
+    let e = escalation::ActiveModel {
         region_id: Set(region.id),
         title: Set(title),
         matter: Set(matter),
@@ -500,8 +609,22 @@ pub async fn raise(
         ..Default::default()
     }
     .insert(db)
-    .await?
-    .id)
+    .await?;
+    // The national group is told.
+    for p in speakers(db, None).await? {
+        mailer
+            .send(
+                db,
+                &p.email,
+                &format!("{} raises a matter: {}", region.name, e.title),
+                &format!(
+                    "Dear {},\n\n{} raises a matter to the national commons stewardship group:\n\n{}\n\nAnswer it here: {base}/escalations/{}\n",
+                    p.name, region.name, e.matter, e.id
+                ),
+            )
+            .await?;
+    }
+    Ok(e.id)
 }
 
 /// An escalation and its answer, for any member; the form for the national group.
@@ -544,6 +667,8 @@ pub async fn escalation_page(
 /// The national group answers an escalation (a later answer replaces it, and is dated).
 pub async fn respond(
     db: &DatabaseConnection,
+    mailer: &Mailer,
+    base: &str,
     actor_id: i64,
     id: i64,
     text: &str,
@@ -563,11 +688,30 @@ pub async fn respond(
         "Write the national group's answer.",
     );
     v.finish()?;
+    let (raised_by, title) = (e.raised_by, e.title.clone());
     let mut a: escalation::ActiveModel = e.into();
     a.answer = Set(Some(text));
     a.answered_by = Set(Some(actor_id));
     a.answered_at = Set(Some(Utc::now()));
     a.update(db).await?;
+    // Whoever raised it is told.
+    if let Some(raiser) = person::Entity::find_by_id(raised_by)
+        .one(db)
+        .await?
+        .filter(|p| p.erased_at.is_none())
+    {
+        mailer
+            .send(
+                db,
+                &raiser.email,
+                &format!("The national group answered: {title}"),
+                &format!(
+                    "Dear {},\n\nThe national commons stewardship group answered the matter you raised, “{title}”: {base}/escalations/{id}\n",
+                    raiser.name
+                ),
+            )
+            .await?;
+    }
     Ok(())
 }
 
@@ -651,8 +795,33 @@ pub async fn summary(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::entities::outbox_email;
     use crate::server::services::{demo, meetings};
     use crate::server::testing::for_each_database;
+
+    const BASE: &str = "https://commons.example.org";
+
+    /// The outbox's letters since `after` (an id): (to, subject).
+    async fn letters(db: &DatabaseConnection, after: i64) -> Vec<(String, String)> {
+        outbox_email::Entity::find()
+            .filter(outbox_email::Column::Id.gt(after))
+            .order_by_asc(outbox_email::Column::Id)
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.to_address, m.subject))
+            .collect()
+    }
+
+    async fn last_letter(db: &DatabaseConnection) -> i64 {
+        outbox_email::Entity::find()
+            .order_by_desc(outbox_email::Column::Id)
+            .one(db)
+            .await
+            .unwrap()
+            .map_or(0, |m| m.id)
+    }
 
     async fn id_of(db: &DatabaseConnection, email: &str) -> i64 {
         accounts::find_by_email(db, email)
@@ -678,6 +847,7 @@ mod tests {
     {
         for_each_database(async |db| {
             demo::seed_if_empty(&db).await.unwrap();
+            let mailer = Mailer::outbox_only();
             let priya = id_of(&db, "priya@demo.q-commons.org").await;
             let hein = id_of(&db, "hein@demo.q-commons.org").await;
             let helen = id_of(&db, "helen@demo.q-commons.org").await;
@@ -696,7 +866,7 @@ mod tests {
             ];
             // Only the national group asks; bad input is refused whole.
             assert_eq!(
-                ask(&db, hein, &form(chosen.clone(), &soon))
+                ask(&db, &mailer, BASE, hein, &form(chosen.clone(), &soon))
                     .await
                     .unwrap_err(),
                 AppError::Forbidden
@@ -705,6 +875,8 @@ mod tests {
                 fields(
                     ask(
                         &db,
+                        &mailer,
+                        BASE,
                         priya,
                         &CascadeForm {
                             title: " ".into(),
@@ -718,7 +890,33 @@ mod tests {
                 ),
                 vec!["title", "question", "due_on", "regions"]
             );
-            let c = ask(&db, priya, &form(chosen, &soon)).await.unwrap();
+            let before = last_letter(&db).await;
+            let c = ask(&db, &mailer, BASE, priya, &form(chosen, &soon))
+                .await
+                .unwrap();
+            // Each asked region's convener and stewards are told; North East is not.
+            let told = letters(&db, before).await;
+            let to: Vec<&str> = told.iter().map(|(to, _)| to.as_str()).collect();
+            for who in [
+                "hein@demo.q-commons.org",
+                "sam@demo.q-commons.org",
+                "helen@demo.q-commons.org",
+            ] {
+                assert!(to.contains(&who), "{who} in {to:?}");
+            }
+            assert!(!to.contains(&"karen@demo.q-commons.org"));
+            assert!(
+                told.iter().any(|(_, s)| s
+                    == "The national group asks West of England: Priorities for next year")
+            );
+            let mail = outbox_email::Entity::find()
+                .filter(outbox_email::Column::ToAddress.eq("hein@demo.q-commons.org"))
+                .order_by_desc(outbox_email::Column::Id)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(mail.body.contains(&format!("{BASE}/cascades/{c}")));
 
             // West of England answers from its meeting; South West in words; North East
             // was not asked.
@@ -756,7 +954,7 @@ mod tests {
             .await
             .unwrap();
             assert_eq!(
-                answer(&db, helen, c, "west-of-england", "Ours.", "")
+                answer(&db, &mailer, BASE, helen, c, "west-of-england", "Ours.", "")
                     .await
                     .unwrap_err(),
                 AppError::Forbidden,
@@ -766,6 +964,8 @@ mod tests {
                 fields(
                     answer(
                         &db,
+                        &mailer,
+                        BASE,
                         hein,
                         c,
                         "west-of-england",
@@ -780,14 +980,25 @@ mod tests {
             );
             assert_eq!(
                 fields(
-                    answer(&db, hein, c, "west-of-england", " ", "rumour:1")
-                        .await
-                        .unwrap_err()
+                    answer(
+                        &db,
+                        &mailer,
+                        BASE,
+                        hein,
+                        c,
+                        "west-of-england",
+                        " ",
+                        "rumour:1"
+                    )
+                    .await
+                    .unwrap_err()
                 ),
                 vec!["answer", "from"]
             );
             answer(
                 &db,
+                &mailer,
+                BASE,
                 sam,
                 c,
                 "west-of-england",
@@ -796,8 +1007,11 @@ mod tests {
             )
             .await
             .unwrap();
+            let before = last_letter(&db).await;
             answer(
                 &db,
+                &mailer,
+                BASE,
                 helen,
                 c,
                 "south-west",
@@ -806,8 +1020,26 @@ mod tests {
             )
             .await
             .unwrap();
+            assert_eq!(
+                letters(&db, before).await,
+                vec![(
+                    "priya@demo.q-commons.org".to_owned(),
+                    "South West answered: Priorities for next year".to_owned()
+                )],
+                "whoever asked is told"
+            );
             assert!(matches!(
-                answer(&db, karen, c, "north-east-and-north-cumbria", "Us too.", "").await,
+                answer(
+                    &db,
+                    &mailer,
+                    BASE,
+                    karen,
+                    c,
+                    "north-east-and-north-cumbria",
+                    "Us too.",
+                    ""
+                )
+                .await,
                 Err(AppError::NotFound(_))
             ));
 
@@ -861,21 +1093,24 @@ mod tests {
 
             // An escalation, raised by a region and answered nationally.
             assert_eq!(
-                raise(&db, helen, "west-of-england", "X", "Y")
+                raise(&db, &mailer, BASE, helen, "west-of-england", "X", "Y")
                     .await
                     .unwrap_err(),
                 AppError::Forbidden
             );
             assert_eq!(
                 fields(
-                    raise(&db, hein, "west-of-england", "", "")
+                    raise(&db, &mailer, BASE, hein, "west-of-england", "", "")
                         .await
                         .unwrap_err()
                 ),
                 vec!["title", "matter"]
             );
+            let before = last_letter(&db).await;
             let e = raise(
                 &db,
+                &mailer,
+                BASE,
                 hein,
                 "west-of-england",
                 "Room hire costs",
@@ -883,26 +1118,50 @@ mod tests {
             )
             .await
             .unwrap();
+            // The national group (here the project team) is told.
+            assert_eq!(
+                letters(&db, before).await,
+                vec![(
+                    "priya@demo.q-commons.org".to_owned(),
+                    "West of England raises a matter: Room hire costs".to_owned()
+                )]
+            );
             let listed = page(&db, helen, None).await.unwrap();
             assert_eq!(listed.escalations[0].state, "Open");
             assert_eq!(listed.escalations[0].region, "West of England");
             assert!(!escalation_page(&db, hein, e).await.unwrap().may_answer);
             assert_eq!(
-                respond(&db, hein, e, "Yes.").await.unwrap_err(),
+                respond(&db, &mailer, BASE, hein, e, "Yes.")
+                    .await
+                    .unwrap_err(),
                 AppError::Forbidden
             );
             assert_eq!(
-                fields(respond(&db, priya, e, " ").await.unwrap_err()),
+                fields(
+                    respond(&db, &mailer, BASE, priya, e, " ")
+                        .await
+                        .unwrap_err()
+                ),
                 vec!["answer"]
             );
+            let before = last_letter(&db).await;
             respond(
                 &db,
+                &mailer,
+                BASE,
                 priya,
                 e,
                 "Yes: up to £1,000 this year from the events pot.",
             )
             .await
             .unwrap();
+            assert_eq!(
+                letters(&db, before).await,
+                vec![(
+                    "hein@demo.q-commons.org".to_owned(),
+                    "The national group answered: Room hire costs".to_owned()
+                )]
+            );
             let answered = escalation_page(&db, sam, e).await.unwrap();
             assert_eq!(
                 answered.answer.as_deref(),
