@@ -34,6 +34,16 @@ vocabulary! {
         ConsentGiven => "consent.given", "Consent to hold perspectives given";
         ConsentWithdrawn => "consent.withdrawn", "Consent to hold perspectives withdrawn";
         AccountErased => "account.erased", "Account deleted";
+        MeetingScheduled => "meeting.scheduled", "Meeting scheduled";
+        MeetingCancelled => "meeting.cancelled", "Meeting cancelled";
+        MeetingMinuted => "meeting.minuted", "Minutes written";
+        TrialStarted => "trial.started", "Trial started";
+        TrialEnded => "trial.ended", "Trial ended";
+        CascadeAsked => "cascade.asked", "Regions asked for input";
+        CascadeAnswered => "cascade.answered", "Region answered the national group";
+        EscalationRaised => "escalation.raised", "Matter raised to the national group";
+        EscalationAnswered => "escalation.answered", "Raised matter answered";
+        PartnerKept => "partner.kept", "Partner relationship kept up";
     }
 }
 

@@ -27,6 +27,14 @@ const TEXT_MAX: usize = 4_000;
 /// The most cascades and escalations a page lists.
 const SHOWN: u64 = 100;
 
+fn plural_regions(n: usize) -> String {
+    if n == 1 {
+        "1 region".to_owned()
+    } else {
+        format!("{n} regions")
+    }
+}
+
 fn day(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
@@ -58,6 +66,28 @@ fn checked(v: &mut Validation, field: &str, value: &str, max: usize, missing: &s
 
 async fn region_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<space::Model, AppError> {
     membership::region_by_slug(db, slug).await
+}
+
+/// A line in the space's audit log.
+async fn logged(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    space_id: i64,
+    action: crate::domain::audit::AuditAction,
+    summary: String,
+) -> Result<(), AppError> {
+    crate::server::services::audit::record(
+        db,
+        crate::server::services::audit::Entry {
+            actor_id: Some(actor_id),
+            space_id: Some(space_id),
+            subject_person_id: None,
+            action,
+            summary,
+            reason: None,
+        },
+    )
+    .await
 }
 
 /// Who speaks for a region today — its conveners and the stewards of its stewardship
@@ -323,6 +353,19 @@ pub async fn ask(
         .insert(&txn)
         .await?;
     }
+    logged(
+        &txn,
+        actor_id,
+        national.id,
+        crate::domain::audit::AuditAction::CascadeAsked,
+        format!(
+            "{} asked of {}, to answer by {}",
+            c.title,
+            plural_regions(asked.len()),
+            day(c.due_on)
+        ),
+    )
+    .await?;
     txn.commit().await?;
     for region in regions.iter().filter(|r| asked.contains(&r.id)) {
         for p in speakers(db, Some(region)).await? {
@@ -551,7 +594,17 @@ pub async fn answer(
     a.proposal_id = Set(proposal_id);
     a.answered_by = Set(Some(actor_id));
     a.answered_at = Set(Some(Utc::now()));
-    a.update(db).await?;
+    let txn = crate::server::db::begin_write(db).await?;
+    a.update(&txn).await?;
+    logged(
+        &txn,
+        actor_id,
+        region.id,
+        crate::domain::audit::AuditAction::CascadeAnswered,
+        format!("{} answered the national group's question", region.name),
+    )
+    .await?;
+    txn.commit().await?;
     // Whoever asked is told.
     if let Some(c) = cascade::Entity::find_by_id(cascade_id).one(db).await? {
         if let Some(asker) = person::Entity::find_by_id(c.asked_by)
@@ -609,6 +662,14 @@ pub async fn raise(
         ..Default::default()
     }
     .insert(db)
+    .await?;
+    logged(
+        db,
+        actor_id,
+        region.id,
+        crate::domain::audit::AuditAction::EscalationRaised,
+        format!("“{}” was raised to the national group", e.title),
+    )
     .await?;
     // The national group is told.
     for p in speakers(db, None).await? {
@@ -693,7 +754,17 @@ pub async fn respond(
     a.answer = Set(Some(text));
     a.answered_by = Set(Some(actor_id));
     a.answered_at = Set(Some(Utc::now()));
-    a.update(db).await?;
+    let txn = crate::server::db::begin_write(db).await?;
+    a.update(&txn).await?;
+    logged(
+        &txn,
+        actor_id,
+        national.id,
+        crate::domain::audit::AuditAction::EscalationAnswered,
+        format!("The matter “{title}” was answered"),
+    )
+    .await?;
+    txn.commit().await?;
     // Whoever raised it is told.
     if let Some(raiser) = person::Entity::find_by_id(raised_by)
         .one(db)
@@ -833,6 +904,16 @@ mod tests {
 
     async fn region_id(db: &DatabaseConnection, slug: &str) -> String {
         region_by_slug(db, slug).await.unwrap().id.to_string()
+    }
+
+    /// How many lines of the audit log say `action`.
+    async fn audited(db: &DatabaseConnection, action: crate::domain::audit::AuditAction) -> u64 {
+        use sea_orm::PaginatorTrait;
+        crate::server::entities::audit_log::Entity::find()
+            .filter(crate::server::entities::audit_log::Column::Action.eq(action.code()))
+            .count(db)
+            .await
+            .unwrap()
     }
 
     fn fields(e: AppError) -> Vec<String> {
@@ -1199,6 +1280,12 @@ mod tests {
                 .unwrap()
                 .id;
             assert!(summary(&db, Some(north_id)).await.unwrap().is_empty());
+            // Each step is in the audit log of the space it was taken in.
+            use crate::domain::audit::AuditAction;
+            assert_eq!(audited(&db, AuditAction::CascadeAsked).await, 1);
+            assert_eq!(audited(&db, AuditAction::CascadeAnswered).await, 2);
+            assert_eq!(audited(&db, AuditAction::EscalationRaised).await, 1);
+            assert_eq!(audited(&db, AuditAction::EscalationAnswered).await, 1);
         })
         .await;
     }

@@ -86,6 +86,28 @@ fn cancelled(m: &meeting::Model) -> bool {
     m.status == MeetingStatus::Cancelled.code()
 }
 
+/// A line in the space's audit log.
+async fn logged(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    space_id: i64,
+    action: crate::domain::audit::AuditAction,
+    summary: String,
+) -> Result<(), AppError> {
+    crate::server::services::audit::record(
+        db,
+        crate::server::services::audit::Entry {
+            actor_id: Some(actor_id),
+            space_id: Some(space_id),
+            subject_person_id: None,
+            action,
+            summary,
+            reason: None,
+        },
+    )
+    .await
+}
+
 /// The space's meetings starting from now, soonest first: for the space page.
 pub async fn upcoming(
     db: &impl ConnectionTrait,
@@ -209,7 +231,8 @@ pub async fn schedule(
     }
     v.finish()?;
     let now = Utc::now();
-    Ok(meeting::ActiveModel {
+    let txn = crate::server::db::begin_write(db).await?;
+    let m = meeting::ActiveModel {
         space_id: Set(s.id),
         title: Set(title),
         starts_at: Set(starts_at),
@@ -222,8 +245,18 @@ pub async fn schedule(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
-    .await?)
+    .insert(&txn)
+    .await?;
+    logged(
+        &txn,
+        actor_id,
+        s.id,
+        crate::domain::audit::AuditAction::MeetingScheduled,
+        format!("“{}” was scheduled for {}", m.title, when(m.starts_at)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
 }
 
 /// Cancel a meeting that has not begun.
@@ -236,10 +269,21 @@ pub async fn cancel(db: &DatabaseConnection, actor_id: i64, id: i64) -> Result<(
             "The meeting has begun: it can no longer be cancelled.",
         ));
     }
+    let summary = format!("“{}” on {} was cancelled", m.title, when(m.starts_at));
     let mut a: meeting::ActiveModel = m.into();
     a.status = Set(MeetingStatus::Cancelled.code().to_owned());
     a.updated_at = Set(Utc::now());
-    a.update(db).await?;
+    let txn = crate::server::db::begin_write(db).await?;
+    a.update(&txn).await?;
+    logged(
+        &txn,
+        actor_id,
+        s.id,
+        crate::domain::audit::AuditAction::MeetingCancelled,
+        summary,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -509,12 +553,23 @@ pub async fn minute_item(
         }
     }
     v.finish()?;
+    let summary = format!("Minutes of “{}” at “{}” were written", item.title, m.title);
     let mut a: meeting_item::ActiveModel = item.into();
     a.minutes = Set(Some(minutes.to_owned()));
     a.proposal_id = Set(proposal_id);
     a.minuted_by = Set(Some(actor_id));
     a.minuted_at = Set(Some(Utc::now()));
-    a.update(db).await?;
+    let txn = crate::server::db::begin_write(db).await?;
+    a.update(&txn).await?;
+    logged(
+        &txn,
+        actor_id,
+        s.id,
+        crate::domain::audit::AuditAction::MeetingMinuted,
+        summary,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -647,6 +702,16 @@ mod tests {
             .unwrap()
             .unwrap()
             .id
+    }
+
+    /// How many lines of the audit log say `action`.
+    async fn audited(db: &DatabaseConnection, action: crate::domain::audit::AuditAction) -> u64 {
+        use sea_orm::PaginatorTrait;
+        crate::server::entities::audit_log::Entity::find()
+            .filter(crate::server::entities::audit_log::Column::Action.eq(action.code()))
+            .count(db)
+            .await
+            .unwrap()
     }
 
     fn form(title: &str, starts_at: &str) -> MeetingForm {
@@ -927,6 +992,11 @@ mod tests {
                 cancel(&db, hein, m.id).await,
                 Err(AppError::Conflict(_))
             ));
+            // What was done is in the space's audit log; what was refused is not.
+            use crate::domain::audit::AuditAction;
+            assert_eq!(audited(&db, AuditAction::MeetingScheduled).await, 2);
+            assert_eq!(audited(&db, AuditAction::MeetingMinuted).await, 1);
+            assert_eq!(audited(&db, AuditAction::MeetingCancelled).await, 1);
         })
         .await;
     }

@@ -313,6 +313,11 @@ pub async fn keep_tie(
         v.refuse("next_step", "Keep the next step to 1000 characters.");
     }
     let relationship = v.finish_with(relationship)?;
+    let partner_name = partner_organisation::Entity::find_by_id(partner_id)
+        .one(db)
+        .await?
+        .map(|p| p.name)
+        .unwrap_or_default();
     let mut a: space_partner::ActiveModel = tie.into();
     a.relationship = Set(relationship.code().to_owned());
     a.agreement_from = Set(from);
@@ -320,7 +325,25 @@ pub async fn keep_tie(
     a.agreement_url = Set(Some(url.to_owned()).filter(|u| !u.is_empty()));
     a.last_contact_on = Set(last);
     a.next_step = Set(Some(next_step.to_owned()).filter(|n| !n.is_empty()));
-    a.update(db).await?;
+    let txn = crate::server::db::begin_write(db).await?;
+    a.update(&txn).await?;
+    audit::record(
+        &txn,
+        Entry {
+            actor_id: Some(actor_id),
+            space_id: Some(region.id),
+            subject_person_id: None,
+            action: AuditAction::PartnerKept,
+            summary: format!(
+                "{partner_name}'s relationship with {} was kept up ({})",
+                region.name,
+                relationship.label().to_lowercase()
+            ),
+            reason: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -541,6 +564,19 @@ mod tests {
                 seen.agreement.is_none()
                     && seen.next_step.is_none()
                     && seen.agreement_url.is_none()
+            );
+            // Kept up once, refused four times: one line in the region's audit log.
+            use sea_orm::PaginatorTrait;
+            assert_eq!(
+                crate::server::entities::audit_log::Entity::find()
+                    .filter(
+                        crate::server::entities::audit_log::Column::Action
+                            .eq(AuditAction::PartnerKept.code())
+                    )
+                    .count(&db)
+                    .await
+                    .unwrap(),
+                1
             );
         })
         .await;

@@ -68,6 +68,28 @@ async fn space_measures(
         .collect())
 }
 
+/// A line in the space's audit log.
+async fn logged(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    space_id: i64,
+    action: crate::domain::audit::AuditAction,
+    summary: String,
+) -> Result<(), AppError> {
+    crate::server::services::audit::record(
+        db,
+        crate::server::services::audit::Entry {
+            actor_id: Some(actor_id),
+            space_id: Some(space_id),
+            subject_person_id: None,
+            action,
+            summary,
+            reason: None,
+        },
+    )
+    .await
+}
+
 /// Text a member writes: required, within `max` characters.
 fn text(v: &mut Validation, field: &str, value: &str, max: usize, missing: &str) -> String {
     let value = value.trim();
@@ -198,6 +220,14 @@ pub async fn start(
         .insert(&txn)
         .await?;
     }
+    logged(
+        &txn,
+        actor_id,
+        s.id,
+        crate::domain::audit::AuditAction::TrialStarted,
+        format!("The trial “{}” was started", t.title),
+    )
+    .await?;
     txn.commit().await?;
     Ok(t)
 }
@@ -383,12 +413,28 @@ pub async fn conclude(
         "Say what was learned: it is what the library keeps.",
     );
     v.finish()?;
+    let ending = ending.unwrap_or_default();
+    let summary = format!(
+        "The trial “{}” ended: {}",
+        t.title,
+        ending.label().to_lowercase()
+    );
     let mut a: trial::ActiveModel = t.into();
-    a.status = Set(ending.unwrap_or_default().code().to_owned());
+    a.status = Set(ending.code().to_owned());
     a.learned = Set(Some(learned));
     a.concluded_by = Set(Some(actor_id));
     a.concluded_at = Set(Some(Utc::now()));
-    a.update(db).await?;
+    let txn = crate::server::db::begin_write(db).await?;
+    a.update(&txn).await?;
+    logged(
+        &txn,
+        actor_id,
+        s.id,
+        crate::domain::audit::AuditAction::TrialEnded,
+        summary,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -441,6 +487,16 @@ mod tests {
             .unwrap()
             .unwrap()
             .id
+    }
+
+    /// How many lines of the audit log say `action`.
+    async fn audited(db: &DatabaseConnection, action: crate::domain::audit::AuditAction) -> u64 {
+        use sea_orm::PaginatorTrait;
+        crate::server::entities::audit_log::Entity::find()
+            .filter(crate::server::entities::audit_log::Column::Action.eq(action.code()))
+            .count(db)
+            .await
+            .unwrap()
     }
 
     fn fields(e: AppError) -> Vec<String> {
@@ -648,6 +704,9 @@ mod tests {
             assert_eq!(listed.trials.len(), 1);
             assert_eq!(listed.trials[0].cycles, 2);
             assert!(!listed.may_start);
+            use crate::domain::audit::AuditAction;
+            assert_eq!(audited(&db, AuditAction::TrialStarted).await, 1);
+            assert_eq!(audited(&db, AuditAction::TrialEnded).await, 1);
         })
         .await;
     }
