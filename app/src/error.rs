@@ -164,6 +164,18 @@ impl Validation {
     }
 
     /// Add an error about a field.
+    /// Text that must be given, trimmed, at most `max` characters: refused with `missing`
+    /// when empty.
+    pub fn text(&mut self, field: &str, value: &str, max: usize, missing: &str) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            self.refuse(field, missing);
+        } else if value.chars().count() > max {
+            self.refuse(field, format!("Keep it to {max} characters."));
+        }
+        value.to_owned()
+    }
+
     pub fn refuse(&mut self, field: &str, message: impl Into<String>) {
         self.remember(AppError::invalid(field, message));
     }

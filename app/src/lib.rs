@@ -123,7 +123,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/trials/:id") ssr=SsrMode::Async view=ui::pages::trials::TrialPageView />
                     <Route path=path!("/library") ssr=SsrMode::Async view=ui::pages::trials::LibraryPageView />
                     <Route path=path!("/flow") ssr=SsrMode::Async view=ui::pages::flow::FlowPageView />
-                    <Route path=path!("/spaces/:slug/flow") ssr=SsrMode::Async view=ui::pages::flow::RegionFlowPage />
+                    <Route path=path!("/spaces/:slug/flow") ssr=SsrMode::Async view=ui::pages::flow::FlowPageView />
                     <Route path=path!("/cascades/:id") ssr=SsrMode::Async view=ui::pages::flow::CascadePageView />
                     <Route path=path!("/escalations/:id") ssr=SsrMode::Async view=ui::pages::flow::EscalationPageView />
                     <Route path=path!("/dashboard") ssr=SsrMode::Async view=ui::pages::dashboard::NationalDashboardPageView />

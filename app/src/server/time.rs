@@ -10,10 +10,16 @@ pub fn when(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// The year in the UK at that moment ("2027").
-pub fn uk_year(at: DateTime<Utc>) -> i32 {
-    use chrono::Datelike;
-    at.with_timezone(&London).year()
+/// "18:00 on 3 March 2027", in UK time.
+pub fn when_dated(at: DateTime<Utc>) -> String {
+    at.with_timezone(&London)
+        .format("%H:%M on %-d %B %Y")
+        .to_string()
+}
+
+/// A day as people write it: "3 March 2027".
+pub fn day(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
 }
 
 /// "14:05", in UK time.

@@ -30,3 +30,26 @@ pub async fn record(db: &impl ConnectionTrait, entry: Entry) -> Result<(), AppEr
     .await?;
     Ok(())
 }
+
+/// A step someone took in a space, about no one in particular and with no reason given:
+/// the common case of [`record`].
+pub async fn in_space(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    space_id: i64,
+    action: AuditAction,
+    summary: String,
+) -> Result<(), AppError> {
+    record(
+        db,
+        Entry {
+            actor_id: Some(actor_id),
+            space_id: Some(space_id),
+            subject_person_id: None,
+            action,
+            summary,
+            reason: None,
+        },
+    )
+    .await
+}

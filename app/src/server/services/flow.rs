@@ -35,59 +35,8 @@ fn plural_regions(n: usize) -> String {
     }
 }
 
-fn day(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
-}
-
-fn on(at: DateTime<Utc>) -> String {
-    format!("{} {}", time::when(at), time::uk_year(at))
-}
-
-async fn may(
-    db: &impl ConnectionTrait,
-    person_id: i64,
-    action: Action,
-    s: &space::Model,
-) -> Result<bool, AppError> {
-    Ok(membership::authorise(db, person_id, action, s)
-        .await
-        .is_ok())
-}
-
-fn checked(v: &mut Validation, field: &str, value: &str, max: usize, missing: &str) -> String {
-    let value = value.trim();
-    if value.is_empty() {
-        v.refuse(field, missing);
-    } else if value.chars().count() > max {
-        v.refuse(field, format!("Keep it to {max} characters."));
-    }
-    value.to_owned()
-}
-
 async fn region_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<space::Model, AppError> {
     membership::region_by_slug(db, slug).await
-}
-
-/// A line in the space's audit log.
-async fn logged(
-    db: &impl ConnectionTrait,
-    actor_id: i64,
-    space_id: i64,
-    action: crate::domain::audit::AuditAction,
-    summary: String,
-) -> Result<(), AppError> {
-    crate::server::services::audit::record(
-        db,
-        crate::server::services::audit::Entry {
-            actor_id: Some(actor_id),
-            space_id: Some(space_id),
-            subject_person_id: None,
-            action,
-            summary,
-            reason: None,
-        },
-    )
-    .await
 }
 
 /// Who speaks for a region today — its conveners and the stewards of its stewardship
@@ -225,7 +174,7 @@ pub async fn page(
                 CascadeLine {
                     id: c.id,
                     title: c.title.clone(),
-                    due_on: day(c.due_on),
+                    due_on: time::day(c.due_on),
                     asked: of_it.len(),
                     answered: of_it.iter().filter(|a| a.answered_at.is_some()).count(),
                     state: region.as_ref().and_then(|r| {
@@ -244,7 +193,7 @@ pub async fn page(
                 id: e.id,
                 title: e.title.clone(),
                 region: name_of(e.region_id),
-                raised_on: on(e.raised_at),
+                raised_on: time::when_dated(e.raised_at),
                 state: match e.answered_at {
                     Some(at) => format!(
                         "Answered in {}",
@@ -262,9 +211,10 @@ pub async fn page(
                 days_label(d)
             )
         }),
-        may_ask: region.is_none() && may(db, viewer_id, Action::RunMeeting, &national).await?,
+        may_ask: region.is_none()
+            && membership::may(db, viewer_id, Action::RunMeeting, &national).await?,
         may_raise: match &region {
-            Some(r) => may(db, viewer_id, Action::RunMeeting, r).await?,
+            Some(r) => membership::may(db, viewer_id, Action::RunMeeting, r).await?,
             None => false,
         },
         regions: regions
@@ -295,9 +245,8 @@ pub async fn ask(
     let national = rules::national(db).await?;
     membership::authorise(db, actor_id, Action::RunMeeting, &national).await?;
     let mut v = Validation::default();
-    let title = checked(&mut v, "title", &f.title, TITLE_MAX, "Name what you ask.");
-    let question = checked(
-        &mut v,
+    let title = v.text("title", &f.title, TITLE_MAX, "Name what you ask.");
+    let question = v.text(
         "question",
         &f.question,
         TEXT_MAX,
@@ -353,7 +302,7 @@ pub async fn ask(
         .insert(&txn)
         .await?;
     }
-    logged(
+    crate::server::services::audit::in_space(
         &txn,
         actor_id,
         national.id,
@@ -362,7 +311,7 @@ pub async fn ask(
             "{} asked of {}, to answer by {}",
             c.title,
             plural_regions(asked.len()),
-            day(c.due_on)
+            time::day(c.due_on)
         ),
     )
     .await?;
@@ -378,7 +327,7 @@ pub async fn ask(
                         "Dear {},\n\nThe national commons stewardship group asks {} for its answer by {}:\n\n{}\n\nAnswer for the region here (its convener or a steward): {base}/cascades/{}\n",
                         p.name,
                         region.name,
-                        day(c.due_on),
+                        time::day(c.due_on),
                         c.question,
                         c.id
                     ),
@@ -404,7 +353,7 @@ async fn sources(
         .map(|m| {
             (
                 format!("meeting:{}", m.id),
-                format!("Meeting: {} ({})", m.title, on(m.starts_at)),
+                format!("Meeting: {} ({})", m.title, time::when_dated(m.starts_at)),
             )
         })
         .collect();
@@ -464,6 +413,16 @@ pub async fn cascade_page(
     )
     .await?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    // Who the viewer answers for: their roles and every space's place, read once rather
+    // than once a region.
+    let viewer = membership::actor(db, viewer_id).await?;
+    let scopes = membership::scopes(db).await?;
+    let answers_for = |r: &space::Model| {
+        scopes
+            .iter()
+            .find(|(s, _)| s.id == r.id)
+            .is_some_and(|(_, scope)| viewer.may(Action::RunMeeting, scope, today))
+    };
     let mut answer_for = vec![];
     let mut answers = vec![];
     for r in &regions {
@@ -501,11 +460,11 @@ pub async fn cascade_page(
                 format!(
                     "{}, {}",
                     a.answered_by.map(name).unwrap_or_default(),
-                    on(at)
+                    time::when_dated(at)
                 )
             }),
         });
-        if may(db, viewer_id, Action::RunMeeting, r).await? {
+        if answers_for(r) {
             answer_for.push(AnswerFor {
                 slug: r.slug.clone(),
                 name: r.name.clone(),
@@ -518,7 +477,7 @@ pub async fn cascade_page(
         id: c.id,
         title: c.title.clone(),
         question: c.question.clone(),
-        due_on: day(c.due_on),
+        due_on: time::day(c.due_on),
         asked_by: name(c.asked_by),
         regions: answers,
         answer_for,
@@ -545,47 +504,34 @@ pub async fn answer(
         .await?
         .ok_or_else(|| AppError::NotFound("This region was not asked in that cascade.".into()))?;
     let mut v = Validation::default();
-    let text = checked(
-        &mut v,
-        "answer",
-        text,
-        TEXT_MAX,
-        "Write the region's answer.",
-    );
+    let text = v.text("answer", text, TEXT_MAX, "Write the region's answer.");
     let (mut meeting_id, mut proposal_id) = (None, None);
-    match from.trim().split_once(':') {
-        None if from.trim().is_empty() => {}
-        Some(("meeting", id)) => {
-            let m = match id.parse::<i64>() {
-                Ok(id) => {
-                    meeting::Entity::find_by_id(id)
-                        .filter(meeting::Column::SpaceId.eq(region.id))
-                        .one(db)
-                        .await?
-                }
-                Err(_) => None,
-            };
-            match m {
-                Some(m) => meeting_id = Some(m.id),
-                None => v.refuse("from", "Choose one of the region's meetings or decisions."),
-            }
+    // "meeting:ID" or "proposal:ID": one of this region's own, or refused.
+    let source = from.trim();
+    let (kind, id) = source.split_once(':').unwrap_or((source, ""));
+    let id = id.parse::<i64>().ok();
+    let found = match (kind, id) {
+        ("", _) => true,
+        ("meeting", Some(id)) => {
+            meeting_id = meeting::Entity::find_by_id(id)
+                .filter(meeting::Column::SpaceId.eq(region.id))
+                .one(db)
+                .await?
+                .map(|m| m.id);
+            meeting_id.is_some()
         }
-        Some(("proposal", id)) => {
-            let p = match id.parse::<i64>() {
-                Ok(id) => {
-                    proposal::Entity::find_by_id(id)
-                        .filter(proposal::Column::SpaceId.eq(region.id))
-                        .one(db)
-                        .await?
-                }
-                Err(_) => None,
-            };
-            match p {
-                Some(p) => proposal_id = Some(p.id),
-                None => v.refuse("from", "Choose one of the region's meetings or decisions."),
-            }
+        ("proposal", Some(id)) => {
+            proposal_id = proposal::Entity::find_by_id(id)
+                .filter(proposal::Column::SpaceId.eq(region.id))
+                .one(db)
+                .await?
+                .map(|p| p.id);
+            proposal_id.is_some()
         }
-        _ => v.refuse("from", "Choose one of the region's meetings or decisions."),
+        _ => false,
+    };
+    if !found {
+        v.refuse("from", "Choose one of the region's meetings or decisions.");
     }
     v.finish()?;
     let mut a: cascade_region::ActiveModel = asked.into();
@@ -596,7 +542,7 @@ pub async fn answer(
     a.answered_at = Set(Some(Utc::now()));
     let txn = crate::server::db::begin_write(db).await?;
     a.update(&txn).await?;
-    logged(
+    crate::server::services::audit::in_space(
         &txn,
         actor_id,
         region.id,
@@ -641,9 +587,8 @@ pub async fn raise(
     let region = region_by_slug(db, region_slug).await?;
     membership::authorise(db, actor_id, Action::RunMeeting, &region).await?;
     let mut v = Validation::default();
-    let title = checked(&mut v, "title", title, TITLE_MAX, "Name the matter.");
-    let matter = checked(
-        &mut v,
+    let title = v.text("title", title, TITLE_MAX, "Name the matter.");
+    let matter = v.text(
         "matter",
         matter,
         TEXT_MAX,
@@ -663,7 +608,7 @@ pub async fn raise(
     }
     .insert(db)
     .await?;
-    logged(
+    crate::server::services::audit::in_space(
         db,
         actor_id,
         region.id,
@@ -712,16 +657,16 @@ pub async fn escalation_page(
         matter: e.matter.clone(),
         region: (region.slug, region.name),
         raised_by: name(e.raised_by),
-        raised_on: on(e.raised_at),
+        raised_on: time::when_dated(e.raised_at),
         answer: e.answer.clone(),
         answered: e.answered_at.map(|at| {
             format!(
                 "{}, {}",
                 e.answered_by.map(name).unwrap_or_default(),
-                on(at)
+                time::when_dated(at)
             )
         }),
-        may_answer: may(db, viewer_id, Action::RunMeeting, &national).await?,
+        may_answer: membership::may(db, viewer_id, Action::RunMeeting, &national).await?,
     })
 }
 
@@ -741,8 +686,7 @@ pub async fn respond(
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such escalation.".into()))?;
     let mut v = Validation::default();
-    let text = checked(
-        &mut v,
+    let text = v.text(
         "answer",
         text,
         TEXT_MAX,
@@ -756,7 +700,7 @@ pub async fn respond(
     a.answered_at = Set(Some(Utc::now()));
     let txn = crate::server::db::begin_write(db).await?;
     a.update(&txn).await?;
-    logged(
+    crate::server::services::audit::in_space(
         &txn,
         actor_id,
         national.id,

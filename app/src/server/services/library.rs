@@ -10,6 +10,7 @@ use crate::server::entities::{proposal, space, trial, workshop, workshop_theme};
 use crate::server::services::directory::like_pattern;
 use crate::server::services::membership;
 use crate::server::services::workshops::archive::QUERY_MAX;
+use crate::server::time;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
@@ -45,10 +46,6 @@ fn short(text: &str) -> String {
     } else {
         text
     }
-}
-
-fn day(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
 }
 
 /// Search the library: `q` in the text (empty: everything, newest first), within the space
@@ -126,7 +123,7 @@ pub async fn search(
                     kind: format!("Trial · {}", status.label()),
                     href: format!("/trials/{}", t.id),
                     space_name: space_name(Some(t.space_id)),
-                    on: day(on),
+                    on: time::day(on),
                     summary: short(t.learned.as_deref().unwrap_or(&t.aim)),
                     title: t.title,
                 },
@@ -177,7 +174,7 @@ pub async fn search(
                     kind: "Workshop report".into(),
                     href: format!("/workshops/{}/report", w.id),
                     space_name: space_name(w.space_id),
-                    on: day(w.held_on),
+                    on: time::day(w.held_on),
                     summary: short(&w.purpose),
                     title: w.title,
                 },
@@ -213,7 +210,7 @@ pub async fn search(
                     kind: "Decision".into(),
                     href: format!("/proposals/{}", p.id),
                     space_name: space_name(Some(p.space_id)),
-                    on: day(on),
+                    on: time::day(on),
                     summary: short(p.outcome.as_deref().or(p.result.as_deref()).unwrap_or("")),
                     title: p.title,
                 },

@@ -19,7 +19,7 @@ use crate::server::entities::{
 };
 use crate::server::services::{accounts, membership, rules, spaces::member_condition};
 use crate::server::time;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -29,29 +29,13 @@ use std::collections::HashMap;
 /// How many people a meeting's forms offer to choose from, at most.
 const PEOPLE_SHOWN: u64 = 500;
 
-/// "18:00 on 3 March 2027", UK time.
-fn when(at: DateTime<Utc>) -> String {
-    format!("{} {}", time::when(at), time::uk_year(at))
-}
-
 fn line(m: &meeting::Model) -> MeetingLine {
     MeetingLine {
         id: m.id,
         title: m.title.clone(),
-        when: when(m.starts_at),
+        when: time::when_dated(m.starts_at),
         cancelled: m.status == MeetingStatus::Cancelled.code(),
     }
-}
-
-async fn may(
-    db: &impl ConnectionTrait,
-    person_id: i64,
-    action: Action,
-    s: &space::Model,
-) -> Result<bool, AppError> {
-    Ok(membership::authorise(db, person_id, action, s)
-        .await
-        .is_ok())
 }
 
 async fn meeting_and_space(
@@ -84,28 +68,6 @@ async fn item_meeting_space(
 
 fn cancelled(m: &meeting::Model) -> bool {
     m.status == MeetingStatus::Cancelled.code()
-}
-
-/// A line in the space's audit log.
-async fn logged(
-    db: &impl ConnectionTrait,
-    actor_id: i64,
-    space_id: i64,
-    action: crate::domain::audit::AuditAction,
-    summary: String,
-) -> Result<(), AppError> {
-    crate::server::services::audit::record(
-        db,
-        crate::server::services::audit::Entry {
-            actor_id: Some(actor_id),
-            space_id: Some(space_id),
-            subject_person_id: None,
-            action,
-            summary,
-            reason: None,
-        },
-    )
-    .await
 }
 
 /// The space's meetings starting from now, soonest first: for the space page.
@@ -149,7 +111,7 @@ pub async fn space_meetings(
         space_name: s.name.clone(),
         upcoming: upcoming.into_iter().map(line).collect(),
         past: past.into_iter().map(line).collect(),
-        may_schedule: may(db, viewer_id, Action::RunMeeting, &s).await?,
+        may_schedule: membership::may(db, viewer_id, Action::RunMeeting, &s).await?,
     })
 }
 
@@ -247,12 +209,16 @@ pub async fn schedule(
     }
     .insert(&txn)
     .await?;
-    logged(
+    crate::server::services::audit::in_space(
         &txn,
         actor_id,
         s.id,
         crate::domain::audit::AuditAction::MeetingScheduled,
-        format!("“{}” was scheduled for {}", m.title, when(m.starts_at)),
+        format!(
+            "“{}” was scheduled for {}",
+            m.title,
+            time::when_dated(m.starts_at)
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -269,13 +235,17 @@ pub async fn cancel(db: &DatabaseConnection, actor_id: i64, id: i64) -> Result<(
             "The meeting has begun: it can no longer be cancelled.",
         ));
     }
-    let summary = format!("“{}” on {} was cancelled", m.title, when(m.starts_at));
+    let summary = format!(
+        "“{}” on {} was cancelled",
+        m.title,
+        time::when_dated(m.starts_at)
+    );
     let mut a: meeting::ActiveModel = m.into();
     a.status = Set(MeetingStatus::Cancelled.code().to_owned());
     a.updated_at = Set(Utc::now());
     let txn = crate::server::db::begin_write(db).await?;
     a.update(&txn).await?;
-    logged(
+    crate::server::services::audit::in_space(
         &txn,
         actor_id,
         s.id,
@@ -361,8 +331,9 @@ pub async fn page(
     )
     .await?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
-    let may_run = may(db, viewer_id, Action::RunMeeting, &s).await?;
-    let may_add_item = !cancelled(&m) && may(db, viewer_id, Action::AddAgendaItem, &s).await?;
+    let may_run = membership::may(db, viewer_id, Action::RunMeeting, &s).await?;
+    let may_add_item =
+        !cancelled(&m) && membership::may(db, viewer_id, Action::AddAgendaItem, &s).await?;
     let mut attendees: Vec<Attendee> = attendance
         .iter()
         .map(|a| Attendee {
@@ -378,7 +349,7 @@ pub async fn page(
         space_slug: s.slug.clone(),
         space_name: s.name.clone(),
         title: m.title.clone(),
-        when: when(m.starts_at),
+        when: time::when_dated(m.starts_at),
         length: length_label(m.minutes),
         place: m.place.clone(),
         call_link: m.call_link.clone(),
@@ -403,7 +374,7 @@ pub async fn page(
                     .map(|a| ItemAction {
                         title: a.title.clone(),
                         owner: name(a.owner_id),
-                        due_on: a.due_on.format("%-d %B %Y").to_string(),
+                        due_on: time::day(a.due_on),
                         status: ActionStatus::from_code(&a.status)
                             .map_or(a.status.as_str(), |s| s.label())
                             .to_owned(),
@@ -561,7 +532,7 @@ pub async fn minute_item(
     a.minuted_at = Set(Some(Utc::now()));
     let txn = crate::server::db::begin_write(db).await?;
     a.update(&txn).await?;
-    logged(
+    crate::server::services::audit::in_space(
         &txn,
         actor_id,
         s.id,

@@ -30,7 +30,7 @@ pub async fn page(db: &DatabaseConnection, viewer: Option<i64>) -> Result<Partne
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let day = |d: chrono::NaiveDate| d.format("%-d %B %Y").to_string();
+    let day = crate::server::time::day;
     let mut may_keep: HashMap<i64, bool> = HashMap::new();
     let mut links: HashMap<i64, Vec<Tie>> = HashMap::new();
     for l in space_partner::Entity::find().all(db).await? {

@@ -8,6 +8,7 @@ use crate::error::{AppError, Validation};
 use crate::model::trials::{CycleView, SpaceTrials, TrialLine, TrialPage};
 use crate::server::entities::{measure, pdsa_cycle, space, trial, trial_measure};
 use crate::server::services::{accounts, membership, rules};
+use crate::server::time;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -19,23 +20,8 @@ fn parse_day(raw: &str) -> Result<NaiveDate, ()> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| ())
 }
 
-fn day(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
-}
-
 fn status_of(t: &trial::Model) -> TrialStatus {
     TrialStatus::from_code(&t.status).unwrap_or(TrialStatus::Running)
-}
-
-async fn may(
-    db: &impl ConnectionTrait,
-    person_id: i64,
-    action: Action,
-    s: &space::Model,
-) -> Result<bool, AppError> {
-    Ok(membership::authorise(db, person_id, action, s)
-        .await
-        .is_ok())
 }
 
 async fn trial_and_space(
@@ -68,39 +54,6 @@ async fn space_measures(
         .collect())
 }
 
-/// A line in the space's audit log.
-async fn logged(
-    db: &impl ConnectionTrait,
-    actor_id: i64,
-    space_id: i64,
-    action: crate::domain::audit::AuditAction,
-    summary: String,
-) -> Result<(), AppError> {
-    crate::server::services::audit::record(
-        db,
-        crate::server::services::audit::Entry {
-            actor_id: Some(actor_id),
-            space_id: Some(space_id),
-            subject_person_id: None,
-            action,
-            summary,
-            reason: None,
-        },
-    )
-    .await
-}
-
-/// Text a member writes: required, within `max` characters.
-fn text(v: &mut Validation, field: &str, value: &str, max: usize, missing: &str) -> String {
-    let value = value.trim();
-    if value.is_empty() {
-        v.refuse(field, missing);
-    } else if value.chars().count() > max {
-        v.refuse(field, format!("Keep it to {max} characters."));
-    }
-    value.to_owned()
-}
-
 /// A space's trials, for any member of the community.
 pub async fn space_trials(
     db: &DatabaseConnection,
@@ -128,12 +81,12 @@ pub async fn space_trials(
                 id: t.id,
                 title: t.title.clone(),
                 status: status_of(t).label().to_owned(),
-                review_on: day(t.review_on),
+                review_on: time::day(t.review_on),
                 review_due: review_due(status_of(t), t.review_on, today),
                 cycles: cycles.iter().filter(|c| c.trial_id == t.id).count(),
             })
             .collect(),
-        may_start: may(db, viewer_id, Action::KeepMeasure, &s).await?,
+        may_start: membership::may(db, viewer_id, Action::KeepMeasure, &s).await?,
         measures: space_measures(db, s.id).await?,
     })
 }
@@ -166,15 +119,13 @@ pub async fn start(
             format!("Keep the name to {TRIAL_TITLE_MAX} characters."),
         );
     }
-    let aim = text(
-        &mut v,
+    let aim = v.text(
         "aim",
         &f.aim,
         TRIAL_TEXT_MAX,
         "Say what the trial aims to improve.",
     );
-    let change = text(
-        &mut v,
+    let change = v.text(
         "change",
         &f.change,
         TRIAL_TEXT_MAX,
@@ -220,7 +171,7 @@ pub async fn start(
         .insert(&txn)
         .await?;
     }
-    logged(
+    crate::server::services::audit::in_space(
         &txn,
         actor_id,
         s.id,
@@ -239,7 +190,8 @@ async fn may_conclude(
     s: &space::Model,
 ) -> Result<bool, AppError> {
     Ok(status_of(t).is_running()
-        && (t.started_by == viewer_id || may(db, viewer_id, Action::RunMeeting, s).await?))
+        && (t.started_by == viewer_id
+            || membership::may(db, viewer_id, Action::RunMeeting, s).await?))
 }
 
 /// A trial with its cycles and measures, for any member of the community.
@@ -280,7 +232,7 @@ pub async fn page(db: &DatabaseConnection, viewer_id: i64, id: i64) -> Result<Tr
         title: t.title.clone(),
         aim: t.aim.clone(),
         change: t.change.clone(),
-        review_on: day(t.review_on),
+        review_on: time::day(t.review_on),
         review_due: review_due(status, t.review_on, Utc::now().date_naive()),
         running: status.is_running(),
         status: status.label().to_owned(),
@@ -291,7 +243,7 @@ pub async fn page(db: &DatabaseConnection, viewer_id: i64, id: i64) -> Result<Tr
             .iter()
             .map(|c| CycleView {
                 number: c.number,
-                started_on: day(c.started_on),
+                started_on: time::day(c.started_on),
                 plan: c.plan.clone(),
                 done_what: c.done_what.clone(),
                 study: c.study.clone(),
@@ -299,7 +251,8 @@ pub async fn page(db: &DatabaseConnection, viewer_id: i64, id: i64) -> Result<Tr
                 recorded_by: name(c.recorded_by),
             })
             .collect(),
-        may_record: status.is_running() && may(db, viewer_id, Action::KeepMeasure, &s).await?,
+        may_record: status.is_running()
+            && membership::may(db, viewer_id, Action::KeepMeasure, &s).await?,
         may_conclude: may_conclude(db, viewer_id, &t, &s).await?,
         endings: TrialStatus::ENDINGS
             .iter()
@@ -338,8 +291,7 @@ pub async fn add_cycle(
             "Give the day the cycle began, like 2027-01-10.",
         )
     }));
-    let plan = text(
-        &mut v,
+    let plan = v.text(
         "plan",
         &f.plan,
         TRIAL_TEXT_MAX,
@@ -405,8 +357,7 @@ pub async fn conclude(
     if ending.is_none() {
         v.refuse("ending", "Choose adopt, adapt or abandon.");
     }
-    let learned = text(
-        &mut v,
+    let learned = v.text(
         "learned",
         learned,
         TRIAL_TEXT_MAX,
@@ -426,7 +377,7 @@ pub async fn conclude(
     a.concluded_at = Set(Some(Utc::now()));
     let txn = crate::server::db::begin_write(db).await?;
     a.update(&txn).await?;
-    logged(
+    crate::server::services::audit::in_space(
         &txn,
         actor_id,
         s.id,

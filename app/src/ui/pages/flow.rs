@@ -11,25 +11,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-/// The national flow page.
+/// The flow nationally (`/flow`) or for one region (`/spaces/:slug/flow`): the same page,
+/// the slug empty on the national one.
 #[component]
 pub fn FlowPageView() -> impl IntoView {
-    let ask = ServerAction::<AskRegions>::new();
-    let raise = ServerAction::<Escalate>::new();
-    let page = server_data(|| String::new(), get_flow);
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || page.get().map(|r| match r {
-                Err(e) => problem("National and regional work", e),
-                Ok(p) => view! { <Flow page=p ask raise /> }.into_any(),
-            })}
-        </Suspense>
-    }
-}
-
-/// A region's flow page.
-#[component]
-pub fn RegionFlowPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let ask = ServerAction::<AskRegions>::new();

@@ -143,6 +143,19 @@ pub async fn authorise(
     }
 }
 
+/// Whether `actor_id` may take `action` in `space` today: [`authorise`] as a yes or no,
+/// for pages that show a form only to those who may use it.
+pub async fn may(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    action: Action,
+    space: &space::Model,
+) -> Result<bool, AppError> {
+    let actor = actor(db, actor_id).await?;
+    let scope = scope(db, space).await?;
+    Ok(actor.may(action, &scope, Utc::now().date_naive()))
+}
+
 /// The community's own pages (the directory, a space's archive) are for its active
 /// members and the project team.
 pub async fn require_member_or_team(
