@@ -48,6 +48,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let data_json = state.clone();
     let data_csv = state.clone();
     let space_calendars = state.clone();
+    let pages = state.clone();
     let member_calendars = state.clone();
     let https = state.config.secure_cookies();
     let files = static_files::routes(
@@ -151,6 +152,11 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         // who is signed in.
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
+        ))
+        // The home page as everyone not signed in sees it, kept rendered.
+        .layer(axum::middleware::from_fn_with_state(
+            pages,
+            app::server::page_cache::anonymous_pages,
         ))
         .layer(axum::middleware::from_fn(security::server_fn_status))
         .layer(time_limit(REQUEST_TIMEOUT))

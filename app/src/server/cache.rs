@@ -32,6 +32,9 @@ pub enum Key {
     SpaceFacts(i64, NaiveDate),
     /// The community's settings (its name, privacy notice).
     Settings,
+    /// A page as everyone who is not signed in sees it, by path, made from the keys above
+    /// (see `server::page_cache`).
+    AnonymousPage(String, NaiveDate),
 }
 
 #[derive(Clone)]
@@ -60,16 +63,31 @@ impl StructureCache {
         key: Key,
         load: impl AsyncFnOnce() -> Result<V, AppError>,
     ) -> Result<Arc<V>, AppError> {
-        if let Some(kept) = self.kept.get(&key).and_then(|v| v.downcast::<V>().ok()) {
+        if let Some(kept) = self.kept(&key) {
             return Ok(kept);
         }
-        let generation = self.generation.load(Ordering::Acquire);
+        let generation = self.generation();
         let fresh = Arc::new(load().await?);
-        // Keep it only if nothing changed while it was read.
-        if self.generation.load(Ordering::Acquire) == generation {
-            self.kept.insert(key, fresh.clone());
-        }
+        self.keep(key, fresh.clone(), generation);
         Ok(fresh)
+    }
+
+    /// What is kept under `key`, if it is.
+    pub fn kept<V: Any + Send + Sync>(&self, key: &Key) -> Option<Arc<V>> {
+        self.kept.get(key).and_then(|v| v.downcast::<V>().ok())
+    }
+
+    /// The generation now: note it before reading what [`StructureCache::keep`] will keep.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Keep `value`, read when the generation was `read_in`, unless something changed
+    /// while it was read.
+    pub fn keep<V: Any + Send + Sync>(&self, key: Key, value: Arc<V>, read_in: u64) {
+        if self.generation() == read_in {
+            self.kept.insert(key, value);
+        }
     }
 
     /// The home page's overview as of `today`.

@@ -9,6 +9,7 @@ pub mod export;
 pub mod forms;
 pub mod live;
 pub mod markdown;
+pub mod page_cache;
 pub mod password;
 pub mod security;
 pub mod services;

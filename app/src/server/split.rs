@@ -33,15 +33,17 @@ pub fn preloads(site_root: &str, pkg_dir: &str, loader: &str) -> Vec<String> {
         .collect()
 }
 
-/// The files of the module named `loader` followed by its number.
+/// The files of the module named `loader`, or `loader` followed by its number (a lazy
+/// island's loader is numbered; a split function's module is named as written).
 fn files_for(manifest: &HashMap<String, Vec<String>>, loader: &str) -> Vec<String> {
     let prefix = format!("{loader}_");
     manifest
         .iter()
         .find(|(module, _)| {
-            module
-                .strip_prefix(&prefix)
-                .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+            module.as_str() == loader
+                || module
+                    .strip_prefix(&prefix)
+                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
         })
         .map(|(_, files)| files.clone())
         .unwrap_or_default()
@@ -57,7 +59,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("__wasm_split_manifest.AbC.json"),
-            r#"{"console_loader_123":["chunk_4.x","split_console_loader_123.y"],"live_tally_loader_9":["chunk_4.x","split_live_tally_loader_9.z"]}"#,
+            r#"{"console_loader_123":["chunk_4.x","split_console_loader_123.y"],"live_tally_loader_9":["chunk_4.x","split_live_tally_loader_9.z"],"later_activities":["chunk_4.x","split_later_activities.w"]}"#,
         )
         .unwrap();
         let manifest = read(&dir);
@@ -68,6 +70,10 @@ mod tests {
         assert_eq!(
             files_for(&manifest, "live_tally_loader"),
             ["chunk_4.x", "split_live_tally_loader_9.z"]
+        );
+        assert_eq!(
+            files_for(&manifest, "later_activities"),
+            ["chunk_4.x", "split_later_activities.w"]
         );
         // "tally_loader" is not the start of "live_tally_loader_9".
         assert!(files_for(&manifest, "tally_loader").is_empty());

@@ -4,7 +4,13 @@ use app::server::{AppState, Config, db};
 use std::sync::Arc;
 
 /// The app as `public_url` serves it (its scheme decides HSTS and `__Host-` cookies).
+#[allow(dead_code)]
 pub async fn app(public_url: &str) -> axum::Router {
+    app_and_state(public_url).await.0
+}
+
+/// The app, and its state for a test to change what it serves.
+pub async fn app_and_state(public_url: &str) -> (axum::Router, AppState) {
     let database = db::connect("sqlite::memory:").await.expect("database");
     let live = app::server::live::Live::start(&database)
         .await
@@ -19,5 +25,5 @@ pub async fn app(public_url: &str) -> axum::Router {
         live,
     };
     let options = server::leptos_options("target/site", "127.0.0.1:3000".parse().unwrap());
-    server::router(state, options)
+    (server::router(state.clone(), options), state)
 }
