@@ -41,9 +41,10 @@ for (const r of [...rows, { file: '**all**', ...total }]) {
 
 // What each page loads. The islands every page may need are in the main WASM and JS (with
 // the split loader they import); the facilitator's console, the present screen and the
-// live tally are lazy islands (#[island(lazy)], `cargo leptos build --split`): their code
-// is in split modules and shared chunks, fetched only by a page that shows them, as the
-// split manifest lists.
+// live tally are lazy islands (#[island(lazy)], `cargo leptos build --split`), and the
+// later workshop activities (grouping, prioritise, poll, reflection) a split function
+// (app/src/ui/workshop/later.rs): their code is in split modules and shared chunks,
+// fetched only by a page that shows them, as the split manifest lists.
 const manifestFile = fs.readdirSync(dir).find((f) => /^__wasm_split_manifest\..*json$/.test(f));
 const manifest = manifestFile ? JSON.parse(fs.readFileSync(path.join(dir, manifestFile), 'utf8')) : {};
 const stem = (f) => f.replace(/\.(wasm|js)$/, '');

@@ -182,6 +182,22 @@ test('three perspectives prioritise, poll and reflect; the report shows whose vo
   await shot(ana, 'poll-phone');
   await expect(present.locator('.results')).toContainText('2 (67%)');
   await expectAccessible(colin);
+  // Opened afresh on the poll, Ana's phone fetches the later activities' code beside the
+  // main WASM (the page names it for preloading), once, and takes over the server's page:
+  // one poll, her answer still chosen, and still live.
+  await ana.reload();
+  await hydrated(ana);
+  await expect(ana.locator('link[rel="preload"][href*="later_activities"]')).toHaveCount(1);
+  expect(await ana.evaluate(() =>
+    performance.getEntriesByType('resource').filter((e) => e.name.includes('later_activities')).length,
+  )).toBe(1);
+  await expect(ana.getByRole('heading', { name: 'Poll', level: 2 })).toHaveCount(1);
+  await expect(ana.getByRole('radio', { name: 'Transport' })).toBeChecked();
+  await ana.getByRole('radio', { name: 'Medicines' }).check();
+  await expect(fac.locator('.results li', { hasText: 'Medicines' })).toContainText('2 (67%)');
+  await expect(ana.getByRole('radio', { name: 'Medicines' })).toBeChecked();
+  await ana.getByRole('radio', { name: 'Transport' }).check();
+  await expect(fac.locator('.results li', { hasText: 'Transport' })).toContainText('2 (67%)');
 
   // Reflection: Cara shares without her name.
   await fac.getByRole('button', { name: 'Next activity' }).click();

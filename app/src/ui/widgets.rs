@@ -34,18 +34,27 @@ pub fn problem(title: &'static str, e: crate::error::AppError) -> AnyView {
 /// The scripts that bring a page's islands to life. Only pages with islands carry them, so
 /// a page of plain forms and text downloads no WASM at all. A page that shows a lazy island
 /// names its loader (`lazy = "console_loader"`): its split files are preloaded with the main
-/// bundle rather than fetched after it starts.
+/// bundle rather than fetched after it starts; so does a workshop page open on one of the
+/// activities fetched when needed (`later`, see `ui::workshop::later`).
 #[component]
-pub fn IslandScripts(#[prop(optional)] lazy: &'static str) -> impl IntoView {
+pub fn IslandScripts(
+    #[prop(optional)] lazy: &'static str,
+    #[prop(optional)] later: bool,
+) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         // Shared, not cloned for every request: only a page with islands needs a copy.
         use_context::<std::sync::Arc<leptos::config::LeptosOptions>>().map(|options| {
-            let preloads = if lazy.is_empty() {
-                vec![]
-            } else {
-                crate::server::split::preloads(&options.site_root, &options.site_pkg_dir, lazy)
-            };
+            let mut preloads = vec![];
+            for module in [lazy, later.then_some(crate::ui::workshop::later::MODULE).unwrap_or_default()] {
+                if !module.is_empty() {
+                    for file in crate::server::split::preloads(&options.site_root, &options.site_pkg_dir, module) {
+                        if !preloads.contains(&file) {
+                            preloads.push(file);
+                        }
+                    }
+                }
+            }
             view! {
                 {preloads.into_iter().map(|href| view! {
                     <link rel="preload" href=href r#as="fetch" r#type="application/wasm" crossorigin="anonymous" />
@@ -56,7 +65,7 @@ pub fn IslandScripts(#[prop(optional)] lazy: &'static str) -> impl IntoView {
     }
     #[cfg(not(feature = "ssr"))]
     {
-        let _ = lazy;
+        let _ = (lazy, later);
     }
 }
 

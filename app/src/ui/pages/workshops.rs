@@ -184,12 +184,20 @@ pub fn ParticipantPageView() -> impl IntoView {
             {move || page.get().map(|r| match r {
                 Err(e) => problem("Workshop not found", e),
                 Ok(p) => match p.board.clone() {
-                    Some(board) => view! { <Title text=p.title.clone() /> <crate::ui::widgets::IslandScripts /> <ParticipantScreen title=p.title.clone() workshop_id=p.workshop_id facilitating=p.facilitating board /> }.into_any(),
+                    Some(board) => view! { <Title text=p.title.clone() /> <crate::ui::widgets::IslandScripts later=opens_later(&board) /> <ParticipantScreen title=p.title.clone() workshop_id=p.workshop_id facilitating=p.facilitating board /> }.into_any(),
                     None => view! { <JoinForm page=p join /> }.into_any(),
                 },
             })}
         </Suspense>
     }
+}
+
+/// Whether the screen opens on an activity whose code is fetched when needed.
+fn opens_later(board: &crate::domain::workshop::board::Board) -> bool {
+    !board.stage.finished
+        && board
+            .current_activity()
+            .is_some_and(|a| crate::ui::workshop::later::is_later(a.kind))
 }
 
 #[island]
@@ -304,7 +312,7 @@ fn facilitator_page(title: &'static str, show: fn(FacilitatorPage) -> AnyView) -
 #[component]
 pub fn FacilitatorPageView() -> impl IntoView {
     facilitator_page("Facilitate a workshop", |p| {
-        view! { <Title text=format!("Facilitate: {}", p.board.title) /> <crate::ui::widgets::IslandScripts lazy="console_loader" /> <Console page=p /> }.into_any()
+        view! { <Title text=format!("Facilitate: {}", p.board.title) /> <crate::ui::widgets::IslandScripts lazy="console_loader" later=opens_later(&p.board) /> <Console page=p /> }.into_any()
     })
 }
 
@@ -329,30 +337,12 @@ fn Console(page: FacilitatorPage) -> impl IntoView {
             </header>
             <StageBar live />
             <Controls live />
-            <ConsoleBoard live />
+            <CurrentActivity live facilitating=true />
             <SettingsPanel live />
             <Guests live />
             <Agenda live />
             <crate::ui::pages::output::SaveAsTemplate workshop_id=id />
         </div>
-    }
-}
-
-/// The facilitator's view of the current activity: themes stay editable throughout.
-#[component]
-fn ConsoleBoard(live: Live) -> impl IntoView {
-    let kind = Memo::new(move |_| {
-        live.board.with(|b| {
-            b.current_activity()
-                .map(|a| a.kind)
-                .filter(|_| !b.stage.finished)
-        })
-    });
-    move || match kind.get() {
-        Some(crate::domain::workshop::ActivityKind::Grouping) => {
-            view! { <Grouping live facilitating=true /> }.into_any()
-        }
-        _ => view! { <CurrentActivity live facilitating=true /> }.into_any(),
     }
 }
 

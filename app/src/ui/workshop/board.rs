@@ -1,7 +1,7 @@
 //! What everyone in a workshop sees: where it stands, idea capture, themes and dot voting,
 //! each as a small component over the live board.
+use super::later::LaterActivity;
 use super::live::{Connection, Live, Pending};
-use super::responses::{Poll, Prioritise, Reflect};
 use crate::domain::workshop::ActivityKind;
 use crate::domain::workshop::board::{Activity, NOTE_MAX, Note, THEME_MAX, VoteTarget};
 use crate::error::AppError;
@@ -127,12 +127,13 @@ pub fn CurrentActivity(live: Live, facilitating: bool) -> impl IntoView {
                 ActivityKind::IdeaCapture => {
                     view! { <Capture live activity=a facilitating /> }.into_any()
                 }
-                ActivityKind::Grouping => view! { <Grouping live facilitating /> }.into_any(),
                 ActivityKind::DotVote => view! { <Vote live activity=a /> }.into_any(),
-                ActivityKind::Prioritise => view! { <Prioritise live activity=a /> }.into_any(),
-                ActivityKind::Poll => view! { <Poll live activity=a /> }.into_any(),
-                ActivityKind::Reflection => {
-                    view! { <Reflect live activity=a facilitating /> }.into_any()
+                // Fetched when first needed: see `later`.
+                ActivityKind::Grouping
+                | ActivityKind::Prioritise
+                | ActivityKind::Poll
+                | ActivityKind::Reflection => {
+                    view! { <LaterActivity live activity=a facilitating /> }.into_any()
                 }
             },
             (false, None) if !started => view! { <Waiting live /> }.into_any(),

@@ -424,8 +424,10 @@ impl Live {
     }
 
     /// Send one change; the answer is the change number it reached, when the server says.
+    /// The later activities' changes are sent by their own code, fetched when first needed
+    /// (`super::later`); while it cannot be fetched the change waits, as offline.
     async fn send(&self, pending: &Pending) -> Result<Option<i64>, AppError> {
-        use crate::api::workshops::{answer_poll, post_note, rate_theme, reflect, set_dots};
+        use crate::api::workshops::{post_note, set_dots};
         match pending {
             Pending::Note { key, body } => {
                 post_note(self.workshop_id, body.clone(), key.clone()).await?;
@@ -440,12 +442,30 @@ impl Live {
                 self.show_stored(|b| b.set_my_ballot(activity, ballot));
                 Ok(Some(saved.seq))
             }
+            later => {
+                let sending = super::later::send(*self, later.clone());
+                #[cfg(feature = "hydrate")]
+                let sending = sending.await;
+                match sending {
+                    Ok(sent) => sent.await,
+                    Err(super::later::Unloaded) => Err(AppError::Transport(
+                        "the activity's code could not be fetched".into(),
+                    )),
+                }
+            }
+        }
+    }
+
+    /// Send a change of the later activities (called from their split module).
+    pub(super) async fn send_later(&self, pending: Pending) -> Result<Option<i64>, AppError> {
+        use crate::api::workshops::{answer_poll, rate_theme, reflect};
+        match pending {
             Pending::Rating {
                 theme,
                 impact,
                 effort,
             } => {
-                let saved = rate_theme(self.workshop_id, *theme, *impact, *effort).await?;
+                let saved = rate_theme(self.workshop_id, theme, impact, effort).await?;
                 self.own_seq.update(|s| *s = (*s).max(saved.seq));
                 Ok(Some(saved.seq))
             }
@@ -463,16 +483,10 @@ impl Live {
                 body,
                 anonymous,
             } => {
-                reflect(
-                    self.workshop_id,
-                    prompt.clone(),
-                    body.clone(),
-                    *anonymous,
-                    key.clone(),
-                )
-                .await?;
+                reflect(self.workshop_id, prompt, body, anonymous, key).await?;
                 Ok(None)
             }
+            Pending::Note { .. } | Pending::Dots { .. } => Box::pin(self.send(&pending)).await,
         }
     }
 

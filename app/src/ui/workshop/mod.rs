@@ -3,5 +3,6 @@
 pub mod board;
 pub mod chart;
 pub mod facilitate;
+pub mod later;
 pub mod live;
 pub mod responses;
