@@ -14,7 +14,10 @@ const databaseUrl =
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
+  // The longest stories (a community set up, run and left; a whole live workshop) take
+  // 45 s on the debug build with both workers busy: two minutes leaves room for a slow
+  // machine, and a test that hangs still fails.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,

@@ -11,6 +11,23 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
+# Chromium and the Node packages come over the network while cargo compiles the tools.
+others() {
+  if ! command -v chromium >/dev/null; then
+    say "Installing Chromium (for the end-to-end tests and screenshots)"
+    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi
+  fi
+
+  # Node packages: Playwright, axe-core, and binaryen's wasm-opt (Debian's is too old).
+  if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    say "Installing the Node packages in end2end/"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}
+others_log=$(mktemp)
+others >"$others_log" 2>&1 &
+others_pid=$!
+
 if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
   say "Adding the wasm32 target"
   rustup target add wasm32-unknown-unknown
@@ -30,13 +47,10 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION"
   cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
-if ! command -v chromium >/dev/null; then
-  say "Installing Chromium (for the end-to-end tests and screenshots)"
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi
+if ! wait "$others_pid"; then
+  cat "$others_log" >&2
+  echo "Installing Chromium or the Node packages failed (above)" >&2
+  exit 1
 fi
-
-# Node packages: Playwright, axe-core, and binaryen's wasm-opt (Debian's is too old).
-if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
-  say "Installing the Node packages in end2end/"
-  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
-fi
+cat "$others_log"
+rm -f "$others_log"
