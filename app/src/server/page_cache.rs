@@ -101,7 +101,17 @@ fn without_scripts(page: &[u8]) -> Option<Bytes> {
     let text = std::str::from_utf8(page).ok()?;
     let end = text.rfind("</html>")? + "</html>".len();
     let (html, mut after) = text.split_at(end);
-    while let Some(rest) = after.strip_prefix("<script nonce=\"") {
+    loop {
+        // Built with type-erased components (as cargo-leptos builds the server), Leptos
+        // puts an empty hydration marker between the page and its scripts.
+        after = after.trim_start();
+        if let Some(rest) = after.strip_prefix("<!>") {
+            after = rest;
+            continue;
+        }
+        let Some(rest) = after.strip_prefix("<script nonce=\"") else {
+            break;
+        };
         let (nonce, rest) = rest.split_once("\">")?;
         if !nonce
             .bytes()
@@ -154,11 +164,15 @@ mod tests {
     #[test]
     fn only_a_page_without_scripts_of_its_own_is_kept_and_kept_without_the_empty_ones() {
         let empty = "<script nonce=\"Ab-_9\">__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];__RESOURCE_RESOLVERS=[];</script><script nonce=\"Ab-_9\">__INCOMPLETE_CHUNKS=[];</script>";
-        let page = format!("<html><body><p>Hello</p></body></html>{empty}");
-        assert_eq!(
-            without_scripts(page.as_bytes()).as_deref(),
-            Some(&b"<html><body><p>Hello</p></body></html>"[..])
-        );
+        for page in [
+            format!("<html><body><p>Hello</p></body></html>{empty}"),
+            format!("<html><body><p>Hello</p></body></html><!>{empty}"),
+        ] {
+            assert_eq!(
+                without_scripts(page.as_bytes()).as_deref(),
+                Some(&b"<html><body><p>Hello</p></body></html>"[..])
+            );
+        }
         let island = format!("<html><body><script nonce=\"Ab\">go()</script></body></html>{empty}");
         assert_eq!(without_scripts(island.as_bytes()), None);
         let resources = "<html></html><script nonce=\"Ab\">__RESOLVED_RESOURCES=[1];</script>";
