@@ -35,7 +35,8 @@ node end2end/sizes.mjs target/site/pkg
 if command -v twiggy >/dev/null; then
   # rustc's own output, before wasm-bindgen and wasm-opt strip the function names.
   wasm=target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm
-  printf '\n## Largest items in %s, by name (twiggy top -n 25)\n\n```\n' "$wasm"
-  twiggy top -n 25 "$wasm"
+  printf '\n## Largest functions and data in %s, by name (twiggy top)\n\n```\n' "$wasm"
+  # Without the linker's and the name sections, which are not shipped.
+  twiggy top -n 60 "$wasm" | grep -v "custom section\|subsection" | head -32 || true
   printf '```\n'
 fi
