@@ -10,6 +10,7 @@ pub mod charter;
 pub mod dashboard;
 pub mod decision;
 pub mod flow;
+pub mod funding;
 pub mod import;
 pub mod measure;
 pub mod meeting;
