@@ -10,7 +10,8 @@
 //! a stated tolerance, so that the result is reproducible to the bit.
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap};
 
 vocabulary! {
     /// How members vote in a round, fixed when it opens.
@@ -344,11 +345,17 @@ fn equal_shares(
         }
         s
     };
+    let mut turn = vec![0; projects.len()];
+    let mut by_turn: Vec<usize> = (0..projects.len()).collect();
+    by_turn.sort_by(|&a, &b| by_votes(projects, votes, a, b));
+    for (t, &p) in by_turn.iter().enumerate() {
+        turn[p] = t;
+    }
     let start = budget as f64 / voters.len() as f64;
-    let mut chosen = mes_round(projects, &supporters, voters.len(), start);
+    let mut chosen = mes_round(projects, &supporters, &turn, voters.len(), start);
     for step in 1..=COMPLETION_STEPS {
         let share = start * (1.0 + f64::from(step) / 100.0);
-        let next = mes_round(projects, &supporters, voters.len(), share);
+        let next = mes_round(projects, &supporters, &turn, voters.len(), share);
         let cost: u64 = next.iter().map(|&p| projects[p].cost).sum();
         if cost > budget {
             break;
@@ -385,78 +392,96 @@ fn equal_shares(
 const TOLERANCE: f64 = 1e-9;
 
 /// One run of equal shares with every voter starting from `share`: the projects funded,
-/// in turn.
+/// in turn. `turn[p]` is project p's place in the order of votes (more votes, then the
+/// cheaper, then the earlier), which breaks ties between equal payments.
+///
+/// Voters' money only goes down, so a project's payment per pound only goes up: each
+/// project waits in a queue under the payment last worked out for it, and only the one at
+/// the front is worked out again (the lazy form of the method, which funds exactly what
+/// working every project out every turn would).
 fn mes_round(
     projects: &[Project],
     supporters: &[Vec<usize>],
+    turn: &[usize],
     voters: usize,
     share: f64,
 ) -> Vec<usize> {
     let mut left = vec![share; voters];
-    let mut funded = vec![false; projects.len()];
     let mut order = Vec::new();
     let mut budgets: Vec<f64> = Vec::new();
-    loop {
-        // (project, payment per voter, payment per pound of cost)
-        let mut best: Option<(usize, f64, f64)> = None;
-        for p in 0..projects.len() {
-            if funded[p] || supporters[p].is_empty() {
-                continue;
-            }
-            let cost = projects[p].cost as f64;
-            budgets.clear();
-            budgets.extend(supporters[p].iter().map(|&i| left[i]));
-            let total: f64 = budgets.iter().sum();
-            if total < cost * (1.0 - TOLERANCE) {
-                continue;
-            }
-            budgets.sort_by(f64::total_cmp);
-            // The smallest equal payment that, with those who cannot pay it paying all
-            // they have, covers the cost.
-            let mut due = cost;
-            let mut payers = budgets.len();
-            let mut payment = f64::INFINITY;
-            for &b in &budgets {
-                if b * payers as f64 >= due * (1.0 - TOLERANCE) {
-                    payment = due / payers as f64;
-                    break;
-                }
-                due -= b;
-                payers -= 1;
-            }
-            if !payment.is_finite() {
-                continue;
-            }
-            let per_pound = payment / cost;
-            let better = match best {
-                None => true,
-                Some((q, _, best_per_pound)) => match per_pound.total_cmp(&best_per_pound) {
-                    Ordering::Less => true,
-                    Ordering::Greater => false,
-                    Ordering::Equal => by_votes_count(projects, supporters, p, q) == Ordering::Less,
-                },
-            };
-            if better {
-                best = Some((p, payment, per_pound));
-            }
+    let mut queue = BinaryHeap::new();
+    for p in 0..projects.len() {
+        if let Some(pay) = payment(projects[p].cost, &supporters[p], &left, &mut budgets) {
+            queue.push(Reverse((
+                PerPound(pay / projects[p].cost as f64),
+                turn[p],
+                p,
+            )));
         }
-        let Some((p, payment, _)) = best else {
-            return order;
+    }
+    while let Some(Reverse((_, t, p))) = queue.pop() {
+        // Once its voters cannot pay for it, they never can again.
+        let Some(pay) = payment(projects[p].cost, &supporters[p], &left, &mut budgets) else {
+            continue;
         };
-        for &i in &supporters[p] {
-            left[i] = (left[i] - payment).max(0.0);
+        let key = (PerPound(pay / projects[p].cost as f64), t);
+        let first = queue
+            .peek()
+            .is_none_or(|Reverse((k, u, _))| key <= (*k, *u));
+        if !first {
+            queue.push(Reverse((key.0, t, p)));
+            continue;
         }
-        funded[p] = true;
+        for &i in &supporters[p] {
+            left[i] = (left[i] - pay).max(0.0);
+        }
         order.push(p);
+    }
+    order
+}
+
+/// The smallest equal payment from each of a project's voters that, with those who cannot
+/// pay it paying all they have left, covers its cost; `None` when they cannot.
+fn payment(cost: u64, supporters: &[usize], left: &[f64], budgets: &mut Vec<f64>) -> Option<f64> {
+    if supporters.is_empty() {
+        return None;
+    }
+    let cost = cost as f64;
+    budgets.clear();
+    budgets.extend(supporters.iter().map(|&i| left[i]));
+    let total: f64 = budgets.iter().sum();
+    if total < cost * (1.0 - TOLERANCE) {
+        return None;
+    }
+    budgets.sort_by(f64::total_cmp);
+    let mut due = cost;
+    let mut payers = budgets.len();
+    for &b in budgets.iter() {
+        if b * payers as f64 >= due * (1.0 - TOLERANCE) {
+            return Some(due / payers as f64);
+        }
+        due -= b;
+        payers -= 1;
+    }
+    None
+}
+
+/// A payment per pound, ordered as numbers are (never NaN here).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PerPound(f64);
+
+impl Eq for PerPound {}
+
+impl PartialOrd for PerPound {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
     }
 }
 
-fn by_votes_count(projects: &[Project], supporters: &[Vec<usize>], a: usize, b: usize) -> Ordering {
-    supporters[b]
-        .len()
-        .cmp(&supporters[a].len())
-        .then(projects[a].cost.cmp(&projects[b].cost))
-        .then(projects[a].id.cmp(&projects[b].id))
+impl Ord for PerPound {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -782,7 +807,58 @@ mod tests {
             })
     }
 
+    /// Equal shares worked out the plain way: every project, every turn.
+    fn mes_round_every_turn(
+        projects: &[Project],
+        supporters: &[Vec<usize>],
+        turn: &[usize],
+        voters: usize,
+        share: f64,
+    ) -> Vec<usize> {
+        let mut left = vec![share; voters];
+        let mut order = Vec::new();
+        let mut budgets = Vec::new();
+        loop {
+            let best = (0..projects.len())
+                .filter(|p| !order.contains(p))
+                .filter_map(|p| {
+                    let pay = payment(projects[p].cost, &supporters[p], &left, &mut budgets)?;
+                    Some(((PerPound(pay / projects[p].cost as f64), turn[p]), p, pay))
+                })
+                .min_by(|a, b| a.0.cmp(&b.0));
+            let Some((_, p, pay)) = best else {
+                return order;
+            };
+            for &i in &supporters[p] {
+                left[i] = (left[i] - pay).max(0.0);
+            }
+            order.push(p);
+        }
+    }
+
     proptest! {
+        #[test]
+        fn the_queue_funds_what_working_out_every_project_every_turn_funds((projects, budget, ballots) in round()) {
+            let voters: Vec<Vec<usize>> = ballots
+                .iter()
+                .map(|b| b.iter().filter_map(|id| projects.iter().position(|p| p.id == *id)).collect::<BTreeSet<_>>().into_iter().collect())
+                .collect();
+            let mut supporters = vec![Vec::new(); projects.len()];
+            for (i, v) in voters.iter().enumerate() {
+                for &p in v {
+                    supporters[p].push(i);
+                }
+            }
+            let turn: Vec<usize> = (0..projects.len()).collect();
+            if !voters.is_empty() {
+                let share = budget as f64 / voters.len() as f64;
+                prop_assert_eq!(
+                    mes_round(&projects, &supporters, &turn, voters.len(), share),
+                    mes_round_every_turn(&projects, &supporters, &turn, voters.len(), share)
+                );
+            }
+        }
+
         #[test]
         fn results_never_pass_the_budget_and_ignore_the_ballots_order((projects, budget, ballots) in round(), seed in any::<u64>()) {
             let mut shuffled = ballots.clone();
