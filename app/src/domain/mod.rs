@@ -4,6 +4,7 @@ pub mod account;
 pub mod structure;
 pub mod action;
 pub mod advice;
+pub mod asset;
 pub mod audit;
 pub mod chart;
 pub mod charter;
