@@ -25,6 +25,7 @@ mod m20261128_000021_meetings;
 mod m20261128_000022_trials;
 mod m20261128_000023_cascades;
 mod m20261128_000024_relationships;
+mod m20261129_000025_assets;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000022_trials::Migration),
             Box::new(m20261128_000023_cascades::Migration),
             Box::new(m20261128_000024_relationships::Migration),
+            Box::new(m20261129_000025_assets::Migration),
         ]
     }
 }

@@ -44,6 +44,9 @@ vocabulary! {
         EscalationRaised => "escalation.raised", "Matter raised to the national group";
         EscalationAnswered => "escalation.answered", "Raised matter answered";
         PartnerKept => "partner.kept", "Partner relationship kept up";
+        AssetAdded => "asset.added", "Asset added to the register";
+        AssetRulesChanged => "asset.rules_changed", "Rules of use changed";
+        LedgerEntryRecorded => "asset.ledger_entry", "Ledger entry recorded";
     }
 }
 

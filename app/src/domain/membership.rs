@@ -146,6 +146,9 @@ pub enum Action {
     RunMeeting,
     /// Put an item on a meeting's agenda: any member who may hold a workshop in the space.
     AddAgendaItem,
+    /// Keep a space's commons assets: add one, write its rules of use, record its ledger
+    /// (allocations, use, top-ups): as for running its meetings.
+    StewardAssets,
 }
 
 impl Actor {
@@ -196,7 +199,10 @@ impl Actor {
                         || self.convenes(scope, today)
                         || self.stewards(scope, today))
             }
-            Action::ReadWorkshopRecords | Action::WriteOutcome | Action::RunMeeting => {
+            Action::ReadWorkshopRecords
+            | Action::WriteOutcome
+            | Action::RunMeeting
+            | Action::StewardAssets => {
                 self.convenes(scope, today)
                     || self.stewards(scope, today)
                     // The national group's own stewards, for workshops held nationally.
@@ -426,6 +432,27 @@ mod tests {
                 "member cannot run a meeting",
                 plain_member.clone(),
                 RunMeeting,
+                region(WEST, WEST_GROUP),
+                false,
+            ),
+            (
+                "steward keeps the stewardship group's assets",
+                steward_of_west(),
+                StewardAssets,
+                group_of(WEST, WEST_GROUP),
+                true,
+            ),
+            (
+                "convener cannot keep another region's assets",
+                convener_of_west(),
+                StewardAssets,
+                region(SOUTH, SOUTH_GROUP),
+                false,
+            ),
+            (
+                "member cannot keep the region's assets",
+                plain_member.clone(),
+                StewardAssets,
                 region(WEST, WEST_GROUP),
                 false,
             ),

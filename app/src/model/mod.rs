@@ -3,6 +3,7 @@
 //! doors (`api`), the services and the views can all use them without importing upward.
 pub mod account;
 pub mod admin;
+pub mod assets;
 pub mod coffee;
 pub mod community;
 pub mod dashboard;

@@ -1,6 +1,8 @@
 //! SeaORM entities: one module a table, named as in DOMAIN.md.
 pub mod action;
 pub mod action_event;
+pub mod asset;
+pub mod asset_rule;
 pub mod audit_log;
 pub mod calendar_key;
 pub mod cascade;
@@ -14,6 +16,7 @@ pub mod erased_address;
 pub mod escalation;
 pub mod form_return;
 pub mod group_membership;
+pub mod ledger_entry;
 pub mod login_token;
 pub mod measure;
 pub mod measure_note;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod admin;
+pub mod assets;
 pub mod audit;
 pub mod backup;
 pub mod calendar;
