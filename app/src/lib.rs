@@ -122,6 +122,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/spaces/:slug/trials") ssr=SsrMode::Async view=ui::pages::trials::SpaceTrialsPage />
                     <Route path=path!("/trials/:id") ssr=SsrMode::Async view=ui::pages::trials::TrialPageView />
                     <Route path=path!("/library") ssr=SsrMode::Async view=ui::pages::trials::LibraryPageView />
+                    <Route path=path!("/spaces/:slug/assets") ssr=SsrMode::Async view=ui::pages::assets::SpaceAssetsPage />
+                    <Route path=path!("/assets/:id") ssr=SsrMode::Async view=ui::pages::assets::AssetPageView />
                     <Route path=path!("/flow") ssr=SsrMode::Async view=ui::pages::flow::FlowPageView />
                     <Route path=path!("/spaces/:slug/flow") ssr=SsrMode::Async view=ui::pages::flow::FlowPageView />
                     <Route path=path!("/cascades/:id") ssr=SsrMode::Async view=ui::pages::flow::CascadePageView />

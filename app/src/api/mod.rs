@@ -2,6 +2,7 @@
 //! Each file holds one area's wire types and its `#[server]` functions.
 pub mod account;
 pub mod admin;
+pub mod assets;
 pub mod coffee;
 
 /// A form's checkbox: sent as "on" when ticked, absent otherwise.

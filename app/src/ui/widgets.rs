@@ -109,3 +109,16 @@ where
         }
     })
 }
+
+/// The number in the page's address (`/trials/:id`), 0 when it is not one (the service
+/// then finds nothing and the page says so).
+pub fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|i| i.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}

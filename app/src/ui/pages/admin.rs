@@ -387,14 +387,7 @@ pub fn ImportPage() -> impl IntoView {
 /// confirm to add.
 #[component]
 pub fn ImportPreviewPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::widgets::id_param();
     let confirm = ServerAction::<ConfirmImport>::new();
     let page = server_data(
         move || (id(), confirm.version().get()),

@@ -131,14 +131,7 @@ fn Flow(
 
 #[component]
 pub fn CascadePageView() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::widgets::id_param();
     let answer = ServerAction::<AnswerCascade>::new();
     let page = server_data(
         move || (id(), answer.version().get()),
@@ -210,14 +203,7 @@ fn AnswerForm(
 
 #[component]
 pub fn EscalationPageView() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::widgets::id_param();
     let answer = ServerAction::<AnswerEscalation>::new();
     let page = server_data(
         move || (id(), answer.version().get()),

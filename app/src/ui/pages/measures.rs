@@ -77,14 +77,7 @@ fn Measures(page: SpaceMeasures, define: ServerAction<DefineMeasure>) -> impl In
 
 #[component]
 pub fn MeasurePageView() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::widgets::id_param();
     let add = ServerAction::<AddMeasurePoints>::new();
     let note = ServerAction::<NoteMeasure>::new();
     let page = server_data(

@@ -99,14 +99,7 @@ struct Doors {
 
 #[component]
 pub fn MeetingPageView() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::widgets::id_param();
     let doors = Doors {
         add: ServerAction::new(),
         moved: ServerAction::new(),

@@ -1,5 +1,6 @@
 pub mod account;
 pub mod admin;
+pub mod assets;
 pub mod coffee;
 pub mod dashboard;
 pub mod directory;

@@ -29,14 +29,7 @@ fn date(d: chrono::NaiveDate) -> String {
 
 #[component]
 pub fn ReportPageView() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::widgets::id_param();
     let created = ServerAction::<CreateAction>::new();
     let updated = ServerAction::<SetActionStatus>::new();
     let page = crate::ui::widgets::server_data(

@@ -154,14 +154,7 @@ fn NewProposal(start: ProposalStart) -> impl IntoView {
 
 #[component]
 pub fn ProposalPageView() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::widgets::id_param();
     let page = crate::ui::widgets::server_data(id, get_proposal);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

@@ -85,14 +85,7 @@ fn Trials(page: SpaceTrials, start: ServerAction<StartTrial>) -> impl IntoView {
 
 #[component]
 pub fn TrialPageView() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::widgets::id_param();
     let cycle = ServerAction::<AddPdsaCycle>::new();
     let conclude = ServerAction::<ConcludeTrial>::new();
     let page = server_data(

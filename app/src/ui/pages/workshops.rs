@@ -290,14 +290,7 @@ fn Finished(page: ParticipantPage) -> impl IntoView {
 
 /// The facilitator's data for the workshop in the address, shown by `show` once loaded.
 fn facilitator_page(title: &'static str, show: fn(FacilitatorPage) -> AnyView) -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::ui::widgets::id_param();
     let page = crate::ui::widgets::server_data(id, get_facilitator_page);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
