@@ -46,7 +46,7 @@ pub fn IslandScripts(
         // Shared, not cloned for every request: only a page with islands needs a copy.
         use_context::<std::sync::Arc<leptos::config::LeptosOptions>>().map(|options| {
             let mut preloads = vec![];
-            for module in [lazy, later.then_some(crate::ui::workshop::later::MODULE).unwrap_or_default()] {
+            for module in [lazy, if later { crate::ui::workshop::later::MODULE } else { "" }] {
                 if !module.is_empty() {
                     for file in crate::server::split::preloads(&options.site_root, &options.site_pkg_dir, module) {
                         if !preloads.contains(&file) {
