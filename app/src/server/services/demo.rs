@@ -470,7 +470,137 @@ pub async fn seed_history(db: &DatabaseConnection) -> Result<(), AppError> {
     let (north_east, karen) =
         region("north-east-and-north-cumbria", "karen@demo.q-commons.org").await?;
     seed_workshops(db, &members, north_east, karen, &HISTORY_CAME_STEADY[1]).await?;
-    seed_meetings(db, convener).await
+    seed_meetings(db, convener).await?;
+    seed_assets(db, convener).await
+}
+
+/// Commons assets with a ledger: the national Q Exchange pot, and West of England's small
+/// grants pot and its places at the community festival.
+async fn seed_assets(db: &DatabaseConnection, convener: i64) -> Result<(), AppError> {
+    use crate::model::assets::{AssetForm, EntryForm};
+    use crate::server::services::assets;
+    let priya = accounts::find_by_email(db, "priya@demo.q-commons.org")
+        .await?
+        .ok_or(AppError::Internal)?
+        .id;
+    let asset = |name: &str, kind: &str, rules: &str| AssetForm {
+        name: name.into(),
+        kind: kind.into(),
+        rules: rules.into(),
+    };
+    let entry = |kind: &str, amount: &str, reason: &str, to_whom: &str| EntryForm {
+        kind: kind.into(),
+        amount: amount.into(),
+        reason: reason.into(),
+        to_whom: to_whom.into(),
+        proposal: String::new(),
+    };
+    let exchange = assets::add(
+        db,
+        priya,
+        "national",
+        &asset(
+            "Q Exchange pot",
+            "funding_pot",
+            "Given away by the members themselves in funding rounds: up to £30,000 a project, shortlisted by member panels and chosen by members' vote.",
+        ),
+    )
+    .await?;
+    assets::record(
+        db,
+        priya,
+        exchange,
+        &entry(
+            "top_up",
+            "450,000",
+            "Q Exchange funding from the Health Foundation and NHS England",
+            "",
+        ),
+    )
+    .await?;
+    let grants = assets::add(
+        db,
+        convener,
+        "west-of-england",
+        &asset(
+            "Small grants pot",
+            "funding_pot",
+            "Up to £2,000 a project for members' improvement work in the region, decided by the region's members.",
+        ),
+    )
+    .await?;
+    assets::record(
+        db,
+        convener,
+        grants,
+        &entry(
+            "top_up",
+            "10,000",
+            "Given by the host, West of England AHSN, for the year",
+            "",
+        ),
+    )
+    .await?;
+    assets::record(
+        db,
+        convener,
+        grants,
+        &entry(
+            "allocation",
+            "1,800",
+            "Evening workshops: room hire and travel for patients and carers",
+            "Bristol evening workshops",
+        ),
+    )
+    .await?;
+    assets::record(
+        db,
+        convener,
+        grants,
+        &entry(
+            "use",
+            "450.75",
+            "Travel paid up front for patient partners",
+            "Bristol evening workshops",
+        ),
+    )
+    .await?;
+    let places = assets::add(
+        db,
+        convener,
+        "west-of-england",
+        &asset(
+            "Community festival places",
+            "event_places",
+            "Offered first to patients and carers, then to members who have not been before.",
+        ),
+    )
+    .await?;
+    assets::record(
+        db,
+        convener,
+        places,
+        &entry(
+            "top_up",
+            "40",
+            "Places given to the region by the festival",
+            "",
+        ),
+    )
+    .await?;
+    assets::record(
+        db,
+        convener,
+        places,
+        &entry(
+            "allocation",
+            "12",
+            "Patient and carer partners",
+            "Patient partners",
+        ),
+    )
+    .await?;
+    Ok(())
 }
 
 /// West of England's stewardship meetings: one held three weeks ago, minuted, and the
@@ -922,6 +1052,23 @@ mod tests {
                 .find(|s| s.key == "days_to_done")
                 .unwrap();
             assert!(done.values.len() >= 20, "actions done in most months");
+            // The region's register: its pot with what is left after a grant and a use.
+            let register =
+                crate::server::services::assets::register(&db, hein.id, "west-of-england")
+                    .await
+                    .unwrap();
+            let balances: Vec<(&str, &str)> = register
+                .assets
+                .iter()
+                .map(|a| (a.name.as_str(), a.balance.as_str()))
+                .collect();
+            assert_eq!(
+                balances,
+                [
+                    ("Community festival places", "28"),
+                    ("Small grants pot", "£7,749.25")
+                ]
+            );
         })
         .await;
     }
