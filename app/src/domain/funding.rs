@@ -8,6 +8,7 @@
 //! voters, so its shares are fractions of a penny: it counts them in `f64` (as its
 //! reference implementations do), always over the ballots in one canonical order and with
 //! a stated tolerance, so that the result is reproducible to the bit.
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::cmp::Reverse;
@@ -46,6 +47,77 @@ impl Phase {
     pub fn next(self) -> Option<Phase> {
         let at = Phase::ALL.iter().position(|p| *p == self)?;
         Phase::ALL.get(at + 1).copied()
+    }
+}
+
+/// When each phase of a round begins, fixed when it opens: ideas, refinement, shortlisting,
+/// voting, then results when voting closes. Delivery begins when the results are
+/// confirmed (a steward's act, not a date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schedule {
+    pub ideas: DateTime<Utc>,
+    pub refinement: DateTime<Utc>,
+    pub shortlisting: DateTime<Utc>,
+    pub voting: DateTime<Utc>,
+    pub voting_closes: DateTime<Utc>,
+}
+
+/// Why a schedule cannot be used as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("Each phase must begin after the one before: {0} begins too early.")]
+    OutOfOrder(&'static str),
+}
+
+impl Schedule {
+    /// The scheduled beginnings in phase order (results begin when voting closes).
+    fn starts(&self) -> [(Phase, DateTime<Utc>); 5] {
+        [
+            (Phase::Ideas, self.ideas),
+            (Phase::Refinement, self.refinement),
+            (Phase::Shortlisting, self.shortlisting),
+            (Phase::Voting, self.voting),
+            (Phase::Results, self.voting_closes),
+        ]
+    }
+
+    /// Each phase begins strictly after the one before.
+    pub fn check(&self) -> Result<(), ScheduleError> {
+        let starts = self.starts();
+        for pair in starts.windows(2) {
+            if pair[1].1 <= pair[0].1 {
+                return Err(ScheduleError::OutOfOrder(pair[1].0.label()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The phase a round is in at `now`: phases move on their dates by themselves, and a
+    /// phase a steward closed early (`closed_early`: the phase and when) ends then, its
+    /// successor beginning at once; later phases keep their dates. `None` before the ideas
+    /// phase opens; delivery once `delivering` (the results were confirmed).
+    pub fn phase_at(
+        &self,
+        now: DateTime<Utc>,
+        closed_early: &[(Phase, DateTime<Utc>)],
+        delivering: bool,
+    ) -> Option<Phase> {
+        if delivering {
+            return Some(Phase::Delivery);
+        }
+        let starts = self.starts();
+        let mut current = None;
+        for (i, (phase, at)) in starts.iter().enumerate() {
+            let early = i
+                .checked_sub(1)
+                .and_then(|prev| closed_early.iter().find(|(p, _)| *p == starts[prev].0))
+                .map(|(_, when)| *when);
+            let begins = early.map_or(*at, |e| e.min(*at));
+            if begins <= now {
+                current = Some(*phase);
+            }
+        }
+        current
     }
 }
 
@@ -753,6 +825,80 @@ mod tests {
         assert_eq!(pounds(45_000_000), "£450,000");
         assert_eq!(pounds(110_000), "£1,100");
         assert_eq!(pounds(100_000_001), "£1,000,000.01");
+    }
+
+    fn schedule() -> Schedule {
+        let day = |d: u32| {
+            chrono::NaiveDate::from_ymd_opt(2027, 3, d)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap()
+                .and_utc()
+        };
+        // Ideas for three weeks, refinement for four (into April), as Q Exchange 2019.
+        Schedule {
+            ideas: day(1),
+            refinement: day(22),
+            shortlisting: day(22) + chrono::Duration::days(28),
+            voting: day(22) + chrono::Duration::days(42),
+            voting_closes: day(22) + chrono::Duration::days(56),
+        }
+    }
+
+    #[test]
+    fn phases_move_on_their_dates_and_a_phase_closed_early_hands_over_at_once() {
+        let s = schedule();
+        assert_eq!(s.check(), Ok(()));
+        let hour = chrono::Duration::hours(1);
+        assert_eq!(s.phase_at(s.ideas - hour, &[], false), None);
+        assert_eq!(s.phase_at(s.ideas, &[], false), Some(Phase::Ideas));
+        assert_eq!(
+            s.phase_at(s.refinement - hour, &[], false),
+            Some(Phase::Ideas)
+        );
+        assert_eq!(
+            s.phase_at(s.refinement, &[], false),
+            Some(Phase::Refinement)
+        );
+        assert_eq!(s.phase_at(s.voting + hour, &[], false), Some(Phase::Voting));
+        assert_eq!(
+            s.phase_at(s.voting_closes, &[], false),
+            Some(Phase::Results)
+        );
+        assert_eq!(
+            s.phase_at(s.voting_closes, &[], true),
+            Some(Phase::Delivery)
+        );
+        // Ideas closed a week early: refinement begins then; shortlisting keeps its date.
+        let early = [(Phase::Ideas, s.refinement - chrono::Duration::days(7))];
+        assert_eq!(
+            s.phase_at(s.refinement - chrono::Duration::days(3), &early, false),
+            Some(Phase::Refinement)
+        );
+        assert_eq!(
+            s.phase_at(s.shortlisting - hour, &early, false),
+            Some(Phase::Refinement)
+        );
+        assert_eq!(
+            s.phase_at(s.shortlisting, &early, false),
+            Some(Phase::Shortlisting)
+        );
+        // Voting closed early: the results phase begins then.
+        let closed = [(Phase::Voting, s.voting + chrono::Duration::days(2))];
+        assert_eq!(
+            s.phase_at(s.voting + chrono::Duration::days(3), &closed, false),
+            Some(Phase::Results)
+        );
+        // Out of order: named.
+        let bad = Schedule {
+            voting: s.shortlisting,
+            ..s
+        };
+        assert_eq!(bad.check(), Err(ScheduleError::OutOfOrder("Voting")));
+        assert_eq!(
+            bad.check().unwrap_err().to_string(),
+            "Each phase must begin after the one before: Voting begins too early."
+        );
     }
 
     #[test]
