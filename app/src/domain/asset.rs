@@ -137,6 +137,8 @@ impl EntryKind {
 
 /// The longest name of an asset.
 pub const ASSET_NAME_MAX: usize = 120;
+/// The longest "to whom" of a ledger entry.
+pub const ASSET_WHO_MAX: usize = 200;
 /// The longest reason for an entry, or rules of use.
 pub const ASSET_TEXT_MAX: usize = 4_000;
 

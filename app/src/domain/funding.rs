@@ -330,7 +330,9 @@ pub fn count(rule: ResultRule, ballot: &[Project], budget: u64, ballots: &[Vec<i
         ResultRule::EqualShares => equal_shares(&projects, &votes, &voters, budget),
     };
     let spent = order.iter().map(|&p| projects[p].cost).sum();
-    let mut rest: Vec<usize> = (0..projects.len()).filter(|p| !order.contains(p)).collect();
+    let mut rest: Vec<usize> = (0..projects.len())
+        .filter(|&p| !reasons[p].funded())
+        .collect();
     rest.sort_by(|&a, &b| by_votes(&projects, &votes, a, b));
     let outcomes = order
         .iter()
@@ -444,15 +446,12 @@ fn equal_shares(
     }
     let (extra, greedy_reasons) = greedy(projects, votes, budget - spent, &already);
     for p in 0..projects.len() {
-        reasons[p] = if already[p] {
-            Reason::Funded
-        } else if extra.contains(&p) {
-            Reason::FundedFromWhatWasLeft
-        } else {
-            match greedy_reasons[p] {
-                Reason::DidNotFit { left } => Reason::SharesTooSmall { left },
-                r => r,
-            }
+        reasons[p] = match greedy_reasons[p] {
+            _ if already[p] => Reason::Funded,
+            // Funded by the greedy pass over what was left.
+            Reason::Funded => Reason::FundedFromWhatWasLeft,
+            Reason::DidNotFit { left } => Reason::SharesTooSmall { left },
+            r => r,
         };
     }
     chosen.extend(extra);

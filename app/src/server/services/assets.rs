@@ -3,7 +3,7 @@
 //! who, when, why and the decision that authorised it. The balance lives on the asset and
 //! moves in the same statement that checks it: two allocations racing for the last of a
 //! pot cannot both pass (the database's check on the balance stands behind it).
-use crate::domain::asset::{ASSET_NAME_MAX, ASSET_TEXT_MAX, AssetKind, EntryKind};
+use crate::domain::asset::{ASSET_NAME_MAX, ASSET_TEXT_MAX, ASSET_WHO_MAX, AssetKind, EntryKind};
 use crate::domain::audit::AuditAction;
 use crate::domain::membership::Action;
 use crate::error::{AppError, Validation};
@@ -90,10 +90,13 @@ pub async fn add(
         );
     }
     v.finish()?;
+    // Looked for in the write transaction, so two stewards adding the same name at once
+    // get the same clear refusal (the unique index stands behind it).
+    let txn = crate::server::db::begin_write(db).await?;
     let taken = asset::Entity::find()
         .filter(asset::Column::SpaceId.eq(s.id))
         .filter(asset::Column::Name.eq(name.as_str()))
-        .one(db)
+        .one(&txn)
         .await?
         .is_some();
     if taken {
@@ -102,7 +105,6 @@ pub async fn add(
             format!("{} already holds an asset of that name.", s.name),
         ));
     }
-    let txn = crate::server::db::begin_write(db).await?;
     let now = Utc::now();
     let a = asset::ActiveModel {
         space_id: Set(s.id),
@@ -208,8 +210,11 @@ pub async fn record(
     );
     let reason = v.text("reason", &f.reason, ASSET_TEXT_MAX, "Say what it is for.");
     let to_whom = f.to_whom.split_whitespace().collect::<Vec<_>>().join(" ");
-    if to_whom.chars().count() > 200 {
-        v.refuse("to_whom", "Keep who receives it to 200 characters.");
+    if to_whom.chars().count() > ASSET_WHO_MAX {
+        v.refuse(
+            "to_whom",
+            format!("Keep who receives it to {ASSET_WHO_MAX} characters."),
+        );
     }
     let proposal_id = match f.proposal.trim() {
         "" => None,
