@@ -124,6 +124,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/library") ssr=SsrMode::Async view=ui::pages::trials::LibraryPageView />
                     <Route path=path!("/spaces/:slug/assets") ssr=SsrMode::Async view=ui::pages::assets::SpaceAssetsPage />
                     <Route path=path!("/assets/:id") ssr=SsrMode::Async view=ui::pages::assets::AssetPageView />
+                    <Route path=path!("/spaces/:slug/funding") ssr=SsrMode::Async view=ui::pages::funding::SpaceRoundsPage />
+                    <Route path=path!("/funding/:id") ssr=SsrMode::Async view=ui::pages::funding::RoundPageView />
+                    <Route path=path!("/funding/ideas/:id") ssr=SsrMode::Async view=ui::pages::funding::IdeaPageView />
                     <Route path=path!("/flow") ssr=SsrMode::Async view=ui::pages::flow::FlowPageView />
                     <Route path=path!("/spaces/:slug/flow") ssr=SsrMode::Async view=ui::pages::flow::FlowPageView />
                     <Route path=path!("/cascades/:id") ssr=SsrMode::Async view=ui::pages::flow::CascadePageView />

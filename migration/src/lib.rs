@@ -26,6 +26,7 @@ mod m20261128_000022_trials;
 mod m20261128_000023_cascades;
 mod m20261128_000024_relationships;
 mod m20261129_000025_assets;
+mod m20261129_000026_funding_rounds;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000023_cascades::Migration),
             Box::new(m20261128_000024_relationships::Migration),
             Box::new(m20261129_000025_assets::Migration),
+            Box::new(m20261129_000026_funding_rounds::Migration),
         ]
     }
 }

@@ -42,6 +42,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let csv = state.clone();
     let markdown = state.clone();
     let register = state.clone();
+    let ballots = state.clone();
     let dashboards = state.clone();
     let forms = state.clone();
     let uploads = state.clone();
@@ -136,6 +137,13 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             "/account/data.csv",
             axum::routing::get(move |headers| {
                 app::server::export::your_data_download(data_csv.clone(), headers, false)
+            }),
+        )
+        // A funding round's ballots, published once voting closes, to count again.
+        .route(
+            "/funding/{id}/ballots.csv",
+            axum::routing::get(move |path, headers| {
+                app::server::export::ballots_download(ballots.clone(), path, headers)
             }),
         )
         .route(

@@ -202,6 +202,7 @@ async fn run(mut args: Args) -> Result<(), String> {
         db.clone(),
         mailer.clone(),
     ));
+    tokio::spawn(app::server::services::funding::keep_moving(db.clone()));
     let config = Arc::new(config);
     tokio::spawn(app::server::services::proposals::keep_closing(
         db.clone(),

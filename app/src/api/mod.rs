@@ -15,6 +15,7 @@ pub mod community;
 pub mod dashboard;
 pub mod directory;
 pub mod flow;
+pub mod funding;
 pub mod groups;
 pub mod measures;
 pub mod meetings;

@@ -47,6 +47,10 @@ vocabulary! {
         AssetAdded => "asset.added", "Asset added to the register";
         AssetRulesChanged => "asset.rules_changed", "Rules of use changed";
         LedgerEntryRecorded => "asset.ledger_entry", "Ledger entry recorded";
+        FundingRoundOpened => "funding.round_opened", "Funding round opened";
+        FundingPanelChanged => "funding.panel_changed", "Funding round panel changed";
+        FundingPhaseClosedEarly => "funding.phase_closed_early", "Funding round phase closed early";
+        FundingResultsConfirmed => "funding.results_confirmed", "Funding round results confirmed";
     }
 }
 

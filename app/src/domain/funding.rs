@@ -43,6 +43,16 @@ vocabulary! {
 }
 
 impl Phase {
+    /// Its place in a round's order, from 0 (ideas).
+    pub fn order(self) -> usize {
+        Phase::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    /// Whether this phase comes at or after `other`.
+    pub fn reached(self, other: Phase) -> bool {
+        self.order() >= other.order()
+    }
+
     /// The phase after this one (`None` after delivery).
     pub fn next(self) -> Option<Phase> {
         let at = Phase::ALL.iter().position(|p| *p == self)?;
@@ -272,6 +282,61 @@ impl Reason {
 }
 
 /// One project's result.
+impl Reason {
+    /// How a reason is stored: a code, and what was left when that matters.
+    pub fn code(self) -> (&'static str, Option<u64>) {
+        match self {
+            Reason::Funded => ("funded", None),
+            Reason::FundedFromWhatWasLeft => ("funded_from_left", None),
+            Reason::NoVotes => ("no_votes", None),
+            Reason::DidNotFit { left } => ("did_not_fit", Some(left)),
+            Reason::SharesTooSmall { left } => ("shares_too_small", Some(left)),
+        }
+    }
+
+    /// The reason stored as `code` (and `left`), if it is one.
+    pub fn from_code(code: &str, left: Option<u64>) -> Option<Reason> {
+        let left = left.unwrap_or(0);
+        Some(match code {
+            "funded" => Reason::Funded,
+            "funded_from_left" => Reason::FundedFromWhatWasLeft,
+            "no_votes" => Reason::NoVotes,
+            "did_not_fit" => Reason::DidNotFit { left },
+            "shares_too_small" => Reason::SharesTooSmall { left },
+            _ => return None,
+        })
+    }
+}
+
+/// The longest a round's or an idea's title may be, its texts, and a team's names.
+pub const TITLE_MAX: usize = 200;
+pub const TEXT_MAX: usize = 4_000;
+pub const TEAM_MAX: usize = 300;
+/// A round publishes between one and this many criteria for its panel.
+pub const CRITERIA_MAX: usize = 8;
+
+/// The published criteria, one a line, blank lines dropped.
+pub fn criteria(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A ballot as stored: the chosen ids ascending, joined by commas.
+pub fn ballot_text(chosen: &[i64]) -> String {
+    let set: BTreeSet<i64> = chosen.iter().copied().collect();
+    set.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// A stored ballot's chosen ids (anything unreadable is skipped).
+pub fn ballot_ids(text: &str) -> Vec<i64> {
+    text.split(',')
+        .filter_map(|t| t.trim().parse().ok())
+        .collect()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub project: i64,
@@ -625,6 +690,28 @@ pub fn shortlist(proposals: &[i64], scorings: &[Scoring], places: usize) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_and_ballots_round_trip_as_stored() {
+        for r in [
+            Reason::Funded,
+            Reason::FundedFromWhatWasLeft,
+            Reason::NoVotes,
+            Reason::DidNotFit { left: 1_250 },
+            Reason::SharesTooSmall { left: 99 },
+        ] {
+            let (code, left) = r.code();
+            assert_eq!(Reason::from_code(code, left), Some(r));
+        }
+        assert_eq!(Reason::from_code("won", None), None);
+        assert_eq!(ballot_text(&[7, 3, 7, 12]), "3,7,12");
+        assert_eq!(ballot_ids("3,7,12"), vec![3, 7, 12]);
+        assert_eq!(ballot_ids(""), Vec::<i64>::new());
+        assert_eq!(
+            criteria(" Impact \n\n Feasibility\n"),
+            vec!["Impact", "Feasibility"]
+        );
+    }
     use proptest::prelude::*;
 
     /// equalshares.net's first example: a budget of 1,100 (here in pounds) and 11 voters.

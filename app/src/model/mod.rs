@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod directory;
 pub mod flow;
 pub mod form;
+pub mod funding;
 pub mod measures;
 pub mod meetings;
 pub mod membership;

@@ -109,6 +109,21 @@ pub async fn register_download(
     csv_response(made, "decision-register.csv")
 }
 
+/// A funding round's ballots as CSV, for any member once voting has closed.
+pub async fn ballots_download(
+    state: AppState,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let made = async {
+        let who = auth::who_from_headers(&state, &headers).await?;
+        let person = who.person.ok_or(AppError::Unauthenticated)?;
+        super::services::funding::export_csv(&state.db, person.id, id).await
+    }
+    .await;
+    csv_response(made, &format!("funding-round-{id}-ballots.csv"))
+}
+
 /// A CSV made for whoever asked, or the status its error calls for.
 fn csv_response(made: Result<String, AppError>, file: &str) -> Response {
     download(made, file, "text/csv; charset=utf-8")

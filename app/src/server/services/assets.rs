@@ -18,7 +18,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 
-fn kind_of(a: &asset::Model) -> AssetKind {
+pub(crate) fn kind_of(a: &asset::Model) -> AssetKind {
     AssetKind::from_code(&a.kind).unwrap_or(AssetKind::FundingPot)
 }
 
@@ -235,43 +235,19 @@ pub async fn record(
     v.finish()?;
 
     let txn = crate::server::db::begin_write(db).await?;
-    let signed = kind.signed(amount);
-    // The check and the change in one statement: another entry recorded at the same
-    // moment either sees this one's balance or waits for it.
-    let moved = asset::Entity::update_many()
-        .col_expr(
-            asset::Column::Balance,
-            Expr::col(asset::Column::Balance).add(signed),
-        )
-        .filter(asset::Column::Id.eq(a.id))
-        .filter(Expr::col(asset::Column::Balance).add(signed).gte(0))
-        .exec(&txn)
-        .await?;
-    let balance = asset::Entity::find_by_id(a.id)
-        .one(&txn)
-        .await?
-        .map_or(0, |now| now.balance);
-    if moved.rows_affected == 0 {
-        let refusal = kind
-            .apply(balance, amount, unit)
-            .err()
-            .unwrap_or_else(|| "The balance changed: try again.".into());
-        return Err(AppError::invalid("amount", refusal));
-    }
-    ledger_entry::ActiveModel {
-        asset_id: Set(a.id),
-        kind: Set(kind.code().to_owned()),
-        amount: Set(amount),
-        balance_after: Set(balance),
-        reason: Set(reason),
-        to_whom: Set((!to_whom.is_empty()).then_some(to_whom)),
-        proposal_id: Set(proposal_id),
-        funding_round_id: Set(None),
-        recorded_by: Set(actor_id),
-        recorded_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let balance = enter(
+        &txn,
+        &a,
+        &Entry {
+            kind,
+            amount,
+            reason,
+            to_whom: (!to_whom.is_empty()).then_some(to_whom),
+            proposal_id,
+            funding_round_id: None,
+        },
+        actor_id,
+    )
     .await?;
     audit::in_space(
         &txn,
@@ -288,6 +264,67 @@ pub async fn record(
     )
     .await?;
     txn.commit().await?;
+    Ok(balance)
+}
+
+/// A ledger entry, checked and ready to record.
+pub(crate) struct Entry {
+    pub kind: EntryKind,
+    pub amount: i64,
+    pub reason: String,
+    pub to_whom: Option<String>,
+    pub proposal_id: Option<i64>,
+    pub funding_round_id: Option<i64>,
+}
+
+/// Record `entry` in `a`'s ledger inside the caller's write transaction; the balance
+/// after it. An entry the balance cannot cover is refused in words (the caller's
+/// transaction then stores nothing).
+pub(crate) async fn enter(
+    txn: &impl ConnectionTrait,
+    a: &asset::Model,
+    entry: &Entry,
+    actor_id: i64,
+) -> Result<i64, AppError> {
+    let (kind, amount) = (entry.kind, entry.amount);
+    let signed = kind.signed(amount);
+    // The check and the change in one statement: another entry recorded at the same
+    // moment either sees this one's balance or waits for it.
+    let moved = asset::Entity::update_many()
+        .col_expr(
+            asset::Column::Balance,
+            Expr::col(asset::Column::Balance).add(signed),
+        )
+        .filter(asset::Column::Id.eq(a.id))
+        .filter(Expr::col(asset::Column::Balance).add(signed).gte(0))
+        .exec(txn)
+        .await?;
+    let balance = asset::Entity::find_by_id(a.id)
+        .one(txn)
+        .await?
+        .map_or(0, |now| now.balance);
+    if moved.rows_affected == 0 {
+        let refusal = kind
+            .apply(balance, amount, kind_of(a).unit())
+            .err()
+            .unwrap_or_else(|| "The balance changed: try again.".into());
+        return Err(AppError::invalid("amount", refusal));
+    }
+    ledger_entry::ActiveModel {
+        asset_id: Set(a.id),
+        kind: Set(kind.code().to_owned()),
+        amount: Set(amount),
+        balance_after: Set(balance),
+        reason: Set(entry.reason.clone()),
+        to_whom: Set(entry.to_whom.clone()),
+        proposal_id: Set(entry.proposal_id),
+        funding_round_id: Set(entry.funding_round_id),
+        recorded_by: Set(actor_id),
+        recorded_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
     Ok(balance)
 }
 

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod directory;
 pub mod flow;
 pub mod form_returns;
+pub mod funding;
 pub mod groups;
 pub mod housekeeping;
 pub mod import;

@@ -5,6 +5,7 @@ pub mod coffee;
 pub mod dashboard;
 pub mod directory;
 pub mod flow;
+pub mod funding;
 pub mod groups;
 pub mod home;
 pub mod measures;

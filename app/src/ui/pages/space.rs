@@ -88,7 +88,7 @@ fn SpaceDetails(
             })}
             <p class="lead">{page.purpose}</p>
             <p><a href=format!("/spaces/{slug}/workshops")>"Workshops held here, and their actions"</a></p>
-            <p><a href=format!("/spaces/{slug}/proposals")>"Proposals"</a>" · "<a href=format!("/decisions?space={slug}")>"Decision register"</a>" · "<a href=format!("/spaces/{slug}/rules")>"Rule book"</a>" · "<a href=format!("/spaces/{slug}/dashboard")>"Dashboard"</a>" · "<a href=format!("/spaces/{slug}/measures")>"Measures"</a>" · "<a href=format!("/spaces/{slug}/meetings")>"Meetings"</a>" · "<a href=format!("/spaces/{slug}/trials")>"Trials"</a>" · "<a href=format!("/spaces/{slug}/assets")>"Assets"</a>" · "<a href=format!("/library?space={slug}")>"Learning library"</a>" · "<a href=flow>"National and regional work"</a></p>
+            <p><a href=format!("/spaces/{slug}/proposals")>"Proposals"</a>" · "<a href=format!("/decisions?space={slug}")>"Decision register"</a>" · "<a href=format!("/spaces/{slug}/rules")>"Rule book"</a>" · "<a href=format!("/spaces/{slug}/dashboard")>"Dashboard"</a>" · "<a href=format!("/spaces/{slug}/measures")>"Measures"</a>" · "<a href=format!("/spaces/{slug}/meetings")>"Meetings"</a>" · "<a href=format!("/spaces/{slug}/trials")>"Trials"</a>" · "<a href=format!("/spaces/{slug}/assets")>"Assets"</a>" · "<a href=format!("/spaces/{slug}/funding")>"Funding rounds"</a>" · "<a href=format!("/library?space={slug}")>"Learning library"</a>" · "<a href=flow>"National and regional work"</a></p>
             {page.meetings.map(|m| view! {
                 <h2>"Next meetings"</h2>
                 {if m.is_empty() {

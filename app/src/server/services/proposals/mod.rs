@@ -542,47 +542,61 @@ pub(crate) async fn electorate_now(
             .map(|m| m.person_id)
             .collect()
     } else {
-        match scope.kind {
-            SpaceKind::NationalStewardshipGroup => active
+        members_of(db, scope).await?
+    };
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// The active members a space is for today: everyone nationally, a region's own members,
+/// and a group's members and role holders. Ascending, each once.
+pub(crate) async fn members_of(
+    db: &impl ConnectionTrait,
+    scope: &SpaceScope,
+) -> Result<Vec<i64>, AppError> {
+    let active =
+        member::Entity::find().filter(member::Column::Status.eq(MembershipStatus::Active.code()));
+    let mut ids: Vec<i64> = match scope.kind {
+        SpaceKind::NationalStewardshipGroup => active
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.person_id)
+            .collect(),
+        SpaceKind::Region => active
+            .filter(member::Column::HomeRegionId.eq(scope.space_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.person_id)
+            .collect(),
+        _ => {
+            let mut in_space: Vec<i64> = group_membership::Entity::find()
+                .filter(group_membership::Column::SpaceId.eq(scope.space_id))
+                .filter(group_membership::Column::Status.eq("active"))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|g| g.person_id)
+                .collect();
+            let today = Utc::now().date_naive();
+            in_space.extend(
+                role::Entity::find()
+                    .filter(role::Column::SpaceId.eq(scope.space_id))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .filter(|r| r.starts_on <= today && r.ends_on.is_none_or(|e| e >= today))
+                    .map(|r| r.person_id),
+            );
+            active
+                .filter(member::Column::PersonId.is_in(in_space))
                 .all(db)
                 .await?
                 .into_iter()
                 .map(|m| m.person_id)
-                .collect(),
-            SpaceKind::Region => active
-                .filter(member::Column::HomeRegionId.eq(scope.space_id))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|m| m.person_id)
-                .collect(),
-            _ => {
-                let mut in_space: Vec<i64> = group_membership::Entity::find()
-                    .filter(group_membership::Column::SpaceId.eq(scope.space_id))
-                    .filter(group_membership::Column::Status.eq("active"))
-                    .all(db)
-                    .await?
-                    .into_iter()
-                    .map(|g| g.person_id)
-                    .collect();
-                let today = Utc::now().date_naive();
-                in_space.extend(
-                    role::Entity::find()
-                        .filter(role::Column::SpaceId.eq(scope.space_id))
-                        .all(db)
-                        .await?
-                        .into_iter()
-                        .filter(|r| r.starts_on <= today && r.ends_on.is_none_or(|e| e >= today))
-                        .map(|r| r.person_id),
-                );
-                active
-                    .filter(member::Column::PersonId.is_in(in_space))
-                    .all(db)
-                    .await?
-                    .into_iter()
-                    .map(|m| m.person_id)
-                    .collect()
-            }
+                .collect()
         }
     };
     ids.sort_unstable();
