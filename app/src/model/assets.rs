@@ -54,6 +54,8 @@ pub struct EntryView {
     pub to_whom: Option<String>,
     /// The decision that authorised it: (id, title).
     pub proposal: Option<(i64, String)>,
+    /// The funding round that authorised it: (id, title).
+    pub round: Option<(i64, String)>,
     pub recorded_by: String,
     pub recorded_at: String,
 }

@@ -141,6 +141,8 @@ pub struct RoundPage {
     pub spent: Option<(String, String)>,
     pub by_perspective: Vec<PerspectiveVotes>,
     pub confirmed: bool,
+    /// When the results were confirmed and delivery began.
+    pub delivery_from: Option<String>,
 }
 
 /// A version of a proposal, as written.

@@ -8,7 +8,7 @@ use crate::domain::audit::AuditAction;
 use crate::domain::membership::Action;
 use crate::error::{AppError, Validation};
 use crate::model::assets::{AssetForm, AssetLine, AssetPage, EntryForm, EntryView, SpaceAssets};
-use crate::server::entities::{asset, asset_rule, ledger_entry, proposal, space};
+use crate::server::entities::{asset, asset_rule, funding_round, ledger_entry, proposal, space};
 use crate::server::services::{accounts, audit, membership, rules};
 use crate::server::time;
 use chrono::Utc;
@@ -350,6 +350,10 @@ pub async fn page(
         .filter(proposal::Column::Id.is_in(entries.iter().filter_map(|e| e.proposal_id)))
         .all(db)
         .await?;
+    let rounds = funding_round::Entity::find()
+        .filter(funding_round::Column::Id.is_in(entries.iter().filter_map(|e| e.funding_round_id)))
+        .all(db)
+        .await?;
     let names = accounts::names(db, entries.iter().map(|e| e.recorded_by)).await?;
     let unit = kind_of(&a).unit();
     Ok(AssetPage {
@@ -379,6 +383,12 @@ pub async fn page(
                             .iter()
                             .find(|p| p.id == id)
                             .map(|p| (p.id, p.title.clone()))
+                    }),
+                    round: e.funding_round_id.and_then(|id| {
+                        rounds
+                            .iter()
+                            .find(|r| r.id == id)
+                            .map(|r| (r.id, r.title.clone()))
                     }),
                     recorded_by: names.get(&e.recorded_by).cloned().unwrap_or_default(),
                     recorded_at: time::when(e.recorded_at),

@@ -471,12 +471,13 @@ pub async fn seed_history(db: &DatabaseConnection) -> Result<(), AppError> {
         region("north-east-and-north-cumbria", "karen@demo.q-commons.org").await?;
     seed_workshops(db, &members, north_east, karen, &HISTORY_CAME_STEADY[1]).await?;
     seed_meetings(db, convener).await?;
-    seed_assets(db, convener).await
+    let (exchange, grants) = seed_assets(db, convener).await?;
+    crate::server::services::funding::demo::seed(db, exchange, grants).await
 }
 
 /// Commons assets with a ledger: the national Q Exchange pot, and West of England's small
 /// grants pot and its places at the community festival.
-async fn seed_assets(db: &DatabaseConnection, convener: i64) -> Result<(), AppError> {
+async fn seed_assets(db: &DatabaseConnection, convener: i64) -> Result<(i64, i64), AppError> {
     use crate::model::assets::{AssetForm, EntryForm};
     use crate::server::services::assets;
     let priya = accounts::find_by_email(db, "priya@demo.q-commons.org")
@@ -600,7 +601,7 @@ async fn seed_assets(db: &DatabaseConnection, convener: i64) -> Result<(), AppEr
         ),
     )
     .await?;
-    Ok(())
+    Ok((exchange, grants))
 }
 
 /// West of England's stewardship meetings: one held three weeks ago, minuted, and the
@@ -1069,6 +1070,34 @@ mod tests {
                     ("Small grants pot", "£7,749.25")
                 ]
             );
+            // A finished national round with funded projects reporting, and the region's
+            // round open for ideas.
+            use crate::server::services::funding;
+            let national = funding::space_rounds(&db, hein.id, "national")
+                .await
+                .unwrap();
+            assert_eq!(national.rounds[0].phase, "Delivery");
+            let round = funding::round_page(&db, hein.id, national.rounds[0].id)
+                .await
+                .unwrap();
+            let funded: Vec<&crate::model::funding::IdeaLine> =
+                round.ideas.iter().filter(|i| i.funded).collect();
+            assert_eq!(funded.len(), 3, "{:?}", round.ideas);
+            assert!(
+                round
+                    .ideas
+                    .iter()
+                    .any(|i| !i.funded && i.outcome.as_deref().is_some_and(|o| o.contains("left")))
+            );
+            assert!(round.ballots_cast >= 10);
+            let first = funding::idea_page(&db, hein.id, funded[0].id)
+                .await
+                .unwrap();
+            assert_eq!(first.updates.len(), 2);
+            let region = funding::space_rounds(&db, hein.id, "west-of-england")
+                .await
+                .unwrap();
+            assert_eq!(region.rounds[0].phase, "Ideas");
         })
         .await;
     }

@@ -141,6 +141,7 @@ fn Asset(
                                             {e.reason}
                                             {e.to_whom.map(|w| view! { <br /><span class="meta">{format!("To {w}")}</span> })}
                                             {e.proposal.map(|(id, title)| view! { <br /><a href=format!("/proposals/{id}")>{format!("Decided: {title}")}</a> })}
+                                            {e.round.map(|(id, title)| view! { <br /><a href=format!("/funding/{id}")>{format!("Funding round: {title}")}</a> })}
                                         </td>
                                     </tr>
                                 }).collect_view()}

@@ -173,7 +173,7 @@ fn Round(page: RoundPage, acts: RoundActions) -> impl IntoView {
             <dl class="facts">
                 <dt>"Budget"</dt><dd>{page.budget.clone()}" from "<a href=format!("/assets/{}", page.asset_id)>{page.asset_name.clone()}</a></dd>
                 <dt>"Most a project may ask for"</dt><dd>{page.max_per_project.clone()}</dd>
-                <dt>"Voting"</dt><dd>{format!("{}. {}", page.voting_style, page.choosing)}</dd>
+                <dt>"Voting"</dt><dd>{page.choosing.clone()}</dd>
                 <dt>"Result rule"</dt><dd>{page.result_rule.clone()}</dd>
                 <dt>"Shortlist"</dt><dd>{format!("The {} proposals with the highest mean panel score; ties go to more scores given, then the earlier proposal.", page.shortlist_places)}</dd>
             </dl>
@@ -187,6 +187,9 @@ fn Round(page: RoundPage, acts: RoundActions) -> impl IntoView {
                         {p.closed_early.clone().map(|c| view! { <br /><span class="meta">{c}</span> })}
                     </li>
                 }).collect_view()}
+                {page.delivery_from.clone().map(|at| view! {
+                    <li class="phases__current" aria-current="step"><strong>"Delivery"</strong>" — from "{at}</li>
+                })}
             </ol>
         </section>
         {(phase == "ideas" && page.may_take_part).then(|| view! { <PostIdeaForm round=page.id post=acts.post /> })}
@@ -307,15 +310,15 @@ fn Results(page: RoundPage) -> impl IntoView {
             <h2 id="results-heading">"Results"</h2>
             {page.spent.clone().map(|(spent, left)| view! { <p class="lead">{format!("{spent} funded of {}; {left} left. Counted by the rule published when the round opened: {}.", page.budget, page.result_rule.to_lowercase())}</p> })}
             <div class="table-wrap" tabindex="0" role="region" aria-label="Results">
-                <table class="ledger">
+                <table class="results">
                     <caption class="visually-hidden">"Every project on the ballot, its votes and why it was or was not funded"</caption>
                     <thead><tr><th scope="col">"Project"</th><th scope="col">"Cost"</th><th scope="col">"Votes"</th><th scope="col">"Outcome"</th></tr></thead>
                     <tbody>
                         {page.ideas.iter().map(|i| view! {
                             <tr class:results__funded=i.funded>
                                 <td><a href=format!("/funding/ideas/{}", i.id)>{i.title.clone()}</a></td>
-                                <td class="ledger__amount">{i.amount.clone()}</td>
-                                <td class="ledger__amount">{i.votes.unwrap_or(0)}</td>
+                                <td class="num"><span class="results__label">"Cost "</span>{i.amount.clone()}</td>
+                                <td class="num"><span class="results__label">"Votes "</span>{i.votes.unwrap_or(0)}</td>
                                 <td>{i.outcome.clone().unwrap_or_default()}</td>
                             </tr>
                         }).collect_view()}
@@ -326,12 +329,12 @@ fn Results(page: RoundPage) -> impl IntoView {
             {(!page.by_perspective.is_empty()).then(|| view! {
                 <h3>"Who voted, by perspective"</h3>
                 <div class="table-wrap" tabindex="0" role="region" aria-label="Votes by perspective">
-                    <table class="ledger">
+                    <table class="tally">
                         <caption class="visually-hidden">"Members who could vote and who voted, by the perspectives they hold"</caption>
                         <thead><tr><th scope="col">"Perspective"</th><th scope="col">"Could vote"</th><th scope="col">"Voted"</th></tr></thead>
                         <tbody>
                             {page.by_perspective.iter().map(|p| view! {
-                                <tr><td>{p.perspective.clone()}</td><td class="ledger__amount">{p.electors}</td><td class="ledger__amount">{p.voted}</td></tr>
+                                <tr><td>{p.perspective.clone()}</td><td class="num">{p.electors}</td><td class="num">{p.voted}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>
@@ -358,7 +361,7 @@ fn StewardPanel(page: RoundPage, acts: RoundActions) -> impl IntoView {
             <h2 id="steward-heading">"Stewarding this round"</h2>
             <h3>"Panel"</h3>
             {if page.panel.is_empty() { view! { <p>"No one on the panel yet."</p> }.into_any() } else {
-                view! { <ul>{page.panel.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul> }.into_any()
+                view! { <ul aria-label="The panel">{page.panel.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul> }.into_any()
             }}
             {may_add.then(|| view! {
                 <ActionForm action=acts.panel attr:class="stack" attr:novalidate=true>
@@ -627,12 +630,12 @@ fn Scores(page: IdeaPage) -> impl IntoView {
             <h2 id="scores-heading">"The panel's scores"</h2>
             {(page.conflicts > 0).then(|| view! { <p class="meta">{format!("{} panel member{} declared a conflict of interest and did not score it.", page.conflicts, if page.conflicts == 1 { "" } else { "s" })}</p> })}
             <div class="table-wrap" tabindex="0" role="region" aria-label="The panel's scores">
-                <table class="ledger">
+                <table class="tally">
                     <caption class="visually-hidden">"Each panel member's score for each criterion, 1 to 5"</caption>
                     <thead><tr><th scope="col">"Panel member"</th>{page.criteria.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}<th scope="col">"Comment"</th></tr></thead>
                     <tbody>
                         {page.scores.iter().map(|s| view! {
-                            <tr><td>{s.panelist.clone()}</td>{s.scores.iter().map(|n| view! { <td class="ledger__amount">{*n}</td> }).collect_view()}<td>{s.comment.clone()}</td></tr>
+                            <tr><td>{s.panelist.clone()}</td>{s.scores.iter().map(|n| view! { <td class="num">{*n}</td> }).collect_view()}<td>{s.comment.clone()}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>

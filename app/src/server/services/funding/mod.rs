@@ -6,6 +6,7 @@
 //! early with a reason and confirm the results, which records the funded projects'
 //! allocations in the pot's ledger.
 mod ballots;
+pub mod demo;
 mod ideas;
 mod pages;
 mod panel;

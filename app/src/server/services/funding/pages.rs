@@ -293,6 +293,7 @@ pub async fn round_page(
         spent,
         by_perspective,
         confirmed: r.confirmed_at.is_some(),
+        delivery_from: r.confirmed_at.map(time::when_dated),
     })
 }
 
