@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { desktop, expectAccessible, person, phone, shot } from './helpers';
+import { desktop, expectAccessible, hydrated, person, phone, shot } from './helpers';
 
 /** A `datetime-local` value `hours` from now, in the browser's (UK) wall-clock time. */
 function at(hours: number): string {
@@ -122,21 +122,31 @@ test('a funding round from ideas to funded projects: ideas, a proposal, a panel,
   // Three members vote on their phones: one over the budget is told; one changes their mind.
   const vote = async (page: Page, choices: string[]) => {
     await page.goto(roundPath);
+    await hydrated(page);
     for (const box of await page.getByRole('checkbox').all()) await box.uncheck();
     for (const c of choices) await page.getByRole('checkbox', { name: new RegExp(c) }).check();
     await page.getByRole('button', { name: 'Cast my ballot' }).click();
   };
+  // What is left is shown as a member chooses, before anything is sent.
+  await sam.goto(roundPath);
+  await hydrated(sam);
+  await expect(sam.locator('output')).toHaveText('£3,000 of £3,000 left.');
+  await sam.getByRole('checkbox', { name: /Carers’ café/ }).check();
+  await expect(sam.locator('output')).toHaveText('£1,900 of £3,000 left.');
+  await sam.getByRole('checkbox', { name: /Walking handovers/ }).check();
+  await expect(sam.locator('output')).toHaveText('£100 over the budget of £3,000: leave a project out.');
+  // Sent anyway, the server says the same and keeps nothing.
   await vote(sam, ['Carers’ café', 'Walking handovers']);
   await expect(sam.getByRole('alert').filter({ hasText: 'These projects cost £3,100, £100 more than the budget of £3,000. Leave one out.' })).toBeVisible();
   await vote(sam, ['Carers’ café']);
-  await expect(sam.getByRole('status')).toContainText('It leaves £1,900 of the budget.');
+  await expect(sam.locator('p.notice[role=status]')).toContainText('It leaves £1,900 of the budget.');
   await vote(priya, ['Walking handovers']);
-  await expect(priya.getByRole('status')).toContainText('Your ballot was cast');
+  await expect(priya.locator('p.notice[role=status]')).toContainText('Your ballot was cast');
   await vote(priya, ['Carers’ café']);
-  await expect(priya.getByRole('status')).toContainText('It leaves £1,900 of the budget.');
+  await expect(priya.locator('p.notice[role=status]')).toContainText('It leaves £1,900 of the budget.');
   await expect(priya.getByRole('checkbox', { name: /Carers’ café/ })).toBeChecked();
   await vote(hein, ['Walking handovers']);
-  await expect(hein.getByRole('status')).toContainText('Your ballot was cast');
+  await expect(hein.locator('p.notice[role=status]')).toContainText('Your ballot was cast');
   await expectAccessible(priya);
   await shot(priya, `funding-ballot-${info.project.name}`);
 

@@ -266,6 +266,24 @@ fn Ballot(page: RoundPage, ballot: ServerAction<CastBallot>) -> impl IntoView {
             .sum();
         crate::domain::funding::pounds(page.budget_pence.saturating_sub(spent))
     };
+    // The projects as (id, "title — £cost", cost), and those ticked: the ballot cast, or
+    // what was sent if the form came back with an error.
+    let projects: Vec<(i64, String, u64)> = page
+        .ideas
+        .iter()
+        .map(|i| (i.id, format!("{} — {}", i.title, i.amount), i.amount_pence))
+        .collect();
+    let ticked: Vec<i64> = projects
+        .iter()
+        .map(|p| p.0)
+        .filter(|id| {
+            if error.came_back() {
+                error.chosen("choices[]", &id.to_string())
+            } else {
+                chosen.contains(id)
+            }
+        })
+        .collect();
     if !page.is_elector {
         return view! {
             <section class="panel narrow"><h2>"Vote"</h2>
@@ -281,21 +299,28 @@ fn Ballot(page: RoundPage, ballot: ServerAction<CastBallot>) -> impl IntoView {
             <ActionForm action=ballot attr:class="stack" attr:novalidate=true>
                 <FormError error />
                 <input type="hidden" name="round" value=page.id.to_string() />
-                <fieldset class="field checkboxes" aria-describedby="field-choices-error">
-                    <legend>"Projects"</legend>
-                    {move || error.get().and_then(|e| e.message_for("choices").map(str::to_owned)).map(|m| view! { <p class="field__error" id="field-choices-error" role="alert">{m}</p> })}
-                    {page.ideas.iter().map(|i| {
-                        let id = format!("choice-{}", i.id);
-                        let returned = error.came_back();
-                        let checked = if returned { error.chosen("choices[]", &i.id.to_string()) } else { chosen.contains(&i.id) };
-                        view! {
-                            <div class="checkbox">
-                                <input type="checkbox" id=id.clone() name="choices[]" value=i.id.to_string() checked=checked />
-                                <label for=id>{format!("{} — {}", i.title, i.amount)}</label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
+                {move || error.get().and_then(|e| e.message_for("choices").map(str::to_owned)).map(|m| view! { <p class="field__error" id="field-choices-error" role="alert">{m}</p> })}
+                {if knapsack {
+                    view! {
+                        <crate::ui::widgets::IslandScripts lazy="knapsack_choices_loader" />
+                        <KnapsackChoices budget=page.budget_pence projects=projects chosen=ticked />
+                    }.into_any()
+                } else {
+                    view! {
+                        <fieldset class="field checkboxes">
+                            <legend>"Projects"</legend>
+                            {projects.into_iter().map(|(id, label, _)| {
+                                let input = format!("choice-{id}");
+                                view! {
+                                    <div class="checkbox">
+                                        <input type="checkbox" id=input.clone() name="choices[]" value=id.to_string() checked=ticked.contains(&id) />
+                                        <label for=input>{label}</label>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                    }.into_any()
+                }}
                 <Submit label="Cast my ballot" pending=ballot.pending() />
             </ActionForm>
         </section>
@@ -662,5 +687,73 @@ fn Updates(page: IdeaPage, update: ServerAction<PostUpdate>) -> impl IntoView {
                 </ActionForm>
             })}
         </section>
+    }
+}
+
+/// A knapsack ballot's projects, with what is left of the budget shown as members choose.
+/// The same checkboxes post without WASM (the server then says what is left, or by how
+/// much a ballot is over); lazy, so only this screen fetches its code.
+#[island(lazy)]
+fn KnapsackChoices(
+    budget: u64,
+    projects: Vec<(i64, String, u64)>,
+    chosen: Vec<i64>,
+) -> impl IntoView {
+    crate::ui::widgets::mark_hydrated();
+    let ticked = RwSignal::new(chosen);
+    let costs: Vec<(i64, u64)> = projects.iter().map(|(id, _, cost)| (*id, *cost)).collect();
+    let spent = Memo::new(move |_| {
+        ticked.with(|t| {
+            costs
+                .iter()
+                .filter(|(id, _)| t.contains(id))
+                .map(|(_, c)| *c)
+                .sum::<u64>()
+        })
+    });
+    let left = {
+        move || {
+            let spent = spent.get();
+            if spent > budget {
+                format!(
+                    "{} over the budget of {}: leave a project out.",
+                    crate::domain::funding::pounds(spent - budget),
+                    crate::domain::funding::pounds(budget)
+                )
+            } else {
+                format!(
+                    "{} of {} left.",
+                    crate::domain::funding::pounds(budget - spent),
+                    crate::domain::funding::pounds(budget)
+                )
+            }
+        }
+    };
+    view! {
+        <fieldset class="field checkboxes">
+            <legend>"Projects"</legend>
+            {projects.into_iter().map(|(id, label, _)| {
+                let input = format!("choice-{id}");
+                let checked = ticked.with_untracked(|t| t.contains(&id));
+                view! {
+                    <div class="checkbox">
+                        <input type="checkbox" id=input.clone() name="choices[]" value=id.to_string() checked=checked
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                ticked.update(|t| {
+                                    t.retain(|x| *x != id);
+                                    if on {
+                                        t.push(id);
+                                    }
+                                });
+                            } />
+                        <label for=input>{label}</label>
+                    </div>
+                }
+            }).collect_view()}
+            <p class="budget-left" class:budget-left--over={move || spent.get() > budget}>
+                <output aria-live="polite">{left}</output>
+            </p>
+        </fieldset>
     }
 }

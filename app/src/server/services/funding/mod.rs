@@ -137,16 +137,25 @@ pub(crate) async fn phase_at(
         .phase_at(now, &closes, round.r.confirmed_at.is_some()))
 }
 
-/// The round as it stands now (its phases moved on first, as the job would), and its phase.
+/// The round as it stands now (its phases moved on first, as the job would, when its
+/// dates say they are due), and its phase.
 pub(crate) async fn current(
     db: &DatabaseConnection,
     id: i64,
 ) -> Result<(Round, Option<Phase>), AppError> {
     let now = Utc::now();
-    advance(db, id, now).await?;
     let round = round(db, id).await?;
     let phase = phase_at(db, &round, now).await?;
-    Ok((round, phase))
+    let stored = Phase::from_code(&round.r.phase).unwrap_or(Phase::Ideas);
+    match phase {
+        Some(p) if p != Phase::Delivery && !stored.reached(p) => {
+            advance(db, id, now).await?;
+            let round = self::round(db, id).await?;
+            let phase = phase_at(db, &round, now).await?;
+            Ok((round, phase))
+        }
+        _ => Ok((round, phase)),
+    }
 }
 
 /// Refuse unless the round is in one of `allowed`, saying what phase it is in.

@@ -82,19 +82,24 @@ fn outcome_of(i: &funding_idea::Model) -> Option<Reason> {
 async fn lines(
     db: &impl ConnectionTrait,
     ideas: &[funding_idea::Model],
+    with_backing: bool,
 ) -> Result<Vec<IdeaLine>, AppError> {
     let ids: Vec<i64> = ideas.iter().map(|i| i.id).collect();
-    let backers = funding_backer::Entity::find()
-        .filter(funding_backer::Column::IdeaId.is_in(ids.clone()))
-        .all(db)
-        .await?;
+    let mut backers = vec![];
     let mut comments: HashMap<i64, u32> = HashMap::new();
-    for c in funding_comment::Entity::find()
-        .filter(funding_comment::Column::IdeaId.is_in(ids))
-        .all(db)
-        .await?
-    {
-        *comments.entry(c.idea_id).or_default() += 1;
+    // The results show neither (and a counted round's ideas no longer gather them).
+    if with_backing {
+        backers = funding_backer::Entity::find()
+            .filter(funding_backer::Column::IdeaId.is_in(ids.clone()))
+            .all(db)
+            .await?;
+        for c in funding_comment::Entity::find()
+            .filter(funding_comment::Column::IdeaId.is_in(ids))
+            .all(db)
+            .await?
+        {
+            *comments.entry(c.idea_id).or_default() += 1;
+        }
     }
     let names = accounts::names(
         db,
@@ -289,7 +294,7 @@ pub async fn round_page(
         eligible_count: r.eligible_count,
         ballots_cast,
         my_ballot,
-        ideas: lines(db, &ideas).await?,
+        ideas: lines(db, &ideas, !counted).await?,
         spent,
         by_perspective,
         confirmed: r.confirmed_at.is_some(),
@@ -297,29 +302,41 @@ pub async fn round_page(
     })
 }
 
-/// How many electors of each perspective there were and how many of them voted.
+/// How many electors of each perspective there were and how many of them voted: counted
+/// by the database in one query grouped by the electors' perspectives.
 async fn by_perspective(
     db: &impl ConnectionTrait,
     round_id: i64,
 ) -> Result<Vec<PerspectiveVotes>, AppError> {
-    let voted: std::collections::HashSet<i64> = funding_ballot::Entity::find()
-        .filter(funding_ballot::Column::RoundId.eq(round_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| b.person_id)
-        .collect();
+    use sea_orm::{DbBackend, Statement};
+    let backend = db.get_database_backend();
+    let placeholder = if backend == DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            format!(
+                "SELECT e.perspectives AS perspectives, COUNT(*) AS electors, COUNT(b.person_id) AS voted \
+                 FROM funding_elector e LEFT JOIN funding_ballot b \
+                 ON b.round_id = e.round_id AND b.person_id = e.person_id \
+                 WHERE e.round_id = {placeholder} GROUP BY e.perspectives"
+            ),
+            [round_id.into()],
+        ))
+        .await?;
     let mut counts: BTreeMap<usize, (u32, u32)> = BTreeMap::new();
-    for e in funding_elector::Entity::find()
-        .filter(funding_elector::Column::RoundId.eq(round_id))
-        .all(db)
-        .await?
-    {
-        for code in e.perspectives.split(',').filter(|c| !c.is_empty()) {
+    for row in rows {
+        let held: String = row.try_get("", "perspectives")?;
+        let electors: i64 = row.try_get("", "electors")?;
+        let voted: i64 = row.try_get("", "voted")?;
+        for code in held.split(',').filter(|c| !c.is_empty()) {
             if let Some(at) = Perspective::ALL.iter().position(|p| p.code() == code) {
                 let c = counts.entry(at).or_default();
-                c.0 += 1;
-                c.1 += u32::from(voted.contains(&e.person_id));
+                c.0 += electors as u32;
+                c.1 += voted as u32;
             }
         }
     }
@@ -421,7 +438,7 @@ pub async fn idea_page(
             )),
         }
     }
-    let line = lines(db, std::slice::from_ref(&i)).await?.remove(0);
+    let line = lines(db, std::slice::from_ref(&i), true).await?.remove(0);
     let in_refinement = phase == Some(Phase::Refinement);
     Ok(IdeaPage {
         round_id: round.r.id,
