@@ -113,7 +113,6 @@ pub struct RoundPage {
     pub budget: String,
     pub budget_pence: u64,
     pub max_per_project: String,
-    pub voting_style: String,
     /// `domain::funding::VotingStyle` code.
     pub style_code: String,
     /// "Choose exactly 6 projects", "Choose projects whose costs fit £450,000".

@@ -43,11 +43,21 @@ pub(crate) struct Round {
     pub r: funding_round::Model,
     pub s: space::Model,
     pub scope: SpaceScope,
+    /// The phases stewards closed early: (phase, when, why).
+    pub closes: Vec<(Phase, DateTime<Utc>, String)>,
 }
 
 impl Round {
     fn schedule(&self) -> Schedule {
         schedule_of(&self.r)
+    }
+
+    /// The phase the round is in at `now`, by its dates and early closes.
+    pub(crate) fn phase_at(&self, now: DateTime<Utc>) -> Option<Phase> {
+        let closes: Vec<(Phase, DateTime<Utc>)> =
+            self.closes.iter().map(|(p, at, _)| (*p, *at)).collect();
+        self.schedule()
+            .phase_at(now, &closes, self.r.confirmed_at.is_some())
     }
 
     fn style(&self) -> VotingStyle {
@@ -94,7 +104,13 @@ pub(crate) async fn round(db: &impl ConnectionTrait, id: i64) -> Result<Round, A
         .await?
         .ok_or_else(no_round)?;
     let scope = membership::scope(db, &s).await?;
-    Ok(Round { r, s, scope })
+    let closes = closes_of(db, id).await?;
+    Ok(Round {
+        r,
+        s,
+        scope,
+        closes,
+    })
 }
 
 pub(crate) async fn idea(
@@ -121,22 +137,6 @@ pub(crate) async fn closes_of(
         .collect())
 }
 
-/// The phase a round is in at `now`, by its dates and early closes.
-pub(crate) async fn phase_at(
-    db: &impl ConnectionTrait,
-    round: &Round,
-    now: DateTime<Utc>,
-) -> Result<Option<Phase>, AppError> {
-    let closes: Vec<(Phase, DateTime<Utc>)> = closes_of(db, round.r.id)
-        .await?
-        .into_iter()
-        .map(|(p, at, _)| (p, at))
-        .collect();
-    Ok(round
-        .schedule()
-        .phase_at(now, &closes, round.r.confirmed_at.is_some()))
-}
-
 /// The round as it stands now (its phases moved on first, as the job would, when its
 /// dates say they are due), and its phase.
 pub(crate) async fn current(
@@ -145,29 +145,30 @@ pub(crate) async fn current(
 ) -> Result<(Round, Option<Phase>), AppError> {
     let now = Utc::now();
     let round = round(db, id).await?;
-    let phase = phase_at(db, &round, now).await?;
+    let phase = round.phase_at(now);
     let stored = Phase::from_code(&round.r.phase).unwrap_or(Phase::Ideas);
     match phase {
         Some(p) if p != Phase::Delivery && !stored.reached(p) => {
             advance(db, id, now).await?;
             let round = self::round(db, id).await?;
-            let phase = phase_at(db, &round, now).await?;
+            let phase = round.phase_at(now);
             Ok((round, phase))
         }
         _ => Ok((round, phase)),
     }
 }
 
-/// Refuse unless the round is in one of `allowed`, saying what phase it is in.
+/// The phase the round is in, refused unless it is one of `allowed` (saying what phase
+/// it is in).
 pub(crate) fn require_phase(
     round: &Round,
     phase: Option<Phase>,
     allowed: &[Phase],
     field: &str,
     doing: &str,
-) -> Result<(), AppError> {
+) -> Result<Phase, AppError> {
     match phase {
-        Some(p) if allowed.contains(&p) => Ok(()),
+        Some(p) if allowed.contains(&p) => Ok(p),
         Some(p) => Err(AppError::invalid(
             field,
             format!(

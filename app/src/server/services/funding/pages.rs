@@ -3,7 +3,7 @@
 //! shortlisting is done, and its delivery updates.
 use super::ideas::authors_of;
 use super::panel::is_panelist;
-use super::{closes_of, current, idea, rounds_of, take_part};
+use super::{current, idea, rounds_of, take_part};
 use crate::domain::asset::AssetKind;
 use crate::domain::funding::{self, Phase, Reason, VotingStyle};
 use crate::domain::membership::{Action, Perspective};
@@ -15,7 +15,6 @@ use crate::server::entities::{
 };
 use crate::server::services::{accounts, membership, rules};
 use crate::server::time;
-use chrono::Utc;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
@@ -155,7 +154,7 @@ pub async fn round_page(
     let (round, phase) = current(db, round_id).await?;
     let r = &round.r;
     let pot = asset::Entity::find_by_id(r.asset_id).one(db).await?;
-    let closes = closes_of(db, r.id).await?;
+    let closes = &round.closes;
     let starts = [
         (Phase::Ideas, r.ideas_at),
         (Phase::Refinement, r.refinement_at),
@@ -272,7 +271,6 @@ pub async fn round_page(
         budget: funding::pounds(budget),
         budget_pence: budget,
         max_per_project: funding::pounds(r.max_per_project.max(0) as u64),
-        voting_style: style.label().to_owned(),
         style_code: style.code().to_owned(),
         choosing,
         result_rule: round.rule().label().to_owned(),

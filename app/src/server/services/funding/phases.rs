@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 pub async fn advance(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
     loop {
         let round = round(db, id).await?;
-        let Some(target) = super::phase_at(db, &round, now).await? else {
+        let Some(target) = round.phase_at(now) else {
             return Ok(());
         };
         let stored = Phase::from_code(&round.r.phase).unwrap_or(Phase::Ideas);
@@ -212,7 +212,7 @@ pub async fn close_early(
         "Say why the phase closes early.",
     );
     v.finish()?;
-    require_phase(
+    let phase = require_phase(
         &round,
         phase,
         &[
@@ -224,9 +224,6 @@ pub async fn close_early(
         "reason",
         "Closing a phase early",
     )?;
-    let Some(phase) = phase else {
-        return Err(AppError::Internal);
-    };
     let now = Utc::now();
     let txn = crate::server::db::begin_write(db).await?;
     if closes_of(&txn, round_id)
