@@ -4,12 +4,21 @@
 # (on SQLite, and again on a fresh PostgreSQL database when TEST_DATABASE_URL is set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# With TEST_DATABASE_URL set, every PostgreSQL pass runs or the command fails: a missing
+# psql must not quietly drop the PostgreSQL browser run.
+if [ -n "${TEST_DATABASE_URL:-}" ] && ! command -v psql >/dev/null; then
+  echo "TEST_DATABASE_URL is set but psql is not installed, so the PostgreSQL browser tests cannot run." >&2
+  echo "Install it (Debian: apt-get install postgresql-client), or unset TEST_DATABASE_URL to test on SQLite only." >&2
+  exit 1
+fi
+
 scripts/setup.sh
 . scripts/env.sh
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-if [ -n "${TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null; then
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
   step "Sweeping test schemas and databases left by failed runs on PostgreSQL"
   psql "$TEST_DATABASE_URL" -Atq -c "SELECT 'DROP SCHEMA ' || nspname || ' CASCADE;' FROM pg_namespace WHERE nspname LIKE 'qc_test_%'" \
     | psql "$TEST_DATABASE_URL" -q >/dev/null || true
@@ -47,7 +56,7 @@ cargo leptos build --split
 step "End-to-end tests in Chromium on SQLite (desktop and 360 px phone)"
 (cd end2end && npx playwright test)
 
-if [ -n "${TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null; then
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
   e2e_db="qc_e2e_$$"
   # What the database does is the same at any screen width: the phone layouts were
   # checked on SQLite above.

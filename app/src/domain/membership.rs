@@ -616,6 +616,266 @@ mod tests {
         }
     }
 
+    /// Every action named in one match with no catch-all: a new action does not compile
+    /// until it is given a row for every role in the grid below.
+    fn every_action() -> Vec<Action> {
+        let all = vec![
+            DecideApplication,
+            AppointConvener,
+            AppointSteward,
+            ViewAuditLog,
+            ChangeMemberStatus,
+            ManageGroupMembers,
+            ManagePartners,
+            HoldWorkshop,
+            KeepMeasure,
+            ReadWorkshopRecords,
+            WriteOutcome,
+            RunMeeting,
+            AddAgendaItem,
+            StewardAssets,
+        ];
+        for a in &all {
+            match a {
+                DecideApplication | AppointConvener | AppointSteward | ViewAuditLog
+                | ChangeMemberStatus | ManageGroupMembers | ManagePartners | HoldWorkshop
+                | KeepMeasure | ReadWorkshopRecords | WriteOutcome | RunMeeting | AddAgendaItem
+                | StewardAssets => {}
+            }
+        }
+        all
+    }
+
+    /// The whole grid: every role × every action × every kind of space, written out by hand
+    /// from the rules (Y allowed, N refused), in the order of `spaces` below: the national
+    /// group, a national special interest group, West of England, its stewardship group, a
+    /// special interest group in West, South West, its stewardship group.
+    #[test]
+    fn permission_grid_over_every_role_action_and_space() {
+        const WEST_SIG: i64 = 12;
+        const NATIONAL_SIG: i64 = 2;
+        let spaces = [
+            national(),
+            SpaceScope {
+                space_id: NATIONAL_SIG,
+                kind: SpaceKind::SpecialInterestGroup,
+                region_id: None,
+                stewardship_group_id: None,
+            },
+            region(WEST, WEST_GROUP),
+            group_of(WEST, WEST_GROUP),
+            SpaceScope {
+                space_id: WEST_SIG,
+                kind: SpaceKind::SpecialInterestGroup,
+                region_id: Some(WEST),
+                stewardship_group_id: Some(WEST_GROUP),
+            },
+            region(SOUTH, SOUTH_GROUP),
+            group_of(SOUTH, SOUTH_GROUP),
+        ];
+        let mut suspended = convener_of_west();
+        suspended.status = Some(MembershipStatus::Suspended);
+        let roles: Vec<(&str, Actor)> = vec![
+            (
+                "member of West",
+                actor(&[(Member, WEST, "2026-01-01", None)]),
+            ),
+            ("convener of West", convener_of_west()),
+            ("steward of West", steward_of_west()),
+            (
+                "national steward",
+                actor(&[(Steward, NATIONAL, "2026-01-01", None)]),
+            ),
+            ("project team", project_team()),
+            ("suspended convener of West", suspended),
+            (
+                "convener of West whose term ended",
+                actor(&[(Convener, WEST, "2025-01-01", Some("2026-05-31"))]),
+            ),
+        ];
+        let grid: &[(&str, Action, &str)] = &[
+            // HoldWorkshop
+            ("member of West", HoldWorkshop, "YYYYYNN"),
+            ("convener of West", HoldWorkshop, "YYYYYNN"),
+            ("steward of West", HoldWorkshop, "YYYYYNN"),
+            ("national steward", HoldWorkshop, "YYYYYNN"),
+            ("project team", HoldWorkshop, "YYYYYYY"),
+            ("suspended convener of West", HoldWorkshop, "NNNNNNN"),
+            ("convener of West whose term ended", HoldWorkshop, "YYYYYNN"),
+            // KeepMeasure
+            ("member of West", KeepMeasure, "YYYYYNN"),
+            ("convener of West", KeepMeasure, "YYYYYNN"),
+            ("steward of West", KeepMeasure, "YYYYYNN"),
+            ("national steward", KeepMeasure, "YYYYYNN"),
+            ("project team", KeepMeasure, "YYYYYYY"),
+            ("suspended convener of West", KeepMeasure, "NNNNNNN"),
+            ("convener of West whose term ended", KeepMeasure, "YYYYYNN"),
+            // AddAgendaItem
+            ("member of West", AddAgendaItem, "YYYYYNN"),
+            ("convener of West", AddAgendaItem, "YYYYYNN"),
+            ("steward of West", AddAgendaItem, "YYYYYNN"),
+            ("national steward", AddAgendaItem, "YYYYYNN"),
+            ("project team", AddAgendaItem, "YYYYYYY"),
+            ("suspended convener of West", AddAgendaItem, "NNNNNNN"),
+            (
+                "convener of West whose term ended",
+                AddAgendaItem,
+                "YYYYYNN",
+            ),
+            // ReadWorkshopRecords
+            ("member of West", ReadWorkshopRecords, "NNNNNNN"),
+            ("convener of West", ReadWorkshopRecords, "NNYYYNN"),
+            ("steward of West", ReadWorkshopRecords, "NNYYYNN"),
+            ("national steward", ReadWorkshopRecords, "YNNNNNN"),
+            ("project team", ReadWorkshopRecords, "YYYYYYY"),
+            ("suspended convener of West", ReadWorkshopRecords, "NNNNNNN"),
+            (
+                "convener of West whose term ended",
+                ReadWorkshopRecords,
+                "NNNNNNN",
+            ),
+            // WriteOutcome
+            ("member of West", WriteOutcome, "NNNNNNN"),
+            ("convener of West", WriteOutcome, "NNYYYNN"),
+            ("steward of West", WriteOutcome, "NNYYYNN"),
+            ("national steward", WriteOutcome, "YNNNNNN"),
+            ("project team", WriteOutcome, "YYYYYYY"),
+            ("suspended convener of West", WriteOutcome, "NNNNNNN"),
+            ("convener of West whose term ended", WriteOutcome, "NNNNNNN"),
+            // RunMeeting
+            ("member of West", RunMeeting, "NNNNNNN"),
+            ("convener of West", RunMeeting, "NNYYYNN"),
+            ("steward of West", RunMeeting, "NNYYYNN"),
+            ("national steward", RunMeeting, "YNNNNNN"),
+            ("project team", RunMeeting, "YYYYYYY"),
+            ("suspended convener of West", RunMeeting, "NNNNNNN"),
+            ("convener of West whose term ended", RunMeeting, "NNNNNNN"),
+            // StewardAssets
+            ("member of West", StewardAssets, "NNNNNNN"),
+            ("convener of West", StewardAssets, "NNYYYNN"),
+            ("steward of West", StewardAssets, "NNYYYNN"),
+            ("national steward", StewardAssets, "YNNNNNN"),
+            ("project team", StewardAssets, "YYYYYYY"),
+            ("suspended convener of West", StewardAssets, "NNNNNNN"),
+            (
+                "convener of West whose term ended",
+                StewardAssets,
+                "NNNNNNN",
+            ),
+            // AppointConvener
+            ("member of West", AppointConvener, "NNNNNNN"),
+            ("convener of West", AppointConvener, "NNNNNNN"),
+            ("steward of West", AppointConvener, "NNNNNNN"),
+            ("national steward", AppointConvener, "NNNNNNN"),
+            ("project team", AppointConvener, "YYYYYYY"),
+            ("suspended convener of West", AppointConvener, "NNNNNNN"),
+            (
+                "convener of West whose term ended",
+                AppointConvener,
+                "NNNNNNN",
+            ),
+            // AppointSteward
+            ("member of West", AppointSteward, "NNNNNNN"),
+            ("convener of West", AppointSteward, "NNYYYNN"),
+            ("steward of West", AppointSteward, "NNNNNNN"),
+            ("national steward", AppointSteward, "NNNNNNN"),
+            ("project team", AppointSteward, "YYYYYYY"),
+            ("suspended convener of West", AppointSteward, "NNNNNNN"),
+            (
+                "convener of West whose term ended",
+                AppointSteward,
+                "NNNNNNN",
+            ),
+            // ChangeMemberStatus
+            ("member of West", ChangeMemberStatus, "NNNNNNN"),
+            ("convener of West", ChangeMemberStatus, "NNYYYNN"),
+            ("steward of West", ChangeMemberStatus, "NNNNNNN"),
+            ("national steward", ChangeMemberStatus, "NNNNNNN"),
+            ("project team", ChangeMemberStatus, "YYYYYYY"),
+            ("suspended convener of West", ChangeMemberStatus, "NNNNNNN"),
+            (
+                "convener of West whose term ended",
+                ChangeMemberStatus,
+                "NNNNNNN",
+            ),
+            // ManagePartners
+            ("member of West", ManagePartners, "NNNNNNN"),
+            ("convener of West", ManagePartners, "NNYYYNN"),
+            ("steward of West", ManagePartners, "NNNNNNN"),
+            ("national steward", ManagePartners, "NNNNNNN"),
+            ("project team", ManagePartners, "YYYYYYY"),
+            ("suspended convener of West", ManagePartners, "NNNNNNN"),
+            (
+                "convener of West whose term ended",
+                ManagePartners,
+                "NNNNNNN",
+            ),
+            // DecideApplication
+            ("member of West", DecideApplication, "NNNNNNN"),
+            ("convener of West", DecideApplication, "NNYYYNN"),
+            ("steward of West", DecideApplication, "NNYYYNN"),
+            ("national steward", DecideApplication, "NNNNNNN"),
+            ("project team", DecideApplication, "YYYYYYY"),
+            ("suspended convener of West", DecideApplication, "NNNNNNN"),
+            (
+                "convener of West whose term ended",
+                DecideApplication,
+                "NNNNNNN",
+            ),
+            // ViewAuditLog
+            ("member of West", ViewAuditLog, "NNNNNNN"),
+            ("convener of West", ViewAuditLog, "NNYYYNN"),
+            ("steward of West", ViewAuditLog, "NNYYYNN"),
+            ("national steward", ViewAuditLog, "NNNNNNN"),
+            ("project team", ViewAuditLog, "YYYYYYY"),
+            ("suspended convener of West", ViewAuditLog, "NNNNNNN"),
+            ("convener of West whose term ended", ViewAuditLog, "NNNNNNN"),
+            // ManageGroupMembers
+            ("member of West", ManageGroupMembers, "NNNNNNN"),
+            ("convener of West", ManageGroupMembers, "NNYYYNN"),
+            ("steward of West", ManageGroupMembers, "NNYYYNN"),
+            ("national steward", ManageGroupMembers, "NNNNNNN"),
+            ("project team", ManageGroupMembers, "YYYYYYY"),
+            ("suspended convener of West", ManageGroupMembers, "NNNNNNN"),
+            (
+                "convener of West whose term ended",
+                ManageGroupMembers,
+                "NNNNNNN",
+            ),
+        ];
+        // Every role has a row for every action, once.
+        for (role, _) in &roles {
+            for action in every_action() {
+                let rows = grid
+                    .iter()
+                    .filter(|(r, a, _)| r == role && *a == action)
+                    .count();
+                assert_eq!(rows, 1, "{role} × {action:?}: {rows} rows in the grid");
+            }
+        }
+        assert_eq!(grid.len(), roles.len() * every_action().len());
+        let mut wrong = Vec::new();
+        for (role, action, expected) in grid {
+            let who = &roles.iter().find(|(r, _)| r == role).expect("a role").1;
+            let got: String = spaces
+                .iter()
+                .map(|s| {
+                    if who.may(*action, s, today()) {
+                        'Y'
+                    } else {
+                        'N'
+                    }
+                })
+                .collect();
+            if got != *expected {
+                wrong.push(format!(
+                    "{role} × {action:?}: expected {expected}, got {got}"
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
     #[test]
     fn status_changes_a_convener_may_make() {
         use MembershipStatus::*;

@@ -26,8 +26,23 @@ mod tests {
         let a = new_secret();
         assert_ne!(a, new_secret());
         assert_eq!(a.len(), 43);
-        assert_eq!(digest(&a), digest(&a));
-        assert_eq!(digest(&a).len(), 64);
+        // Safe in a cookie and a link as it is.
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+        // What is stored is not the secret, differs for another secret, and is the same
+        // whenever the same secret is shown again (sign-in looks it up by this).
+        let stored = digest(&a);
+        assert_ne!(stored, a);
+        assert_ne!(stored, digest(&new_secret()));
+        assert_eq!(stored, digest(&a.clone()));
+        assert_eq!(stored.len(), 64);
+        assert!(
+            stored
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+        );
         assert_eq!(
             digest("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

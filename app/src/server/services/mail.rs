@@ -146,6 +146,30 @@ mod tests {
         }
     }
 
+    /// Outside demo mode the outbox holds real people's mail (sign-in links among it):
+    /// it is never shown, whoever asks; in demo mode it is.
+    #[tokio::test]
+    async fn the_outbox_is_shown_only_in_demo_mode() {
+        for_each_database(|db| async move {
+            Mailer::outbox_only()
+                .send(
+                    &db,
+                    "sam@example.org",
+                    "Your sign-in link",
+                    "https://q.example.org/sign-in/secret-token",
+                )
+                .await
+                .unwrap();
+            let err = outbox(&db, false).await.unwrap_err();
+            assert!(matches!(err, AppError::NotFound(_)), "{err:?}");
+            assert!(!err.to_string().contains("secret-token"));
+            let shown = outbox(&db, true).await.unwrap();
+            assert_eq!(shown.len(), 1);
+            assert_eq!(shown[0].subject, "Your sign-in link");
+        })
+        .await;
+    }
+
     #[tokio::test]
     async fn the_log_names_the_recipient_and_subject_but_never_the_body() {
         for_each_database(|db| async move {

@@ -366,6 +366,85 @@ mod tests {
         .await;
     }
 
+    /// Ending or renewing a term is for whoever may appoint to that space: a convener ends
+    /// a steward of their own region, never a convener (their own term included), never a
+    /// steward of another region; a member, a stranger and a made-up role are refused; a
+    /// refusal changes nothing.
+    #[tokio::test]
+    async fn only_those_who_appoint_may_end_or_renew_a_term() {
+        for_each_database(|db| async move {
+            demo::seed_if_empty(&db).await.unwrap();
+            let hein = id(&db, "hein@demo.q-commons.org").await;
+            let helen = id(&db, "helen@demo.q-commons.org").await;
+            let sam = id(&db, "sam@demo.q-commons.org").await;
+            let aisha = id(&db, "aisha.rahman@members.demo.q-commons.org").await;
+            let stranger =
+                accounts::register(&db, "Olly", "olly@example.org", "a long enough password")
+                    .await
+                    .unwrap();
+            let steward = appoint(
+                &db,
+                hein,
+                "west-of-england-stewardship-group",
+                &appointment(aisha, ""),
+            )
+            .await
+            .unwrap();
+            let west = crate::server::services::membership::region_by_slug(&db, "west-of-england")
+                .await
+                .unwrap();
+            let heins_term = role::Entity::find()
+                .filter(role::Column::PersonId.eq(hein))
+                .filter(role::Column::SpaceId.eq(west.id))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            let before = role::Entity::find().all(&db).await.unwrap();
+            for (who, role_id, renew, what) in [
+                (
+                    hein,
+                    heins_term.id,
+                    true,
+                    "a convener renewing their own term",
+                ),
+                (
+                    hein,
+                    heins_term.id,
+                    false,
+                    "a convener ending their own term",
+                ),
+                (helen, steward.id, false, "another region's convener"),
+                (sam, steward.id, false, "a steward ending another steward"),
+                (
+                    stranger.id,
+                    steward.id,
+                    false,
+                    "someone who is not a member",
+                ),
+            ] {
+                let err = change_term(&db, who, role_id, renew).await.unwrap_err();
+                assert_eq!(err, AppError::Forbidden, "{what}");
+            }
+            let err = change_term(&db, hein, 999_999, false).await.unwrap_err();
+            assert!(matches!(err, AppError::NotFound(_)), "{err:?}");
+            assert_eq!(role::Entity::find().all(&db).await.unwrap(), before);
+            // The convener of the steward's own region may.
+            change_term(&db, hein, steward.id, false).await.unwrap();
+            let ended = role::Entity::find_by_id(steward.id)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                ended
+                    .ends_on
+                    .is_some_and(|end| end < Utc::now().date_naive())
+            );
+        })
+        .await;
+    }
+
     #[tokio::test]
     async fn bad_appointments_are_refused_whole_and_change_nothing() {
         for_each_database(|db| async move {

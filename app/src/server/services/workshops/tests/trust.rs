@@ -489,6 +489,28 @@ async fn a_workshop_and_its_agenda_are_stored_together_or_not_at_all() {
     .await;
 }
 
+/// Someone with an account who is not a member (or no longer one) holds no workshop,
+/// wherever they ask for it, nationally included; nothing is stored.
+#[tokio::test]
+async fn a_non_member_cannot_hold_a_workshop() {
+    for_each_database(|db| async move {
+        setup(&db, Settings::default()).await;
+        let before = workshop::Entity::find().count(&db).await.unwrap();
+        let outsider =
+            accounts::register(&db, "Olly", "olly@example.org", "a long enough password")
+                .await
+                .unwrap();
+        for space in ["national", "west-of-england", "south-west"] {
+            let mut f = form(Settings::default());
+            f.space = space.into();
+            let err = workshops::create(&db, &outsider, &f).await.unwrap_err();
+            assert_eq!(err, AppError::Forbidden, "in {space}");
+        }
+        assert_eq!(workshop::Entity::find().count(&db).await.unwrap(), before);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_space_s_archive_is_for_the_community_s_own() {
     for_each_database(|db| async move {
