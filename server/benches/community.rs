@@ -4,11 +4,10 @@
 //! the number of members.
 //!
 //! Run with `cargo bench -p server --bench community`.
-use app::domain::membership::{MembershipStatus, Perspective};
+use app::domain::membership::Perspective;
 use app::server::db;
-use app::server::entities::{member, member_perspective, person, space};
+use app::server::entities::space;
 use app::server::services::{accounts, demo, sessions};
-use chrono::Utc;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,69 +34,39 @@ async fn add_members(db: &DatabaseConnection, n: usize) {
         .into_iter()
         .map(|r| r.id)
         .collect();
-    let now = Utc::now();
-    for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
-        person::Entity::insert_many(chunk.iter().map(|i| person::ActiveModel {
-            name: Set(format!(
+    common::add_members(
+        db,
+        "bench",
+        n,
+        |i| {
+            format!(
                 "{} {} {i}",
                 FIRST[i % FIRST.len()],
                 LAST[(i / 7) % LAST.len()]
-            )),
-            email: Set(format!("bench{i}@example.org")),
-            password_hash: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }))
-        .exec(db)
-        .await
-        .expect("people");
-    }
-    let people = person::Entity::find()
-        .filter(person::Column::Email.like("bench%"))
-        .order_by_asc(person::Column::Id)
-        .all(db)
-        .await
-        .expect("people");
-    for chunk in people.chunks(500) {
-        member::Entity::insert_many(chunk.iter().enumerate().map(|(i, p)| member::ActiveModel {
-            person_id: Set(p.id),
-            status: Set(MembershipStatus::Active.code().into()),
-            home_region_id: Set(Some(regions[(p.id as usize + i) % regions.len()])),
-            organisation: Set(Some(format!("Trust {}", p.id % 40))),
-            clinician_discipline: Set(None),
-            bio: Set(String::new()),
-            interests: Set(if p.id % 5 == 0 {
+            )
+        },
+        |p| {
+            let mut m = common::active_member(p, regions[p.id as usize % regions.len()]);
+            m.organisation = Set(Some(format!("Trust {}", p.id % 40)));
+            m.interests = Set(if p.id % 5 == 0 {
                 "discharge".into()
             } else {
                 "primary care".into()
-            }),
-            show_email: Set(false),
-            show_organisation: Set(true),
-            joined_on: Set(Some(now.date_naive())),
-            updated_at: Set(now),
-            perspectives_consented_at: Set(Some(now)),
-        }))
-        .exec(db)
-        .await
-        .expect("members");
-        member_perspective::Entity::insert_many(chunk.iter().flat_map(|p| {
+            });
+            m.show_organisation = Set(true);
+            m
+        },
+        |p| {
             let first = Perspective::ALL[p.id as usize % Perspective::ALL.len()];
             let second = Perspective::ALL[(p.id as usize / 3) % Perspective::ALL.len()];
-            let mut rows = vec![first];
             if second != first && p.id % 2 == 0 {
-                rows.push(second);
+                vec![first, second]
+            } else {
+                vec![first]
             }
-            rows.into_iter()
-                .map(move |x| member_perspective::ActiveModel {
-                    person_id: Set(p.id),
-                    perspective: Set(x.code().into()),
-                })
-        }))
-        .exec(db)
-        .await
-        .expect("perspectives");
-    }
+        },
+    )
+    .await;
 }
 
 #[tokio::main]
@@ -151,6 +120,7 @@ async fn main() {
             );
             load(&client, &url, Some(&cookie), 4, Duration::from_millis(500)).await;
             let s = load(&client, &url, Some(&cookie), 4, Duration::from_secs(3)).await;
+            assert_eq!(s.errors, 0, "{label}: errors under load");
             println!(
                 "{n:>7}  {label:<27} {:>8.0} {:>10} {:>10} {:>10} {:>8}",
                 s.rps(),

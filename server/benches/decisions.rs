@@ -9,12 +9,14 @@ use app::domain::decision::{Ballot, Choice, Method, Verdict};
 use app::model::proposals::RegisterQuery;
 use app::server::db;
 use app::server::entities::{
-    member, person, proposal, proposal_ballot, proposal_comment, proposal_elector, space,
+    person, proposal, proposal_ballot, proposal_comment, proposal_elector, space,
 };
 use app::server::services::{demo, proposals};
 use chrono::{Duration as Days, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::time::{Duration, Instant};
+
+mod common;
 
 const DECISIONS: usize = 10_000;
 const BALLOTS: usize = 1_000;
@@ -115,41 +117,15 @@ async fn add_big_vote(db: &DatabaseConnection) -> (i64, person::Model) {
         .expect("region")
         .expect("region");
     let now = Utc::now();
-    person::Entity::insert_many((0..BALLOTS).map(|i| person::ActiveModel {
-        name: Set(format!("Voter {i}")),
-        email: Set(format!("voter{i}@example.org")),
-        password_hash: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }))
-    .exec(db)
-    .await
-    .expect("voters");
-    let voters = person::Entity::find()
-        .filter(person::Column::Email.like("voter%"))
-        .all(db)
-        .await
-        .expect("voters");
-    for chunk in voters.chunks(500) {
-        member::Entity::insert_many(chunk.iter().map(|p| member::ActiveModel {
-            person_id: Set(p.id),
-            status: Set("active".into()),
-            home_region_id: Set(Some(region.id)),
-            organisation: Set(None),
-            clinician_discipline: Set(None),
-            bio: Set(String::new()),
-            interests: Set(String::new()),
-            show_email: Set(false),
-            show_organisation: Set(false),
-            joined_on: Set(Some(now.date_naive())),
-            updated_at: Set(now),
-            perspectives_consented_at: Set(Some(now)),
-        }))
-        .exec(db)
-        .await
-        .expect("members");
-    }
+    let voters = common::add_members(
+        db,
+        "voter",
+        BALLOTS,
+        |i| format!("Voter {i}"),
+        |p| common::active_member(p, region.id),
+        |_| Vec::new(),
+    )
+    .await;
     let author = voters[0].clone();
     let form = proposals::ProposalForm {
         space: "west-of-england".into(),

@@ -9,10 +9,7 @@
 use app::domain::membership::Perspective;
 use app::model::assets::{AssetForm, EntryForm};
 use app::model::funding::RoundForm;
-use app::server::entities::{
-    funding_ballot, funding_elector, funding_idea, funding_round, member, member_perspective,
-    person, space,
-};
+use app::server::entities::{funding_ballot, funding_elector, funding_idea, funding_round, space};
 use app::server::services::{accounts, assets, demo, funding, sessions};
 use app::server::{db, time};
 use chrono::{Duration as Days, Utc};
@@ -58,58 +55,18 @@ async fn main() {
         .unwrap()
         .unwrap();
     let now = Utc::now();
-    for chunk in (0..BALLOTS).collect::<Vec<_>>().chunks(500) {
-        person::Entity::insert_many(chunk.iter().map(|i| person::ActiveModel {
-            name: Set(format!("Member {i}")),
-            email: Set(format!("member{i}@example.org")),
-            password_hash: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }))
-        .exec(db)
-        .await
-        .expect("people");
-    }
-    let people: Vec<i64> = person::Entity::find()
-        .filter(person::Column::Email.like("member%@example.org"))
-        .order_by_asc(person::Column::Id)
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    for chunk in people.chunks(500) {
-        member::Entity::insert_many(chunk.iter().map(|id| member::ActiveModel {
-            person_id: Set(*id),
-            status: Set("active".into()),
-            home_region_id: Set(Some(region.id)),
-            organisation: Set(None),
-            clinician_discipline: Set(None),
-            bio: Set(String::new()),
-            interests: Set(String::new()),
-            show_email: Set(false),
-            show_organisation: Set(false),
-            joined_on: Set(Some(now.date_naive())),
-            updated_at: Set(now),
-            perspectives_consented_at: Set(Some(now)),
-        }))
-        .exec(db)
-        .await
-        .expect("members");
-        member_perspective::Entity::insert_many(chunk.iter().map(|id| {
-            member_perspective::ActiveModel {
-                person_id: Set(*id),
-                perspective: Set(Perspective::ALL[*id as usize % Perspective::ALL.len()]
-                    .code()
-                    .into()),
-            }
-        }))
-        .exec(db)
-        .await
-        .expect("perspectives");
-    }
+    let people: Vec<i64> = common::add_members(
+        db,
+        "member",
+        BALLOTS,
+        |i| format!("Member {i}"),
+        |p| common::active_member(p, region.id),
+        |p| vec![Perspective::ALL[p.id as usize % Perspective::ALL.len()]],
+    )
+    .await
+    .into_iter()
+    .map(|p| p.id)
+    .collect();
 
     // The pot and the round, opened by the region's convener.
     let hein = accounts::find_by_email(db, "hein@demo.q-commons.org")

@@ -114,6 +114,7 @@ async fn main() {
                 ms(s.max()),
                 s.errors
             );
+            assert_eq!(s.errors, 0, "{name}: errors under load");
             results.push(s);
         }
         println!(

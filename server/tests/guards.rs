@@ -212,3 +212,39 @@ async fn a_malformed_argument_is_a_bad_request_not_a_server_error() {
     assert_eq!(err, app::error::AppError::Unreadable);
     assert!(err.to_string().contains("could not be read"));
 }
+
+/// A page is sent compressed when the browser says it can read brotli, and whole when it
+/// does not; what arrives is the same page.
+#[tokio::test]
+async fn pages_made_per_request_are_sent_compressed_when_asked() {
+    let router = app("http://127.0.0.1:3000").await;
+    let plain = router
+        .clone()
+        .oneshot(Request::get("/join").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert!(!plain.headers().contains_key(header::CONTENT_ENCODING));
+    let plain = text(plain).await;
+    assert!(plain.contains("</html>"));
+    let res = router
+        .oneshot(
+            Request::get("/join")
+                .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+    let compressed = res.into_body().collect().await.unwrap().to_bytes();
+    assert!(
+        compressed.len() < plain.len() / 2,
+        "{} bytes",
+        compressed.len()
+    );
+    let mut page = Vec::new();
+    brotli::BrotliDecompress(&mut &compressed[..], &mut page).unwrap();
+    // The page's nonce differs per request: compare what is around it.
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains("</html>") && page.len().abs_diff(plain.len()) < 64);
+}

@@ -1,5 +1,5 @@
 //! What the benchmarks share: a keep-alive HTTP client with TCP_NODELAY, a bounded load
-//! loop recording every latency, percentiles, and serving a router (or the real app in
+//! loop recording every latency (asking for compressed pages, as browsers do), percentiles, and serving a router (or the real app in
 //! demo mode) on a free port.
 #![allow(dead_code)]
 use axum::Router;
@@ -64,7 +64,9 @@ pub async fn load(
                 let mut errors = 0;
                 while Instant::now() < deadline {
                     let t = Instant::now();
-                    let mut req = http::Request::get(uri.clone());
+                    // As a browser asks: compressed if the server compresses.
+                    let mut req = http::Request::get(uri.clone())
+                        .header(http::header::ACCEPT_ENCODING, "gzip, deflate, br");
                     if let Some(c) = &cookie {
                         req = req.header(http::header::COOKIE, c.as_str());
                     }
@@ -155,4 +157,91 @@ pub async fn serve_app(
         "127.0.0.1:0".parse().expect("an address"),
     );
     spawn(server::router(state, options)).await
+}
+
+/// An active member of `region` joined today, with nothing else said: a bench changes the
+/// fields it cares about.
+pub fn active_member(
+    p: &app::server::entities::person::Model,
+    region: i64,
+) -> app::server::entities::member::ActiveModel {
+    use sea_orm::Set;
+    let now = chrono::Utc::now();
+    app::server::entities::member::ActiveModel {
+        person_id: Set(p.id),
+        status: Set(app::domain::membership::MembershipStatus::Active
+            .code()
+            .into()),
+        home_region_id: Set(Some(region)),
+        organisation: Set(None),
+        clinician_discipline: Set(None),
+        bio: Set(String::new()),
+        interests: Set(String::new()),
+        show_email: Set(false),
+        show_organisation: Set(false),
+        joined_on: Set(Some(now.date_naive())),
+        updated_at: Set(now),
+        perspectives_consented_at: Set(Some(now)),
+    }
+}
+
+/// Add `n` people named by `name(i)`, with e-mail `{prefix}{i}@example.org`, each made a
+/// member by `member` with the perspectives `perspectives` gives, 500 rows a statement:
+/// the people, in the order of their ids.
+pub async fn add_members(
+    db: &sea_orm::DatabaseConnection,
+    prefix: &str,
+    n: usize,
+    name: impl Fn(usize) -> String,
+    member: impl Fn(&app::server::entities::person::Model) -> app::server::entities::member::ActiveModel,
+    perspectives: impl Fn(
+        &app::server::entities::person::Model,
+    ) -> Vec<app::domain::membership::Perspective>,
+) -> Vec<app::server::entities::person::Model> {
+    use app::server::entities::{member, member_perspective, person};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+    let now = chrono::Utc::now();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
+        person::Entity::insert_many(chunk.iter().map(|&i| person::ActiveModel {
+            name: Set(name(i)),
+            email: Set(format!("{prefix}{i}@example.org")),
+            password_hash: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }))
+        .exec(db)
+        .await
+        .expect("people");
+    }
+    let people = person::Entity::find()
+        .filter(person::Column::Email.like(format!("{prefix}%@example.org")))
+        .order_by_asc(person::Column::Id)
+        .all(db)
+        .await
+        .expect("people");
+    for chunk in people.chunks(500) {
+        member::Entity::insert_many(chunk.iter().map(&member))
+            .exec(db)
+            .await
+            .expect("members");
+        let rows: Vec<member_perspective::ActiveModel> = chunk
+            .iter()
+            .flat_map(|p| {
+                perspectives(p)
+                    .into_iter()
+                    .map(|x| member_perspective::ActiveModel {
+                        person_id: Set(p.id),
+                        perspective: Set(x.code().into()),
+                    })
+            })
+            .collect();
+        if !rows.is_empty() {
+            member_perspective::Entity::insert_many(rows)
+                .exec(db)
+                .await
+                .expect("perspectives");
+        }
+    }
+    people
 }
