@@ -2,6 +2,8 @@
 //! loop recording every latency (asking for compressed pages, as browsers do), percentiles, and serving a router (or the real app in
 //! demo mode) on a free port.
 #![allow(dead_code)]
+pub mod live;
+
 use axum::Router;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
