@@ -37,6 +37,25 @@ async fn main() {
                 format!("sqlite://{}/bench.db", dir.display())
             }
         };
+        // The machine's limit first: the same load on a bare broadcaster.
+        println!("Bare axum broadcast, same routes, rate and sizes:");
+        let bare = common::bare::serve().await;
+        let nobody = common::live::Workshop {
+            id: 1,
+            participants: (0..n).map(|i| format!("bare={i}")).collect(),
+            facilitator: String::new(),
+        };
+        failures += common::live::drive(
+            &bare,
+            &nobody,
+            rate,
+            common::live::Memory {
+                pid: std::process::id(),
+                what: "server and participants in one process",
+            },
+        )
+        .await;
+        println!("Q Commons:");
         let database = db::connect(&url).await.expect("database");
         demo::seed_if_empty(&database).await.expect("demo data");
         let live = Live::start(&database).await.expect("live bus");

@@ -2,6 +2,7 @@
 //! loop recording every latency (asking for compressed pages, as browsers do), percentiles, and serving a router (or the real app in
 //! demo mode) on a free port.
 #![allow(dead_code)]
+pub mod bare;
 pub mod live;
 
 use axum::Router;
