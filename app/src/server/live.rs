@@ -7,7 +7,7 @@
 //! transaction, so every app server on the database (each `LISTEN`ing) hears each change
 //! once it is committed, in commit order. An enum rather than a trait object: there are
 //! exactly two, and both share the local fan-out.
-use crate::domain::workshop::board::{Envelope, Fact, Saved};
+use crate::domain::workshop::board::{Change, Delta, Envelope, Fact, Saved};
 use crate::error::AppError;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement};
 use std::collections::HashMap;
@@ -27,9 +27,56 @@ const BUFFER: usize = 4096;
 /// What a watcher receives.
 #[derive(Debug, Clone)]
 pub enum Signal {
-    Change(Arc<Envelope>),
+    Change(Arc<Told>),
     /// Messages may have been missed (the database connection was lost): fetch again.
     Resync,
+    /// The server is stopping: end the stream (the screen reconnects elsewhere).
+    Closing,
+}
+
+/// A change as it is told to every screen watching its workshop, with what it was encoded
+/// as for each distinct way a screen sees it. Most screens see a change alike (a note's
+/// author sees it as theirs, the facilitator sees names in an anonymous workshop, everyone
+/// else the same), so each way is encoded once however many screens watch.
+#[derive(Debug)]
+pub struct Told {
+    pub envelope: Envelope,
+    encoded: Mutex<Vec<(Change, Arc<str>)>>,
+}
+
+impl Told {
+    pub fn new(envelope: Envelope) -> Told {
+        Told {
+            envelope,
+            encoded: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The JSON of this change as `change` (one screen's view of it, from
+    /// [`Viewpoint::observe`](crate::domain::workshop::board::Viewpoint::observe)): encoded
+    /// by the first screen that sees it so, shared by the rest.
+    pub fn encoded(&self, change: Change) -> Result<Arc<str>, AppError> {
+        let mut encoded = self.encoded.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, json)) = encoded.iter().find(|(c, _)| *c == change) {
+            return Ok(json.clone());
+        }
+        let delta = Delta {
+            seq: self.envelope.seq,
+            change,
+        };
+        let json: Arc<str> = serde_json::to_string(&delta)
+            .map_err(|_| AppError::Internal)?
+            .into();
+        encoded.push((delta.change, json.clone()));
+        Ok(json)
+    }
+}
+
+impl std::ops::Deref for Told {
+    type Target = Envelope;
+    fn deref(&self) -> &Envelope {
+        &self.envelope
+    }
 }
 
 #[derive(Clone)]
@@ -115,7 +162,7 @@ impl Live {
                         }
                     }
                     Ok(Some(n)) => match serde_json::from_str::<Envelope>(n.payload()) {
-                        Ok(envelope) => live.fan_out(Signal::Change(Arc::new(envelope))),
+                        Ok(envelope) => live.fan_out(Signal::Change(Arc::new(Told::new(envelope)))),
                         Err(e) => tracing::warn!("unreadable live message: {e}"),
                     },
                     // The connection dropped and is being remade: anything sent meanwhile
@@ -135,9 +182,19 @@ impl Live {
     }
 
     /// The server is stopping: end every open stream (each screen reconnects, to another
-    /// app server or to this one once it is back).
+    /// app server or to this one once it is back). Workshop streams hear it on their own
+    /// channel, so a screen waits on one thing, not two.
     pub fn close(&self) {
         self.inner.closing.send_replace(true);
+        let hub = self.inner.hub.lock().unwrap_or_else(|p| p.into_inner());
+        for sender in hub.values() {
+            let _ = sender.send(Signal::Closing);
+        }
+    }
+
+    /// Whether [`Live::close`] was called.
+    pub fn is_closing(&self) -> bool {
+        *self.inner.closing.borrow()
     }
 
     /// Resolves once [`Live::close`] was called.
@@ -347,7 +404,7 @@ impl Live {
         txn.commit().await?;
         if !postgres {
             for e in envelopes {
-                self.fan_out(Signal::Change(Arc::new(e)));
+                self.fan_out(Signal::Change(Arc::new(Told::new(e))));
             }
         }
         Ok((result, last))
@@ -385,4 +442,66 @@ async fn number(
             fact,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::workshop::Stage;
+    use crate::domain::workshop::board::{NoteFact, Settings, Viewer, Viewpoint};
+
+    fn screen(participant_id: Option<i64>, facilitator: bool) -> Viewpoint {
+        Viewpoint {
+            viewer: Viewer {
+                participant_id,
+                facilitator,
+            },
+            settings: Settings {
+                notes_visible: true,
+                ..Settings::default()
+            },
+            stage: Stage {
+                agenda: Vec::new(),
+                current: Some(0),
+                finished: false,
+                locked: false,
+                revealed: false,
+                timer_ends_at_ms: None,
+            },
+            agenda: vec![1],
+        }
+    }
+
+    /// A note told to a thousand screens is encoded once for the others, once for its
+    /// author (it is theirs) and once for the facilitator — and each screen gets exactly
+    /// what encoding its own view would give.
+    #[test]
+    fn each_way_of_seeing_a_change_is_encoded_once() {
+        let told = Told::new(Envelope {
+            workshop_id: 7,
+            seq: 42,
+            fact: Fact::NoteSaved(NoteFact {
+                id: 5,
+                activity_id: 1,
+                participant_id: 100,
+                author: "Sam".into(),
+                body: "Transport home after 6 pm".into(),
+                theme_id: None,
+            }),
+        });
+        let mut screens: Vec<Viewpoint> = (101..1100).map(|p| screen(Some(p), false)).collect();
+        screens.push(screen(Some(100), false));
+        screens.push(screen(None, true));
+        let mut distinct: Vec<Arc<str>> = Vec::new();
+        for vp in &mut screens {
+            let delta = vp.observe(&told);
+            let json = told.encoded(delta.change.clone()).unwrap();
+            assert_eq!(*json, *serde_json::to_string(&delta).unwrap());
+            if !distinct.iter().any(|d| Arc::ptr_eq(d, &json)) {
+                distinct.push(json);
+            }
+        }
+        assert_eq!(distinct.len(), 2, "others and the author: {distinct:?}");
+        assert!(distinct.iter().any(|d| d.contains("\"mine\":true")));
+    }
 }

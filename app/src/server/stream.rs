@@ -5,7 +5,7 @@ use super::AppState;
 use super::auth::{self, Who};
 use super::live::Signal;
 use super::services::workshops;
-use crate::domain::workshop::board::{Change, Delta, Viewer, Viewpoint};
+use crate::domain::workshop::board::{Change, Viewer, Viewpoint};
 use crate::error::AppError;
 use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
@@ -43,6 +43,10 @@ pub async fn workshop_events(
     // the number before subscribing could hand over a shared board missing the last
     // changes, with nothing after them to show the gap.
     let rx = state.live.subscribe(workshop_id);
+    // Stopping began before this subscription: its Closing was not heard here.
+    if state.live.is_closing() {
+        return Err(StatusCode::SERVICE_UNAVAILABLE);
+    }
     let seq = workshops::by_id(&state.db, workshop_id)
         .await
         .map_err(internal)?
@@ -66,31 +70,25 @@ pub async fn workshop_events(
                 return Some((Ok(event), (None, rx, view, state)));
             }
             loop {
-                let received = tokio::select! {
-                    received = rx.recv() => received,
+                let event = match rx.recv().await {
                     // The server is stopping: end the stream so it can.
-                    () = state.live.closed() => return None,
-                };
-                let event = match received {
+                    Ok(Signal::Closing) => return None,
                     // Already in the board this screen was sent.
-                    Ok(Signal::Change(envelope)) if envelope.seq <= view.seq => continue,
-                    Ok(Signal::Change(envelope)) => {
-                        view.seq = envelope.seq;
-                        match view.vp.observe(&envelope).change {
+                    Ok(Signal::Change(told)) if told.seq <= view.seq => continue,
+                    Ok(Signal::Change(told)) => {
+                        view.seq = told.seq;
+                        match view.vp.observe(&told).change {
                             Change::Resync => {
-                                resync(&state, workshop_id, &mut view, envelope.seq).await?
+                                resync(&state, workshop_id, &mut view, told.seq).await?
                             }
                             change => {
-                                let delta = Delta {
-                                    seq: envelope.seq,
-                                    change,
-                                };
-                                match serde_json::to_string(&delta) {
-                                    Ok(json) => Event::default().event("delta").data(json),
+                                // Encoded once for every screen that sees it alike.
+                                match told.encoded(change) {
+                                    Ok(json) => Event::default().event("delta").data(&*json),
                                     // A delta that cannot be sent must not be skipped
                                     // silently: the whole board goes instead.
                                     Err(_) => {
-                                        resync(&state, workshop_id, &mut view, envelope.seq).await?
+                                        resync(&state, workshop_id, &mut view, told.seq).await?
                                     }
                                 }
                             }

@@ -53,12 +53,12 @@ pub(crate) async fn told(
     db: &DatabaseConnection,
     rx: &mut tokio::sync::broadcast::Receiver<Signal>,
     workshop_id: i64,
-) -> Vec<std::sync::Arc<crate::domain::workshop::board::Envelope>> {
+) -> Vec<std::sync::Arc<crate::server::live::Told>> {
     let last = by_id(db, workshop_id).await.unwrap().seq;
     let mut seen = vec![];
     while seen
         .last()
-        .is_none_or(|e: &std::sync::Arc<crate::domain::workshop::board::Envelope>| e.seq < last)
+        .is_none_or(|e: &std::sync::Arc<crate::server::live::Told>| e.seq < last)
     {
         match tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv()).await {
             Ok(Ok(Signal::Change(e))) => seen.push(e),
