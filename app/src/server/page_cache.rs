@@ -6,6 +6,9 @@
 //! rendering, not the database); when a national event sends thousands of phones to the
 //! front page, each is now a lookup.
 //!
+//! It is compressed once when kept, with brotli and gzip at their highest levels, and
+//! sent in whichever the browser reads — never compressed again per request.
+//!
 //! Kept only when it is safe to give one visitor's page to another: a `GET` of a listed
 //! path without a query and without any cookie (no session, no guest, no form coming
 //! back), answered 200 with no cookie set and no script carrying the request's
@@ -25,18 +28,80 @@ pub const PATHS: &[&str] = &["/"];
 /// A page larger than this is not kept (the home page is a few KiB).
 const MOST: usize = 256 * 1024;
 
-/// A page as it was answered.
+/// A page as it was answered, and compressed.
 struct Kept {
     headers: HeaderMap,
     body: Bytes,
+    brotli: Bytes,
+    gzip: Bytes,
 }
 
 impl Kept {
-    fn answer(&self) -> Response {
-        let mut res = Response::new(Body::from(self.body.clone()));
+    fn new(headers: HeaderMap, body: Bytes) -> Kept {
+        use std::io::Write;
+        let mut brotli = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
+            // Writing to memory cannot fail.
+            let _ = w.write_all(&body);
+        }
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let _ = gzip.write_all(&body);
+        let gzip = gzip.finish().unwrap_or_default();
+        Kept {
+            headers,
+            body,
+            brotli: brotli.into(),
+            gzip: gzip.into(),
+        }
+    }
+
+    /// The page in the encoding the request reads best.
+    fn answer(&self, accept: Option<&http::HeaderValue>) -> Response {
+        let accept = accept.and_then(|v| v.to_str().ok()).unwrap_or("");
+        let (body, encoding) = if accepts(accept, "br") && !self.brotli.is_empty() {
+            (self.brotli.clone(), Some("br"))
+        } else if accepts(accept, "gzip") && !self.gzip.is_empty() {
+            (self.gzip.clone(), Some("gzip"))
+        } else {
+            (self.body.clone(), None)
+        };
+        let mut res = Response::new(Body::from(body));
         *res.headers_mut() = self.headers.clone();
+        let headers = res.headers_mut();
+        headers.remove(header::CONTENT_LENGTH);
+        headers.append(
+            header::VARY,
+            http::HeaderValue::from_static("accept-encoding"),
+        );
+        if let Some(encoding) = encoding {
+            headers.insert(
+                header::CONTENT_ENCODING,
+                http::HeaderValue::from_static(encoding),
+            );
+        }
         res
     }
+}
+
+/// Whether an `Accept-Encoding` value takes `coding` (named, or `*`, and not with q=0).
+fn accepts(accept: &str, coding: &str) -> bool {
+    let mut named = None;
+    let mut any = None;
+    for part in accept.split(',') {
+        let mut bits = part.split(';');
+        let name = bits.next().unwrap_or("").trim();
+        let q = bits
+            .filter_map(|b| b.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if name.eq_ignore_ascii_case(coding) {
+            named = Some(q > 0.0);
+        } else if name == "*" {
+            any = Some(q > 0.0);
+        }
+    }
+    named.or(any).unwrap_or(false)
 }
 
 /// Whether a request may be answered with, or fill, the kept page.
@@ -55,8 +120,9 @@ pub async fn anonymous_pages(State(state): State<AppState>, req: Request, next: 
     }
     let structure = state.live.structure();
     let key = Key::AnonymousPage(req.uri().path().to_owned(), chrono::Utc::now().date_naive());
+    let accept = req.headers().get(header::ACCEPT_ENCODING).cloned();
     if let Some(kept) = structure.kept::<Kept>(&key) {
-        return kept.answer();
+        return kept.answer(accept.as_ref());
     }
     let read_in = structure.generation();
     let res = next.run(req).await;
@@ -80,12 +146,9 @@ pub async fn anonymous_pages(State(state): State<AppState>, req: Request, next: 
     let Some(body) = without_scripts(&body) else {
         return Response::from_parts(parts, Body::from(body));
     };
-    let kept = Arc::new(Kept {
-        headers: parts.headers,
-        body,
-    });
+    let kept = Arc::new(Kept::new(parts.headers, body));
     structure.keep(key, kept.clone(), read_in);
-    kept.answer()
+    kept.answer(accept.as_ref())
 }
 
 /// What Leptos writes after every page for islands to pick up: on a page without islands
@@ -147,6 +210,57 @@ mod tests {
             req = req.header(header::COOKIE, c);
         }
         req.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn a_kept_page_goes_in_the_encoding_the_browser_reads_best() {
+        assert!(accepts("gzip, deflate, br", "br"));
+        assert!(accepts("br;q=0.5, gzip", "br"));
+        assert!(!accepts("gzip, deflate", "br"));
+        assert!(!accepts("br;q=0, gzip", "br"));
+        assert!(accepts("*", "br"));
+        assert!(!accepts("*, br;q=0", "br"));
+        assert!(!accepts("", "gzip"));
+        let page = "<html><body><p>West of England</p></body></html>".repeat(50);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            "text/html; charset=utf-8".parse().unwrap(),
+        );
+        let kept = Kept::new(headers, Bytes::from(page.clone()));
+        for (accept, encoding) in [
+            (Some("gzip, deflate, br"), Some("br")),
+            (Some("gzip"), Some("gzip")),
+            (None, None),
+        ] {
+            let value = accept.map(|a| http::HeaderValue::from_str(a).unwrap());
+            let res = kept.answer(value.as_ref());
+            assert_eq!(
+                res.headers()
+                    .get(header::CONTENT_ENCODING)
+                    .map(|v| v.to_str().unwrap()),
+                encoding
+            );
+            assert_eq!(res.headers()[header::VARY], "accept-encoding");
+            let body = match encoding {
+                Some("br") => {
+                    let mut out = Vec::new();
+                    brotli::BrotliDecompress(&mut &kept.brotli[..], &mut out).unwrap();
+                    assert!(kept.brotli.len() < page.len() / 10);
+                    out
+                }
+                Some(_) => {
+                    use std::io::Read;
+                    let mut out = Vec::new();
+                    flate2::read::GzDecoder::new(&kept.gzip[..])
+                        .read_to_end(&mut out)
+                        .unwrap();
+                    out
+                }
+                None => kept.body.to_vec(),
+            };
+            assert_eq!(body, page.as_bytes());
+        }
     }
 
     #[test]
