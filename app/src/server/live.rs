@@ -32,16 +32,35 @@ pub enum Signal {
     Resync,
     /// The server is stopping: end the stream (the screen reconnects elsewhere).
     Closing,
+    /// Nothing has happened for a while: say so, so proxies keep the connection open.
+    KeepAlive,
+}
+
+/// How often an open workshop stream hears something, changes or not. One timer for the
+/// whole server, not one per screen reset on every change.
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// A server-sent event, framed as it goes on the wire.
+pub fn sse_frame(event: &str, json: &str) -> axum::body::Bytes {
+    let mut frame = String::with_capacity(event.len() + json.len() + 16);
+    frame.push_str("event: ");
+    frame.push_str(event);
+    frame.push_str("\ndata: ");
+    // serde_json writes no raw line breaks; each line of anything else is its own data line.
+    frame.push_str(&json.replace('\n', "\ndata: "));
+    frame.push_str("\n\n");
+    frame.into()
 }
 
 /// A change as it is told to every screen watching its workshop, with what it was encoded
 /// as for each distinct way a screen sees it. Most screens see a change alike (a note's
 /// author sees it as theirs, the facilitator sees names in an anonymous workshop, everyone
-/// else the same), so each way is encoded once however many screens watch.
+/// else the same), so each way is encoded and framed once however many screens watch, and
+/// every screen that sees it alike is handed the same bytes.
 #[derive(Debug)]
 pub struct Told {
     pub envelope: Envelope,
-    encoded: Mutex<Vec<(Change, Arc<str>)>>,
+    encoded: Mutex<Vec<(Change, axum::body::Bytes)>>,
 }
 
 impl Told {
@@ -52,23 +71,23 @@ impl Told {
         }
     }
 
-    /// The JSON of this change as `change` (one screen's view of it, from
-    /// [`Viewpoint::observe`](crate::domain::workshop::board::Viewpoint::observe)): encoded
-    /// by the first screen that sees it so, shared by the rest.
-    pub fn encoded(&self, change: Change) -> Result<Arc<str>, AppError> {
+    /// This change as `change` (one screen's view of it, from
+    /// [`Viewpoint::observe`](crate::domain::workshop::board::Viewpoint::observe)), as a
+    /// `delta` event on the wire: encoded by the first screen that sees it so, shared by
+    /// the rest.
+    pub fn encoded(&self, change: Change) -> Result<axum::body::Bytes, AppError> {
         let mut encoded = self.encoded.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, json)) = encoded.iter().find(|(c, _)| *c == change) {
-            return Ok(json.clone());
+        if let Some((_, frame)) = encoded.iter().find(|(c, _)| *c == change) {
+            return Ok(frame.clone());
         }
         let delta = Delta {
             seq: self.envelope.seq,
             change,
         };
-        let json: Arc<str> = serde_json::to_string(&delta)
-            .map_err(|_| AppError::Internal)?
-            .into();
-        encoded.push((delta.change, json.clone()));
-        Ok(json)
+        let json = serde_json::to_string(&delta).map_err(|_| AppError::Internal)?;
+        let frame = sse_frame("delta", &json);
+        encoded.push((delta.change, frame.clone()));
+        Ok(frame)
     }
 }
 
@@ -134,6 +153,7 @@ impl Live {
         if postgres {
             live.listen(db).await?;
         }
+        live.keep_alive();
         Ok(live)
     }
 
@@ -179,6 +199,23 @@ impl Live {
             }
         });
         Ok(())
+    }
+
+    /// Every workshop stream hears something at least every [`KEEP_ALIVE`].
+    fn keep_alive(&self) {
+        let live = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(KEEP_ALIVE);
+            every.tick().await;
+            loop {
+                every.tick().await;
+                let Some(inner) = live.upgrade() else { break };
+                let hub = inner.hub.lock().unwrap_or_else(|p| p.into_inner());
+                for sender in hub.values() {
+                    let _ = sender.send(Signal::KeepAlive);
+                }
+            }
+        });
     }
 
     /// The server is stopping: end every open stream (each screen reconnects, to another
@@ -492,16 +529,34 @@ mod tests {
         let mut screens: Vec<Viewpoint> = (101..1100).map(|p| screen(Some(p), false)).collect();
         screens.push(screen(Some(100), false));
         screens.push(screen(None, true));
-        let mut distinct: Vec<Arc<str>> = Vec::new();
+        let mut distinct: Vec<axum::body::Bytes> = Vec::new();
         for vp in &mut screens {
             let delta = vp.observe(&told);
-            let json = told.encoded(delta.change.clone()).unwrap();
-            assert_eq!(*json, *serde_json::to_string(&delta).unwrap());
-            if !distinct.iter().any(|d| Arc::ptr_eq(d, &json)) {
-                distinct.push(json);
+            let frame = told.encoded(delta.change.clone()).unwrap();
+            let json = serde_json::to_string(&delta).unwrap();
+            assert_eq!(frame, format!("event: delta\ndata: {json}\n\n").as_bytes());
+            // The same bytes, not a copy.
+            if !distinct.iter().any(|d| d.as_ptr() == frame.as_ptr()) {
+                distinct.push(frame);
             }
         }
         assert_eq!(distinct.len(), 2, "others and the author: {distinct:?}");
-        assert!(distinct.iter().any(|d| d.contains("\"mine\":true")));
+        assert!(
+            distinct
+                .iter()
+                .any(|d| String::from_utf8_lossy(d).contains("\"mine\":true"))
+        );
+    }
+
+    #[test]
+    fn a_frame_is_one_event_whatever_its_data_holds() {
+        assert_eq!(
+            sse_frame("board", "{\"a\":1}"),
+            "event: board\ndata: {\"a\":1}\n\n".as_bytes()
+        );
+        assert_eq!(
+            sse_frame("note", "two\nlines"),
+            "event: note\ndata: two\ndata: lines\n\n".as_bytes()
+        );
     }
 }

@@ -3,11 +3,13 @@
 //! for them; when they may see more (a reveal) or fell behind, the board again.
 use super::AppState;
 use super::auth::{self, Who};
-use super::live::Signal;
+use super::live::{Signal, sse_frame};
 use super::services::workshops;
 use crate::domain::workshop::board::{Change, Viewer, Viewpoint};
 use crate::error::AppError;
+use axum::body::Bytes;
 use axum::extract::Path;
+use axum::http::header;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
@@ -18,11 +20,15 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use workshops::Snapshot;
 
+/// A workshop's live stream. Its events are framed by hand rather than by axum's `Sse`: a
+/// change most screens see alike is framed once and every such screen is handed the same
+/// bytes, and one server-wide timer keeps idle streams open instead of a timer per screen
+/// reset on every change — at a national event that is 3,000 screens for each change.
 pub async fn workshop_events(
     state: AppState,
     Path(workshop_id): Path<i64>,
     headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, StatusCode> {
+) -> Result<axum::response::Response, StatusCode> {
     let internal = |_| StatusCode::INTERNAL_SERVER_ERROR;
     let who = auth::who_from_headers(&state, &headers)
         .await
@@ -73,6 +79,7 @@ pub async fn workshop_events(
                 let event = match rx.recv().await {
                     // The server is stopping: end the stream so it can.
                     Ok(Signal::Closing) => return None,
+                    Ok(Signal::KeepAlive) => Bytes::from_static(b":\n\n"),
                     // Already in the board this screen was sent.
                     Ok(Signal::Change(told)) if told.seq <= view.seq => continue,
                     Ok(Signal::Change(told)) => {
@@ -84,7 +91,7 @@ pub async fn workshop_events(
                             change => {
                                 // Encoded once for every screen that sees it alike.
                                 match told.encoded(change) {
-                                    Ok(json) => Event::default().event("delta").data(&*json),
+                                    Ok(frame) => frame,
                                     // A delta that cannot be sent must not be skipped
                                     // silently: the whole board goes instead.
                                     Err(_) => {
@@ -102,11 +109,15 @@ pub async fn workshop_events(
                     }
                     Err(RecvError::Closed) => return None,
                 };
-                return Some((Ok(event), (None, rx, view, state)));
+                return Some((Ok::<_, Infallible>(event), (None, rx, view, state)));
             }
         },
     );
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    Ok(axum::response::Response::builder()
+        .header(header::CONTENT_TYPE, "text/event-stream")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(axum::body::Body::from_stream(stream))
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?)
 }
 
 /// A proposal's live tally: server-sent events for a vote whose results are shown while it
@@ -182,9 +193,9 @@ struct View {
     who: Who,
 }
 
-fn board_event(snap: &Snapshot, viewer: Viewer) -> Result<Event, AppError> {
+fn board_event(snap: &Snapshot, viewer: Viewer) -> Result<Bytes, AppError> {
     let json = serde_json::to_string(&snap.board(viewer)).map_err(|_| AppError::Internal)?;
-    Ok(Event::default().event("board").data(json))
+    Ok(sse_frame("board", &json))
 }
 
 /// How often a failed read of the board is tried again before the stream is closed.
@@ -194,7 +205,7 @@ const RESYNC_TRIES: u32 = 3;
 /// read that fails is tried again; if it keeps failing the stream ends (`None`) and the
 /// screen reconnects for a fresh board — never carries on having missed a change. Who is
 /// watching is checked again: a guest the facilitator removed is not sent the board.
-async fn resync(state: &AppState, workshop_id: i64, view: &mut View, seq: i64) -> Option<Event> {
+async fn resync(state: &AppState, workshop_id: i64, view: &mut View, seq: i64) -> Option<Bytes> {
     for attempt in 0..RESYNC_TRIES {
         if attempt > 0 {
             tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
