@@ -18,7 +18,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target/bench}"
 # Thousands of connections at both ends.
 ulimit -n "$(ulimit -Hn)"
 
-cargo build --release -p server --bin server
+# Building a bench builds the package's server binary too, with the same features: one
+# release build of the app, not two.
 cargo bench -p server --bench load --no-run
 
 dir="$(mktemp -d)"
