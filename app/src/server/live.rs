@@ -46,8 +46,13 @@ pub fn sse_frame(event: &str, json: &str) -> axum::body::Bytes {
     frame.push_str("event: ");
     frame.push_str(event);
     frame.push_str("\ndata: ");
-    // serde_json writes no raw line breaks; each line of anything else is its own data line.
-    frame.push_str(&json.replace('\n', "\ndata: "));
+    // serde_json writes no raw line breaks, so a board (sent whole to each screen) is
+    // copied once; each line of anything else is its own data line.
+    if json.contains('\n') {
+        frame.push_str(&json.replace('\n', "\ndata: "));
+    } else {
+        frame.push_str(json);
+    }
     frame.push_str("\n\n");
     frame.into()
 }

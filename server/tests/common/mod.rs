@@ -27,3 +27,11 @@ pub async fn app_and_state(public_url: &str) -> (axum::Router, AppState) {
     let options = server::leptos_options("target/site", "127.0.0.1:3000".parse().unwrap());
     (server::router(state.clone(), options), state)
 }
+
+/// A brotli-compressed body, read back as text.
+#[allow(dead_code)]
+pub fn unbrotli(compressed: &[u8]) -> String {
+    let mut page = Vec::new();
+    brotli::BrotliDecompress(&mut &compressed[..], &mut page).unwrap();
+    String::from_utf8(page).unwrap()
+}

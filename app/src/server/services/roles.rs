@@ -232,6 +232,20 @@ mod tests {
             .id
     }
 
+    /// `person_id`'s role in West of England (the demo's convener's term).
+    async fn west_convener_term(db: &DatabaseConnection, person_id: i64) -> role::Model {
+        let west = crate::server::services::membership::region_by_slug(db, "west-of-england")
+            .await
+            .unwrap();
+        role::Entity::find()
+            .filter(role::Column::PersonId.eq(person_id))
+            .filter(role::Column::SpaceId.eq(west.id))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
     fn appointment(person_id: i64, ends_on: &str) -> Appointment {
         Appointment {
             person_id,
@@ -336,16 +350,7 @@ mod tests {
             let hein = id(&db, "hein@demo.q-commons.org").await;
             let priya = id(&db, "priya@demo.q-commons.org").await;
             let aisha = id(&db, "aisha.rahman@members.demo.q-commons.org").await;
-            let west = crate::server::services::membership::region_by_slug(&db, "west-of-england")
-                .await
-                .unwrap();
-            let heins_role = role::Entity::find()
-                .filter(role::Column::PersonId.eq(hein))
-                .filter(role::Column::SpaceId.eq(west.id))
-                .one(&db)
-                .await
-                .unwrap()
-                .unwrap();
+            let heins_role = west_convener_term(&db, hein).await;
             change_term(&db, priya, heins_role.id, false).await.unwrap();
             let err = appoint(
                 &db,
@@ -390,16 +395,7 @@ mod tests {
             )
             .await
             .unwrap();
-            let west = crate::server::services::membership::region_by_slug(&db, "west-of-england")
-                .await
-                .unwrap();
-            let heins_term = role::Entity::find()
-                .filter(role::Column::PersonId.eq(hein))
-                .filter(role::Column::SpaceId.eq(west.id))
-                .one(&db)
-                .await
-                .unwrap()
-                .unwrap();
+            let heins_term = west_convener_term(&db, hein).await;
             let before = role::Entity::find().all(&db).await.unwrap();
             for (who, role_id, renew, what) in [
                 (
