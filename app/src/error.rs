@@ -31,6 +31,10 @@ pub enum AppError {
     /// Something failed on the server; the details are in the server's log, never sent.
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
+    /// The database cannot be reached just now (it is restarting, or the network to it is
+    /// down): a passing outage, answered at once with 503 and a `Retry-After`, not a hang.
+    #[error("Q Commons cannot reach its database just now. Please try again in a few seconds.")]
+    Unavailable,
     /// The request's values could not be read as the server function's arguments (a
     /// number that is not one, a missing value): a stale page or a hand-made request.
     #[error(
@@ -103,6 +107,16 @@ impl AppError {
             .map(|e| e.message.as_str())
     }
 
+    /// Whether this failure may pass by itself (no network, the server's database away, a
+    /// fault on the server), so what was refused is kept and sent again later, rather than
+    /// a refusal that sending again would only repeat.
+    pub fn may_pass(&self) -> bool {
+        matches!(
+            self,
+            AppError::Transport(_) | AppError::Unavailable | AppError::Internal
+        )
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             AppError::Invalid(_) => 422,
@@ -112,6 +126,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::RateLimited { .. } => 429,
             AppError::Internal => 500,
+            AppError::Unavailable => 503,
             AppError::Unreadable => 400,
             AppError::Transport(_) => 502,
         }
@@ -196,11 +211,43 @@ impl Validation {
     }
 }
 
+/// Seconds a client is asked to wait (`Retry-After`) before trying again after a 503.
+pub const RETRY_AFTER_SECONDS: u32 = 3;
+
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        tracing::error!(error = %err, "database error");
-        AppError::Internal
+        if database_unreachable(&err) {
+            tracing::warn!(error = %err, "database unreachable");
+            AppError::Unavailable
+        } else {
+            tracing::error!(error = %err, "database error");
+            AppError::Internal
+        }
+    }
+}
+
+/// Whether a database error says the database could not be reached or went away (a
+/// restart, a lost network, a pool that could not connect in time), rather than that the
+/// statement was wrong: the one kind of failure worth trying again in a moment.
+#[cfg(feature = "ssr")]
+fn database_unreachable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx::Error};
+    let cause = match err {
+        // No connection could be had, or making one failed.
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match cause.as_ref() {
+        Error::Io(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => true,
+        // PostgreSQL: class 08 is "connection exception"; 57P01–57P03 are the server
+        // shutting down or not yet accepting connections. SQLite: 5 is "busy" (another
+        // writer held the lock past the busy timeout).
+        Error::Database(e) => e.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "5")
+        }),
+        _ => false,
     }
 }
 
@@ -289,6 +336,41 @@ mod tests {
             assert!(!wire.contains(secret), "{wire:?} names {secret}");
         }
         assert!(!words.is_empty());
+    }
+
+    /// A database that went away is a 503 to try again, not a fault; a wrong statement is.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn an_unreachable_database_is_told_apart_from_a_fault() {
+        use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr, sqlx};
+        use std::sync::Arc;
+        let lost = |e: sqlx::Error| DbErr::Query(RuntimeErr::SqlxError(Arc::new(e)));
+        for gone in [
+            DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
+            lost(sqlx::Error::PoolTimedOut),
+            lost(sqlx::Error::Io(
+                std::io::ErrorKind::ConnectionRefused.into(),
+            )),
+            lost(sqlx::Error::Io(std::io::ErrorKind::UnexpectedEof.into())),
+        ] {
+            let e = AppError::from(gone);
+            assert_eq!(e, AppError::Unavailable);
+            assert_eq!(e.status(), 503);
+            assert!(
+                e.may_pass(),
+                "a screen keeps what it could not send, to send again"
+            );
+            assert!(e.to_string().contains("try again"), "{e}");
+        }
+        assert!(!AppError::Forbidden.may_pass());
+        assert!(!AppError::invalid("body", "Write something first.").may_pass());
+        for fault in [
+            DbErr::Custom("no such column".into()),
+            lost(sqlx::Error::RowNotFound),
+            lost(sqlx::Error::ColumnNotFound("seq".into())),
+        ] {
+            assert_eq!(AppError::from(fault), AppError::Internal);
+        }
     }
 
     #[test]

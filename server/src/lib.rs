@@ -51,6 +51,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let space_calendars = state.clone();
     let pages = state.clone();
     let member_calendars = state.clone();
+    let health = state.clone();
     let https = state.config.secure_cookies();
     let files = static_files::routes(
         &leptos_options.site_root,
@@ -73,6 +74,11 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             axum::routing::get(move |path, headers| {
                 app::server::stream::workshop_events(live.clone(), path, headers)
             }),
+        )
+        // Whether this app server can serve: for a load balancer's checks.
+        .route(
+            "/health",
+            axum::routing::get(move || app::server::health::health(health.clone())),
         )
         // A vote's live tally, where its results are shown while it is open.
         .route(

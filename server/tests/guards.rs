@@ -246,3 +246,53 @@ async fn pages_made_per_request_are_sent_compressed_when_asked() {
     let page = common::unbrotli(&compressed);
     assert!(page.contains("</html>") && page.len().abs_diff(plain.len()) < 64);
 }
+
+/// With the database gone (here its pool closed; on PostgreSQL a restart), every answer
+/// that needs it is a prompt 503 that says when to try again — a server function, a live
+/// screen, the health check a load balancer asks — never a hang, a 404 or a 500.
+#[tokio::test]
+async fn without_its_database_the_app_answers_503_with_when_to_retry() {
+    let (app, state) = common::app_and_state("http://127.0.0.1:3000").await;
+    let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+    let res = app.clone().oneshot(get("/health")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(text(res).await, "ok\n");
+
+    state.db.clone().close().await.unwrap();
+    let retry = app::error::RETRY_AFTER_SECONDS.to_string();
+    let res = app.clone().oneshot(get("/health")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()[header::RETRY_AFTER], retry.as_str());
+
+    let form = "workshop_id=1&body=Transport+home&client_key=k1";
+    let res = app
+        .clone()
+        .oneshot(
+            Request::post("/api/post_note")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, "qc_device=a-phone")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()[header::RETRY_AFTER], retry.as_str());
+    // The error as the screen reads it, to say "try again in a few seconds".
+    let said = text(res).await;
+    let err: app::error::AppError = serde_json::from_str(&said).unwrap();
+    assert_eq!(err, app::error::AppError::Unavailable, "{said}");
+
+    let res = app
+        .oneshot(
+            Request::get("/live/workshops/1")
+                .header(header::COOKIE, "qc_device=a-phone")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()[header::RETRY_AFTER], retry.as_str());
+}

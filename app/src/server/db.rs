@@ -28,6 +28,10 @@ pub fn conflict_on_unique(
     }
 }
 
+/// How long a request waits for a PostgreSQL connection before it is told the database is
+/// unavailable.
+pub const DATABASE_WAIT: Duration = Duration::from_secs(3);
+
 pub fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
 }
@@ -67,7 +71,6 @@ pub(crate) async fn connect_with(
     let mut opts = ConnectOptions::new(url.to_owned());
     // QC_LOG_SQL=1 with RUST_LOG=sqlx::query=info logs every statement and its time.
     opts.sqlx_logging(std::env::var_os("QC_LOG_SQL").is_some())
-        .acquire_timeout(Duration::from_secs(10))
         .min_connections(1);
     if let Some(schema) = search_path {
         opts.set_schema_search_path(schema.to_owned());
@@ -82,7 +85,8 @@ pub(crate) async fn connect_with(
                 .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
         }
         // Every connection to `sqlite::memory:` is its own database: keep to one.
-        opts.max_connections(if is_sqlite_memory(url) { 1 } else { 8 });
+        opts.max_connections(if is_sqlite_memory(url) { 1 } else { 8 })
+            .acquire_timeout(Duration::from_secs(10));
         opts.map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
@@ -91,7 +95,10 @@ pub(crate) async fn connect_with(
                 .busy_timeout(Duration::from_secs(5))
         });
     } else {
-        opts.max_connections(16);
+        // A request waits this long for a connection: long enough to ride out a restart of
+        // PostgreSQL (the pool keeps trying to connect meanwhile), short enough that a
+        // longer outage is a prompt 503 with `Retry-After`, not a hang.
+        opts.max_connections(16).acquire_timeout(DATABASE_WAIT);
     }
     Database::connect(opts).await
 }

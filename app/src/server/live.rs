@@ -164,13 +164,8 @@ impl Live {
 
     async fn listen(&self, db: &DatabaseConnection) -> Result<(), AppError> {
         let pool = db.get_postgres_connection_pool().clone();
-        let mut listener = sqlx::postgres::PgListener::connect_with(&pool)
-            .await
-            .map_err(|e| {
-                tracing::error!("cannot LISTEN for live changes: {e}");
-                AppError::Internal
-            })?;
-        listener.listen(&self.inner.channel).await.map_err(|e| {
+        let channel = self.inner.channel.clone();
+        let mut listener = listener(&pool, &channel).await.map_err(|e| {
             tracing::error!("cannot LISTEN for live changes: {e}");
             AppError::Internal
         })?;
@@ -190,15 +185,29 @@ impl Live {
                         Ok(envelope) => live.fan_out(Signal::Change(Arc::new(Told::new(envelope)))),
                         Err(e) => tracing::warn!("unreadable live message: {e}"),
                     },
-                    // The connection dropped and is being remade: anything sent meanwhile
-                    // is gone, so every watcher fetches its board again.
+                    // The connection dropped and was made again at once: anything sent
+                    // meanwhile is gone, so every watcher fetches its board again.
                     Ok(None) => live.resync_all(),
                     // The app is shutting down: let the pool close.
                     Err(_) if pool.is_closed() => break,
+                    // The database went away (a restart, the network): listen again on a
+                    // fresh connection as soon as it is back, then have every watcher
+                    // fetch its board — whatever was told meanwhile went nowhere.
                     Err(e) => {
-                        tracing::warn!("live listener: {e}");
+                        tracing::warn!("live listener lost the database: {e}");
                         live.resync_all();
-                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                        listener = loop {
+                            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                            if pool.is_closed() {
+                                return;
+                            }
+                            match self::listener(&pool, &channel).await {
+                                Ok(l) => break l,
+                                Err(e) => tracing::debug!("live listener still waiting: {e}"),
+                            }
+                        };
+                        tracing::info!("live listener listening again");
+                        live.resync_all();
                     }
                 }
             }
@@ -451,6 +460,16 @@ impl Live {
         }
         Ok((result, last))
     }
+}
+
+/// A connection of its own, listening on `channel`.
+async fn listener(
+    pool: &sqlx::PgPool,
+    channel: &str,
+) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
+    let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+    listener.listen(channel).await?;
+    Ok(listener)
 }
 
 /// Give each fact the workshop's next change number. The row update also makes concurrent

@@ -7,6 +7,7 @@ pub mod db;
 pub mod entities;
 pub mod export;
 pub mod forms;
+pub mod health;
 pub mod live;
 pub mod markdown;
 pub mod page_cache;

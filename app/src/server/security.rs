@@ -60,6 +60,7 @@ pub async fn security_headers(
     let nonce = CspNonce::new();
     req.extensions_mut().insert(nonce.clone());
     let mut res = next.run(req).await;
+    let unavailable = res.status() == http::StatusCode::SERVICE_UNAVAILABLE;
     let h = res.headers_mut();
     if let Ok(csp) = HeaderValue::from_str(&content_security_policy(Some(&nonce.0))) {
         h.insert(header::CONTENT_SECURITY_POLICY, csp);
@@ -76,6 +77,12 @@ pub async fn security_headers(
         HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Every 503 (the database unreachable, the server stopping, a request out of time) says
+    // when to try again, for browsers, proxies and the live screens alike.
+    if unavailable {
+        h.entry(header::RETRY_AFTER)
+            .or_insert_with(|| HeaderValue::from(crate::error::RETRY_AFTER_SECONDS));
+    }
     if https {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,

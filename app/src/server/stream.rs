@@ -29,19 +29,22 @@ pub async fn workshop_events(
     Path(workshop_id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<axum::response::Response, StatusCode> {
-    let internal = |_| StatusCode::INTERNAL_SERVER_ERROR;
+    // Each failure as its status: a database that is restarting is a 503 the screen
+    // retries (with `Retry-After`), not a 404 or a 500.
+    let status =
+        |e: AppError| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let who = auth::who_from_headers(&state, &headers)
         .await
-        .map_err(internal)?;
+        .map_err(status)?;
     let w = workshops::by_id(&state.db, workshop_id)
         .await
-        .map_err(|_| StatusCode::NOT_FOUND)?;
+        .map_err(status)?;
     let viewer = match workshops::actor(&state.db, &w, &who).await {
         Ok(actor) => actor.viewer(),
         Err(AppError::Forbidden | AppError::Unauthenticated) => {
             return Err(StatusCode::FORBIDDEN);
         }
-        Err(_) => return Err(StatusCode::INTERNAL_SERVER_ERROR),
+        Err(e) => return Err(status(e)),
     };
     // Subscribe before reading where the workshop stands: every change after that read
     // arrives on `rx`, and the board sent first holds at least every change before it
@@ -55,15 +58,15 @@ pub async fn workshop_events(
     }
     let seq = workshops::by_id(&state.db, workshop_id)
         .await
-        .map_err(internal)?
+        .map_err(status)?
         .seq;
     let snap = state
         .live
         .boards()
         .at_least(&state.db, &state.live, workshop_id, seq)
         .await
-        .map_err(internal)?;
-    let first = board_event(&snap, viewer).map_err(internal)?;
+        .map_err(status)?;
+    let first = board_event(&snap, viewer).map_err(status)?;
     let view = View {
         vp: snap.viewpoint(viewer),
         seq: snap.seq(),
@@ -102,9 +105,13 @@ pub async fn workshop_events(
                         }
                     }
                     Ok(Signal::Resync) | Err(RecvError::Lagged(_)) => {
-                        let latest = workshops::by_id(&state.db, workshop_id)
-                            .await
-                            .map_or(i64::MAX, |w| w.seq);
+                        let latest = match workshops::by_id(&state.db, workshop_id).await {
+                            Ok(w) => w.seq,
+                            // The database is away: end the stream; the screen reconnects
+                            // (and is told 503 until it is back) for a fresh board.
+                            Err(AppError::Unavailable) => return None,
+                            Err(_) => i64::MAX,
+                        };
                         resync(&state, workshop_id, &mut view, latest).await?
                     }
                     Err(RecvError::Closed) => return None,
@@ -143,6 +150,7 @@ pub async fn proposal_events(
         .map_err(|e| match e {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::FORBIDDEN,
         })?;
     let tally_event = |t: &crate::model::proposals::LiveTally| {
@@ -227,7 +235,12 @@ async fn resync(state: &AppState, workshop_id: i64, view: &mut View, seq: i64) -
                 view.seq = seq;
                 return Some(event);
             }
-            Err(AppError::Forbidden | AppError::Unauthenticated | AppError::NotFound(_)) => {
+            Err(
+                AppError::Forbidden
+                | AppError::Unauthenticated
+                | AppError::NotFound(_)
+                | AppError::Unavailable,
+            ) => {
                 return None;
             }
             Err(e) => tracing::warn!(workshop_id, attempt, "resync failed: {e}"),
@@ -350,6 +363,52 @@ mod tests {
         seen
     }
 
+    /// A workshop facilitated by the demo's convener, started, that Ana (a patient) and Ben
+    /// (a carer) joined as guests from their phones (`device-ana`, `device-ben`). Ana's
+    /// `Who`, to post as her.
+    async fn started_with_ana_and_ben(
+        db: &sea_orm::DatabaseConnection,
+        live: &Live,
+        title: &str,
+    ) -> (
+        crate::server::entities::workshop::Model,
+        crate::server::auth::Who,
+    ) {
+        let hein = crate::server::auth::Who {
+            person: accounts::find_by_email(db, "hein@demo.q-commons.org")
+                .await
+                .unwrap(),
+            device_token: None,
+        };
+        let form = workshops::WorkshopForm {
+            title: title.into(),
+            purpose: String::new(),
+            held_on: "2026-12-01".into(),
+            space: String::new(),
+            prompt: "What would help?".into(),
+            template: None,
+            settings: Settings::default(),
+        };
+        let w = workshops::create(db, hein.person.as_ref().unwrap(), &form)
+            .await
+            .unwrap();
+        let guest = |token: &str| crate::server::auth::Who {
+            person: None,
+            device_token: Some(token.into()),
+        };
+        let (ana, ben) = (guest("device-ana"), guest("device-ben"));
+        workshops::tests::enter(db, live, &w, &ana, "Ana", "patient")
+            .await
+            .unwrap();
+        workshops::tests::enter(db, live, &w, &ben, "Ben", "carer")
+            .await
+            .unwrap();
+        workshops::control(db, live, w.id, &hein, Control::Start)
+            .await
+            .unwrap();
+        (w, ana)
+    }
+
     #[tokio::test]
     async fn a_note_posted_through_one_app_server_reaches_a_screen_on_another() {
         for_each_database(|db| async move {
@@ -362,41 +421,7 @@ mod tests {
                 mailer: Mailer::outbox_only(),
                 live: live_b,
             };
-            let hein = crate::server::auth::Who {
-                person: accounts::find_by_email(&db, "hein@demo.q-commons.org")
-                    .await
-                    .unwrap(),
-                device_token: None,
-            };
-            let form = workshops::WorkshopForm {
-                title: "Two servers".into(),
-                purpose: String::new(),
-                held_on: "2026-12-01".into(),
-                space: String::new(),
-                prompt: "What would help?".into(),
-                template: None,
-                settings: Settings::default(),
-            };
-            let w = workshops::create(&db, hein.person.as_ref().unwrap(), &form)
-                .await
-                .unwrap();
-            let ana = crate::server::auth::Who {
-                person: None,
-                device_token: Some("device-ana".into()),
-            };
-            let ben = crate::server::auth::Who {
-                person: None,
-                device_token: Some("device-ben".into()),
-            };
-            workshops::tests::enter(&db, &live_a, &w, &ana, "Ana", "patient")
-                .await
-                .unwrap();
-            workshops::tests::enter(&db, &live_a, &w, &ben, "Ben", "carer")
-                .await
-                .unwrap();
-            workshops::control(&db, &live_a, w.id, &hein, Control::Start)
-                .await
-                .unwrap();
+            let (w, ana) = started_with_ana_and_ben(&db, &live_a, "Two servers").await;
 
             // Ben watches through server B; Ana posts through server A.
             let addr = serve(state_b).await;
@@ -706,6 +731,171 @@ mod tests {
             assert!(read_until(&mut tcp, &mut seen, "\"closed\":true").await);
             // The stream ends: the last chunk of the response.
             assert!(read_until(&mut tcp, &mut seen, "\r\n0\r\n\r\n").await, "the stream ends");
+        })
+        .await;
+    }
+
+    /// A TCP relay between an app server and PostgreSQL that can cut every connection and
+    /// refuse new ones, as a restart of the database does to the app servers using it.
+    struct Relay {
+        addr: std::net::SocketAddr,
+        upstream: (String, u16),
+        /// The accepting task and every relayed connection: aborted when cut.
+        tasks: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+    }
+
+    impl Relay {
+        async fn to(upstream: (String, u16)) -> Relay {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let relay = Relay {
+                addr: listener.local_addr().unwrap(),
+                upstream,
+                tasks: Default::default(),
+            };
+            relay.accept(listener);
+            relay
+        }
+
+        fn accept(&self, listener: tokio::net::TcpListener) {
+            let (tasks, upstream) = (self.tasks.clone(), self.upstream.clone());
+            let accepting = tokio::spawn(async move {
+                while let Ok((mut inbound, _)) = listener.accept().await {
+                    let upstream = upstream.clone();
+                    tasks.lock().unwrap().push(tokio::spawn(async move {
+                        if let Ok(mut out) = tokio::net::TcpStream::connect(upstream).await {
+                            let _ = tokio::io::copy_bidirectional(&mut inbound, &mut out).await;
+                        }
+                    }));
+                }
+            });
+            self.tasks.lock().unwrap().push(accepting);
+        }
+
+        /// Every connection dropped and new ones refused (the port is closed).
+        fn cut(&self) {
+            for task in self.tasks.lock().unwrap().drain(..) {
+                task.abort();
+            }
+        }
+
+        /// Accepting again, on the same port.
+        async fn restore(&self) {
+            let listener = loop {
+                match tokio::net::TcpListener::bind(self.addr).await {
+                    Ok(l) => break l,
+                    Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                }
+            };
+            self.accept(listener);
+        }
+    }
+
+    /// PostgreSQL goes away under an app server mid-workshop and comes back. Meanwhile that
+    /// server answers at once that the database is unavailable (a 503 to retry, not a hang
+    /// or a 404), ends its screens' streams so they reconnect, and is healthy again as soon
+    /// as the database is; its screens then get every change made elsewhere during the
+    /// outage, and it hears each change after it, as it did before.
+    #[tokio::test]
+    async fn an_app_server_survives_its_database_going_away() {
+        for_each_database(|db| async move {
+            if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+                return; // one embedded database: nothing between them to lose
+            }
+            demo::seed_if_empty(&db).await.unwrap();
+            let live_a = Live::start(&db).await.unwrap();
+            // Server B reaches the database through the relay, with the pool settings the
+            // app uses.
+            let direct = db.get_postgres_connection_pool().connect_options();
+            let relay = Relay::to((direct.get_host().to_owned(), direct.get_port())).await;
+            let (db_b, live_b) =
+                crate::server::testing::second_server_through(&db, ("127.0.0.1", relay.addr.port()))
+                    .await;
+            let state_b = AppState {
+                db: db_b.clone(),
+                config: Arc::new(Config::default()),
+                mailer: Mailer::outbox_only(),
+                live: live_b,
+            };
+            let (w, ana) = started_with_ana_and_ben(&db, &live_a, "Through a restart").await;
+            let addr = serve(state_b).await;
+            let path = format!("/live/workshops/{}", w.id);
+            let cookie = format!("{}=device-ben", auth::DEVICE_COOKIE);
+            let open = async || {
+                let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+                let request = format!(
+                    "GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n"
+                );
+                tcp.write_all(request.as_bytes()).await.unwrap();
+                tcp
+            };
+            // Ben's screen is live through server B.
+            let mut screen = open().await;
+            let mut seen = String::new();
+            assert!(read_until(&mut screen, &mut seen, "event: board").await);
+            assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+
+            relay.cut();
+            // Server B says at once that the database is unavailable: a 503, not a hang.
+            let asked = std::time::Instant::now();
+            let err = workshops::by_id(&db_b, w.id).await.unwrap_err();
+            assert_eq!(err, AppError::Unavailable);
+            assert!(
+                asked.elapsed() < crate::server::db::DATABASE_WAIT + Duration::from_secs(5),
+                "answered after {:?}",
+                asked.elapsed()
+            );
+            assert_eq!(
+                crate::server::health::database_answers(&db_b).await,
+                Err(AppError::Unavailable)
+            );
+            let mut refused = open().await;
+            let mut answer = String::new();
+            read_until(&mut refused, &mut answer, "\r\n\r\n").await;
+            assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+            // Ben's stream ends, so his screen reconnects for a fresh board.
+            assert!(
+                read_until(&mut screen, &mut seen, "\r\n0\r\n\r\n").await,
+                "the stream ends: {seen}"
+            );
+            // Meanwhile Ana posts through server A, which still reaches the database.
+            workshops::post_note(&db, &live_a, w.id, &ana, "Said during the outage", "k1")
+                .await
+                .unwrap();
+
+            relay.restore().await;
+            let back = std::time::Instant::now();
+            while crate::server::health::database_answers(&db_b).await.is_err() {
+                assert!(
+                    back.elapsed() < Duration::from_secs(15),
+                    "server B never reached the database again"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            // Ben reconnects: his board holds what was said while server B was cut off,
+            // and the next change made elsewhere reaches him (server B listens again).
+            let mut seen = String::new();
+            let mut screen = open().await;
+            assert!(read_until(&mut screen, &mut seen, "event: board").await);
+            assert!(read_until(&mut screen, &mut seen, "Said during the outage").await);
+            let mut told = false;
+            for attempt in 0..50 {
+                // Server B's listener may still be connecting: post until it hears.
+                let body = format!("After the outage {attempt}");
+                workshops::post_note(&db, &live_a, w.id, &ana, &body, &format!("k2-{attempt}"))
+                    .await
+                    .unwrap();
+                let mut buf = [0u8; 8192];
+                if let Ok(Ok(n)) =
+                    tokio::time::timeout(Duration::from_millis(200), screen.read(&mut buf)).await
+                {
+                    seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+                if seen.contains("After the outage") {
+                    told = true;
+                    break;
+                }
+            }
+            assert!(told, "server B hears changes again: {seen}");
         })
         .await;
     }

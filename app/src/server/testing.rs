@@ -57,6 +57,16 @@ pub async fn second_server(
     if db.get_database_backend() != sea_orm::DbBackend::Postgres {
         return (db.clone(), first.clone());
     }
+    let direct = db.get_postgres_connection_pool().connect_options();
+    second_server_through(db, (direct.get_host(), direct.get_port())).await
+}
+
+/// A second app server on PostgreSQL that reaches the database at `addr` (say, through a
+/// relay that can cut it off), with the pool wait the app uses.
+pub async fn second_server_through(
+    db: &DatabaseConnection,
+    (host, port): (&str, u16),
+) -> (DatabaseConnection, crate::server::live::Live) {
     let schema: String = db
         .query_one_raw(sea_orm::Statement::from_string(
             sea_orm::DbBackend::Postgres,
@@ -69,9 +79,12 @@ pub async fn second_server(
         .unwrap();
     let opts = (*db.get_postgres_connection_pool().connect_options())
         .clone()
+        .host(host)
+        .port(port)
         .options([("search_path", schema)]);
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(4)
+        .acquire_timeout(super::db::DATABASE_WAIT)
         .connect_with(opts)
         .await
         .unwrap();

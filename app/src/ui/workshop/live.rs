@@ -400,11 +400,12 @@ impl Live {
                 let sent = live.send(&next.change).await;
                 match sent {
                     // Not stored, but it may be next time (no network, the server busy
-                    // or restarting): it waits and goes again. Every change here is safe
-                    // to send twice (notes carry a key; dots and ratings are set).
-                    Err(AppError::Transport(_)) => break,
-                    Err(AppError::Internal) => {
-                        live.stalled.set(true);
+                    // or restarting, its database away): it waits and goes again. Every
+                    // change here is safe to send twice (notes carry a key; dots and
+                    // ratings are set).
+                    // The server had a fault of its own: say so, and keep it waiting.
+                    Err(e) if e.may_pass() => {
+                        live.stalled.set(e == AppError::Internal);
                         break;
                     }
                     Err(e) => {
