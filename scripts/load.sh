@@ -9,11 +9,24 @@
 # On SQLite (a fresh file) by default; LOAD_DATABASE_URL=postgres://… runs the server on
 # that PostgreSQL database instead (it must be empty or hold the demo data). Release
 # builds in target/bench (as the benches), so the first run compiles for a while.
+#
+# Several app servers, and faults ridden out mid-workshop:
+#   LOAD_SERVERS=2        two app servers on one PostgreSQL behind HAProxy (a fresh
+#                         database of its own unless LOAD_DATABASE_URL names one)
+#   LOAD_PROXY=1          one server, behind the same proxy (to compare like with like)
+#   LOAD_FAULT=kill|term  the first app server is killed (a crash) or asked to stop (a
+#                         deploy) halfway through the notes; its screens must come back
+#                         through the other and miss nothing
+#   LOAD_FAULT=restart    PostgreSQL is restarted halfway through the notes
+#                         (LOAD_RESTART, default `pg_ctlcluster <version> main restart`)
+#   e.g. LOAD_SERVERS=2 LOAD_FAULT=kill scripts/load.sh 1000 100
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 sizes="${1:-1000}"
 rate="${2:-100}"
+servers="${LOAD_SERVERS:-1}"
+fault="${LOAD_FAULT:-}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target/bench}"
 # Thousands of connections at both ends.
 ulimit -n "$(ulimit -Hn)"
@@ -23,19 +36,91 @@ ulimit -n "$(ulimit -Hn)"
 cargo bench -p server --bench load --no-run
 
 dir="$(mktemp -d)"
+pids=()
+pgdb=""
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [[ -n "$pgdb" ]]; then
+    psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" || true
+  fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+if [[ -z "${LOAD_DATABASE_URL:-}" && ( "$servers" -gt 1 || "$fault" == restart ) ]]; then
+  pgdb="qc_load_$$"
+  psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE DATABASE $pgdb"
+  LOAD_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$pgdb"
+fi
 db="${LOAD_DATABASE_URL:-sqlite://$dir/load.db?mode=rwc}"
+if [[ "$fault" == restart && -z "${LOAD_RESTART:-}" ]]; then
+  LOAD_RESTART="pg_ctlcluster $(pg_lsclusters -h | awk 'NR==1 {print $1}') main restart"
+fi
+
 port="${LOAD_PORT:-3300}"
-DATABASE_URL="$db" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
-  QC_DEMO=true QC_DEMO_HISTORY=false RUST_LOG=warn \
-  "$CARGO_TARGET_DIR/release/server" >"$dir/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 1 300); do
-  curl -fs -o /dev/null "http://127.0.0.1:$port/join" && break
-  kill -0 $pid 2>/dev/null || { cat "$dir/server.log" >&2; exit 1; }
-  sleep 0.2
+urls=()
+# One at a time: the first writes the demo data into the empty database.
+for i in $(seq 0 $((servers - 1))); do
+  p=$((port + i))
+  DATABASE_URL="$db" LEPTOS_SITE_ADDR="127.0.0.1:$p" LEPTOS_SITE_ROOT=target/site \
+    QC_DEMO=true QC_DEMO_HISTORY=false QC_TRUST_PROXY=true RUST_LOG=warn \
+    "$CARGO_TARGET_DIR/release/server" >"$dir/server-$i.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 300); do
+    curl -fs -o /dev/null "http://127.0.0.1:$p/health" && break
+    kill -0 "${pids[$i]}" 2>/dev/null || { cat "$dir/server-$i.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  urls+=("http://127.0.0.1:$p")
+  echo "server $i: pid ${pids[$i]} on 127.0.0.1:$p, $(grep VmRSS "/proc/${pids[$i]}/status" | tr -s ' ') before the load"
 done
-echo "server pid $pid on 127.0.0.1:$port, $(grep VmRSS /proc/$pid/status | tr -s ' ') before the load"
-LOAD_URL="http://127.0.0.1:$port" LOAD_DATABASE_URL="$db" LOAD_SERVER_PID=$pid \
-  LOAD_SIZES="$sizes" LOAD_RATE="$rate" \
+server_pids="$(IFS=,; echo "${pids[*]}")"
+server_urls="$(IFS=,; echo "${urls[*]}")"
+base="${urls[0]}"
+
+if [[ "$servers" -gt 1 || -n "${LOAD_PROXY:-}" ]]; then
+  command -v haproxy >/dev/null || apt-get install -y -q haproxy >/dev/null || {
+    echo "HAProxy is needed in front of several app servers: apt-get install haproxy" >&2
+    exit 1
+  }
+  proxy_port=$((port + 10))
+  # Health checked every half second on /health (503 while the database is away or the
+  # server is stopping); a request refused by a server that went away is sent to another.
+  {
+    echo "global"
+    echo "  maxconn 20000"
+    echo "defaults"
+    echo "  mode http"
+    echo "  timeout connect 2s"
+    echo "  timeout client 5m"
+    echo "  timeout server 5m"
+    echo "  retries 2"
+    echo "  option redispatch 1"
+    echo "frontend qc"
+    echo "  bind 127.0.0.1:$proxy_port"
+    echo "  option forwardfor"
+    echo "  default_backend app"
+    echo "backend app"
+    echo "  balance roundrobin"
+    echo "  option httpchk GET /health"
+    echo "  http-check expect status 200"
+    echo "  default-server inter 500ms fall 2 rise 2"
+    for i in "${!urls[@]}"; do
+      echo "  server app$i ${urls[$i]#http://} check"
+    done
+  } >"$dir/haproxy.cfg"
+  haproxy -db -f "$dir/haproxy.cfg" >"$dir/haproxy.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    curl -fs -o /dev/null "http://127.0.0.1:$proxy_port/health" && break
+    sleep 0.1
+  done
+  base="http://127.0.0.1:$proxy_port"
+  echo "HAProxy $(haproxy -v | head -1 | awk '{print $3}') on $base in front of $server_urls"
+fi
+
+LOAD_URL="$base" LOAD_SERVER_URLS="$server_urls" LOAD_DATABASE_URL="$db" \
+  LOAD_SERVER_PIDS="$server_pids" LOAD_SIZES="$sizes" LOAD_RATE="$rate" \
+  LOAD_FAULT="$fault" LOAD_RESTART="${LOAD_RESTART:-}" \
   cargo bench -p server --bench load

@@ -50,7 +50,7 @@ async fn main() {
             &nobody,
             rate,
             common::live::Memory {
-                pid: std::process::id(),
+                pids: vec![std::process::id()],
                 what: "server and participants in one process",
             },
         )
@@ -66,7 +66,7 @@ async fn main() {
             &w,
             rate,
             common::live::Memory {
-                pid: std::process::id(),
+                pids: vec![std::process::id()],
                 what: "server and participants in one process",
             },
         )

@@ -78,6 +78,8 @@ pub async fn workshop_events(
             if let Some(event) = pending {
                 return Some((Ok(event), (None, rx, view, state)));
             }
+            // Each screen holds this future while it waits, thousands at once: what a
+            // resync awaits (database reads) is boxed when needed, not held inline by all.
             loop {
                 let event = match rx.recv().await {
                     // The server is stopping: end the stream so it can.
@@ -89,7 +91,7 @@ pub async fn workshop_events(
                         view.seq = told.seq;
                         match view.vp.observe(&told).change {
                             Change::Resync => {
-                                resync(&state, workshop_id, &mut view, told.seq).await?
+                                Box::pin(resync(&state, workshop_id, &mut view, told.seq)).await?
                             }
                             change => {
                                 // Encoded once for every screen that sees it alike.
@@ -98,21 +100,15 @@ pub async fn workshop_events(
                                     // A delta that cannot be sent must not be skipped
                                     // silently: the whole board goes instead.
                                     Err(_) => {
-                                        resync(&state, workshop_id, &mut view, told.seq).await?
+                                        Box::pin(resync(&state, workshop_id, &mut view, told.seq))
+                                            .await?
                                     }
                                 }
                             }
                         }
                     }
                     Ok(Signal::Resync) | Err(RecvError::Lagged(_)) => {
-                        let latest = match workshops::by_id(&state.db, workshop_id).await {
-                            Ok(w) => w.seq,
-                            // The database is away: end the stream; the screen reconnects
-                            // (and is told 503 until it is back) for a fresh board.
-                            Err(AppError::Unavailable) => return None,
-                            Err(_) => i64::MAX,
-                        };
-                        resync(&state, workshop_id, &mut view, latest).await?
+                        Box::pin(resync_latest(&state, workshop_id, &mut view)).await?
                     }
                     Err(RecvError::Closed) => return None,
                 };
@@ -204,6 +200,18 @@ struct View {
 fn board_event(snap: &Snapshot, viewer: Viewer) -> Result<Bytes, AppError> {
     let json = serde_json::to_string(&snap.board(viewer)).map_err(|_| AppError::Internal)?;
     Ok(sse_frame("board", &json))
+}
+
+/// [`resync`] to wherever the workshop stands now (messages may have been missed).
+async fn resync_latest(state: &AppState, workshop_id: i64, view: &mut View) -> Option<Bytes> {
+    let latest = match workshops::by_id(&state.db, workshop_id).await {
+        Ok(w) => w.seq,
+        // The database is away: end the stream; the screen reconnects (and is told 503
+        // until it is back) for a fresh board.
+        Err(AppError::Unavailable) => return None,
+        Err(_) => i64::MAX,
+    };
+    resync(state, workshop_id, view, latest).await
 }
 
 /// How often a failed read of the board is tried again before the stream is closed.

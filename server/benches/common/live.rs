@@ -321,10 +321,16 @@ pub async fn workshop(
     }
 }
 
-/// Whose memory is measured, and what to call it.
+/// Whose memory is measured (the processes' sum), and what to call it.
 pub struct Memory {
-    pub pid: u32,
+    pub pids: Vec<u32>,
     pub what: &'static str,
+}
+
+impl Memory {
+    fn kib(&self) -> u64 {
+        self.pids.iter().map(|&p| rss_kib(p)).sum()
+    }
 }
 
 /// Run the load on workshop `w` served at `base`: open every screen, post every note, move
@@ -333,7 +339,7 @@ pub struct Memory {
 pub async fn drive(base: &str, w: &Workshop, rate: f64, memory: Memory) -> usize {
     let n = w.participants.len();
     let client = live_client();
-    let before = rss_kib(memory.pid);
+    let before = memory.kib();
     let boards = Arc::new(AtomicUsize::new(0));
     let broken = Arc::new(AtomicUsize::new(0));
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -363,16 +369,17 @@ pub async fn drive(base: &str, w: &Workshop, rate: f64, memory: Memory) -> usize
     let connected_in = connect_start.elapsed();
     // Idle: every screen open on its board, nothing happening.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let idle = rss_kib(memory.pid).saturating_sub(before) as f64 / n as f64;
+    let idle = memory.kib().saturating_sub(before) as f64 / n as f64;
 
     // While changes flow: the most memory seen.
     let peak = Arc::new(AtomicUsize::new(0));
     let sampler = {
         let peak = peak.clone();
-        let pid = memory.pid;
+        let pids = memory.pids.clone();
         tokio::spawn(async move {
             loop {
-                peak.fetch_max(rss_kib(pid) as usize, Ordering::Relaxed);
+                let kib: u64 = pids.iter().map(|&p| rss_kib(p)).sum();
+                peak.fetch_max(kib as usize, Ordering::Relaxed);
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         })

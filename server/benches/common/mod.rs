@@ -3,6 +3,7 @@
 //! demo mode) on a free port.
 #![allow(dead_code)]
 pub mod bare;
+pub mod failover;
 pub mod live;
 
 use axum::Router;
