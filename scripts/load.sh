@@ -13,7 +13,8 @@
 # Several app servers, and faults ridden out mid-workshop:
 #   LOAD_SERVERS=2        two app servers on one PostgreSQL behind HAProxy (a fresh
 #                         database of its own unless LOAD_DATABASE_URL names one)
-#   LOAD_PROXY=1          one server, behind the same proxy (to compare like with like)
+#   LOAD_PROXY=1          one server on its own fresh PostgreSQL database, behind the same
+#                         proxy (to compare like with like)
 #   LOAD_FAULT=kill|term  the first app server is killed (a crash) or asked to stop (a
 #                         deploy) halfway through the notes; its screens must come back
 #                         through the other and miss nothing
@@ -48,7 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ -z "${LOAD_DATABASE_URL:-}" && ( "$servers" -gt 1 || "$fault" == restart ) ]]; then
+if [[ -z "${LOAD_DATABASE_URL:-}" && ( "$servers" -gt 1 || -n "${LOAD_PROXY:-}" || "$fault" == restart ) ]]; then
   pgdb="qc_load_$$"
   psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE DATABASE $pgdb"
   LOAD_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$pgdb"
@@ -89,7 +90,8 @@ if [[ "$servers" -gt 1 || -n "${LOAD_PROXY:-}" ]]; then
   # server is stopping); a request refused by a server that went away is sent to another.
   {
     echo "global"
-    echo "  maxconn 20000"
+    # Two descriptors a connection, within this shell's limit.
+    echo "  maxconn $(( $(ulimit -n) / 2 - 500 ))"
     echo "defaults"
     echo "  mode http"
     echo "  timeout connect 2s"
@@ -105,7 +107,10 @@ if [[ "$servers" -gt 1 || -n "${LOAD_PROXY:-}" ]]; then
     echo "  balance roundrobin"
     echo "  option httpchk GET /health"
     echo "  http-check expect status 200"
-    echo "  default-server inter 500ms fall 2 rise 2"
+    # A check answers within 3 s (a busy server is not a dead one); a stopped server
+    # refuses at once, and is out after three checks.
+    echo "  timeout check 3s"
+    echo "  default-server inter 500ms fall 3 rise 2"
     for i in "${!urls[@]}"; do
       echo "  server app$i ${urls[$i]#http://} check"
     done
@@ -114,6 +119,7 @@ if [[ "$servers" -gt 1 || -n "${LOAD_PROXY:-}" ]]; then
   pids+=($!)
   for _ in $(seq 1 100); do
     curl -fs -o /dev/null "http://127.0.0.1:$proxy_port/health" && break
+    kill -0 "${pids[-1]}" 2>/dev/null || { cat "$dir/haproxy.log" >&2; exit 1; }
     sleep 0.1
   done
   base="http://127.0.0.1:$proxy_port"
