@@ -187,36 +187,44 @@ pub async fn post_note(
     body: String,
     client_key: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{auth::as_who, services::workshops};
-    as_who(async |state, who| {
-        workshops::post_note(&state.db, &state.live, workshop_id, who, &body, &client_key).await
+    use crate::server::{auth::as_who_live, services::workshops};
+    as_who_live(move |state, who| async move {
+        workshops::post_note(
+            &state.db,
+            &state.live,
+            workshop_id,
+            &who,
+            &body,
+            &client_key,
+        )
+        .await
     })
     .await
 }
 
 #[server(endpoint = "edit_note")]
 pub async fn edit_note(workshop_id: i64, note_id: i64, body: String) -> Result<(), AppError> {
-    use crate::server::{auth::as_who, services::workshops};
-    as_who(async |state, who| {
-        workshops::edit_note(&state.db, &state.live, workshop_id, who, note_id, &body).await
+    use crate::server::{auth::as_who_live, services::workshops};
+    as_who_live(move |state, who| async move {
+        workshops::edit_note(&state.db, &state.live, workshop_id, &who, note_id, &body).await
     })
     .await
 }
 
 #[server(endpoint = "remove_note")]
 pub async fn remove_note(workshop_id: i64, note_id: i64) -> Result<(), AppError> {
-    use crate::server::{auth::as_who, services::workshops};
-    as_who(async |state, who| {
-        workshops::remove_note(&state.db, &state.live, workshop_id, who, note_id).await
+    use crate::server::{auth::as_who_live, services::workshops};
+    as_who_live(move |state, who| async move {
+        workshops::remove_note(&state.db, &state.live, workshop_id, &who, note_id).await
     })
     .await
 }
 
 #[server(endpoint = "create_theme")]
 pub async fn create_theme(workshop_id: i64, name: String) -> Result<i64, AppError> {
-    use crate::server::{auth::as_who, services::workshops};
-    as_who(async |state, who| {
-        workshops::create_theme(&state.db, &state.live, workshop_id, who, &name).await
+    use crate::server::{auth::as_who_live, services::workshops};
+    as_who_live(move |state, who| async move {
+        workshops::create_theme(&state.db, &state.live, workshop_id, &who, &name).await
     })
     .await
 }
@@ -233,10 +241,10 @@ pub async fn remove_theme(workshop_id: i64, theme_id: i64) -> Result<(), AppErro
 /// `theme_id` 0 takes the note out of its theme.
 #[server(endpoint = "move_note")]
 pub async fn move_note(workshop_id: i64, note_id: i64, theme_id: i64) -> Result<(), AppError> {
-    use crate::server::{auth::as_who, services::workshops};
-    as_who(async |state, who| {
+    use crate::server::{auth::as_who_live, services::workshops};
+    as_who_live(move |state, who| async move {
         let theme = (theme_id != 0).then_some(theme_id);
-        workshops::move_note(&state.db, &state.live, workshop_id, who, note_id, theme).await
+        workshops::move_note(&state.db, &state.live, workshop_id, &who, note_id, theme).await
     })
     .await
 }
@@ -247,9 +255,9 @@ pub async fn set_dots(
     item: i64,
     dots: u32,
 ) -> Result<Saved<(i64, Ballot)>, AppError> {
-    use crate::server::{auth::as_who, services::workshops};
-    as_who(async |state, who| {
-        workshops::set_dots(&state.db, &state.live, workshop_id, who, item, dots).await
+    use crate::server::{auth::as_who_live, services::workshops};
+    as_who_live(move |state, who| async move {
+        workshops::set_dots(&state.db, &state.live, workshop_id, &who, item, dots).await
     })
     .await
 }
@@ -263,8 +271,8 @@ pub async fn control_workshop(
     seconds: Option<u32>,
 ) -> Result<(), AppError> {
     use crate::domain::workshop::Control;
-    use crate::server::{auth::as_who, services::workshops};
-    as_who(async |state, who| {
+    use crate::server::{auth::as_who_live, services::workshops};
+    as_who_live(move |state, who| async move {
         let control = match control.as_str() {
             "start" => Control::Start,
             "advance" => Control::Advance,
@@ -280,7 +288,7 @@ pub async fn control_workshop(
             "clear_timer" => Control::ClearTimer,
             _ => return Err(AppError::invalid("control", "Choose a control.")),
         };
-        workshops::control(&state.db, &state.live, workshop_id, who, control).await?;
+        workshops::control(&state.db, &state.live, workshop_id, &who, control).await?;
         Ok(())
     })
     .await
@@ -355,10 +363,10 @@ pub async fn rate_theme(
     impact: u8,
     effort: u8,
 ) -> Result<Saved<Option<Rating>>, AppError> {
-    use crate::server::{auth::as_who, services::workshops};
-    as_who(async |state, who| {
+    use crate::server::{auth::as_who_live, services::workshops};
+    as_who_live(move |state, who| async move {
         let rating = (impact != 0 || effort != 0).then_some((impact, effort));
-        workshops::rate(&state.db, &state.live, workshop_id, who, theme_id, rating).await
+        workshops::rate(&state.db, &state.live, workshop_id, &who, theme_id, rating).await
     })
     .await
 }
@@ -369,8 +377,8 @@ pub async fn answer_poll(
     workshop_id: i64,
     chosen: String,
 ) -> Result<Saved<(i64, Vec<i64>)>, AppError> {
-    use crate::server::{auth::as_who, services::workshops};
-    as_who(async |state, who| {
+    use crate::server::{auth::as_who_live, services::workshops};
+    as_who_live(move |state, who| async move {
         let chosen = chosen
             .split(',')
             .map(str::trim)
@@ -380,7 +388,7 @@ pub async fn answer_poll(
                     .map_err(|_| AppError::invalid("chosen", "Choose from the poll's options."))
             })
             .collect::<Result<Vec<i64>, AppError>>()?;
-        workshops::answer_poll(&state.db, &state.live, workshop_id, who, &chosen).await
+        workshops::answer_poll(&state.db, &state.live, workshop_id, &who, &chosen).await
     })
     .await
 }
@@ -393,15 +401,15 @@ pub async fn reflect(
     anonymous: bool,
     client_key: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{auth::as_who, services::workshops};
-    as_who(async |state, who| {
+    use crate::server::{auth::as_who_live, services::workshops};
+    as_who_live(move |state, who| async move {
         let form = workshops::ReflectionForm {
             prompt,
             body,
             anonymous,
             client_key,
         };
-        workshops::reflect(&state.db, &state.live, workshop_id, who, &form).await
+        workshops::reflect(&state.db, &state.live, workshop_id, &who, &form).await
     })
     .await
 }

@@ -292,6 +292,25 @@ pub async fn as_who<T>(
     )
 }
 
+/// [`as_who`] for a change to a live workshop, with the body given the state and who is
+/// asking as its own: it runs on the writers' runtime ([`crate::server::writes`]), so at a
+/// large event its database round trips do not each wait behind thousands of screens'
+/// deliveries. It runs to the end even if the asker goes away meanwhile.
+pub async fn as_who_live<T, Fut>(body: impl FnOnce(AppState, Who) -> Fut) -> Result<T, AppError>
+where
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    T: Send + 'static,
+{
+    respond(
+        async {
+            let state = state()?;
+            let who = who(&state).await?;
+            super::writes::run(body(state, who)).await
+        }
+        .await,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,7 @@ pub mod testing;
 pub mod time;
 pub mod tokens;
 pub mod upload;
+pub mod writes;
 
 pub use config::Config;
 
