@@ -59,6 +59,15 @@ if [[ "$fault" == restart && -z "${LOAD_RESTART:-}" ]]; then
   LOAD_RESTART="pg_ctlcluster $(pg_lsclusters -h | awk 'NR==1 {print $1}') main restart"
 fi
 
+# Wait until $1 answers /health, failing with log $3 if process $2 ends first.
+wait_healthy() {
+  for _ in $(seq 1 300); do
+    curl -fs -o /dev/null "$1/health" && return 0
+    kill -0 "$2" 2>/dev/null || { cat "$3" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
 port="${LOAD_PORT:-3300}"
 urls=()
 # One at a time: the first writes the demo data into the empty database.
@@ -68,11 +77,7 @@ for i in $(seq 0 $((servers - 1))); do
     QC_DEMO=true QC_DEMO_HISTORY=false QC_TRUST_PROXY=true RUST_LOG=warn \
     "$CARGO_TARGET_DIR/release/server" >"$dir/server-$i.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 300); do
-    curl -fs -o /dev/null "http://127.0.0.1:$p/health" && break
-    kill -0 "${pids[$i]}" 2>/dev/null || { cat "$dir/server-$i.log" >&2; exit 1; }
-    sleep 0.2
-  done
+  wait_healthy "http://127.0.0.1:$p" "${pids[$i]}" "$dir/server-$i.log"
   urls+=("http://127.0.0.1:$p")
   echo "server $i: pid ${pids[$i]} on 127.0.0.1:$p, $(grep VmRSS "/proc/${pids[$i]}/status" | tr -s ' ') before the load"
 done
@@ -117,11 +122,7 @@ if [[ "$servers" -gt 1 || -n "${LOAD_PROXY:-}" ]]; then
   } >"$dir/haproxy.cfg"
   haproxy -db -f "$dir/haproxy.cfg" >"$dir/haproxy.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 100); do
-    curl -fs -o /dev/null "http://127.0.0.1:$proxy_port/health" && break
-    kill -0 "${pids[-1]}" 2>/dev/null || { cat "$dir/haproxy.log" >&2; exit 1; }
-    sleep 0.1
-  done
+  wait_healthy "http://127.0.0.1:$proxy_port" "${pids[-1]}" "$dir/haproxy.log"
   base="http://127.0.0.1:$proxy_port"
   echo "HAProxy $(haproxy -v | head -1 | awk '{print $3}') on $base in front of $server_urls"
 fi
