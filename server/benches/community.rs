@@ -7,7 +7,7 @@
 use app::domain::membership::Perspective;
 use app::server::db;
 use app::server::entities::space;
-use app::server::services::{accounts, demo, sessions};
+use app::server::services::demo;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -93,14 +93,8 @@ async fn main() {
         let mut database = db::connect(&url).await.expect("database");
         demo::seed_if_empty(&database).await.expect("demo data");
         add_members(&database, n).await;
-        let hein = accounts::find_by_email(&database, "hein@demo.q-commons.org")
-            .await
-            .unwrap()
-            .unwrap();
-        let cookie = format!(
-            "qc_session={}",
-            sessions::create(&database, hein.id).await.unwrap()
-        );
+        let (_, cookie) =
+            app::server::testing::signed_in(&database, "hein@demo.q-commons.org").await;
         let queries = Arc::new(AtomicUsize::new(0));
         let counter = queries.clone();
         database.set_metric_callback(move |_| {

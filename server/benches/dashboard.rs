@@ -12,7 +12,7 @@ use app::server::entities::{
     action, action_event, member, member_perspective, membership_application, person, proposal,
     proposal_ballot, space, workshop, workshop_participant,
 };
-use app::server::services::{accounts, demo, sessions};
+use app::server::services::{accounts, demo};
 use chrono::{Duration as Days, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -390,14 +390,8 @@ async fn main() {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let hein = accounts::find_by_email(&database, "hein@demo.q-commons.org")
-        .await
-        .unwrap()
-        .unwrap();
-    let cookie = format!(
-        "qc_session={}",
-        sessions::create(&database, hein.id).await.unwrap()
-    );
+    let (hein, cookie) =
+        app::server::testing::signed_in(&database, "hein@demo.q-commons.org").await;
     let queries = Arc::new(AtomicUsize::new(0));
     let counter = queries.clone();
     // With BENCH_PROFILE set, each page's statements with their times are kept, and the

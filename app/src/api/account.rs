@@ -13,9 +13,15 @@ pub async fn get_session_info() -> Result<SessionInfo, AppError> {
         async {
             let state = auth::state()?;
             let person = auth::current_person(&state).await?;
+            let actor = auth::current_actor(&state).await?;
             let settings =
                 settings::cached(&state.db, state.live.structure(), &state.config).await?;
-            sessions::session_info(&state.db, &settings.name, state.config.demo, person).await
+            Ok(sessions::session_info(
+                &settings.name,
+                state.config.demo,
+                person,
+                actor.as_ref(),
+            ))
         }
         .await,
     )

@@ -53,8 +53,11 @@ pub async fn get_pending_applications(region: String) -> Result<Vec<PendingAppli
     auth::respond(
         async {
             let state = auth::state()?;
-            let person = auth::require_person(&state).await?;
-            membership::pending_applications(&state.db, person.id, &region).await
+            let actor = auth::current_actor(&state)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            membership::pending_applications_for(&state.db, state.live.structure(), &actor, &region)
+                .await
         }
         .await,
     )

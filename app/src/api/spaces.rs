@@ -10,14 +10,8 @@ pub async fn get_space_page(slug: String) -> Result<SpacePage, AppError> {
     auth::respond(
         async {
             let state = auth::state()?;
-            let viewer = auth::current_person(&state).await?;
-            spaces::page(
-                &state.db,
-                state.live.structure(),
-                &slug,
-                viewer.map(|p| p.id),
-            )
-            .await
+            let viewer = auth::current_actor(&state).await?;
+            spaces::page_for(&state.db, state.live.structure(), &slug, viewer).await
         }
         .await,
     )

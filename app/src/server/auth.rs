@@ -3,7 +3,8 @@
 //! client's address, and mapping errors to HTTP statuses.
 use super::AppState;
 use super::entities::person;
-use super::services::sessions;
+use super::services::{membership, sessions};
+use crate::domain::membership::Actor;
 use crate::error::AppError;
 use http::{HeaderValue, StatusCode, header, request::Parts};
 use leptos::prelude::use_context;
@@ -26,16 +27,25 @@ pub fn cookie_name(base: &str, secure: bool) -> String {
 /// functions, and each would otherwise read the session and person again.
 /// The server provides a fresh one for every request.
 #[derive(Clone, Default)]
-pub struct RequestSession(std::sync::Arc<std::sync::Mutex<Option<Option<person::Model>>>>);
+pub struct RequestSession(std::sync::Arc<std::sync::Mutex<std::sync::Arc<Known>>>);
+
+/// What this request has looked up. The page's parts ask at the same time: the first
+/// reads, the others wait for its answer.
+#[derive(Default)]
+struct Known {
+    person: tokio::sync::OnceCell<Option<person::Model>>,
+    actor: tokio::sync::OnceCell<Option<Actor>>,
+}
 
 impl RequestSession {
-    fn get(&self) -> Option<Option<person::Model>> {
-        self.0.lock().ok().and_then(|cached| cached.clone())
+    fn known(&self) -> std::sync::Arc<Known> {
+        self.0.lock().map(|k| k.clone()).unwrap_or_default()
     }
 
-    fn set(&self, value: Option<Option<person::Model>>) {
-        if let Ok(mut cached) = self.0.lock() {
-            *cached = value;
+    /// Forget what was looked up (the session just started or ended).
+    fn forget(&self) {
+        if let Ok(mut known) = self.0.lock() {
+            *known = std::sync::Arc::default();
         }
     }
 }
@@ -111,24 +121,33 @@ pub fn ensure_device_token(state: &AppState) -> String {
 }
 
 pub async fn current_person(state: &AppState) -> Result<Option<person::Model>, AppError> {
-    let cache = use_context::<RequestSession>();
-    if let Some(known) = cache.as_ref().and_then(RequestSession::get) {
-        return Ok(known);
-    }
-    let found = match session_token() {
-        Some(token) => sessions::person_for_token(&state.db, &token).await?,
-        None => None,
+    let read = async || match session_token() {
+        Some(token) => sessions::person_for_token(&state.db, &token).await,
+        None => Ok(None),
     };
-    if let Some(cache) = cache {
-        cache.set(Some(found.clone()));
+    match use_context::<RequestSession>() {
+        Some(cache) => cache.known().person.get_or_try_init(read).await.cloned(),
+        None => read().await,
     }
-    Ok(found)
+}
+
+/// The signed-in person as the rules see them (membership and roles), read once per
+/// request: the page's frame, its data and its panels each ask.
+pub async fn current_actor(state: &AppState) -> Result<Option<Actor>, AppError> {
+    let read = async || match current_person(state).await? {
+        Some(person) => Ok(Some(membership::actor(&state.db, person.id).await?)),
+        None => Ok(None),
+    };
+    match use_context::<RequestSession>() {
+        Some(cache) => cache.known().actor.get_or_try_init(read).await.cloned(),
+        None => read().await,
+    }
 }
 
 /// Forget who this request found signed in (the session just started or ended).
 fn forget_session() {
     if let Some(cache) = use_context::<RequestSession>() {
-        cache.set(None);
+        cache.forget();
     }
 }
 

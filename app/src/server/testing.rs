@@ -92,3 +92,18 @@ pub async fn second_server_through(
     let live = crate::server::live::Live::start(&other).await.unwrap();
     (other, live)
 }
+
+/// A demo account signed in: the person, and the `Cookie` header value a browser would
+/// send for their new session (for router tests and benches).
+pub async fn signed_in(
+    db: &DatabaseConnection,
+    email: &str,
+) -> (crate::server::entities::person::Model, String) {
+    use crate::server::services::{accounts, sessions};
+    let person = accounts::find_by_email(db, email)
+        .await
+        .expect("a person read")
+        .unwrap_or_else(|| panic!("no account for {email}"));
+    let secret = sessions::create(db, person.id).await.expect("a session");
+    (person, format!("qc_session={secret}"))
+}

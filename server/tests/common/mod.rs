@@ -12,6 +12,14 @@ pub async fn app(public_url: &str) -> axum::Router {
 /// The app, and its state for a test to change what it serves.
 pub async fn app_and_state(public_url: &str) -> (axum::Router, AppState) {
     let database = db::connect("sqlite::memory:").await.expect("database");
+    app_on(database, public_url).await
+}
+
+/// The app on a database the test has set up (seeded, or watched for the statements run).
+pub async fn app_on(
+    database: sea_orm::DatabaseConnection,
+    public_url: &str,
+) -> (axum::Router, AppState) {
     let live = app::server::live::Live::start(&database)
         .await
         .expect("live");

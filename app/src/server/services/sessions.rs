@@ -1,7 +1,8 @@
 //! Sessions live in the database, so several app servers on one PostgreSQL share them.
+use crate::domain::membership::Actor;
 use crate::error::AppError;
 use crate::model::account::{CurrentUser, SessionInfo};
-use crate::server::entities::{member, person, session};
+use crate::server::entities::{person, session};
 use crate::server::tokens;
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
@@ -10,23 +11,14 @@ pub const SESSION_DAYS: i64 = 30;
 
 /// What every page needs to know about the visit: the community, and who is signed in
 /// with their membership status.
-pub async fn session_info(
-    db: &DatabaseConnection,
+pub fn session_info(
     community_name: &str,
     demo: bool,
     person: Option<person::Model>,
-) -> Result<SessionInfo, AppError> {
-    let (member_status, project_team) = match &person {
-        Some(p) => (
-            member::Entity::find_by_id(p.id)
-                .one(db)
-                .await?
-                .map(|m| m.status),
-            crate::server::services::membership::is_project_team(db, p.id).await?,
-        ),
-        None => (None, false),
-    };
-    Ok(SessionInfo {
+    actor: Option<&Actor>,
+) -> SessionInfo {
+    let today = Utc::now().date_naive();
+    SessionInfo {
         community_name: community_name.to_owned(),
         demo,
         user: person.map(|p| CurrentUser {
@@ -34,9 +26,9 @@ pub async fn session_info(
             name: p.name,
             email: p.email,
         }),
-        member_status,
-        project_team,
-    })
+        member_status: actor.and_then(|a| a.status).map(|s| s.code().to_owned()),
+        project_team: actor.is_some_and(|a| a.is_project_team(today)),
+    }
 }
 
 /// Create a session and return the secret for its cookie (only its digest is stored).

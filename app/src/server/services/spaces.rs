@@ -1,6 +1,6 @@
 //! Reading a space's page in a fixed number of queries, whatever its size.
 use crate::domain::membership::GroupMembershipStatus;
-use crate::domain::membership::{Action, MembershipStatus, Perspective};
+use crate::domain::membership::{Action, Actor, MembershipStatus, Perspective};
 use crate::domain::structure::{PartnerKind, RoleKind, SpaceKind};
 use crate::error::AppError;
 use crate::model::spaces::{
@@ -184,6 +184,21 @@ pub async fn page(
     slug: &str,
     viewer: Option<i64>,
 ) -> Result<SpacePage, AppError> {
+    let actor = match viewer {
+        Some(viewer) => Some(membership::actor(db, viewer).await?),
+        None => None,
+    };
+    page_for(db, structure, slug, actor).await
+}
+
+/// [`page`] for a viewer whose membership and roles the request has already read.
+pub async fn page_for(
+    db: &DatabaseConnection,
+    structure: &StructureCache,
+    slug: &str,
+    viewer_actor: Option<Actor>,
+) -> Result<SpacePage, AppError> {
+    let viewer = viewer_actor.as_ref().map(|a| a.person_id);
     let spaces = structure
         .get(Key::Spaces, async || membership::scopes(db).await)
         .await?;
@@ -211,10 +226,6 @@ pub async fn page(
         })
         .await?;
     let appointable = role_rules::appointable(kind);
-    let viewer_actor = match viewer {
-        Some(viewer) => Some(membership::actor(db, viewer).await?),
-        None => None,
-    };
     let viewer_active = viewer_actor
         .as_ref()
         .is_some_and(|a| a.status == Some(MembershipStatus::Active));

@@ -3,9 +3,11 @@ use super::{
     DISCIPLINE_MAX, ORGANISATION_MAX, REASON_MAX, authorise, optional_text, region_by_slug, regions,
 };
 use crate::domain::audit::AuditAction;
-use crate::domain::membership::{Action, ApplicationStatus, MembershipStatus, Perspective};
+use crate::domain::membership::{Action, Actor, ApplicationStatus, MembershipStatus, Perspective};
+use crate::domain::structure::SpaceKind;
 use crate::error::{AppError, Validation};
 use crate::model::membership::{ApplyPage, PendingApplication, RegionChoice};
+use crate::server::cache::{Key, StructureCache};
 use crate::server::entities::{member, member_perspective, membership_application, person, space};
 use crate::server::services::audit::{self, Entry};
 use chrono::Utc;
@@ -268,9 +270,37 @@ pub async fn pending_applications(
 ) -> Result<Vec<PendingApplication>, AppError> {
     let region = region_by_slug(db, region_slug).await?;
     authorise(db, actor_id, Action::DecideApplication, &region).await?;
+    pending_in(db, region.id).await
+}
+
+/// [`pending_applications`] for an actor the request has already read, finding the
+/// region in the kept structure: only the applications themselves are read.
+pub async fn pending_applications_for(
+    db: &DatabaseConnection,
+    structure: &StructureCache,
+    actor: &Actor,
+    region_slug: &str,
+) -> Result<Vec<PendingApplication>, AppError> {
+    let spaces = structure
+        .get(Key::Spaces, async || super::scopes(db).await)
+        .await?;
+    let (region, scope) = spaces
+        .iter()
+        .find(|(s, scope)| s.slug == region_slug && scope.kind == SpaceKind::Region)
+        .ok_or_else(|| AppError::NotFound("There is no such region.".into()))?;
+    if !actor.may(Action::DecideApplication, scope, Utc::now().date_naive()) {
+        return Err(AppError::Forbidden);
+    }
+    pending_in(db, region.id).await
+}
+
+async fn pending_in(
+    db: &DatabaseConnection,
+    region_id: i64,
+) -> Result<Vec<PendingApplication>, AppError> {
     let rows = membership_application::Entity::find()
         .find_also_related(person::Entity)
-        .filter(membership_application::Column::RegionId.eq(region.id))
+        .filter(membership_application::Column::RegionId.eq(region_id))
         .filter(membership_application::Column::Status.eq(ApplicationStatus::Pending.code()))
         .order_by_asc(membership_application::Column::Id)
         .all(db)

@@ -1,0 +1,105 @@
+//! A signed-in page reads who is asking — their session, membership and roles — once,
+//! however many parts of the page ask (the frame's account links, the page's own data,
+//! a panel only some may see), and reads them again on the next request: a role that
+//! ended is gone from the very next page.
+use app::server::db;
+use app::server::entities::role;
+use app::server::services::demo;
+use axum::body::Body;
+use http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
+
+mod common;
+
+async fn page(app: &axum::Router, path: &str, cookie: &str) -> String {
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get(path)
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+/// How many of the statements run read from `table`.
+fn reading(statements: &[String], table: &str) -> usize {
+    let from = format!("FROM \"{table}\"");
+    statements.iter().filter(|s| s.contains(&from)).count()
+}
+
+#[tokio::test]
+async fn a_region_page_reads_who_is_asking_once_and_again_on_the_next_request() {
+    let database = db::connect("sqlite::memory:").await.unwrap();
+    demo::seed_if_empty(&database).await.unwrap();
+    let (hein, cookie) =
+        app::server::testing::signed_in(&database, "hein@demo.q-commons.org").await;
+    let statements = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = statements.clone();
+    let mut watched = database.clone();
+    watched.set_metric_callback(move |info| {
+        seen.lock().unwrap().push(info.statement.sql.clone());
+    });
+    let (app, _) = common::app_on(watched, "http://127.0.0.1:3000").await;
+
+    // The first visit also fills what every server keeps (spaces, role holders, settings).
+    let first = page(&app, "/spaces/west-of-england", &cookie).await;
+    assert!(first.contains("Signed in as"), "{first}");
+    statements.lock().unwrap().clear();
+    let again = page(&app, "/spaces/west-of-england", &cookie).await;
+    let run = statements.lock().unwrap().clone();
+    // Hein convenes the region: the page shows him its applications and its activity.
+    assert!(
+        again.contains("Applications waiting for a decision"),
+        "{again}"
+    );
+    assert_eq!(reading(&run, "session"), 1, "the session, once: {run:#?}");
+    assert_eq!(
+        run.iter()
+            .filter(|s| s.contains("FROM \"member\" WHERE \"member\".\"person_id\" = "))
+            .count(),
+        1,
+        "the membership, once for the frame, the page and its panel together: {run:#?}"
+    );
+    assert_eq!(reading(&run, "role"), 1, "the roles, once: {run:#?}");
+    assert_eq!(
+        reading(&run, "space"),
+        0,
+        "spaces come from what the server keeps: {run:#?}"
+    );
+    assert!(reading(&run, "membership_application") >= 1, "{run:#?}");
+    let besides_applications = run.len() - reading(&run, "membership_application");
+    assert_eq!(
+        besides_applications, 7,
+        "besides its applications, the page reads: the session, membership and roles; the \
+         region's member count and perspectives; its activity; its meetings: {run:#?}"
+    );
+
+    // Hein's term as convener ends. The next page asks again and no longer offers him the
+    // convener's panels: who is asking is never kept from one request to the next.
+    let held = role::Entity::find()
+        .filter(role::Column::PersonId.eq(hein.id))
+        .all(&database)
+        .await
+        .unwrap();
+    assert!(!held.is_empty());
+    for r in held {
+        let mut ended: role::ActiveModel = r.into();
+        ended.ends_on = Set(Some(chrono::Utc::now().date_naive() - chrono::Days::new(1)));
+        ended.update(&database).await.unwrap();
+    }
+    let after = page(&app, "/spaces/west-of-england", &cookie).await;
+    assert!(after.contains("Signed in as"), "{after}");
+    assert!(
+        !after.contains("Applications waiting for a decision"),
+        "a convener whose term ended sees no applications: {after}"
+    );
+}
