@@ -56,7 +56,7 @@ pub async fn get_pending_applications(region: String) -> Result<Vec<PendingAppli
             let actor = auth::current_actor(&state)
                 .await?
                 .ok_or(AppError::Unauthenticated)?;
-            membership::pending_applications_for(&state.db, state.live.structure(), &actor, &region)
+            membership::pending_applications(&state.db, state.live.structure(), &actor, &region)
                 .await
         }
         .await,

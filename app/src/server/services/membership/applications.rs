@@ -263,19 +263,10 @@ pub async fn apply(
     Ok(())
 }
 
+/// The applications waiting for a decision in a region, for an actor who may decide
+/// them there (the request has read the actor; the region and where it sits come from
+/// the kept structure): only the applications themselves are read.
 pub async fn pending_applications(
-    db: &DatabaseConnection,
-    actor_id: i64,
-    region_slug: &str,
-) -> Result<Vec<PendingApplication>, AppError> {
-    let region = region_by_slug(db, region_slug).await?;
-    authorise(db, actor_id, Action::DecideApplication, &region).await?;
-    pending_in(db, region.id).await
-}
-
-/// [`pending_applications`] for an actor the request has already read, finding the
-/// region in the kept structure: only the applications themselves are read.
-pub async fn pending_applications_for(
     db: &DatabaseConnection,
     structure: &StructureCache,
     actor: &Actor,
