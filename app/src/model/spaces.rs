@@ -75,8 +75,9 @@ pub struct SpacePage {
     pub balance: Vec<(String, u64)>,
     /// Governance activity: shown to those who may read this space's audit log.
     pub activity: Option<Vec<ActivityItem>>,
-    /// Whether the viewer may decide applications to join here.
-    pub can_decide: bool,
+    /// The applications to join waiting for a decision: shown to those who may decide
+    /// them here (a region's convener and stewards, the project team).
+    pub applications: Option<Vec<crate::model::membership::PendingApplication>>,
     pub appoint: Option<AppointPanel>,
     pub group: Option<GroupPanel>,
     /// A group's members by name (groups are small; a region links to the directory instead).

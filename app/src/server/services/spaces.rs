@@ -346,6 +346,13 @@ pub async fn page_for(
         None
     };
 
+    let applications = match &viewer_actor {
+        Some(actor) if can_decide => {
+            Some(membership::pending_applications(db, structure, actor, slug).await?)
+        }
+        _ => None,
+    };
+
     Ok(SpacePage {
         meetings,
         archived: space.archived_at.is_some(),
@@ -358,7 +365,7 @@ pub async fn page_for(
         members,
         balance,
         activity,
-        can_decide,
+        applications,
         group: if matches!(
             kind,
             SpaceKind::SpecialInterestGroup | SpaceKind::ProjectGroup

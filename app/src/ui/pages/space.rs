@@ -1,7 +1,7 @@
 //! A space's page: purpose, role holders, members by perspective, partners, activity,
 //! and — for its convener and stewards — the applications waiting for a decision.
 use crate::api::groups::{ChangeGroupMembership, DecideGroupRequest};
-use crate::api::membership::{DecideApplication, get_pending_applications};
+use crate::api::membership::DecideApplication;
 use crate::api::spaces::{AppointRole, ChangeRoleTerm, get_space_page};
 use crate::model::membership::PendingApplication;
 use crate::model::spaces::{AppointPanel, GroupPanel, SpacePage};
@@ -118,7 +118,7 @@ fn SpaceDetails(
         {page.member_list.map(|people| view! { <MemberList people /> })}
         <PerspectiveBalance members=page.members balance=page.balance
             directory />
-        {page.can_decide.then(|| view! { <PendingApplications slug=slug.clone() decide /> })}
+        {page.applications.map(|list| view! { <PendingApplications list decide /> })}
         {page.activity.map(|items| view! { <Activity items /> })}
     }
 }
@@ -209,28 +209,26 @@ fn PerspectiveBalance(
     }
 }
 
+/// Read with the page, which is read again after each decision.
 #[component]
-fn PendingApplications(slug: String, decide: ServerAction<DecideApplication>) -> impl IntoView {
-    let pending = crate::ui::widgets::server_data(
-        move || (slug.clone(), decide.version().get()),
-        |(slug, _)| get_pending_applications(slug),
-    );
+fn PendingApplications(
+    list: Vec<PendingApplication>,
+    decide: ServerAction<DecideApplication>,
+) -> impl IntoView {
     let error = action_error(decide);
     view! {
         <section class="panel" aria-labelledby="pending-heading">
             <h2 id="pending-heading">"Applications waiting for a decision"</h2>
             <FormError error />
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || pending.get().map(|r| match r {
-                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p>"None at present."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="applications">
-                            {list.into_iter().map(|a| view! { <ApplicationCard application=a decide /> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                })}
-            </Transition>
+            {if list.is_empty() {
+                view! { <p>"None at present."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="applications">
+                        {list.into_iter().map(|a| view! { <ApplicationCard application=a decide /> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
         </section>
     }
 }
