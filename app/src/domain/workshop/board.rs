@@ -6,6 +6,7 @@ use super::responses::{PollTally, Rating, RatingTally, ReflectionPrompt};
 use super::{ActivityKind, Ballot, Stage, VoteRules};
 use crate::domain::membership::Perspective;
 use serde::{Deserialize, Serialize};
+use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 /// Longest note, in characters.
 pub const NOTE_MAX: usize = 280;
@@ -15,7 +16,7 @@ pub const THEME_MAX: usize = 80;
 pub const DISPLAY_NAME_MAX: usize = 60;
 
 /// The facilitator's choices for the whole workshop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Settings {
     /// Notes show no names, to anyone.
     pub anonymous: bool,
@@ -53,7 +54,7 @@ vocabulary! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Activity {
     pub id: i64,
     pub kind: ActivityKind,
@@ -66,14 +67,14 @@ pub struct Activity {
     pub multiple: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct PollOption {
     pub id: i64,
     pub label: String,
 }
 
 /// A reflection answer as one viewer sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Reflection {
     pub id: i64,
     pub activity_id: i64,
@@ -97,7 +98,7 @@ pub struct ReflectionFact {
 }
 
 /// A note as one viewer sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Note {
     pub id: i64,
     pub activity_id: i64,
@@ -108,14 +109,14 @@ pub struct Note {
     pub theme_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Theme {
     pub id: i64,
     pub name: String,
 }
 
 /// Dots on one item in one vote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Dots {
     pub activity_id: i64,
     pub item: i64,
@@ -123,7 +124,7 @@ pub struct Dots {
 }
 
 /// Who is looking. The facilitator sees everything but names in an anonymous workshop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Viewer {
     pub participant_id: Option<i64>,
     pub facilitator: bool,
@@ -199,59 +200,60 @@ pub struct Envelope {
 
 /// What one viewer is told: every sequence number arrives, even when its content is
 /// withheld, so a missing number always means a missed message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Delta {
     pub seq: i64,
     pub change: Change,
 }
 
+/// A change as one viewer is told it. Its variants carry values rather than named fields
+/// and its structs go as arrays (`serde_tuple`): each named field costs the browser's
+/// WASM a map visitor and field-name matching, for every type the stream sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     NoteSaved(Note),
-    /// Someone else's note that this viewer may not read yet.
-    NoteHidden {
-        id: i64,
-    },
-    NoteRemoved {
-        id: i64,
-    },
-    NoteThemed {
-        id: i64,
-        theme_id: Option<i64>,
-    },
+    /// Someone else's note (this id) that this viewer may not read yet.
+    NoteHidden(i64),
+    /// The note with this id was removed.
+    NoteRemoved(i64),
+    /// A note (id) moved into a theme (id), or out of every theme.
+    NoteThemed(i64, Option<i64>),
     ThemeSaved(Theme),
-    ThemeRemoved {
-        id: i64,
-    },
+    /// The theme with this id was removed.
+    ThemeRemoved(i64),
     DotsChanged(Dots),
-    Rated {
-        activity_id: i64,
-        theme_id: i64,
-        before: Option<Rating>,
-        after: Option<Rating>,
-    },
-    Chose {
-        activity_id: i64,
-        before: Vec<i64>,
-        after: Vec<i64>,
-    },
+    Rated(Rerated),
+    Chose(Rechosen),
     ReflectionSaved(Reflection),
-    /// Someone else's reflection that this viewer may not read yet.
-    ReflectionHidden {
-        id: i64,
-    },
-    ReflectionRemoved {
-        id: i64,
-    },
+    /// Someone else's reflection (this id) that this viewer may not read yet.
+    ReflectionHidden(i64),
+    /// The reflection with this id was removed.
+    ReflectionRemoved(i64),
     Staged(Stage),
     SettingsChanged(Settings),
-    Joined {
-        perspective: Option<Perspective>,
-    },
+    /// Someone joined, taking part with this perspective (`None`: prefer not to say).
+    Joined(Option<Perspective>),
     /// Fetch the whole board again (the agenda changed, or what may be seen did).
     Resync,
     /// Nothing this viewer may see.
     Withheld,
+}
+
+/// Someone's rating of a theme changed: for the tallies, the old one out and the new in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct Rerated {
+    pub activity_id: i64,
+    pub theme_id: i64,
+    pub before: Option<Rating>,
+    pub after: Option<Rating>,
+}
+
+/// Someone's answer to a poll changed: for the tallies, the old choices out and the new in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct Rechosen {
+    pub activity_id: i64,
+    pub before: Vec<i64>,
+    pub after: Vec<i64>,
 }
 
 /// A viewer's window on a workshop: redacts facts as they stream past, keeping its own copy
@@ -322,14 +324,11 @@ impl Viewpoint {
             Fact::NoteSaved(n) if self.note_visible(n.activity_id, n.participant_id) => {
                 Change::NoteSaved(self.note(n))
             }
-            Fact::NoteSaved(n) => Change::NoteHidden { id: n.id },
-            Fact::NoteRemoved { id } => Change::NoteRemoved { id: *id },
-            Fact::NoteThemed { id, theme_id } => Change::NoteThemed {
-                id: *id,
-                theme_id: *theme_id,
-            },
+            Fact::NoteSaved(n) => Change::NoteHidden(n.id),
+            Fact::NoteRemoved { id } => Change::NoteRemoved(*id),
+            Fact::NoteThemed { id, theme_id } => Change::NoteThemed(*id, *theme_id),
             Fact::ThemeSaved(t) => Change::ThemeSaved(t.clone()),
-            Fact::ThemeRemoved { id } => Change::ThemeRemoved { id: *id },
+            Fact::ThemeRemoved { id } => Change::ThemeRemoved(*id),
             Fact::DotsChanged(d) if self.results_visible(d.activity_id) => Change::DotsChanged(*d),
             Fact::DotsChanged(_) => Change::Withheld,
             Fact::Rated {
@@ -337,27 +336,27 @@ impl Viewpoint {
                 theme_id,
                 before,
                 after,
-            } if self.results_visible(*activity_id) => Change::Rated {
+            } if self.results_visible(*activity_id) => Change::Rated(Rerated {
                 activity_id: *activity_id,
                 theme_id: *theme_id,
                 before: *before,
                 after: *after,
-            },
+            }),
             Fact::Chose {
                 activity_id,
                 before,
                 after,
-            } if self.results_visible(*activity_id) => Change::Chose {
+            } if self.results_visible(*activity_id) => Change::Chose(Rechosen {
                 activity_id: *activity_id,
                 before: before.clone(),
                 after: after.clone(),
-            },
+            }),
             Fact::Rated { .. } | Fact::Chose { .. } => Change::Withheld,
             Fact::ReflectionSaved(r) if self.note_visible(r.activity_id, r.participant_id) => {
                 Change::ReflectionSaved(self.reflection(r))
             }
-            Fact::ReflectionSaved(r) => Change::ReflectionHidden { id: r.id },
-            Fact::ReflectionRemoved { id } => Change::ReflectionRemoved { id: *id },
+            Fact::ReflectionSaved(r) => Change::ReflectionHidden(r.id),
+            Fact::ReflectionRemoved { id } => Change::ReflectionRemoved(*id),
             Fact::Staged(stage) => {
                 let sees_more = stage.current != self.stage.current
                     || stage.revealed != self.stage.revealed
@@ -374,9 +373,7 @@ impl Viewpoint {
                 Change::Resync
             }
             Fact::AgendaChanged | Fact::ParticipantRemoved => Change::Resync,
-            Fact::Joined { perspective } => Change::Joined {
-                perspective: *perspective,
-            },
+            Fact::Joined { perspective } => Change::Joined(*perspective),
         };
         Delta {
             seq: envelope.seq,
@@ -399,7 +396,9 @@ impl Turnout {
             Some((_, n)) => *n += count,
             None => self.0.push((perspective, count)),
         }
-        self.0.sort_by_key(|(p, _)| {
+        // Each perspective appears once, so no two keys tie: the unstable sort gives the
+        // same order, and the browser's WASM needs no merge sort for it.
+        self.0.sort_unstable_by_key(|(p, _)| {
             p.map_or(usize::MAX, |p| {
                 Perspective::ALL.iter().position(|q| *q == p).unwrap_or(0)
             })
@@ -412,7 +411,7 @@ impl Turnout {
 }
 
 /// The whole workshop as one viewer sees it at `seq`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Board {
     pub workshop_id: i64,
     pub seq: i64,
@@ -567,7 +566,8 @@ impl Board {
             .filter(|d| d.activity_id == activity_id && d.total > 0)
             .copied()
             .collect();
-        v.sort_by(|a, b| b.total.cmp(&a.total).then(a.item.cmp(&b.item)));
+        // Items are unique, so the order is total and an unstable sort gives the same.
+        v.sort_unstable_by(|a, b| b.total.cmp(&a.total).then(a.item.cmp(&b.item)));
         v
     }
 
@@ -583,8 +583,8 @@ impl Board {
             Change::NoteSaved(note) => {
                 shown(&mut self.notes, &mut self.hidden_notes, note, note.id)
             }
-            Change::NoteHidden { id } => hidden(&mut self.hidden_notes, *id),
-            Change::NoteRemoved { id } => {
+            Change::NoteHidden(id) => hidden(&mut self.hidden_notes, *id),
+            Change::NoteRemoved(id) => {
                 self.notes.retain(|n| n.id != *id);
                 self.hidden_notes.retain(|n| n != id);
                 let theme_votes: Vec<i64> = self
@@ -596,7 +596,7 @@ impl Board {
                 self.dots
                     .retain(|d| d.item != *id || theme_votes.contains(&d.activity_id));
             }
-            Change::NoteThemed { id, theme_id } => {
+            Change::NoteThemed(id, theme_id) => {
                 if let Some(n) = self.notes.iter_mut().find(|n| n.id == *id) {
                     n.theme_id = *theme_id;
                 }
@@ -605,7 +605,7 @@ impl Board {
                 Some(t) => *t = theme.clone(),
                 None => self.themes.push(theme.clone()),
             },
-            Change::ThemeRemoved { id } => {
+            Change::ThemeRemoved(id) => {
                 self.themes.retain(|t| t.id != *id);
                 self.ratings.retain(|t| t.theme_id != *id);
                 self.my_ratings.retain(|(_, t, _)| t != id);
@@ -623,12 +623,12 @@ impl Board {
                     None => self.dots.push(*d),
                 }
             }
-            Change::Rated {
+            Change::Rated(Rerated {
                 activity_id,
                 theme_id,
                 before,
                 after,
-            } => {
+            }) => {
                 match self
                     .ratings
                     .iter_mut()
@@ -646,11 +646,11 @@ impl Board {
                     }
                 }
             }
-            Change::Chose {
+            Change::Chose(Rechosen {
                 activity_id,
                 before,
                 after,
-            } => {
+            }) => {
                 if let Some(p) = self
                     .polls
                     .iter_mut()
@@ -662,14 +662,14 @@ impl Board {
             Change::ReflectionSaved(r) => {
                 shown(&mut self.reflections, &mut self.hidden_reflections, r, r.id)
             }
-            Change::ReflectionHidden { id } => hidden(&mut self.hidden_reflections, *id),
-            Change::ReflectionRemoved { id } => {
+            Change::ReflectionHidden(id) => hidden(&mut self.hidden_reflections, *id),
+            Change::ReflectionRemoved(id) => {
                 self.reflections.retain(|r| r.id != *id);
                 self.hidden_reflections.retain(|r| r != id);
             }
             Change::Staged(stage) => self.stage = stage.clone(),
             Change::SettingsChanged(s) => self.settings = *s,
-            Change::Joined { perspective } => self.turnout.add(*perspective),
+            Change::Joined(perspective) => self.turnout.add(*perspective),
             Change::Resync | Change::Withheld => {}
         }
         Applied::Changed
@@ -774,7 +774,7 @@ pub(crate) mod tests {
         let mut author = viewpoint(1, settings, stage_at(0));
         assert_eq!(
             other.observe(&env(1, Fact::NoteSaved(note(5, 1)))).change,
-            Change::NoteHidden { id: 5 }
+            Change::NoteHidden(5)
         );
         assert!(matches!(
             author.observe(&env(1, Fact::NoteSaved(note(5, 1)))).change,
@@ -893,7 +893,7 @@ pub(crate) mod tests {
         // Removing the theme removes its ratings.
         b.apply(&Delta {
             seq: 7,
-            change: Change::ThemeRemoved { id: 7 },
+            change: Change::ThemeRemoved(7),
         });
         assert!(b.rating_tally(30, 7).is_none());
     }
@@ -918,7 +918,7 @@ pub(crate) mod tests {
             other
                 .observe(&env(1, Fact::ReflectionSaved(r.clone())))
                 .change,
-            Change::ReflectionHidden { id: 9 }
+            Change::ReflectionHidden(9)
         );
         let mut author = viewpoint(1, Settings::default(), stage_at(0));
         match author
@@ -951,10 +951,7 @@ pub(crate) mod tests {
         assert_eq!(b.notes.len(), 1);
         let themed = Delta {
             seq: 7,
-            change: Change::NoteThemed {
-                id: 5,
-                theme_id: Some(1),
-            },
+            change: Change::NoteThemed(5, Some(1)),
         };
         assert_eq!(b.apply(&themed), Applied::NeedsResync);
         assert_eq!(b.seq, 5);
@@ -970,20 +967,18 @@ pub(crate) mod tests {
         assert_eq!(b.notes[0].theme_id, Some(1));
         let removed = Delta {
             seq: 8,
-            change: Change::ThemeRemoved { id: 1 },
+            change: Change::ThemeRemoved(1),
         };
         b.apply(&removed);
         assert_eq!(b.notes[0].theme_id, None);
         let join = Delta {
             seq: 9,
-            change: Change::Joined {
-                perspective: Some(Perspective::Carer),
-            },
+            change: Change::Joined(Some(Perspective::Carer)),
         };
         b.apply(&join);
         let join2 = Delta {
             seq: 10,
-            change: Change::Joined { perspective: None },
+            change: Change::Joined(None),
         };
         b.apply(&join2);
         assert_eq!(b.turnout.total(), 2);
@@ -1005,5 +1000,131 @@ pub(crate) mod tests {
         }
         let order: Vec<i64> = b.ranked(30).iter().map(|d| d.item).collect();
         assert_eq!(order, vec![2, 1, 3]);
+    }
+
+    /// Every object in the JSON is an enum's tag or a map keyed by ids: a struct sent
+    /// with its field names would bring their map visitors back into the browser's WASM.
+    fn carries_no_field_names(json: &str) {
+        fn walk(v: &serde_json::Value, json: &str) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    for (k, v) in m {
+                        let tag = k.starts_with(|c: char| c.is_ascii_uppercase());
+                        let id = k.parse::<i64>().is_ok();
+                        assert!(tag || id, "field name {k:?} in {json}");
+                        walk(v, json);
+                    }
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, json)),
+                _ => {}
+            }
+        }
+        walk(&serde_json::from_str(json).unwrap(), json);
+    }
+
+    #[test]
+    fn the_board_and_every_change_go_as_arrays_and_come_back_whole() {
+        let note = Note {
+            id: 5,
+            activity_id: 10,
+            mine: true,
+            author: Some("Ana, a carer".into()),
+            body: "Long waits, \"on hold\" for an hour".into(),
+            theme_id: Some(1),
+        };
+        let reflection = super::Reflection {
+            id: 9,
+            activity_id: 40,
+            prompt: ReflectionPrompt::Learned,
+            mine: false,
+            author: None,
+            body: "Ask earlier".into(),
+        };
+        let mut b = board();
+        b.activities = vec![Activity {
+            id: 30,
+            kind: Poll,
+            prompt: "Which first?".into(),
+            rules: VoteRules {
+                budget: 5,
+                cap_per_item: None,
+            },
+            target: VoteTarget::Notes,
+            options: vec![PollOption {
+                id: 41,
+                label: "Phones".into(),
+            }],
+            multiple: true,
+        }];
+        b.turnout.add(Some(Perspective::Carer));
+        b.turnout.add(None);
+        b.notes = vec![note.clone()];
+        b.hidden_notes = vec![6];
+        b.themes = vec![Theme {
+            id: 1,
+            name: "Access".into(),
+        }];
+        b.dots = vec![Dots {
+            activity_id: 30,
+            item: 1,
+            total: 4,
+        }];
+        b.my_ballots = vec![(30, [(1, 2)].into_iter().collect())];
+        let rating = Rating::new(4, 2).unwrap();
+        let mut tally = RatingTally {
+            activity_id: 30,
+            theme_id: 1,
+            ..Default::default()
+        };
+        tally.change(None, Some(rating));
+        b.ratings = vec![tally];
+        b.my_ratings = vec![(30, 1, rating)];
+        b.polls = vec![PollTally::new(30, &[41])];
+        b.my_choices = vec![(30, vec![41])];
+        b.reflections = vec![reflection.clone()];
+        b.hidden_reflections = vec![10];
+        b.stage.timer_ends_at_ms = Some(1_700_000_000_000);
+        let json = serde_json::to_string(&b).unwrap();
+        carries_no_field_names(&json);
+        assert_eq!(serde_json::from_str::<Board>(&json).unwrap(), b);
+
+        let changes = [
+            Change::NoteSaved(note),
+            Change::NoteHidden(6),
+            Change::NoteRemoved(5),
+            Change::NoteThemed(5, None),
+            Change::ThemeSaved(b.themes[0].clone()),
+            Change::ThemeRemoved(1),
+            Change::DotsChanged(b.dots[0]),
+            Change::Rated(Rerated {
+                activity_id: 30,
+                theme_id: 1,
+                before: Some(rating),
+                after: None,
+            }),
+            Change::Chose(Rechosen {
+                activity_id: 30,
+                before: vec![],
+                after: vec![41],
+            }),
+            Change::ReflectionSaved(reflection),
+            Change::ReflectionHidden(10),
+            Change::ReflectionRemoved(9),
+            Change::Staged(b.stage.clone()),
+            Change::SettingsChanged(Settings::default()),
+            Change::Joined(Some(Perspective::Patient)),
+            Change::Resync,
+            Change::Withheld,
+        ];
+        for change in changes {
+            let delta = Delta { seq: 12, change };
+            let json = serde_json::to_string(&delta).unwrap();
+            carries_no_field_names(&json);
+            assert_eq!(
+                serde_json::from_str::<Delta>(&json).unwrap(),
+                delta,
+                "{json}"
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@ pub mod report;
 pub mod responses;
 
 use serde::{Deserialize, Serialize};
+use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 use std::collections::BTreeMap;
 
 vocabulary! {
@@ -105,7 +106,7 @@ pub enum WorkshopError {
 
 /// Where a live workshop stands: which activity, whether input is locked, whether results
 /// are revealed, and when the countdown ends (server clock, milliseconds since the epoch).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Stage {
     pub agenda: Vec<ActivityKind>,
     /// `None` before the facilitator starts.
@@ -230,7 +231,7 @@ impl Stage {
 }
 
 /// The facilitator's dot-vote settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct VoteRules {
     pub budget: u32,
     pub cap_per_item: Option<u32>,

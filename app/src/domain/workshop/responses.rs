@@ -2,6 +2,7 @@
 //! and their spread, poll choices, and reflection prompts. Shared by server and browser.
 use super::WorkshopError;
 use serde::{Deserialize, Serialize};
+use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 /// Longest reflection answer, in characters.
 pub const REFLECTION_MAX: usize = 500;
@@ -11,7 +12,7 @@ pub const OPTIONS_MAX: usize = 12;
 
 /// One participant's view of one theme: how much difference it would make, and how hard it
 /// would be, each from 1 (least) to 5 (most).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Rating {
     pub impact: u8,
     pub effort: u8,
@@ -88,7 +89,7 @@ impl Histogram {
 }
 
 /// How a theme's ratings add up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize_tuple, Deserialize_tuple)]
 pub struct RatingTally {
     pub activity_id: i64,
     pub theme_id: i64,
@@ -183,7 +184,7 @@ pub fn poll_options(text: &str) -> Result<Vec<String>, String> {
 }
 
 /// How many chose each option, and how many answered at all.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize_tuple, Deserialize_tuple)]
 pub struct PollTally {
     pub activity_id: i64,
     /// (option id, how many chose it), in option order.

@@ -192,10 +192,11 @@ pub fn ParticipantPageView() -> impl IntoView {
     }
 }
 
-/// Whether the screen opens on an activity whose code is fetched when needed.
+/// Whether the screen opens on something whose code is fetched when needed: a later
+/// activity, or a finished workshop's results.
 fn opens_later(board: &crate::domain::workshop::board::Board) -> bool {
-    !board.stage.finished
-        && board
+    board.stage.finished
+        || board
             .current_activity()
             .is_some_and(|a| crate::ui::workshop::later::is_later(a.kind))
 }

@@ -1,6 +1,6 @@
 //! What everyone in a workshop sees: where it stands, idea capture, themes and dot voting,
 //! each as a small component over the live board.
-use super::later::LaterActivity;
+use super::later::{Later, LaterActivity};
 use super::live::{Connection, Live, Pending};
 use crate::domain::workshop::ActivityKind;
 use crate::domain::workshop::board::{Activity, NOTE_MAX, Note, THEME_MAX, VoteTarget};
@@ -122,7 +122,10 @@ pub fn CurrentActivity(live: Live, facilitating: bool) -> impl IntoView {
     move || {
         let (finished, activity, started) = current.get();
         match (finished, activity) {
-            (true, _) => view! { <Results live /> }.into_any(),
+            // Fetched when first needed, as the later activities are.
+            (true, _) => {
+                view! { <LaterActivity live later=Later::Results facilitating /> }.into_any()
+            }
             (false, Some(a)) => match a.kind {
                 ActivityKind::IdeaCapture => {
                     view! { <Capture live activity=a facilitating /> }.into_any()
@@ -133,7 +136,8 @@ pub fn CurrentActivity(live: Live, facilitating: bool) -> impl IntoView {
                 | ActivityKind::Prioritise
                 | ActivityKind::Poll
                 | ActivityKind::Reflection => {
-                    view! { <LaterActivity live activity=a facilitating /> }.into_any()
+                    view! { <LaterActivity live later=Later::Activity(a) facilitating /> }
+                        .into_any()
                 }
             },
             (false, None) if !started => view! { <Waiting live /> }.into_any(),

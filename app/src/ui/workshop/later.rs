@@ -1,10 +1,11 @@
 //! The activities only some workshops reach — grouping notes into themes, rating themes,
-//! polls and reflection — are not in the WASM every phone downloads to take part. Their
-//! code is a split module (`cargo leptos build --split`), fetched when the workshop moves
-//! to one of them; when a page opens on one, the browser fetches it beside the main WASM
-//! (the page names it for preloading) and draws the activity as soon as it is there.
-//! Without a split build it is ordinary code, fetched with the rest.
-use super::board::Grouping;
+//! polls and reflection — and the results shown once a workshop has finished are not in
+//! the WASM every phone downloads to take part. Their code is a split module (`cargo
+//! leptos build --split`), fetched when the workshop moves to one of them; when a page
+//! opens on one, the browser fetches it beside the main WASM (the page names it for
+//! preloading) and draws it as soon as it is there. Without a split build it is ordinary
+//! code, fetched with the rest.
+use super::board::{Grouping, Results};
 use super::live::{Live, Pending};
 use super::responses::{Poll, Prioritise, Reflect};
 use crate::domain::workshop::ActivityKind;
@@ -14,6 +15,22 @@ use leptos::prelude::*;
 /// The name of the split module, as the split manifest lists it and pages name it for
 /// preloading (`IslandScripts`).
 pub const MODULE: &str = "later_activities";
+
+/// What the split module draws: a later activity, or a finished workshop's results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Later {
+    Activity(Activity),
+    Results,
+}
+
+impl Later {
+    fn label(&self) -> &'static str {
+        match self {
+            Later::Activity(a) => a.kind.label(),
+            Later::Results => "Results",
+        }
+    }
+}
 
 /// Whether an activity of this kind lives in the split module.
 pub fn is_later(kind: ActivityKind) -> bool {
@@ -37,8 +54,8 @@ impl From<leptos::wasm_split::SplitLoaderError> for Unloaded {
     }
 }
 
-/// The later activity's screen. In the browser this is a call into the split module
-/// (async; `preload` fetches the module without calling it).
+/// The later activity's screen, or the results. In the browser this is a call into the
+/// split module (async; `preload` fetches the module without calling it).
 #[cfg_attr(
     feature = "hydrate",
     leptos::wasm_split::wasm_split(
@@ -48,7 +65,11 @@ impl From<leptos::wasm_split::SplitLoaderError> for Unloaded {
         preload(preload)
     )
 )]
-pub fn screen(live: Live, activity: Activity, facilitating: bool) -> Result<AnyView, Unloaded> {
+pub fn screen(live: Live, later: Later, facilitating: bool) -> Result<AnyView, Unloaded> {
+    let activity = match later {
+        Later::Activity(activity) => activity,
+        Later::Results => return Ok(view! { <Results live /> }.into_any()),
+    };
     Ok(match activity.kind {
         ActivityKind::Grouping => view! { <Grouping live facilitating /> }.into_any(),
         ActivityKind::Prioritise => view! { <Prioritise live activity /> }.into_any(),
@@ -88,12 +109,12 @@ fn loaded() -> bool {
     false
 }
 
-/// A later activity on screen, once its code is here. Until then — and in the server's
+/// A later activity (or the results) on screen, once its code is here. Until then — and in the server's
 /// HTML, so that the page comes to life exactly as sent — it says it is on its way; the
 /// page that opens on one names the module for preloading, so it is usually here as soon
 /// as the page is live. A failed fetch offers to try again.
 #[component]
-pub fn LaterActivity(live: Live, activity: Activity, facilitating: bool) -> impl IntoView {
+pub fn LaterActivity(live: Live, later: Later, facilitating: bool) -> impl IntoView {
     let here = RwSignal::new(loaded());
     let failed = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
@@ -110,7 +131,7 @@ pub fn LaterActivity(live: Live, activity: Activity, facilitating: bool) -> impl
             });
         }
     });
-    let label = activity.kind.label();
+    let label = later.label();
     let shown = move || {
         if failed.get() {
             return view! {
@@ -127,15 +148,12 @@ pub fn LaterActivity(live: Live, activity: Activity, facilitating: bool) -> impl
             }
             .into_any();
         }
-        let activity = activity.clone();
+        let later = later.clone();
         #[cfg(feature = "hydrate")]
-        let loading = leptos::__reexports::send_wrapper::SendWrapper::new(screen(
-            live,
-            activity,
-            facilitating,
-        ));
+        let loading =
+            leptos::__reexports::send_wrapper::SendWrapper::new(screen(live, later, facilitating));
         #[cfg(not(feature = "hydrate"))]
-        let loading = std::future::ready(screen(live, activity, facilitating));
+        let loading = std::future::ready(screen(live, later, facilitating));
         // The module is here: this is ready at once.
         Suspend::new(async move { loading.await.unwrap_or_else(|Unloaded| ().into_any()) })
             .into_any()
