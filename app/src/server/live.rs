@@ -565,10 +565,15 @@ mod tests {
             }
         }
         assert_eq!(distinct.len(), 2, "others and the author: {distinct:?}");
-        assert!(
-            distinct
-                .iter()
-                .any(|d| String::from_utf8_lossy(d).contains("\"mine\":true"))
+        let mine = |frame: &axum::body::Bytes| {
+            let text = String::from_utf8_lossy(frame);
+            let data = text.split("data: ").nth(1).unwrap().trim_end();
+            matches!(serde_json::from_str::<Delta>(data).unwrap().change, Change::NoteSaved(n) if n.mine)
+        };
+        assert_eq!(
+            distinct.iter().filter(|d| mine(d)).count(),
+            1,
+            "the author's own"
         );
     }
 

@@ -29,23 +29,16 @@ pub async fn workshop_events(
     Path(workshop_id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<axum::response::Response, StatusCode> {
-    // Each failure as its status: a database that is restarting is a 503 the screen
-    // retries (with `Retry-After`), not a 404 or a 500.
-    let status =
-        |e: AppError| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let who = auth::who_from_headers(&state, &headers)
         .await
         .map_err(status)?;
     let w = workshops::by_id(&state.db, workshop_id)
         .await
         .map_err(status)?;
-    let viewer = match workshops::actor(&state.db, &w, &who).await {
-        Ok(actor) => actor.viewer(),
-        Err(AppError::Forbidden | AppError::Unauthenticated) => {
-            return Err(StatusCode::FORBIDDEN);
-        }
-        Err(e) => return Err(status(e)),
-    };
+    let viewer = workshops::actor(&state.db, &w, &who)
+        .await
+        .map_err(status)?
+        .viewer();
     // Subscribe before reading where the workshop stands: every change after that read
     // arrives on `rx`, and the board sent first holds at least every change before it
     // (what it already holds arrives again with old numbers, which are skipped). Reading
@@ -135,20 +128,13 @@ pub async fn proposal_events(
     use super::services::proposals;
     let who = auth::who_from_headers(&state, &headers)
         .await
-        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
-    let Some(person) = who.person else {
-        return Err(StatusCode::FORBIDDEN);
-    };
+        .map_err(status)?;
+    let person = who.person.ok_or(StatusCode::FORBIDDEN)?;
     // Subscribe first: a change after the first read arrives on `rx`.
     let rx = state.live.subscribe_proposal(proposal_id);
     let first = proposals::live_tally(&state.db, &person, proposal_id)
         .await
-        .map_err(|e| match e {
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::FORBIDDEN,
-        })?;
+        .map_err(status)?;
     let tally_event = |t: &crate::model::proposals::LiveTally| {
         serde_json::to_string(t)
             .ok()
@@ -188,6 +174,16 @@ pub async fn proposal_events(
         },
     );
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// A stream refused, as its status. Anyone not let in gets 403 (a browser's event stream
+/// cannot sign in, so 401 would ask for what it cannot do); a database that is restarting
+/// is a 503 the screen retries (with `Retry-After`), not a 404 or a 500.
+fn status(e: AppError) -> StatusCode {
+    match e {
+        AppError::Forbidden | AppError::Unauthenticated => StatusCode::FORBIDDEN,
+        e => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+    }
 }
 
 /// Where one screen stands: its viewpoint, the last change it was told, and who it is.
@@ -446,11 +442,22 @@ mod tests {
                 },
             )
             .await;
-            assert!(
-                seen.contains("event: delta") || seen.contains("event:delta"),
-                "{seen}"
-            );
-            assert!(seen.contains("\"author\":\"Ana\""), "{seen}");
+            // The note arrives as a delta, named, as the board it reaches is read.
+            let notes: Vec<_> = seen
+                .split("event: delta")
+                .skip(1)
+                .filter_map(|e| e.split("data: ").nth(1)?.lines().next())
+                .filter_map(|data| {
+                    serde_json::from_str::<crate::domain::workshop::board::Delta>(data).ok()
+                })
+                .filter_map(|d| match d.change {
+                    crate::domain::workshop::board::Change::NoteSaved(n) => Some(n),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(notes.len(), 1, "{seen}");
+            assert_eq!(notes[0].author.as_deref(), Some("Ana"), "{seen}");
+            assert_eq!(notes[0].body, "No one rang back");
 
             // Someone who has not joined is refused a stream.
             let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
@@ -509,12 +516,9 @@ mod tests {
 
     impl Screen {
         async fn open(addr: std::net::SocketAddr, workshop_id: i64, device: &str) -> Screen {
-            let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-            let request = format!(
-                "GET /live/workshops/{workshop_id} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nCookie: {}={device}\r\n\r\n",
-                auth::DEVICE_COOKIE
-            );
-            tcp.write_all(request.as_bytes()).await.unwrap();
+            let path = format!("/live/workshops/{workshop_id}");
+            let cookie = format!("{}={device}", auth::DEVICE_COOKIE);
+            let tcp = request_stream(addr, &path, &cookie).await;
             let mut screen = Screen {
                 tcp,
                 seen: String::new(),
@@ -637,6 +641,20 @@ mod tests {
     }
 
     /// Read an event stream until `wanted` shows up (or it ends, or 10 seconds pass).
+    /// Ask for an event stream over raw HTTP, as a browser's `EventSource` does.
+    async fn request_stream(
+        addr: std::net::SocketAddr,
+        path: &str,
+        cookie: &str,
+    ) -> tokio::net::TcpStream {
+        let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n"
+        );
+        tcp.write_all(request.as_bytes()).await.unwrap();
+        tcp
+    }
+
     async fn read_until(tcp: &mut tokio::net::TcpStream, seen: &mut String, wanted: &str) -> bool {
         let mut buf = [0u8; 8192];
         while !seen.contains(wanted) {
@@ -680,7 +698,10 @@ mod tests {
                 let db = db.clone();
                 async move { accounts::find_by_email(&db, email).await.unwrap().unwrap() }
             };
-            let (hein, sam) = (person("hein@demo.q-commons.org").await, person("sam@demo.q-commons.org").await);
+            let (hein, sam) = (
+                person("hein@demo.q-commons.org").await,
+                person("sam@demo.q-commons.org").await,
+            );
             let make = |live: bool| {
                 let (db, hein) = (db.clone(), hein.clone());
                 async move {
@@ -694,51 +715,68 @@ mod tests {
                         ..Default::default()
                     };
                     let p = proposals::create(&db, &hein, &f).await.unwrap();
-                    proposals::open_voting(&db, &hein, p.id, chrono::Utc::now() + chrono::Duration::days(1))
-                        .await
-                        .unwrap()
+                    proposals::open_voting(
+                        &db,
+                        &hein,
+                        p.id,
+                        chrono::Utc::now() + chrono::Duration::days(1),
+                    )
+                    .await
+                    .unwrap()
                 }
             };
             let (live_p, hidden_p) = (make(true).await, make(false).await);
-            let cookie = format!("qc_session={}", sessions::create(&db, sam.id).await.unwrap());
-            let open = |path: String, cookie: String| async move {
-                let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-                let request = format!(
-                    "GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n"
-                );
-                tcp.write_all(request.as_bytes()).await.unwrap();
-                tcp
-            };
+            let cookie = format!(
+                "qc_session={}",
+                sessions::create(&db, sam.id).await.unwrap()
+            );
 
             // Nobody signed in, and a vote whose results wait for the close: refused.
             let mut seen = String::new();
-            let mut tcp = open(format!("/live/proposals/{}", live_p.id), String::new()).await;
+            let mut tcp = request_stream(addr, &format!("/live/proposals/{}", live_p.id), "").await;
             read_until(&mut tcp, &mut seen, "\r\n\r\n").await;
             assert!(seen.starts_with("HTTP/1.1 403"), "{seen}");
             let mut seen = String::new();
-            let mut tcp = open(format!("/live/proposals/{}", hidden_p.id), cookie.clone()).await;
+            let mut tcp =
+                request_stream(addr, &format!("/live/proposals/{}", hidden_p.id), &cookie).await;
             read_until(&mut tcp, &mut seen, "\r\n\r\n").await;
             assert!(seen.starts_with("HTTP/1.1 403"), "{seen}");
 
             // A member's screen gets the tally, then each ballot as it is cast elsewhere.
             let mut seen = String::new();
-            let mut tcp = open(format!("/live/proposals/{}", live_p.id), cookie.clone()).await;
+            let mut tcp =
+                request_stream(addr, &format!("/live/proposals/{}", live_p.id), &cookie).await;
             assert!(read_until(&mut tcp, &mut seen, "For 0 · Against 0").await);
             assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
-            proposals::vote(&db, &sam, live_p.id, &Ballot::Majority(Choice::For), "k1").await.unwrap();
+            proposals::vote(&db, &sam, live_p.id, &Ballot::Majority(Choice::For), "k1")
+                .await
+                .unwrap();
             live_a.proposal_changed(&db, live_p.id).await;
             assert!(read_until(&mut tcp, &mut seen, "For 1 · Against 0").await);
             assert!(!seen.contains("Sam"), "no name travels: {seen}");
-            proposals::vote(&db, &hein, live_p.id, &Ballot::Majority(Choice::Against), "k2").await.unwrap();
+            proposals::vote(
+                &db,
+                &hein,
+                live_p.id,
+                &Ballot::Majority(Choice::Against),
+                "k2",
+            )
+            .await
+            .unwrap();
             live_a.proposal_changed(&db, live_p.id).await;
             assert!(read_until(&mut tcp, &mut seen, "For 1 · Against 1").await);
 
             // It closes: the screen is told, and the stream ends.
-            proposals::close_due(&db, chrono::Utc::now() + chrono::Duration::days(2)).await.unwrap();
+            proposals::close_due(&db, chrono::Utc::now() + chrono::Duration::days(2))
+                .await
+                .unwrap();
             live_a.proposal_changed(&db, live_p.id).await;
             assert!(read_until(&mut tcp, &mut seen, "\"closed\":true").await);
             // The stream ends: the last chunk of the response.
-            assert!(read_until(&mut tcp, &mut seen, "\r\n0\r\n\r\n").await, "the stream ends");
+            assert!(
+                read_until(&mut tcp, &mut seen, "\r\n0\r\n\r\n").await,
+                "the stream ends"
+            );
         })
         .await;
     }
