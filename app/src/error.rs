@@ -131,6 +131,14 @@ impl AppError {
             AppError::Transport(_) => 502,
         }
     }
+
+    /// [`AppError::status`] as the server's HTTP status: the one place a server door (a
+    /// server function, a stream, a download) turns a refusal into a status. A 503 gets
+    /// its `Retry-After` from the security headers' middleware.
+    #[cfg(feature = "ssr")]
+    pub fn status_code(&self) -> http::StatusCode {
+        http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
 }
 
 impl leptos::server_fn::error::FromServerFnError for AppError {

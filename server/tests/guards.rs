@@ -284,15 +284,15 @@ async fn without_its_database_the_app_answers_503_with_when_to_retry() {
     let err: app::error::AppError = serde_json::from_str(&said).unwrap();
     assert_eq!(err, app::error::AppError::Unavailable, "{said}");
 
-    let res = app
-        .oneshot(
-            Request::get("/live/workshops/1")
-                .header(header::COOKIE, "qc_device=a-phone")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(res.headers()[header::RETRY_AFTER], retry.as_str());
+    // A live screen, and the downloads (a report as a guest, the register as one who
+    // says they are signed in: both need the database to decide).
+    for (path, cookie) in [
+        ("/live/workshops/1", "qc_device=a-phone"),
+        ("/workshops/1/report.csv", "qc_device=a-phone"),
+        ("/decisions.csv", "qc_session=a-session"),
+    ] {
+        let res = common::get_with_cookie(&app, path, cookie).await;
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert_eq!(res.headers()[header::RETRY_AFTER], retry.as_str(), "{path}");
+    }
 }

@@ -5,26 +5,15 @@
 use app::server::db;
 use app::server::entities::role;
 use app::server::services::demo;
-use axum::body::Body;
-use http::{Request, StatusCode, header};
+use http::StatusCode;
 use http_body_util::BodyExt;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use std::sync::{Arc, Mutex};
-use tower::ServiceExt;
 
 mod common;
 
 async fn page(app: &axum::Router, path: &str, cookie: &str) -> String {
-    let res = app
-        .clone()
-        .oneshot(
-            Request::get(path)
-                .header(header::COOKIE, cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let res = common::get_with_cookie(app, path, cookie).await;
     assert_eq!(res.status(), StatusCode::OK, "{path}");
     let body = res.into_body().collect().await.unwrap().to_bytes();
     String::from_utf8_lossy(&body).into_owned()

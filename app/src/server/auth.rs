@@ -6,7 +6,7 @@ use super::entities::person;
 use super::services::{membership, sessions};
 use crate::domain::membership::Actor;
 use crate::error::AppError;
-use http::{HeaderValue, StatusCode, header, request::Parts};
+use http::{HeaderValue, header, request::Parts};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
@@ -243,13 +243,8 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         let form_post = parts()
             .and_then(|p| p.headers.get(header::ACCEPT).cloned())
             .is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("text/html")));
-        if !form_post
-            && let (Some(res), Ok(status)) = (
-                use_context::<ResponseOptions>(),
-                StatusCode::from_u16(err.status()),
-            )
-        {
-            res.set_status(status);
+        if !form_post && let Some(res) = use_context::<ResponseOptions>() {
+            res.set_status(err.status_code());
         }
     }
     result

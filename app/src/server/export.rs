@@ -5,7 +5,7 @@ use super::auth;
 use super::services::workshops;
 use crate::error::AppError;
 use axum::extract::Path;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,15 +78,7 @@ pub async fn report_download(
             )
                 .into_response()
         }
-        Err(e) => {
-            let status = match e {
-                AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-                AppError::Forbidden => StatusCode::FORBIDDEN,
-                AppError::NotFound(_) => StatusCode::NOT_FOUND,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            (status, e.to_string()).into_response()
-        }
+        Err(e) => (e.status_code(), e.to_string()).into_response(),
     }
 }
 
@@ -147,16 +139,7 @@ fn download(made: Result<String, AppError>, file: &str, mime: &'static str) -> R
             body,
         )
             .into_response(),
-        Err(e) => {
-            let status = match e {
-                AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-                AppError::Forbidden => StatusCode::FORBIDDEN,
-                AppError::NotFound(_) => StatusCode::NOT_FOUND,
-                AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            (status, e.to_string()).into_response()
-        }
+        Err(e) => (e.status_code(), e.to_string()).into_response(),
     }
 }
 

@@ -136,10 +136,8 @@ pub async fn server_fn_status(
             http::StatusCode::INTERNAL_SERVER_ERROR,
         );
     };
-    if let Ok(err) = serde_json::from_slice::<crate::error::AppError>(&bytes)
-        && let Ok(status) = http::StatusCode::from_u16(err.status())
-    {
-        parts.status = status;
+    if let Ok(err) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
+        parts.status = err.status_code();
     }
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }

@@ -182,7 +182,7 @@ pub async fn proposal_events(
 fn status(e: AppError) -> StatusCode {
     match e {
         AppError::Forbidden | AppError::Unauthenticated => StatusCode::FORBIDDEN,
-        e => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        e => e.status_code(),
     }
 }
 

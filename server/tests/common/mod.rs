@@ -36,6 +36,25 @@ pub async fn app_on(
     (server::router(state.clone(), options), state)
 }
 
+/// `GET path` with one cookie, through the whole router.
+#[allow(dead_code)]
+pub async fn get_with_cookie(
+    app: &axum::Router,
+    path: &str,
+    cookie: &str,
+) -> axum::response::Response {
+    use tower::ServiceExt;
+    app.clone()
+        .oneshot(
+            http::Request::get(path)
+                .header(http::header::COOKIE, cookie)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+}
+
 /// A brotli-compressed body, read back as text.
 #[allow(dead_code)]
 pub fn unbrotli(compressed: &[u8]) -> String {
