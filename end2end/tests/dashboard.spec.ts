@@ -88,9 +88,18 @@ test("a region's dashboard: the convener opens it from the region's page and cha
   const weekly = hein.getByRole('region', { name: 'Members who joined, a week' });
   await weekly.locator('summary').click();
   await expect(weekly.getByRole('columnheader', { name: 'Week of' })).toBeVisible();
-  // Two years of weeks: 104 to 106 Mondays, and the header row.
-  expect(await weekly.getByRole('row').count()).toBeGreaterThanOrEqual(105);
-  await expect(weekly.getByRole('rowheader').last()).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+  // "Last 2 years" is this month and the 23 before it: a row for every week from the one
+  // the first of that month falls in to this one (100 to 106 of them, by the day of the
+  // month), each named by its Monday, and the header row.
+  const day = 24 * 60 * 60 * 1000;
+  const now = new Date();
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const monday = (t: number) => t - ((new Date(t).getUTCDay() + 6) % 7) * day;
+  const first = monday(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 23, 1));
+  const weeks = Math.round((monday(today) - first) / (7 * day)) + 1;
+  expect(await weekly.getByRole('row').count()).toBe(weeks + 1);
+  await expect(weekly.getByRole('rowheader').first()).toHaveText(new Date(first).toISOString().slice(0, 10));
+  await expect(weekly.getByRole('rowheader').last()).toHaveText(new Date(monday(today)).toISOString().slice(0, 10));
   await expect(hein.getByText(/, a value a week\. Every member can read this page\./)).toBeVisible();
   await expectAccessible(hein);
   expect((await anonymousCsv(browser)).status()).toBe(401);
