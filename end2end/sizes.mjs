@@ -43,7 +43,8 @@ for (const r of [...rows, { file: '**all**', ...total }]) {
 // the split loader they import); the facilitator's console, the present screen and the
 // live tally are lazy islands (#[island(lazy)], `cargo leptos build --split`), and the
 // later workshop activities (grouping, prioritise, poll, reflection) a split function
-// (app/src/ui/workshop/later.rs): their code is in split modules and shared chunks,
+// (app/src/ui/workshop/later.rs), and so is the reader of outboxes that earlier versions
+// kept on a phone (legacy.rs): their code is in split modules and shared chunks,
 // fetched only by a page that shows them, as the split manifest lists.
 const manifestFile = fs.readdirSync(dir).find((f) => /^__wasm_split_manifest\..*json$/.test(f));
 const manifest = manifestFile ? JSON.parse(fs.readFileSync(path.join(dir, manifestFile), 'utf8')) : {};

@@ -126,6 +126,22 @@ test('a facilitator and three participants run a whole workshop live, one of the
   await expect(ana.getByText('Parking at the hospital costs too much')).toBeVisible();
   await expect(cara.locator('.outbox')).toHaveCount(0);
   await expect(cara.locator('.note', { hasText: 'Parking at the hospital' })).toHaveCount(1);
+  // An outbox that an earlier version of Q Commons kept on the phone (named fields, under
+  // its old key) is read by its own split module, sent, and then gone from the phone.
+  const workshopId = new URL(fac.url()).pathname.split('/')[2];
+  const kept = [{ id: 1, change: { Note: { key: 'kept-by-an-earlier-version', body: 'Signs to the discharge lounge are missing' } } }];
+  await cara.evaluate(([id, json]) => localStorage.setItem(`qc-outbox-${id}`, json), [workshopId, JSON.stringify(kept)]);
+  await cara.reload();
+  await hydrated(cara);
+  await expect(ana.getByText('Signs to the discharge lounge are missing')).toBeVisible();
+  await expect(cara.locator('.note', { hasText: 'Signs to the discharge lounge' })).toHaveCount(1);
+  const fetchedReader = (p: Page) =>
+    p.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.includes('legacy_outbox')));
+  expect(await fetchedReader(cara)).toBe(true);
+  expect(await fetchedReader(ana), 'a phone without an old outbox never fetches its reader').toBe(false);
+  await expect
+    .poll(() => cara.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('qc-outbox'))))
+    .toEqual([]);
   // Authors change and delete their own notes while capture is open.
   const mine = sam.locator('.note', { hasText: 'A note I will take back' });
   await mine.getByRole('button', { name: 'Delete' }).click();

@@ -69,6 +69,25 @@ pub fn IslandScripts(
     }
 }
 
+/// An island's prop as the server hands it over. Leptos writes an island's props into the
+/// page as JSON (`data-props`), and the code `#[island]` generates writes them out again
+/// in the browser, on hydration, where the page already holds them and the result is
+/// thrown away. A prop in `Sent` is written out only on the server: the browser reads it
+/// and never writes it, so a phone does not turn the whole board back into JSON while the
+/// page comes to life, and its WASM carries no code to.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Sent<T>(pub T);
+
+impl<T: serde::Serialize> serde::Serialize for Sent<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[cfg(feature = "ssr")]
+        return self.0.serialize(serializer);
+        #[cfg(not(feature = "ssr"))]
+        serializer.serialize_unit()
+    }
+}
+
 /// Once an island is live in the browser, say so on `<body>` (for tests and styles).
 pub fn mark_hydrated() {
     Effect::new(|_| {
@@ -120,5 +139,21 @@ pub fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
             .get("id")
             .and_then(|i| i.parse::<i64>().ok())
             .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Sent;
+    use crate::domain::workshop::board::tests::board;
+
+    #[test]
+    fn a_sent_prop_is_written_on_the_server_as_itself_and_read_back_whole() {
+        let b = board();
+        let json = serde_json::to_string(&Sent(b.clone())).unwrap();
+        assert_eq!(json, serde_json::to_string(&b).unwrap());
+        let read: Sent<crate::domain::workshop::board::Board> =
+            serde_json::from_str(&json).unwrap();
+        assert_eq!(read, Sent(b));
     }
 }

@@ -391,18 +391,24 @@ impl Turnout {
         self.add_many(perspective, 1);
     }
 
+    /// Count `count` more with this perspective. The perspectives stay in the order of
+    /// [`Perspective::ALL`], "prefer not to say" last: a new one is put in its place rather
+    /// than the list sorted (so the browser's WASM carries no sort for it).
     pub fn add_many(&mut self, perspective: Option<Perspective>, count: u32) {
         match self.0.iter_mut().find(|(p, _)| *p == perspective) {
             Some((_, n)) => *n += count,
-            None => self.0.push((perspective, count)),
+            None => {
+                let place = |p: Option<Perspective>| {
+                    p.map_or(usize::MAX, |p| {
+                        Perspective::ALL.iter().position(|q| *q == p).unwrap_or(0)
+                    })
+                };
+                let at = self
+                    .0
+                    .partition_point(|(p, _)| place(*p) < place(perspective));
+                self.0.insert(at, (perspective, count));
+            }
         }
-        // Each perspective appears once, so no two keys tie: the unstable sort gives the
-        // same order, and the browser's WASM needs no merge sort for it.
-        self.0.sort_unstable_by_key(|(p, _)| {
-            p.map_or(usize::MAX, |p| {
-                Perspective::ALL.iter().position(|q| *q == p).unwrap_or(0)
-            })
-        });
     }
 
     pub fn total(&self) -> u32 {
@@ -983,6 +989,18 @@ pub(crate) mod tests {
         b.apply(&join2);
         assert_eq!(b.turnout.total(), 2);
         assert_eq!(b.turnout.0[0], (Some(Perspective::Carer), 1));
+    }
+
+    #[test]
+    fn turnout_keeps_the_perspectives_in_their_order_with_prefer_not_to_say_last() {
+        let mut t = Turnout::default();
+        let [first, second, third] = [0, 1, 2].map(|i| Some(Perspective::ALL[i]));
+        for p in [None, third, first, None, second, third] {
+            t.add(p);
+        }
+        t.add_many(first, 3);
+        assert_eq!(t.0, [(first, 4), (second, 1), (third, 2), (None, 2)]);
+        assert_eq!(t.total(), 9);
     }
 
     #[test]

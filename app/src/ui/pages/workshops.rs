@@ -8,7 +8,7 @@ use crate::domain::membership::Perspective;
 use crate::domain::workshop::board::DISPLAY_NAME_MAX;
 use crate::model::workshops::{FacilitatorPage, ParticipantPage};
 use crate::ui::form::{Field, FormError, SelectField, Submit, TextAreaField, action_error};
-use crate::ui::widgets::problem;
+use crate::ui::widgets::{Sent, problem};
 use crate::ui::workshop::board::{CurrentActivity, Grouping, Results, StageBar};
 use crate::ui::workshop::facilitate::{Agenda, Controls, Guests, SettingsPanel};
 use crate::ui::workshop::live::Live;
@@ -184,7 +184,7 @@ pub fn ParticipantPageView() -> impl IntoView {
             {move || page.get().map(|r| match r {
                 Err(e) => problem("Workshop not found", e),
                 Ok(p) => match p.board.clone() {
-                    Some(board) => view! { <Title text=p.title.clone() /> <crate::ui::widgets::IslandScripts later=opens_later(&board) /> <ParticipantScreen title=p.title.clone() workshop_id=p.workshop_id facilitating=p.facilitating board /> }.into_any(),
+                    Some(board) => view! { <Title text=p.title.clone() /> <crate::ui::widgets::IslandScripts later=opens_later(&board) /> <ParticipantScreen title=p.title.clone() workshop_id=p.workshop_id facilitating=p.facilitating board=Sent(board) /> }.into_any(),
                     None => view! { <JoinForm page=p join /> }.into_any(),
                 },
             })}
@@ -206,10 +206,10 @@ fn ParticipantScreen(
     title: String,
     workshop_id: i64,
     facilitating: bool,
-    board: crate::domain::workshop::board::Board,
+    board: Sent<crate::domain::workshop::board::Board>,
 ) -> impl IntoView {
     crate::ui::widgets::mark_hydrated();
-    let live = Live::new(board);
+    let live = Live::new(board.0);
     view! {
         <div class="workshop">
             <header class="workshop__header">
@@ -306,14 +306,15 @@ fn facilitator_page(title: &'static str, show: fn(FacilitatorPage) -> AnyView) -
 #[component]
 pub fn FacilitatorPageView() -> impl IntoView {
     facilitator_page("Facilitate a workshop", |p| {
-        view! { <Title text=format!("Facilitate: {}", p.board.title) /> <crate::ui::widgets::IslandScripts lazy="console_loader" later=opens_later(&p.board) /> <Console page=p /> }.into_any()
+        view! { <Title text=format!("Facilitate: {}", p.board.title) /> <crate::ui::widgets::IslandScripts lazy="console_loader" later=opens_later(&p.board) /> <Console page=Sent(p) /> }.into_any()
     })
 }
 
 /// Lazy (`cargo leptos build --split`): its code is fetched only by the page that shows
 /// it, so a participant's phone never downloads the facilitator's controls.
 #[island(lazy)]
-fn Console(page: FacilitatorPage) -> impl IntoView {
+fn Console(page: Sent<FacilitatorPage>) -> impl IntoView {
+    let Sent(page) = page;
     let code = page.board.join_code.clone();
     let id = page.board.workshop_id;
     let title = page.board.title.clone();
@@ -351,13 +352,14 @@ fn spaced(code: &str) -> String {
 #[component]
 pub fn PresentPageView() -> impl IntoView {
     facilitator_page("Present a workshop", |p| {
-        view! { <Title text=format!("Present: {}", p.board.title) /> <crate::ui::widgets::IslandScripts lazy="present_loader" /> <Present page=p /> }.into_any()
+        view! { <Title text=format!("Present: {}", p.board.title) /> <crate::ui::widgets::IslandScripts lazy="present_loader" /> <Present page=Sent(p) /> }.into_any()
     })
 }
 
 /// Lazy, like the console: only the present screen fetches its code.
 #[island(lazy)]
-fn Present(page: FacilitatorPage) -> impl IntoView {
+fn Present(page: Sent<FacilitatorPage>) -> impl IntoView {
+    let Sent(page) = page;
     let code = page.board.join_code.clone();
     let title = page.board.title.clone();
     crate::ui::widgets::mark_hydrated();

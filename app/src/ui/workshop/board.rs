@@ -25,7 +25,7 @@ where
 }
 
 /// Where the workshop stands: the activity, its prompt, the countdown, the connection.
-#[component]
+#[component(transparent)]
 pub fn StageBar(live: Live) -> impl IntoView {
     let heading = move || {
         live.board
@@ -65,7 +65,7 @@ pub fn StageBar(live: Live) -> impl IntoView {
     }
 }
 
-#[component]
+#[component(transparent)]
 fn Timer(live: Live) -> impl IntoView {
     move || {
         live.seconds_left().map(|s| {
@@ -75,7 +75,7 @@ fn Timer(live: Live) -> impl IntoView {
     }
 }
 
-#[component]
+#[component(transparent)]
 fn ConnectionBadge(live: Live) -> impl IntoView {
     move || match live.connection.get() {
         Connection::Live => view! { <span class="badge badge--live">"● Live"</span> }.into_any(),
@@ -87,7 +87,7 @@ fn ConnectionBadge(live: Live) -> impl IntoView {
 }
 
 /// Changes made while the connection was down, waiting to be sent.
-#[component]
+#[component(transparent)]
 fn Outbox(live: Live) -> impl IntoView {
     move || {
         let n = live.outbox.with(Vec::len);
@@ -146,7 +146,7 @@ pub fn CurrentActivity(live: Live, facilitating: bool) -> impl IntoView {
     }
 }
 
-#[component]
+#[component(transparent)]
 fn Waiting(live: Live) -> impl IntoView {
     let joined = move || live.board.with(|b| b.turnout.total());
     view! {
@@ -157,7 +157,7 @@ fn Waiting(live: Live) -> impl IntoView {
     }
 }
 
-#[component]
+#[component(transparent)]
 fn Capture(live: Live, activity: Activity, facilitating: bool) -> impl IntoView {
     let activity_id = activity.id;
     let notes = move || {
@@ -185,7 +185,7 @@ fn Capture(live: Live, activity: Activity, facilitating: bool) -> impl IntoView 
     }
 }
 
-#[component]
+#[component(transparent)]
 fn NoteComposer(live: Live) -> impl IntoView {
     let body = RwSignal::new(String::new());
     let left = move || NOTE_MAX as i64 - body.with(|b| b.chars().count()) as i64;
@@ -223,13 +223,13 @@ fn NoteComposer(live: Live) -> impl IntoView {
 }
 
 /// Notes typed on this device that the server has not confirmed yet.
-#[component]
+#[component(transparent)]
 fn Sending(live: Live) -> impl IntoView {
     let pending = move || {
         live.outbox.with(|o| {
             o.iter()
                 .filter_map(|q| match &q.change {
-                    Pending::Note { body, .. } => Some(body.clone()),
+                    Pending::Note(_, body) => Some(body.clone()),
                     _ => None,
                 })
                 .collect::<Vec<_>>()
@@ -245,7 +245,7 @@ fn Sending(live: Live) -> impl IntoView {
     }
 }
 
-#[component]
+#[component(transparent)]
 fn NoteList(
     #[prop(into)] notes: Signal<Vec<Note>>,
     live: Live,
@@ -262,7 +262,7 @@ fn NoteList(
     }
 }
 
-#[component]
+#[component(transparent)]
 fn NoteItem(note: Note, live: Live, open: bool, facilitating: bool) -> impl IntoView {
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(note.body.clone());
@@ -474,7 +474,7 @@ fn ballot_items(live: Live, activity: &Activity) -> Vec<(i64, String)> {
     })
 }
 
-#[component]
+#[component(transparent)]
 fn Vote(live: Live, activity: Activity) -> impl IntoView {
     let a = activity.clone();
     let remaining = move || live.board.with(|b| a.rules.remaining(&b.my_ballot(a.id)));
@@ -504,7 +504,7 @@ fn Vote(live: Live, activity: Activity) -> impl IntoView {
     }
 }
 
-#[component]
+#[component(transparent)]
 fn BallotItem(
     live: Live,
     activity: Activity,

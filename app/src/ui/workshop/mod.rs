@@ -4,5 +4,6 @@ pub mod board;
 pub mod chart;
 pub mod facilitate;
 pub mod later;
+pub mod legacy;
 pub mod live;
 pub mod responses;

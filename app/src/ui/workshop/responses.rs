@@ -115,7 +115,7 @@ fn RateTheme(live: Live, activity_id: i64, theme: Theme) -> impl IntoView {
     let sending = move || {
         live.outbox.with(|o| {
             o.iter()
-                .any(|q| matches!(q.change, Pending::Rating { theme, .. } if theme == t))
+                .any(|q| matches!(q.change, Pending::Rating(theme, ..) if theme == t))
         })
     };
     // A rating the server refused goes back to what it holds (the board is fetched again).
@@ -376,7 +376,7 @@ fn SendingReflections(live: Live) -> impl IntoView {
         live.outbox.with(|o| {
             o.iter()
                 .filter_map(|q| match &q.change {
-                    Pending::Reflection { body, .. } => Some(body.clone()),
+                    Pending::Reflection(_, _, body, _) => Some(body.clone()),
                     _ => None,
                 })
                 .collect::<Vec<_>>()
