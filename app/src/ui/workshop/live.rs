@@ -519,16 +519,20 @@ mod browser {
             });
         }
         Effect::new(move |_| {
-            let outbox = live.outbox.get();
-            if let Some(s) = storage() {
-                let _ = if outbox.is_empty() {
-                    s.remove_item(&key)
-                } else {
-                    s.set_item(&key, &serde_json::to_string(&outbox).unwrap_or_default())
-                };
-            }
+            live.outbox.with(|o| store(&key, o));
         });
         restore_kept(live);
+    }
+
+    /// Keep `outbox` in the device's storage under `key` (an empty one: the key removed);
+    /// whether that worked.
+    fn store(key: &str, outbox: &[super::Queued]) -> bool {
+        let Some(s) = storage() else { return false };
+        if outbox.is_empty() {
+            s.remove_item(key).is_ok()
+        } else {
+            serde_json::to_string(outbox).is_ok_and(|json| s.set_item(key, &json).is_ok())
+        }
     }
 
     /// An outbox an earlier version kept here joins this one, numbered after it. The old
@@ -548,10 +552,10 @@ mod browser {
                     live.push(o, q.change);
                 }
             });
-            let Some(s) = storage() else { return };
-            let outbox = live.outbox.with_untracked(|o| serde_json::to_string(o));
             let key = super::outbox_key(live.workshop_id);
-            if outbox.is_ok_and(|json| s.set_item(&key, &json).is_ok()) {
+            if live.outbox.with_untracked(|o| store(&key, o))
+                && let Some(s) = storage()
+            {
                 let _ = s.remove_item(&old_key);
             }
             live.flush();
