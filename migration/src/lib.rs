@@ -27,6 +27,7 @@ mod m20261128_000023_cascades;
 mod m20261128_000024_relationships;
 mod m20261129_000025_assets;
 mod m20261129_000026_funding_rounds;
+mod m20261207_000027_change_counter;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000024_relationships::Migration),
             Box::new(m20261129_000025_assets::Migration),
             Box::new(m20261129_000026_funding_rounds::Migration),
+            Box::new(m20261207_000027_change_counter::Migration),
         ]
     }
 }

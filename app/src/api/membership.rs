@@ -56,8 +56,15 @@ pub async fn get_pending_applications(region: String) -> Result<Vec<PendingAppli
             let actor = auth::current_actor(&state)
                 .await?
                 .ok_or(AppError::Unauthenticated)?;
-            membership::pending_applications(&state.db, state.live.structure(), &actor, &region)
-                .await
+            let checked = auth::checked(&state).await?;
+            membership::pending_applications(
+                &state.db,
+                state.live.structure(),
+                &checked,
+                &actor,
+                &region,
+            )
+            .await
         }
         .await,
     )

@@ -11,7 +11,8 @@ pub async fn get_space_page(slug: String) -> Result<SpacePage, AppError> {
         async {
             let state = auth::state()?;
             let viewer = auth::current_actor(&state).await?;
-            spaces::page_for(&state.db, state.live.structure(), &slug, viewer).await
+            let checked = auth::checked(&state).await?;
+            spaces::page_for(&state.db, state.live.structure(), &checked, &slug, viewer).await
         }
         .await,
     )

@@ -2,8 +2,9 @@
 //! a guest from the device cookie) for server functions, streams and downloads alike, the
 //! client's address, and mapping errors to HTTP statuses.
 use super::AppState;
+use super::cache::Checked;
 use super::entities::person;
-use super::services::{membership, sessions};
+use super::services::sessions;
 use crate::domain::membership::Actor;
 use crate::error::AppError;
 use http::{HeaderValue, header, request::Parts};
@@ -33,8 +34,9 @@ pub struct RequestSession(std::sync::Arc<std::sync::Mutex<std::sync::Arc<Known>>
 /// reads, the others wait for its answer.
 #[derive(Default)]
 struct Known {
-    person: tokio::sync::OnceCell<Option<person::Model>>,
-    actor: tokio::sync::OnceCell<Option<Actor>>,
+    /// The database's change count, read once: what this request may keep or reuse.
+    checked: tokio::sync::OnceCell<Checked>,
+    visit: tokio::sync::OnceCell<Option<sessions::Visit>>,
 }
 
 impl RequestSession {
@@ -120,28 +122,37 @@ pub fn ensure_device_token(state: &AppState) -> String {
     token
 }
 
-pub async fn current_person(state: &AppState) -> Result<Option<person::Model>, AppError> {
-    let read = async || match session_token() {
-        Some(token) => sessions::person_for_token(&state.db, &token).await,
-        None => Ok(None),
-    };
+/// The database's change count as this request read it (once, however many parts ask),
+/// with the copies kept between requests that are still as fresh.
+pub async fn checked(state: &AppState) -> Result<Checked, AppError> {
+    let read = async || Checked::read(&state.db, state.live.checked()).await;
     match use_context::<RequestSession>() {
-        Some(cache) => cache.known().person.get_or_try_init(read).await.cloned(),
+        Some(cache) => cache.known().checked.get_or_try_init(read).await.cloned(),
         None => read().await,
     }
 }
 
-/// The signed-in person as the rules see them (membership and roles), read once per
-/// request: the page's frame, its data and its panels each ask.
-pub async fn current_actor(state: &AppState) -> Result<Option<Actor>, AppError> {
-    let read = async || match current_person(state).await? {
-        Some(person) => Ok(Some(membership::actor(&state.db, person.id).await?)),
+/// Who this request's session signs in, with their membership and roles, read once per
+/// request (the page's frame, its data and its panels each ask) and kept between
+/// requests while the database's change count stands.
+async fn visit(state: &AppState) -> Result<Option<sessions::Visit>, AppError> {
+    let read = async || match session_token() {
+        Some(token) => sessions::visit(&state.db, &checked(state).await?, &token).await,
         None => Ok(None),
     };
     match use_context::<RequestSession>() {
-        Some(cache) => cache.known().actor.get_or_try_init(read).await.cloned(),
+        Some(cache) => cache.known().visit.get_or_try_init(read).await.cloned(),
         None => read().await,
     }
+}
+
+pub async fn current_person(state: &AppState) -> Result<Option<person::Model>, AppError> {
+    Ok(visit(state).await?.map(|v| v.person))
+}
+
+/// The signed-in person as the rules see them (membership and roles).
+pub async fn current_actor(state: &AppState) -> Result<Option<Actor>, AppError> {
+    Ok(visit(state).await?.map(|v| v.actor))
 }
 
 /// Forget who this request found signed in (the session just started or ended).

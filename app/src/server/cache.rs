@@ -159,6 +159,125 @@ impl CountsCache {
     }
 }
 
+/// What a request may keep of people and of spaces' activity, checked against the
+/// database's count of changes to them (migration `m20261207_000027_change_counter`: the
+/// database counts every change to sessions, people, memberships, roles, the audit log,
+/// meetings and applications, whoever made it). A request reads the count once; a copy
+/// read after the same count was read is as fresh as reading again (the count moves
+/// when a change commits, never before it is visible). So a signed-in
+/// page needs one small read for who is asking and what its space shows, however many
+/// app servers there are, and a change made anywhere is seen by the very next request.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+pub enum CheckedKey {
+    /// Who a session signs in (their person, membership and roles), by the token's digest.
+    Visit(String),
+    /// A space's members: how many, and their perspectives.
+    Members(i64),
+    /// A space's latest audit-log entries.
+    Activity(i64),
+    /// A space's next meetings, as read in a given minute: a meeting leaves the list when
+    /// it starts, which changes nothing in the database.
+    Meetings(i64, i64),
+    /// A region's applications waiting for a decision.
+    Applications(i64),
+}
+
+/// The copies each app server keeps, each with the change count it was read at.
+#[derive(Clone)]
+pub struct CheckedCache {
+    kept: Cache<CheckedKey, (i64, Arc<dyn Any + Send + Sync>)>,
+    /// The highest count read: one lower means the database went back (restored from a
+    /// backup while this server ran), and then nothing kept is trusted.
+    highest: Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Default for CheckedCache {
+    fn default() -> Self {
+        CheckedCache {
+            kept: Cache::builder()
+                .max_capacity(20_000)
+                .time_to_idle(std::time::Duration::from_secs(600))
+                .build(),
+            highest: Arc::default(),
+        }
+    }
+}
+
+impl CheckedCache {
+    /// A request read `count`. Lower than the highest read, the database went back: forget
+    /// everything kept (also when a request that read earlier gets here later, which only
+    /// costs reads).
+    fn saw(&self, count: i64) {
+        if self.highest.fetch_max(count, Ordering::AcqRel) > count {
+            self.kept.invalidate_all();
+            self.highest.store(count, Ordering::Release);
+        }
+    }
+}
+
+/// The change count one request read, and the copies it may use.
+#[derive(Clone)]
+pub struct Checked {
+    count: Option<i64>,
+    cache: CheckedCache,
+}
+
+impl Checked {
+    /// Read the database's change count now.
+    pub async fn read(
+        db: &impl sea_orm::ConnectionTrait,
+        cache: &CheckedCache,
+    ) -> Result<Checked, AppError> {
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT changes FROM change_counter WHERE id = 1",
+            ))
+            .await?
+            .ok_or(AppError::Internal)?;
+        let count = row.try_get_by_index::<i64>(0)?;
+        cache.saw(count);
+        Ok(Checked {
+            count: Some(count),
+            cache: cache.clone(),
+        })
+    }
+
+    /// Keep nothing: every read goes to the database.
+    pub fn none() -> Checked {
+        Checked {
+            count: None,
+            cache: CheckedCache {
+                kept: Cache::new(0),
+                highest: Arc::default(),
+            },
+        }
+    }
+
+    /// The copy under `key` if it was read at the same count as this request, else what
+    /// `load` reads now (kept for the requests after). The service that loads a key owns
+    /// its type.
+    pub async fn get<V: Any + Send + Sync>(
+        &self,
+        key: CheckedKey,
+        load: impl AsyncFnOnce() -> Result<V, AppError>,
+    ) -> Result<Arc<V>, AppError> {
+        let Some(count) = self.count else {
+            return Ok(Arc::new(load().await?));
+        };
+        if let Some((read_at, kept)) = self.cache.kept.get(&key)
+            && read_at == count
+            && let Ok(kept) = kept.downcast::<V>()
+        {
+            return Ok(kept);
+        }
+        // Read after the count was: at least as fresh as the count says.
+        let fresh = Arc::new(load().await?);
+        self.cache.kept.insert(key, (count, fresh.clone()));
+        Ok(fresh)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,5 +427,91 @@ mod tests {
         let none = CountsCache::none();
         assert_eq!(*none.get("a".into(), count(6)).await.unwrap(), 6);
         assert_eq!(*none.get("a".into(), count(7)).await.unwrap(), 7);
+    }
+
+    /// Reads `key` through `checked`, counting how often it was read afresh.
+    async fn read_through(checked: &Checked, reads: &AtomicU64) -> u64 {
+        *checked
+            .get(CheckedKey::Activity(1), async || {
+                Ok(reads.fetch_add(1, Ordering::SeqCst) + 1)
+            })
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_copy_is_trusted_while_the_database_counts_no_change_to_what_it_holds() {
+        use sea_orm::ConnectionTrait;
+        crate::server::testing::for_each_database(|db| async move {
+            let cache = CheckedCache::default();
+            let reads = AtomicU64::new(0);
+            let first = Checked::read(&db, &cache).await.unwrap();
+            assert_eq!(read_through(&first, &reads).await, 1);
+            let again = Checked::read(&db, &cache).await.unwrap();
+            assert_eq!(read_through(&again, &reads).await, 1, "nothing changed");
+            // Every counted table, written straight to the database (as another app
+            // server, or an administrator with SQL, would): insert, update, delete.
+            let now = "CURRENT_TIMESTAMP";
+            let statements = [
+                format!(
+                    "INSERT INTO person (id, name, email, created_at, updated_at) \
+                     VALUES (7001, 'Ada', 'ada@example.org', {now}, {now})"
+                ),
+                "UPDATE person SET name = 'Ada L' WHERE id = 7001".to_owned(),
+                format!(
+                    "INSERT INTO session (token_hash, person_id, created_at, expires_at) \
+                     VALUES ('h', 7001, {now}, {now})"
+                ),
+                "DELETE FROM session WHERE person_id = 7001".to_owned(),
+                "DELETE FROM person WHERE id = 7001".to_owned(),
+            ];
+            let mut expected = 1;
+            for sql in statements {
+                db.execute_unprepared(&sql).await.unwrap();
+                expected += 1;
+                let now = Checked::read(&db, &cache).await.unwrap();
+                assert_eq!(read_through(&now, &reads).await, expected, "after {sql}");
+                assert_eq!(read_through(&now, &reads).await, expected, "then kept");
+            }
+            if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+                // On PostgreSQL the count moves when the change commits, not before: a
+                // request reading meanwhile keeps what it read under the count before.
+                use sea_orm::TransactionTrait;
+                let txn = db.begin().await.unwrap();
+                txn.execute_unprepared(&format!(
+                    "INSERT INTO person (id, name, email, created_at, updated_at) \
+                     VALUES (7002, 'Bo', 'bo@example.org', {now}, {now})"
+                ))
+                .await
+                .unwrap();
+                let during = Checked::read(&db, &cache).await.unwrap();
+                assert_eq!(read_through(&during, &reads).await, expected);
+                txn.commit().await.unwrap();
+                let after = Checked::read(&db, &cache).await.unwrap();
+                assert_eq!(read_through(&after, &reads).await, expected + 1);
+            }
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_database_gone_back_to_an_earlier_count_is_trusted_for_nothing_kept() {
+        let cache = CheckedCache::default();
+        let reads = AtomicU64::new(0);
+        let at = |count| Checked {
+            count: Some(count),
+            cache: cache.clone(),
+        };
+        let read = |count: i64| {
+            cache.saw(count);
+            at(count)
+        };
+        assert_eq!(read_through(&read(5), &reads).await, 1);
+        assert_eq!(read_through(&read(9), &reads).await, 2);
+        // Restored from a backup taken at 5: what was read at 5 before is not trusted.
+        assert_eq!(read_through(&read(5), &reads).await, 3);
+        assert_eq!(read_through(&read(5), &reads).await, 3);
+        assert_eq!(read_through(&Checked::none(), &reads).await, 4);
+        assert_eq!(read_through(&Checked::none(), &reads).await, 5);
     }
 }

@@ -115,6 +115,8 @@ struct Inner {
     structure: crate::server::cache::StructureCache,
     /// Dashboards' counts, kept for a minute.
     counts: crate::server::cache::CountsCache,
+    /// Who is asking and what spaces show, checked against the database's change count.
+    checked: crate::server::cache::CheckedCache,
     /// `qc_live_<schema>`: test schemas on one database must not hear each other.
     channel: String,
     hub: Mutex<HashMap<i64, broadcast::Sender<Signal>>>,
@@ -148,6 +150,7 @@ impl Live {
                 boards: Default::default(),
                 structure: Default::default(),
                 counts: Default::default(),
+                checked: Default::default(),
                 channel,
                 hub: Mutex::new(HashMap::new()),
                 proposals: Mutex::new(HashMap::new()),
@@ -261,6 +264,11 @@ impl Live {
     /// Dashboards' counts, kept for a minute once counted.
     pub fn counts(&self) -> &crate::server::cache::CountsCache {
         &self.inner.counts
+    }
+
+    /// What requests keep of people and spaces' activity, checked by the change count.
+    pub fn checked(&self) -> &crate::server::cache::CheckedCache {
+        &self.inner.checked
     }
 
     /// The community's structure, kept in memory until it changes.

@@ -2,6 +2,7 @@
 use crate::domain::membership::Actor;
 use crate::error::AppError;
 use crate::model::account::{CurrentUser, SessionInfo};
+use crate::server::cache::{Checked, CheckedKey};
 use crate::server::entities::{person, session};
 use crate::server::tokens;
 use chrono::{Duration, Utc};
@@ -45,6 +46,42 @@ pub async fn create(db: &DatabaseConnection, person_id: i64) -> Result<String, A
     .insert(db)
     .await?;
     Ok(secret)
+}
+
+/// Who a session signs in, as the rules see them.
+#[derive(Clone, Debug)]
+pub struct Visit {
+    pub person: person::Model,
+    pub actor: Actor,
+    expires_at: chrono::DateTime<Utc>,
+}
+
+/// Who a session's token signs in, with their membership and roles: kept between requests
+/// while the database's change count stands (a session ended, a role changed or a
+/// membership suspended anywhere moves it), and never past the session's expiry.
+pub async fn visit(
+    db: &DatabaseConnection,
+    checked: &Checked,
+    secret: &str,
+) -> Result<Option<Visit>, AppError> {
+    let kept = checked
+        .get(CheckedKey::Visit(tokens::digest(secret)), async || {
+            let found = session::Entity::find()
+                .find_also_related(person::Entity)
+                .filter(session::Column::TokenHash.eq(tokens::digest(secret)))
+                .one(db)
+                .await?;
+            Ok::<_, AppError>(match found {
+                Some((s, Some(person))) => Some(Visit {
+                    actor: super::membership::actor(db, person.id).await?,
+                    person,
+                    expires_at: s.expires_at,
+                }),
+                _ => None,
+            })
+        })
+        .await?;
+    Ok(Option::clone(&kept).filter(|v| v.expires_at > Utc::now()))
 }
 
 /// Who a session's token signs in, in one query (every signed-in page asks).

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::model::spaces::{
     ActivityItem, AppointPanel, GroupPanel, PartnerLink, RoleHolder, SpaceLink, SpacePage,
 };
-use crate::server::cache::{Key, StructureCache};
+use crate::server::cache::{Checked, CheckedKey, Key, StructureCache};
 use crate::server::entities::{
     audit_log, group_membership, member, member_perspective, partner_organisation, person, role,
     space, space_partner,
@@ -175,6 +175,58 @@ async fn space_facts(
     Ok(SpaceFacts { roles, partners })
 }
 
+/// How many members a space has, and how many of them hold each perspective.
+async fn members_of(
+    db: &DatabaseConnection,
+    members_here: Condition,
+) -> Result<(u64, Vec<(String, i64)>), AppError> {
+    let members = member::Entity::find()
+        .filter(members_here.clone())
+        .count(db)
+        .await?;
+    let counts: Vec<(String, i64)> = member_perspective::Entity::find()
+        .select_only()
+        .column(member_perspective::Column::Perspective)
+        .column_as(
+            Expr::col(member_perspective::Column::PersonId).count(),
+            "count",
+        )
+        .filter(
+            member_perspective::Column::PersonId.in_subquery(
+                Query::select()
+                    .column(member::Column::PersonId)
+                    .from(member::Entity)
+                    .cond_where(members_here)
+                    .to_owned(),
+            ),
+        )
+        .group_by(member_perspective::Column::Perspective)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok((members, counts))
+}
+
+/// A space's latest 20 audit-log entries, newest first.
+async fn latest_activity(
+    db: &DatabaseConnection,
+    space_id: i64,
+) -> Result<Vec<ActivityItem>, AppError> {
+    Ok(audit_log::Entity::find()
+        .filter(audit_log::Column::SpaceId.eq(space_id))
+        .order_by_desc(audit_log::Column::Id)
+        .limit(20)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| ActivityItem {
+            at: e.at.format("%-d %b %Y %H:%M").to_string(),
+            summary: e.summary,
+            reason: e.reason,
+        })
+        .collect())
+}
+
 /// A space's page as `viewer` sees it. The spaces, their roles and partners come from
 /// `structure` (read once until the structure changes); counts and what the viewer may
 /// do are read afresh.
@@ -188,13 +240,16 @@ pub async fn page(
         Some(viewer) => Some(membership::actor(db, viewer).await?),
         None => None,
     };
-    page_for(db, structure, slug, actor).await
+    page_for(db, structure, &Checked::none(), slug, actor).await
 }
 
-/// [`page`] for a viewer whose membership and roles the request has already read.
+/// [`page`] for a viewer whose membership and roles the request has already read. Its
+/// members, activity, meetings and applications come from `checked` while the database's
+/// change count stands.
 pub async fn page_for(
     db: &DatabaseConnection,
     structure: &StructureCache,
+    checked: &Checked,
     slug: &str,
     viewer_actor: Option<Actor>,
 ) -> Result<SpacePage, AppError> {
@@ -282,30 +337,12 @@ pub async fn page_for(
     } else {
         None
     };
-    let members = member::Entity::find()
-        .filter(members_here.clone())
-        .count(db)
+    let counted = checked
+        .get(CheckedKey::Members(space.id), async || {
+            members_of(db, members_here).await
+        })
         .await?;
-    let counts: Vec<(String, i64)> = member_perspective::Entity::find()
-        .select_only()
-        .column(member_perspective::Column::Perspective)
-        .column_as(
-            Expr::col(member_perspective::Column::PersonId).count(),
-            "count",
-        )
-        .filter(
-            member_perspective::Column::PersonId.in_subquery(
-                Query::select()
-                    .column(member::Column::PersonId)
-                    .from(member::Entity)
-                    .cond_where(members_here)
-                    .to_owned(),
-            ),
-        )
-        .group_by(member_perspective::Column::Perspective)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let (members, counts) = (counted.0, &counted.1);
     let balance = Perspective::ALL
         .iter()
         .map(|p| {
@@ -318,21 +355,12 @@ pub async fn page_for(
         .collect();
 
     let activity = if can_read_log {
-        Some(
-            audit_log::Entity::find()
-                .filter(audit_log::Column::SpaceId.eq(space.id))
-                .order_by_desc(audit_log::Column::Id)
-                .limit(20)
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|e| ActivityItem {
-                    at: e.at.format("%-d %b %Y %H:%M").to_string(),
-                    summary: e.summary,
-                    reason: e.reason,
-                })
-                .collect(),
-        )
+        let kept = checked
+            .get(CheckedKey::Activity(space.id), async || {
+                latest_activity(db, space.id).await
+            })
+            .await?;
+        Some(Vec::clone(&kept))
     } else {
         None
     };
@@ -341,14 +369,20 @@ pub async fn page_for(
         .as_ref()
         .is_some_and(|a| a.is_active() || a.is_project_team(today))
     {
-        Some(crate::server::services::meetings::upcoming(db, space.id, 3).await?)
+        let minute = Utc::now().timestamp().div_euclid(60);
+        let kept = checked
+            .get(CheckedKey::Meetings(space.id, minute), async || {
+                crate::server::services::meetings::upcoming(db, space.id, 3).await
+            })
+            .await?;
+        Some(Vec::clone(&kept))
     } else {
         None
     };
 
     let applications = match &viewer_actor {
         Some(actor) if can_decide => {
-            Some(membership::pending_applications(db, structure, actor, slug).await?)
+            Some(membership::pending_applications(db, structure, checked, actor, slug).await?)
         }
         _ => None,
     };

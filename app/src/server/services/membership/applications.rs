@@ -7,7 +7,7 @@ use crate::domain::membership::{Action, Actor, ApplicationStatus, MembershipStat
 use crate::domain::structure::SpaceKind;
 use crate::error::{AppError, Validation};
 use crate::model::membership::{ApplyPage, PendingApplication, RegionChoice};
-use crate::server::cache::{Key, StructureCache};
+use crate::server::cache::{Checked, CheckedKey, Key, StructureCache};
 use crate::server::entities::{member, member_perspective, membership_application, person, space};
 use crate::server::services::audit::{self, Entry};
 use chrono::Utc;
@@ -269,6 +269,7 @@ pub async fn apply(
 pub async fn pending_applications(
     db: &DatabaseConnection,
     structure: &StructureCache,
+    checked: &Checked,
     actor: &Actor,
     region_slug: &str,
 ) -> Result<Vec<PendingApplication>, AppError> {
@@ -282,7 +283,12 @@ pub async fn pending_applications(
     if !actor.may(Action::DecideApplication, scope, Utc::now().date_naive()) {
         return Err(AppError::Forbidden);
     }
-    pending_in(db, region.id).await
+    let kept = checked
+        .get(CheckedKey::Applications(region.id), async || {
+            pending_in(db, region.id).await
+        })
+        .await?;
+    Ok(Vec::clone(&kept))
 }
 
 async fn pending_in(

@@ -20,7 +20,14 @@ async fn pending(
 ) -> Result<Vec<crate::model::membership::PendingApplication>, AppError> {
     let asking = actor(db, person_id).await?;
     let kept = crate::server::cache::StructureCache::default();
-    pending_applications(db, &kept, &asking, region_slug).await
+    pending_applications(
+        db,
+        &kept,
+        &crate::server::cache::Checked::none(),
+        &asking,
+        region_slug,
+    )
+    .await
 }
 
 async fn seeded(db: &DatabaseConnection) -> (i64, i64, i64) {
