@@ -6,7 +6,8 @@
 //!
 //! On PostgreSQL the count moves at commit (a deferred constraint trigger): a reader never
 //! sees the new count before the change is visible, and the counter's row lock is the last
-//! lock a writing transaction takes, so it cannot be part of a deadlock.
+//! lock a writing transaction takes, so it cannot be part of a deadlock. A transaction
+//! counts once however many rows it changed (an import of 2,500 members moves it by one).
 use sea_orm_migration::prelude::*;
 
 /// The tables whose changes are counted.
@@ -38,7 +39,14 @@ impl MigrationTrait for Migration {
         if m.get_database_backend() == sea_orm::DbBackend::Postgres {
             db.execute_unprepared(
                 "CREATE OR REPLACE FUNCTION qc_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
-                 BEGIN UPDATE change_counter SET changes = changes + 1 WHERE id = 1; RETURN NULL; END $$",
+                 BEGIN
+                   IF current_setting('qc.counted', true) = txid_current()::text THEN
+                     RETURN NULL;
+                   END IF;
+                   PERFORM set_config('qc.counted', txid_current()::text, true);
+                   UPDATE change_counter SET changes = changes + 1 WHERE id = 1;
+                   RETURN NULL;
+                 END $$",
             )
             .await?;
             for table in COUNTED {

@@ -484,11 +484,22 @@ mod tests {
                 ))
                 .await
                 .unwrap();
+                txn.execute_unprepared(&format!(
+                    "INSERT INTO session (token_hash, person_id, created_at, expires_at) \
+                     VALUES ('b', 7002, {now}, {now})"
+                ))
+                .await
+                .unwrap();
                 let during = Checked::read(&db, &cache).await.unwrap();
                 assert_eq!(read_through(&during, &reads).await, expected);
                 txn.commit().await.unwrap();
                 let after = Checked::read(&db, &cache).await.unwrap();
                 assert_eq!(read_through(&after, &reads).await, expected + 1);
+                assert_eq!(
+                    after.count.unwrap() - during.count.unwrap(),
+                    1,
+                    "a transaction counts once, however many rows it changed"
+                );
             }
         })
         .await;
