@@ -170,4 +170,70 @@ mod tests {
         })
         .await;
     }
+
+    #[tokio::test]
+    async fn a_kept_visit_ends_with_its_session_changes_with_its_roles_and_never_outlives_its_expiry()
+     {
+        use crate::server::cache::{Checked, CheckedCache, CheckedKey};
+        for_each_database(|db| async move {
+            crate::server::services::demo::seed_if_empty(&db)
+                .await
+                .unwrap();
+            let cache = CheckedCache::default();
+            let p = accounts::register(&db, "Ada", "ada@example.org", "a long enough password")
+                .await
+                .unwrap();
+            let secret = create(&db, p.id).await.unwrap();
+            let checked = Checked::read(&db, &cache).await.unwrap();
+            let seen = visit(&db, &checked, &secret)
+                .await
+                .unwrap()
+                .expect("signed in");
+            assert_eq!((seen.person.id, seen.actor.roles.len()), (p.id, 0));
+
+            // A role given to her straight in the database is on her very next visit.
+            let space = crate::server::entities::space::Entity::find()
+                .one(&db)
+                .await
+                .unwrap()
+                .expect("the demo's spaces");
+            crate::server::entities::role::ActiveModel {
+                person_id: Set(p.id),
+                space_id: Set(space.id),
+                kind: Set("convener".into()),
+                starts_on: Set(Utc::now().date_naive()),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+            let checked = Checked::read(&db, &cache).await.unwrap();
+            let seen = visit(&db, &checked, &secret).await.unwrap().unwrap();
+            assert_eq!(seen.actor.roles.len(), 1, "the new role is seen");
+
+            // A visit kept with an expiry that has passed is not honoured (kept here by
+            // hand, in a cache of its own).
+            let checked = Checked::read(&db, &CheckedCache::default()).await.unwrap();
+            let kept = seen.clone();
+            checked
+                .get(CheckedKey::Visit(tokens::digest(&secret)), async || {
+                    Ok(Some(Visit {
+                        expires_at: Utc::now() - Duration::seconds(1),
+                        ..kept
+                    }))
+                })
+                .await
+                .unwrap();
+            assert!(visit(&db, &checked, &secret).await.unwrap().is_none());
+
+            // Signing out ends it for the next request, though it was kept.
+            let fresh = create(&db, p.id).await.unwrap();
+            let checked = Checked::read(&db, &cache).await.unwrap();
+            assert!(visit(&db, &checked, &fresh).await.unwrap().is_some());
+            end(&db, &fresh).await.unwrap();
+            let checked = Checked::read(&db, &cache).await.unwrap();
+            assert!(visit(&db, &checked, &fresh).await.unwrap().is_none());
+        })
+        .await;
+    }
 }
