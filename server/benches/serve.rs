@@ -42,11 +42,12 @@ fn wasm_sizes() {
     println!("  brotli  {:>8.1} KB", br.len() as f64 / 1024.0);
 }
 
-/// What compressing this page costs per request at the brotli crate's default (quality
-/// 11) and at the quality the server uses for pages (4), and what each sends.
+/// What compressing this page costs per request at each brotli quality a server might use
+/// for pages made per request (the server's is `server::DYNAMIC_COMPRESSION`) and at the
+/// brotli crate's default (11), and what each sends.
 fn compression_cost(page: &str, html: &str) {
     let time = |quality: u32| {
-        let runs = 20;
+        let runs = 50;
         let start = std::time::Instant::now();
         let mut size = 0;
         for _ in 0..runs {
@@ -58,20 +59,29 @@ fn compression_cost(page: &str, html: &str) {
         }
         (start.elapsed() / runs, size)
     };
-    let (q11, s11) = time(11);
-    let (q4, s4) = time(4);
+    let each: Vec<String> = [0, 1, 2, 3, 4, 5, 11]
+        .into_iter()
+        .map(|q| {
+            let (took, size) = time(q);
+            format!("q{q} {} {:.2} KiB", ms(took), size as f64 / 1024.0)
+        })
+        .collect();
     println!(
-        "{page}: {:.1} KiB of HTML; brotli 11: {} a request, {:.1} KiB sent; brotli 4: {}, {:.1} KiB",
+        "{page}: {:.1} KiB of HTML; brotli per request: {}",
         html.len() as f64 / 1024.0,
-        ms(q11),
-        s11 as f64 / 1024.0,
-        ms(q4),
-        s4 as f64 / 1024.0
+        each.join(", ")
     );
 }
 
 #[tokio::main]
 async fn main() {
+    // Errors the app logs (a refused request under load) are printed, not lost.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
     let dir = std::env::temp_dir().join(format!("qc-bench-{}", std::process::id()));
     let url = format!("sqlite://{}/bench.db", dir.display());
     let database = db::connect(&url).await.expect("database");
@@ -114,7 +124,8 @@ async fn main() {
         let (status, html) = common::get(&client, &url, cookie).await;
         assert!(
             status.is_success() && html.contains(expect),
-            "{page}: {status}, expected {expect:?}"
+            "{page}: {status}, expected {expect:?}: {}",
+            html.chars().take(2000).collect::<String>()
         );
         compression_cost(page, &html);
         // The bare handler answers with the same bytes, whatever it is asked.
