@@ -12,7 +12,8 @@ use std::io::Write;
 use std::time::Duration;
 
 mod common;
-use common::{load, ms};
+use common::{CHROMIUM, SAFARI, load_as, ms};
+use server::compression::{Encoding, encode};
 
 const CONCURRENCY: usize = 32;
 const WARM_UP: Duration = Duration::from_secs(1);
@@ -42,32 +43,44 @@ fn wasm_sizes() {
     println!("  brotli  {:>8.1} KB", br.len() as f64 / 1024.0);
 }
 
-/// What compressing this page costs per request at each brotli quality a server might use
-/// for pages made per request (the server's is `server::DYNAMIC_COMPRESSION`) and at the
-/// brotli crate's default (11), and what each sends.
+/// What compressing this page costs per request with the server's encoders
+/// (`server::compression`: zstd with a kept context for Chromium and Firefox, gzip for
+/// Safari) and, for comparison, with a new brotli encoder at the qualities a server might
+/// use — tower-http's way, which this server used until December 2026 at quality 4 — and at
+/// the brotli crate's default (11); and what each sends.
 fn compression_cost(page: &str, html: &str) {
-    let time = |quality: u32| {
-        let runs = 50;
+    let time = |encode: &dyn Fn() -> usize| {
+        let runs = 200;
+        encode();
         let start = std::time::Instant::now();
         let mut size = 0;
         for _ in 0..runs {
-            let mut out = Vec::new();
-            let mut w = brotli::CompressorWriter::new(&mut out, 4096, quality, 22);
-            w.write_all(html.as_bytes()).expect("brotli");
-            drop(w);
-            size = out.len();
+            size = encode();
         }
         (start.elapsed() / runs, size)
     };
-    let each: Vec<String> = [0, 1, 2, 3, 4, 5, 11]
-        .into_iter()
-        .map(|q| {
-            let (took, size) = time(q);
-            format!("q{q} {} {:.2} KiB", ms(took), size as f64 / 1024.0)
-        })
-        .collect();
+    let mut each: Vec<String> = [
+        ("zstd (kept context)", Encoding::Zstd),
+        ("gzip", Encoding::Gzip),
+    ]
+    .into_iter()
+    .map(|(name, encoding)| {
+        let (took, size) = time(&|| encode(encoding, html.as_bytes()).map_or(0, |b| b.len()));
+        format!("{name} {} {:.2} KiB", ms(took), size as f64 / 1024.0)
+    })
+    .collect();
+    each.extend([1, 4, 11].into_iter().map(|q| {
+        let (took, size) = time(&|| {
+            let mut out = Vec::new();
+            let mut w = brotli::CompressorWriter::new(&mut out, 4096, q, 22);
+            w.write_all(html.as_bytes()).expect("brotli");
+            drop(w);
+            out.len()
+        });
+        format!("brotli q{q} {} {:.2} KiB", ms(took), size as f64 / 1024.0)
+    }));
     println!(
-        "{page}: {:.1} KiB of HTML; brotli per request: {}",
+        "{page}: {:.1} KiB of HTML; compressed per request: {}",
         html.len() as f64 / 1024.0,
         each.join(", ")
     );
@@ -134,35 +147,39 @@ async fn main() {
             async move { Html(html) }
         })))
         .await;
-        let mut results = Vec::new();
-        for (name, url) in [
-            (format!("{page}: Q Commons"), url.clone()),
-            (
-                format!("{page}: bare axum, same bytes"),
-                format!("{bare}{path}"),
-            ),
-        ] {
-            load(&client, &url, cookie, CONCURRENCY, WARM_UP).await;
-            let s = load(&client, &url, cookie, CONCURRENCY, MEASURE).await;
+        // As Chromium asks (zstd), then as Safari asks (gzip); the bare handler sends the
+        // page whole, as it was made.
+        for (browser, accept) in [("Chromium", CHROMIUM), ("Safari", SAFARI)] {
+            let mut results = Vec::new();
+            for (name, url) in [
+                (format!("{page}: Q Commons, {browser}"), url.clone()),
+                (
+                    format!("{page}: bare axum, same bytes"),
+                    format!("{bare}{path}"),
+                ),
+            ] {
+                load_as(&client, &url, cookie, accept, CONCURRENCY, WARM_UP).await;
+                let s = load_as(&client, &url, cookie, accept, CONCURRENCY, MEASURE).await;
+                println!(
+                    "{:<44} {:>10.0} {:>10} {:>10} {:>10} {:>10} {:>7}",
+                    name,
+                    s.rps(),
+                    ms(s.pct(0.50)),
+                    ms(s.pct(0.90)),
+                    ms(s.pct(0.99)),
+                    ms(s.max()),
+                    s.errors
+                );
+                assert_eq!(s.errors, 0, "{name}: errors under load");
+                results.push(s);
+            }
             println!(
-                "{:<44} {:>10.0} {:>10} {:>10} {:>10} {:>10} {:>7}",
-                name,
-                s.rps(),
-                ms(s.pct(0.50)),
-                ms(s.pct(0.90)),
-                ms(s.pct(0.99)),
-                ms(s.max()),
-                s.errors
+                "{:<44} ratio {:.3} of the bare handler's throughput; p50 {:.1}×\n",
+                "",
+                results[0].rps() / results[1].rps(),
+                results[0].pct(0.5).as_secs_f64() / results[1].pct(0.5).as_secs_f64()
             );
-            assert_eq!(s.errors, 0, "{name}: errors under load");
-            results.push(s);
         }
-        println!(
-            "{:<44} ratio {:.3} of the bare handler's throughput; p50 {:.1}×\n",
-            "",
-            results[0].rps() / results[1].rps(),
-            results[0].pct(0.5).as_secs_f64() / results[1].pct(0.5).as_secs_f64()
-        );
     }
     wasm_sizes();
     let _ = std::fs::remove_dir_all(&dir);

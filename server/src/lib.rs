@@ -17,10 +17,10 @@ use std::future::Future;
 use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::time::Duration;
-use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub mod compression;
 pub mod static_files;
 
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
@@ -200,20 +200,13 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .layer(axum::middleware::from_fn(security::explain_too_large))
-        .layer(CompressionLayer::new().quality(DYNAMIC_COMPRESSION))
+        .layer(axum::middleware::from_fn(compression::compress))
         .layer(axum::middleware::from_fn(static_files::private_by_default))
         .layer(axum::middleware::from_fn_with_state(
             https,
             security::security_headers,
         ))
 }
-
-/// How hard pages made per request are compressed. The brotli crate's default is its best,
-/// quality 11 — right for files compressed once at build time (the WASM, the CSS), but
-/// milliseconds of CPU per kilobyte of HTML on every request. Quality 4 (gzip level 4 for
-/// browsers without brotli) is what CDNs use for dynamic pages: most of the saving for a
-/// small fraction of the time.
-pub const DYNAMIC_COMPRESSION: CompressionLevel = CompressionLevel::Precise(4);
 
 /// The most a member import's upload may hold: the file and the form around it.
 pub const UPLOAD_LIMIT: usize = app::server::services::import::MAX_BYTES + 64 * 1024;

@@ -86,7 +86,12 @@ impl Kept {
 
 /// Whether an `Accept-Encoding` value takes `coding` (named, or `*`, and not with q=0).
 fn accepts(accept: &str, coding: &str) -> bool {
-    let mut named = None;
+    accept_weight(accept, coding) > 0.0
+}
+
+/// The weight an `Accept-Encoding` value gives `coding`: its own `q` (1 if none is given),
+/// else that of `*`, else 0 (not taken).
+pub fn accept_weight(accept: &str, coding: &str) -> f32 {
     let mut any = None;
     for part in accept.split(',') {
         let mut bits = part.split(';');
@@ -96,12 +101,12 @@ fn accepts(accept: &str, coding: &str) -> bool {
             .find_map(|q| q.trim().parse::<f32>().ok())
             .unwrap_or(1.0);
         if name.eq_ignore_ascii_case(coding) {
-            named = Some(q > 0.0);
+            return q;
         } else if name == "*" {
-            any = Some(q > 0.0);
+            any = Some(q);
         }
     }
-    named.or(any).unwrap_or(false)
+    any.unwrap_or(0.0)
 }
 
 /// Whether a request may be answered with, or fill, the kept page.

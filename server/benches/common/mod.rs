@@ -48,11 +48,29 @@ pub fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// `concurrency` loops, each sending requests one after another until `duration` is up.
+/// What Chromium (and Firefox) send as `Accept-Encoding`.
+pub const CHROMIUM: &str = "gzip, deflate, br, zstd";
+/// What Safari sends.
+pub const SAFARI: &str = "gzip, deflate, br";
+
+/// `concurrency` loops, each sending requests one after another until `duration` is up,
+/// asking as Chromium does.
 pub async fn load(
     client: &HttpClient,
     url: &str,
     cookie: Option<&str>,
+    concurrency: usize,
+    duration: Duration,
+) -> Stats {
+    load_as(client, url, cookie, CHROMIUM, concurrency, duration).await
+}
+
+/// [`load`], with the `Accept-Encoding` a given browser sends.
+pub async fn load_as(
+    client: &HttpClient,
+    url: &str,
+    cookie: Option<&str>,
+    accept_encoding: &'static str,
     concurrency: usize,
     duration: Duration,
 ) -> Stats {
@@ -70,7 +88,7 @@ pub async fn load(
                     let t = Instant::now();
                     // As a browser asks: compressed if the server compresses.
                     let mut req = http::Request::get(uri.clone())
-                        .header(http::header::ACCEPT_ENCODING, "gzip, deflate, br");
+                        .header(http::header::ACCEPT_ENCODING, accept_encoding);
                     if let Some(c) = &cookie {
                         req = req.header(http::header::COOKIE, c.as_str());
                     }
