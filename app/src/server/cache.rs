@@ -189,6 +189,84 @@ pub struct CheckedCache {
     /// The highest count read: one lower means the database went back (restored from a
     /// backup while this server ran), and then nothing kept is trusted.
     highest: Arc<std::sync::atomic::AtomicI64>,
+    rounds: CountReads,
+}
+
+/// One read of the change count, shared by every request that joined it.
+type Round = futures::future::Shared<futures::future::BoxFuture<'static, Result<i64, AppError>>>;
+
+/// Requests arriving together share one read of the change count. A read in progress may
+/// have started before a request arrived, so a request never joins it: it joins the next
+/// round, which starts when the one in progress ends and takes no one who arrives after it
+/// started. Every request's count is therefore read after the request arrived — a change
+/// committed before it arrived is seen — while a busy server reads the count once per
+/// round trip to the database rather than once per request (on SQLite each read is a
+/// hand-off to the connection's thread and back, and those wake-ups were most of the
+/// kernel's share of a signed-in page). An idle server reads at once, as before.
+#[derive(Clone, Default)]
+struct CountReads(Arc<std::sync::Mutex<Rounds>>);
+
+#[derive(Default)]
+struct Rounds {
+    /// The round not yet started, that arriving requests join, by its number.
+    open: Option<(u64, Round)>,
+    /// The latest round made: the next one starts when it ends.
+    last: Option<Round>,
+    made: u64,
+}
+
+impl CountReads {
+    /// The round a request arriving now shares; `read` reads the count if it starts one.
+    fn join(
+        &self,
+        read: impl FnOnce() -> futures::future::BoxFuture<'static, Result<i64, AppError>>
+        + Send
+        + 'static,
+    ) -> Round {
+        use futures::FutureExt;
+        let mut rounds = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, open)) = &rounds.open {
+            return open.clone();
+        }
+        rounds.made += 1;
+        let number = rounds.made;
+        let previous = rounds.last.take();
+        let all = self.0.clone();
+        let round = async move {
+            if let Some(previous) = previous {
+                let _ = previous.await;
+            }
+            // Starting: whoever arrives from now on waits for the next round.
+            {
+                let mut rounds = all.lock().unwrap_or_else(|e| e.into_inner());
+                if rounds
+                    .open
+                    .as_ref()
+                    .is_some_and(|(open, _)| *open == number)
+                {
+                    rounds.open = None;
+                }
+            }
+            read().await
+        }
+        .boxed()
+        .shared();
+        rounds.open = Some((number, round.clone()));
+        rounds.last = Some(round.clone());
+        round
+    }
+}
+
+/// The database's change count, read now.
+async fn change_count(db: &impl sea_orm::ConnectionTrait) -> Result<i64, AppError> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT changes FROM change_counter WHERE id = 1",
+        ))
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(row.try_get_by_index::<i64>(0)?)
 }
 
 impl Default for CheckedCache {
@@ -199,6 +277,7 @@ impl Default for CheckedCache {
                 .time_to_idle(std::time::Duration::from_secs(600))
                 .build(),
             highest: Arc::default(),
+            rounds: CountReads::default(),
         }
     }
 }
@@ -223,19 +302,31 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// Read the database's change count now.
+    /// Read the database's change count now, on this connection alone.
     pub async fn read(
         db: &impl sea_orm::ConnectionTrait,
         cache: &CheckedCache,
     ) -> Result<Checked, AppError> {
-        let row = db
-            .query_one_raw(sea_orm::Statement::from_string(
-                db.get_database_backend(),
-                "SELECT changes FROM change_counter WHERE id = 1",
-            ))
-            .await?
-            .ok_or(AppError::Internal)?;
-        let count = row.try_get_by_index::<i64>(0)?;
+        let count = change_count(db).await?;
+        cache.saw(count);
+        Ok(Checked {
+            count: Some(count),
+            cache: cache.clone(),
+        })
+    }
+
+    /// Read the database's change count after now, sharing the read with the requests
+    /// that arrived with this one ([`CountReads`]).
+    pub async fn read_shared(
+        db: &sea_orm::DatabaseConnection,
+        cache: &CheckedCache,
+    ) -> Result<Checked, AppError> {
+        use futures::FutureExt;
+        let db = db.clone();
+        let count = cache
+            .rounds
+            .join(move || async move { change_count(&db).await }.boxed())
+            .await?;
         cache.saw(count);
         Ok(Checked {
             count: Some(count),
@@ -250,6 +341,7 @@ impl Checked {
             cache: CheckedCache {
                 kept: Cache::new(0),
                 highest: Arc::default(),
+                rounds: CountReads::default(),
             },
         }
     }
@@ -281,6 +373,120 @@ impl Checked {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A read the test lets finish with the count it chooses.
+    fn gated(
+        started: Arc<std::sync::atomic::AtomicUsize>,
+    ) -> (
+        tokio::sync::oneshot::Sender<i64>,
+        impl FnOnce() -> futures::future::BoxFuture<'static, Result<i64, AppError>> + Send + 'static,
+    ) {
+        use futures::FutureExt;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        (tx, move || {
+            async move {
+                started.fetch_add(1, Ordering::SeqCst);
+                rx.await.map_err(|_| AppError::Internal)
+            }
+            .boxed()
+        })
+    }
+
+    async fn until_started(started: &std::sync::atomic::AtomicUsize, reads: usize) {
+        while started.load(Ordering::SeqCst) < reads {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_request_never_shares_a_count_read_that_started_before_it_arrived() {
+        let reads = CountReads::default();
+        let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (first_done, first_read) = gated(started.clone());
+        let first = reads.join(first_read);
+        // Arriving before the first read starts: shares it.
+        let (_, unused) = gated(started.clone());
+        assert!(reads.join(unused).ptr_eq(&first));
+        let running = tokio::spawn(first.clone());
+        until_started(&started, 1).await;
+        // The first read is under way: a request arriving now waits for a second read,
+        // which starts only once the first has ended, and takes those arriving meanwhile.
+        let (second_done, second_read) = gated(started.clone());
+        let second = reads.join(second_read);
+        assert!(!second.ptr_eq(&first));
+        let (_, unused) = gated(started.clone());
+        let third = reads.join(unused);
+        assert!(third.ptr_eq(&second));
+        let waiting = tokio::spawn(second.clone());
+        tokio::task::yield_now().await;
+        assert_eq!(
+            started.load(Ordering::SeqCst),
+            1,
+            "the second waits for the first"
+        );
+        first_done.send(7).unwrap();
+        assert_eq!(running.await.unwrap(), Ok(7));
+        until_started(&started, 2).await;
+        second_done.send(8).unwrap();
+        assert_eq!(waiting.await.unwrap(), Ok(8));
+        assert_eq!(third.await, Ok(8));
+        // Idle again: the next request reads at once, in a round of its own.
+        let (done, read) = gated(started.clone());
+        let fourth = reads.join(read);
+        assert!(!fourth.ptr_eq(&second));
+        done.send(9).unwrap();
+        assert_eq!(fourth.await, Ok(9));
+    }
+
+    #[tokio::test]
+    async fn requests_arriving_together_share_reads_and_each_sees_what_was_committed_before_it() {
+        use sea_orm::ConnectionTrait;
+        crate::server::testing::for_each_database(|db| async move {
+            let cache = CheckedCache::default();
+            let mut asked = 0;
+            for k in 0..10 {
+                // As the triggers do when another server commits a change.
+                db.execute_unprepared(
+                    "UPDATE change_counter SET changes = changes + 1 WHERE id = 1",
+                )
+                .await
+                .unwrap();
+                let committed = change_count(&db).await.unwrap();
+                let requests: Vec<_> = (0..16)
+                    .map(|_| {
+                        let (db, cache) = (db.clone(), cache.clone());
+                        tokio::spawn(async move { Checked::read_shared(&db, &cache).await })
+                    })
+                    .collect();
+                for request in requests {
+                    let checked = request.await.unwrap().unwrap();
+                    assert_eq!(checked.count, Some(committed), "round {k}");
+                    asked += 1;
+                }
+            }
+            let rounds = cache.rounds.0.lock().unwrap().made;
+            assert!(rounds < asked, "{rounds} reads for {asked} requests");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_read_whose_requests_all_went_away_does_not_hold_up_the_next() {
+        let reads = CountReads::default();
+        let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (first_done, first_read) = gated(started.clone());
+        let first = reads.join(first_read);
+        let polled = tokio::spawn(first.clone());
+        until_started(&started, 1).await;
+        polled.abort();
+        drop(first);
+        let (second_done, second_read) = gated(started.clone());
+        let second = reads.join(second_read);
+        first_done.send(1).unwrap();
+        second_done.send(2).unwrap();
+        // Waiting on the second drives the first to its end.
+        assert_eq!(second.await, Ok(2));
+    }
 
     fn overview(name: &str) -> CommunityOverview {
         CommunityOverview {
@@ -445,9 +651,9 @@ mod tests {
         crate::server::testing::for_each_database(|db| async move {
             let cache = CheckedCache::default();
             let reads = AtomicU64::new(0);
-            let first = Checked::read(&db, &cache).await.unwrap();
+            let first = Checked::read_shared(&db, &cache).await.unwrap();
             assert_eq!(read_through(&first, &reads).await, 1);
-            let again = Checked::read(&db, &cache).await.unwrap();
+            let again = Checked::read_shared(&db, &cache).await.unwrap();
             assert_eq!(read_through(&again, &reads).await, 1, "nothing changed");
             // Every counted table, written straight to the database (as another app
             // server, or an administrator with SQL, would): insert, update, delete.
@@ -469,7 +675,7 @@ mod tests {
             for sql in statements {
                 db.execute_unprepared(&sql).await.unwrap();
                 expected += 1;
-                let now = Checked::read(&db, &cache).await.unwrap();
+                let now = Checked::read_shared(&db, &cache).await.unwrap();
                 assert_eq!(read_through(&now, &reads).await, expected, "after {sql}");
                 assert_eq!(read_through(&now, &reads).await, expected, "then kept");
             }
@@ -490,10 +696,10 @@ mod tests {
                 ))
                 .await
                 .unwrap();
-                let during = Checked::read(&db, &cache).await.unwrap();
+                let during = Checked::read_shared(&db, &cache).await.unwrap();
                 assert_eq!(read_through(&during, &reads).await, expected);
                 txn.commit().await.unwrap();
-                let after = Checked::read(&db, &cache).await.unwrap();
+                let after = Checked::read_shared(&db, &cache).await.unwrap();
                 assert_eq!(read_through(&after, &reads).await, expected + 1);
                 assert_eq!(
                     after.count.unwrap() - during.count.unwrap(),
