@@ -142,8 +142,15 @@ pub async fn compress(req: Request, next: Next) -> Response {
         return res;
     }
     // Whatever is chosen, the answer depended on the request's Accept-Encoding.
-    res.headers_mut()
-        .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if !res
+        .headers()
+        .get_all(header::VARY)
+        .iter()
+        .any(|v| v.as_bytes().eq_ignore_ascii_case(b"accept-encoding"))
+    {
+        res.headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     let Some(token) = encoding.token() else {
         return res;
     };
@@ -151,8 +158,11 @@ pub async fn compress(req: Request, next: Next) -> Response {
     let bytes: Bytes = match body.collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) => {
-            tracing::warn!("a response's body failed while it was read to compress: {e}");
-            return Response::from_parts(parts, Body::empty());
+            // Never a short page that looks whole: the request failed, and says so.
+            tracing::error!("a response's body failed while it was read to compress: {e}");
+            let mut failed = Response::new(Body::from("Something went wrong on our side."));
+            *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            return failed;
         }
     };
     if bytes.len() < SMALLEST {
@@ -219,6 +229,37 @@ mod tests {
             StatusCode::OK,
             Some((header::CONTENT_ENCODING, "br"))
         ));
+    }
+
+    #[tokio::test]
+    async fn a_body_that_fails_while_read_is_a_server_error_not_a_short_page() {
+        use tower::ServiceExt;
+        let app = axum::Router::new()
+            .route(
+                "/",
+                axum::routing::get(|| async {
+                    let parts: Vec<Result<&'static str, std::io::Error>> = vec![
+                        Ok("<html><body><p>The first half of a page</p>"),
+                        Err(std::io::Error::other("the render failed")),
+                    ];
+                    (
+                        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                        Body::from_stream(futures::stream::iter(parts)),
+                    )
+                }),
+            )
+            .layer(axum::middleware::from_fn(compress));
+        let res = app
+            .oneshot(
+                Request::get("/")
+                    .header(header::ACCEPT_ENCODING, "gzip, deflate, br, zstd")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!res.headers().contains_key(header::CONTENT_ENCODING));
     }
 
     #[test]
