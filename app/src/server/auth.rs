@@ -125,7 +125,7 @@ pub fn ensure_device_token(state: &AppState) -> String {
 /// The database's change count as this request read it (once, however many parts ask),
 /// with the copies kept between requests that are still as fresh.
 pub async fn checked(state: &AppState) -> Result<Checked, AppError> {
-    let read = async || Checked::read_shared(&state.db, state.live.checked()).await;
+    let read = async || Checked::read(&state.db, state.live.checked()).await;
     match use_context::<RequestSession>() {
         Some(cache) => cache.known().checked.get_or_try_init(read).await.cloned(),
         None => read().await,

@@ -302,22 +302,9 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// Read the database's change count now, on this connection alone.
-    pub async fn read(
-        db: &impl sea_orm::ConnectionTrait,
-        cache: &CheckedCache,
-    ) -> Result<Checked, AppError> {
-        let count = change_count(db).await?;
-        cache.saw(count);
-        Ok(Checked {
-            count: Some(count),
-            cache: cache.clone(),
-        })
-    }
-
     /// Read the database's change count after now, sharing the read with the requests
     /// that arrived with this one ([`CountReads`]).
-    pub async fn read_shared(
+    pub async fn read(
         db: &sea_orm::DatabaseConnection,
         cache: &CheckedCache,
     ) -> Result<Checked, AppError> {
@@ -455,7 +442,7 @@ mod tests {
                 let requests: Vec<_> = (0..16)
                     .map(|_| {
                         let (db, cache) = (db.clone(), cache.clone());
-                        tokio::spawn(async move { Checked::read_shared(&db, &cache).await })
+                        tokio::spawn(async move { Checked::read(&db, &cache).await })
                     })
                     .collect();
                 for request in requests {
@@ -651,9 +638,9 @@ mod tests {
         crate::server::testing::for_each_database(|db| async move {
             let cache = CheckedCache::default();
             let reads = AtomicU64::new(0);
-            let first = Checked::read_shared(&db, &cache).await.unwrap();
+            let first = Checked::read(&db, &cache).await.unwrap();
             assert_eq!(read_through(&first, &reads).await, 1);
-            let again = Checked::read_shared(&db, &cache).await.unwrap();
+            let again = Checked::read(&db, &cache).await.unwrap();
             assert_eq!(read_through(&again, &reads).await, 1, "nothing changed");
             // Every counted table, written straight to the database (as another app
             // server, or an administrator with SQL, would): insert, update, delete.
@@ -675,7 +662,7 @@ mod tests {
             for sql in statements {
                 db.execute_unprepared(&sql).await.unwrap();
                 expected += 1;
-                let now = Checked::read_shared(&db, &cache).await.unwrap();
+                let now = Checked::read(&db, &cache).await.unwrap();
                 assert_eq!(read_through(&now, &reads).await, expected, "after {sql}");
                 assert_eq!(read_through(&now, &reads).await, expected, "then kept");
             }
@@ -696,10 +683,10 @@ mod tests {
                 ))
                 .await
                 .unwrap();
-                let during = Checked::read_shared(&db, &cache).await.unwrap();
+                let during = Checked::read(&db, &cache).await.unwrap();
                 assert_eq!(read_through(&during, &reads).await, expected);
                 txn.commit().await.unwrap();
-                let after = Checked::read_shared(&db, &cache).await.unwrap();
+                let after = Checked::read(&db, &cache).await.unwrap();
                 assert_eq!(read_through(&after, &reads).await, expected + 1);
                 assert_eq!(
                     after.count.unwrap() - during.count.unwrap(),
