@@ -14,13 +14,13 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::future::Future;
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub mod compression;
+pub mod connections;
 pub mod static_files;
 
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
@@ -234,10 +234,12 @@ pub fn check_demo(demo: bool, addr: SocketAddr, public_demo: bool) -> Result<(),
 }
 
 /// Serve until `shutdown` resolves, with TCP_NODELAY on every connection: without it a
-/// streamed page stalls ~40 ms per response on Nagle's algorithm and delayed ACKs. Once
-/// asked to stop, `on_stop` runs (the app ends its live streams), requests under way get
-/// `drain` to finish, and then the server stops whatever is left, so a rolling restart
-/// never hangs on a connection that will not close.
+/// streamed page stalls ~40 ms per response on Nagle's algorithm and delayed ACKs. Each
+/// connection is served by [`connections::serve_connection`] (live streams on a lean path,
+/// the rest by hyper). Once asked to stop, the server stops accepting, `on_stop` runs (the
+/// app ends its live streams), requests under way get `drain` to finish, and then the
+/// server stops whatever is left, so a rolling restart never hangs on a connection that
+/// will not close.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
@@ -245,33 +247,36 @@ pub async fn serve(
     on_stop: impl FnOnce() + Send + 'static,
     drain: Duration,
 ) -> std::io::Result<()> {
-    let listener = listener.tap_io(|tcp| {
+    use axum::serve::Listener;
+    let mut listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let signal = async move {
-        shutdown.await;
-        tracing::info!("stopping: ending live streams, draining for {drain:?}");
-        on_stop();
-        let _ = stopping.send(());
-    };
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(signal)
-    .into_future();
-    tokio::select! {
-        result = server => result,
-        () = async {
-            if stopped.await.is_ok() {
-                tokio::time::sleep(drain).await;
-            } else {
-                std::future::pending::<()>().await;
+    let (stopping, stop) = tokio::sync::watch::channel(false);
+    // Each connection holds a sender; all are gone when every connection has ended.
+    let (open, mut all_closed) = tokio::sync::mpsc::channel::<()>(1);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            (tcp, peer) = listener.accept() => {
+                let (app, stop, open) = (app.clone(), stop.clone(), open.clone());
+                tokio::spawn(async move {
+                    connections::serve_connection(tcp, peer, app, stop).await;
+                    drop(open);
+                });
             }
-        } => {
-            tracing::warn!("requests still open after {drain:?}: stopping anyway");
-            Ok(())
+            () = &mut shutdown => break,
         }
     }
+    drop(listener);
+    tracing::info!("stopping: ending live streams, draining for {drain:?}");
+    on_stop();
+    let _ = stopping.send(true);
+    drop(open);
+    if tokio::time::timeout(drain, all_closed.recv())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still open after {drain:?}: stopping anyway");
+    }
+    Ok(())
 }
