@@ -158,6 +158,10 @@ fn live_request(head: &[u8], peer: SocketAddr) -> Parsed {
 /// comes (chunked, unless its length is known), then close. Stops early, without error,
 /// when the screen closes the connection or sends anything more (it was told the
 /// connection closes after this answer).
+///
+/// A screen that fell behind (its task woken late on a busy server) has several events
+/// waiting: they go in one write, as one chunk, rather than a write each — at a national
+/// event every write to a screen is a system call and a wake-up on the other end.
 async fn answer(tcp: &mut TcpStream, response: Response<Body>) -> io::Result<()> {
     use axum::body::HttpBody as _;
     let (parts, mut body) = response.into_parts();
@@ -177,26 +181,66 @@ async fn answer(tcp: &mut TcpStream, response: Response<Body>) -> io::Result<()>
                 }
             }
         };
-        let data = match frame {
-            None => break,
-            Some(Err(e)) => return Err(io::Error::other(e)),
-            Some(Ok(frame)) => match frame.into_data() {
-                Ok(data) if !data.is_empty() => data,
-                _ => continue,
-            },
+        let (data, ended) = match frame {
+            None => (Bytes::new(), true),
+            Some(frame) => waiting_too(data_of(frame)?, &mut body)?,
         };
-        if length.is_some() {
-            tcp.write_all(&data).await?;
-        } else {
-            let size = Bytes::from(format!("{:x}\r\n", data.len()));
-            tcp.write_all_buf(&mut size.chain(data).chain(&b"\r\n"[..]))
-                .await?;
+        if !data.is_empty() {
+            if length.is_some() {
+                tcp.write_all(&data).await?;
+            } else {
+                let size = Bytes::from(format!("{:x}\r\n", data.len()));
+                tcp.write_all_buf(&mut size.chain(data).chain(&b"\r\n"[..]))
+                    .await?;
+            }
+        }
+        if ended {
+            break;
         }
     }
     if length.is_none() {
         tcp.write_all(b"0\r\n\r\n").await?;
     }
     tcp.shutdown().await
+}
+
+/// The most bytes of waiting events put into one write.
+const MOST_AT_ONCE: usize = 64 * 1024;
+
+/// `first`, and the events already waiting behind it (up to [`MOST_AT_ONCE`]), joined; and
+/// whether the body ended among them.
+fn waiting_too(first: Bytes, body: &mut Body) -> io::Result<(Bytes, bool)> {
+    use axum::body::HttpBody as _;
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    let mut joined: Option<Vec<u8>> = None;
+    let mut size = first.len();
+    let mut ended = false;
+    while size < MOST_AT_ONCE {
+        let data = match Pin::new(&mut *body).poll_frame(&mut cx) {
+            Poll::Pending => break,
+            Poll::Ready(None) => {
+                ended = true;
+                break;
+            }
+            Poll::Ready(Some(frame)) => data_of(frame)?,
+        };
+        size += data.len();
+        joined
+            .get_or_insert_with(|| {
+                let mut all = Vec::with_capacity(size.max(1024));
+                all.extend_from_slice(&first);
+                all
+            })
+            .extend_from_slice(&data);
+    }
+    Ok((joined.map_or(first, Bytes::from), ended))
+}
+
+/// A body frame's data (none for trailers); its error as an IO error.
+fn data_of(frame: Result<hyper::body::Frame<Bytes>, axum::Error>) -> io::Result<Bytes> {
+    frame
+        .map(|frame| frame.into_data().unwrap_or_default())
+        .map_err(io::Error::other)
 }
 
 /// The status line and headers of an answer on the lean path, as hyper would write them,

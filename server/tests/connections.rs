@@ -132,6 +132,28 @@ async fn a_live_stream_is_sent_as_it_comes_and_let_go_when_the_screen_goes_away(
         .unwrap();
 }
 
+/// Events already waiting when the stream is polled (a screen that fell behind) go in one
+/// write, as one chunk, in their order.
+#[tokio::test]
+async fn events_waiting_together_are_sent_together() {
+    let (events, rx) = mpsc::channel(4);
+    let (dropped, _let_go) = oneshot::channel();
+    let addr = serve(stub(rx, dropped)).await;
+    for event in ["data: 1\n\n", "data: 2\n\n", "data: 3\n\n"] {
+        events.send(event).await.unwrap();
+    }
+    let mut tcp = TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(b"GET /live/stream HTTP/1.1\r\nHost: q\r\n\r\n")
+        .await
+        .unwrap();
+    let mut seen = String::new();
+    assert!(read_until(&mut tcp, &mut seen, "data: 3\n\n\r\n").await);
+    assert!(
+        seen.ends_with("\r\n\r\n1b\r\ndata: 1\n\ndata: 2\n\ndata: 3\n\n\r\n"),
+        "{seen:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_live_stream_that_ends_is_finished_and_its_connection_closed() {
     let (events, rx) = mpsc::channel(4);
