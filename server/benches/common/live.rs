@@ -344,32 +344,49 @@ pub async fn drive(base: &str, w: &Workshop, rate: f64, memory: Memory) -> usize
     let broken = Arc::new(AtomicUsize::new(0));
     let (stop_tx, stop_rx) = watch::channel(false);
     let stream_url = format!("{base}/live/workshops/{}", w.id);
-    let watchers: Vec<_> = w
-        .participants
-        .iter()
-        .map(|c| {
-            tokio::spawn(watch_stream(
-                client.clone(),
-                stream_url.clone(),
-                c.clone(),
-                boards.clone(),
-                broken.clone(),
-                stop_rx.clone(),
-            ))
-        })
-        .collect();
+    // Screens open in two halves, so that what one more idle screen costs (the growth from
+    // the first half to all of them) is seen apart from what the first ones set going
+    // (database connections, caches, worker threads).
+    let open = |range: std::ops::Range<usize>| {
+        w.participants[range]
+            .iter()
+            .map(|c| {
+                tokio::spawn(watch_stream(
+                    client.clone(),
+                    stream_url.clone(),
+                    c.clone(),
+                    boards.clone(),
+                    broken.clone(),
+                    stop_rx.clone(),
+                ))
+            })
+            .collect::<Vec<_>>()
+    };
     let connect_start = Instant::now();
-    while boards.load(Ordering::Relaxed) + broken.load(Ordering::Relaxed) < n {
-        assert!(
-            connect_start.elapsed() < Duration::from_secs(180),
-            "connections did not open"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let connected_in = connect_start.elapsed();
+    let opened = async |count: usize| {
+        while boards.load(Ordering::Relaxed) + broken.load(Ordering::Relaxed) < count {
+            assert!(
+                connect_start.elapsed() < Duration::from_secs(180),
+                "connections did not open"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    let half = n / 2;
+    let mut watchers = open(0..half);
+    opened(half).await;
+    let mut connected_in = connect_start.elapsed();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let at_half = memory.kib();
+    let second_start = Instant::now();
+    watchers.extend(open(half..n));
+    opened(n).await;
+    connected_in += second_start.elapsed();
     // Idle: every screen open on its board, nothing happening.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let idle = memory.kib().saturating_sub(before) as f64 / n as f64;
+    let all_open = memory.kib();
+    let idle = all_open.saturating_sub(before) as f64 / n as f64;
+    let one_more = all_open.saturating_sub(at_half) as f64 / (n - half).max(1) as f64;
 
     // While changes flow: the most memory seen.
     let peak = Arc::new(AtomicUsize::new(0));
@@ -507,7 +524,7 @@ pub async fn drive(base: &str, w: &Workshop, rate: f64, memory: Memory) -> usize
     let notes = sent_notes.lock().unwrap().clone();
     let votes = sent_votes.lock().unwrap().clone();
     println!(
-        "N = {n}: {n} connections open in {}; memory per connection ({}): {idle:.1} KiB idle, {busy:.1} KiB at the busiest; moving to the vote re-sent {alive} boards in {} (over HTTP, until the last arrived); unexpected resyncs {resyncs}",
+        "N = {n}: {n} connections open in {} (in two halves); memory per connection ({}): {idle:.1} KiB idle ({one_more:.1} KiB for each screen of the second half), {busy:.1} KiB at the busiest; moving to the vote re-sent {alive} boards in {} (over HTTP, until the last arrived); unexpected resyncs {resyncs}",
         super::ms(connected_in),
         memory.what,
         super::ms(resync_all),
