@@ -44,10 +44,16 @@ pub async fn serve_connection(
     mut tcp: TcpStream,
     peer: SocketAddr,
     app: Router,
-    stopping: watch::Receiver<bool>,
+    mut stopping: watch::Receiver<bool>,
 ) {
     let mut head = Vec::with_capacity(512);
-    let live = match read_head(&mut tcp, &mut head, peer).await {
+    // A connection that has not yet asked for anything is closed when the server stops,
+    // as hyper closes one kept alive between requests.
+    let read = tokio::select! {
+        read = read_head(&mut tcp, &mut head, peer) => read,
+        _ = stopping.wait_for(|stop| *stop) => return,
+    };
+    let live = match read {
         Ok(Head::Live(request)) => request,
         Ok(Head::Other) => {
             let io = Rewind {

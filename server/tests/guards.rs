@@ -159,6 +159,44 @@ async fn stopping_does_not_hang_on_a_request_that_never_ends() {
     assert!(on_stop.await.is_ok(), "the app was told to end its streams");
 }
 
+/// A connection that never asked for anything (a browser's preconnected socket) does not
+/// hold up stopping: the server is done at once, not after its drain time.
+#[tokio::test]
+async fn stopping_closes_connections_that_asked_for_nothing_at_once() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(server::serve(
+        listener,
+        axum::Router::new(),
+        async {
+            let _ = stopped.await;
+        },
+        || {},
+        Duration::from_secs(30),
+    ));
+    let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // And one that began a live stream's request but never finished it.
+    let mut halfway = tokio::net::TcpStream::connect(addr).await.unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    halfway
+        .write_all(b"GET /live/workshops/1 HTTP/1.1\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stop.send(()).unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(5), server).await;
+    assert!(
+        ended.is_ok(),
+        "stopping waited for connections that asked for nothing"
+    );
+    for tcp in [&mut silent, &mut halfway] {
+        let mut buf = [0u8; 16];
+        let read = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut buf)).await;
+        assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "closed: {read:?}");
+    }
+}
+
 /// The member import takes a file far larger than any form (its own limit), still behind
 /// the cross-site refusal, and still only for someone signed in.
 #[tokio::test]
