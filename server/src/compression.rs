@@ -160,9 +160,11 @@ pub async fn compress(req: Request, next: Next) -> Response {
         Err(e) => {
             // Never a short page that looks whole: the request failed, and says so.
             tracing::error!("a response's body failed while it was read to compress: {e}");
-            let mut failed = Response::new(Body::from("Something went wrong on our side."));
-            *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-            return failed;
+            let failed = app::error::AppError::Internal;
+            return axum::response::IntoResponse::into_response((
+                failed.status_code(),
+                failed.to_string(),
+            ));
         }
     };
     if bytes.len() < SMALLEST {

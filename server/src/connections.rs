@@ -54,8 +54,8 @@ pub async fn serve_connection(
         _ = stopping.wait_for(|stop| *stop) => return,
     };
     let live = match read {
-        Ok(Head::Live(request)) => request,
-        Ok(Head::Other) => {
+        Ok(Some(request)) => request,
+        Ok(None) => {
             let io = Rewind {
                 read: Bytes::from(head),
                 tcp,
@@ -71,19 +71,15 @@ pub async fn serve_connection(
     }
 }
 
-/// What a connection's first bytes turned out to be.
-#[derive(Debug)]
-enum Head {
-    /// A whole request for a live stream, ready for the router.
-    Live(Request<Body>),
-    /// Anything else (hyper serves it, starting from the bytes read so far).
-    Other,
-}
-
 /// Read until the connection's first request is known to be for a live stream (and is
-/// whole), or known not to be. An error, or a connection closed before it said anything,
-/// ends the connection.
-async fn read_head(tcp: &mut TcpStream, head: &mut Vec<u8>, peer: SocketAddr) -> io::Result<Head> {
+/// whole: it is returned, ready for the router), or known not to be (`None`: hyper serves
+/// it, starting from the bytes read so far). An error, or a connection closed before it
+/// said anything, ends the connection.
+async fn read_head(
+    tcp: &mut TcpStream,
+    head: &mut Vec<u8>,
+    peer: SocketAddr,
+) -> io::Result<Option<Request<Body>>> {
     // Until a byte differs from a live stream's request, wait as hyper would; once it is
     // one, its head must arrive in time.
     let mut deadline = None;
@@ -99,16 +95,16 @@ async fn read_head(tcp: &mut TcpStream, head: &mut Vec<u8>, peer: SocketAddr) ->
         }
         let seen = head.len().min(LIVE.len());
         if head[..seen] != LIVE[..seen] {
-            return Ok(Head::Other);
+            return Ok(None);
         }
         if head.len() < LIVE.len() {
             continue;
         }
         deadline.get_or_insert_with(|| tokio::time::Instant::now() + HEAD_TIME);
         match live_request(head, peer) {
-            Parsed::Whole(request) => return Ok(Head::Live(request)),
+            Parsed::Whole(request) => return Ok(Some(request)),
             Parsed::Partial if head.len() < MOST_HEAD => {}
-            Parsed::Partial | Parsed::NotLean => return Ok(Head::Other),
+            Parsed::Partial | Parsed::NotLean => return Ok(None),
         }
     }
 }

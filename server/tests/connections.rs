@@ -90,11 +90,21 @@ fn stub(events: mpsc::Receiver<&'static str>, dropped: oneshot::Sender<()>) -> a
         ))
 }
 
-#[tokio::test]
-async fn a_live_stream_is_sent_as_it_comes_and_let_go_when_the_screen_goes_away() {
+/// [`stub`] served on a port of its own: its address, where to push the stream's events,
+/// and what hears that the stream was let go.
+async fn serve_stub() -> (
+    SocketAddr,
+    mpsc::Sender<&'static str>,
+    oneshot::Receiver<()>,
+) {
     let (events, rx) = mpsc::channel(4);
     let (dropped, let_go) = oneshot::channel();
-    let addr = serve(stub(rx, dropped)).await;
+    (serve(stub(rx, dropped)).await, events, let_go)
+}
+
+#[tokio::test]
+async fn a_live_stream_is_sent_as_it_comes_and_let_go_when_the_screen_goes_away() {
+    let (addr, events, let_go) = serve_stub().await;
     let mut tcp = TcpStream::connect(addr).await.unwrap();
     // The request arrives in pieces, the first shorter than what marks a live stream.
     tcp.write_all(b"GE").await.unwrap();
@@ -136,9 +146,7 @@ async fn a_live_stream_is_sent_as_it_comes_and_let_go_when_the_screen_goes_away(
 /// write, as one chunk, in their order.
 #[tokio::test]
 async fn events_waiting_together_are_sent_together() {
-    let (events, rx) = mpsc::channel(4);
-    let (dropped, _let_go) = oneshot::channel();
-    let addr = serve(stub(rx, dropped)).await;
+    let (addr, events, _let_go) = serve_stub().await;
     for event in ["data: 1\n\n", "data: 2\n\n", "data: 3\n\n"] {
         events.send(event).await.unwrap();
     }
@@ -156,9 +164,7 @@ async fn events_waiting_together_are_sent_together() {
 
 #[tokio::test]
 async fn a_live_stream_that_ends_is_finished_and_its_connection_closed() {
-    let (events, rx) = mpsc::channel(4);
-    let (dropped, _let_go) = oneshot::channel();
-    let addr = serve(stub(rx, dropped)).await;
+    let (addr, events, _let_go) = serve_stub().await;
     let mut tcp = TcpStream::connect(addr).await.unwrap();
     tcp.write_all(b"GET /live/stream HTTP/1.1\r\nHost: q\r\n\r\n")
         .await
@@ -182,9 +188,7 @@ async fn a_live_stream_that_ends_is_finished_and_its_connection_closed() {
 
 #[tokio::test]
 async fn everything_else_is_served_by_hyper_from_the_bytes_already_read() {
-    let (_events, rx) = mpsc::channel(4);
-    let (dropped, _let_go) = oneshot::channel();
-    let addr = serve(stub(rx, dropped)).await;
+    let (addr, _events, _let_go) = serve_stub().await;
     // Two requests on one kept-alive connection, each answered whole.
     let mut tcp = TcpStream::connect(addr).await.unwrap();
     let mut seen = String::new();
