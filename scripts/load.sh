@@ -21,6 +21,11 @@
 #   LOAD_FAULT=restart    PostgreSQL is restarted halfway through the notes
 #                         (LOAD_RESTART, default `pg_ctlcluster <version> main restart`)
 #   e.g. LOAD_SERVERS=2 LOAD_FAULT=kill scripts/load.sh 1000 100
+#
+# LOAD_REUSE=1 asks for each screen's stream on a connection kept alive from an earlier
+# request (as a browser talking to the app directly does), which hyper serves, instead
+# of as the first request on a new connection (as behind nginx), which the lean path
+# serves: the two paths measured with one build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -129,5 +134,5 @@ fi
 
 LOAD_URL="$base" LOAD_SERVER_URLS="$server_urls" LOAD_DATABASE_URL="$db" \
   LOAD_SERVER_PIDS="$server_pids" LOAD_SIZES="$sizes" LOAD_RATE="$rate" \
-  LOAD_FAULT="$fault" LOAD_RESTART="${LOAD_RESTART:-}" \
+  LOAD_FAULT="$fault" LOAD_RESTART="${LOAD_RESTART:-}" LOAD_REUSE="${LOAD_REUSE:-}" \
   cargo bench -p server --bench load

@@ -15,7 +15,7 @@
 //!
 //! Run through `scripts/load.sh [sizes] [rate]`; it sets LOAD_URL (the servers, or the
 //! proxy in front of them), LOAD_SERVER_URLS, LOAD_DATABASE_URL, LOAD_SERVER_PIDS,
-//! LOAD_SIZES, LOAD_RATE and, for a fault, LOAD_FAULT and LOAD_RESTART.
+//! LOAD_SIZES, LOAD_RATE, LOAD_REUSE (streams on kept-alive connections) and, for a fault, LOAD_FAULT and LOAD_RESTART.
 mod common;
 
 use app::server::db;
@@ -88,6 +88,7 @@ async fn main() {
                         pids: pids.clone(),
                         what: "the server processes alone",
                     },
+                    common::live::Streams::from_env(),
                 )
                 .await;
                 let kib: u64 = pids.iter().map(|&p| common::live::rss_kib(p)).sum();

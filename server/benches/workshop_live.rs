@@ -53,6 +53,7 @@ async fn main() {
                 pids: vec![std::process::id()],
                 what: "server and participants in one process",
             },
+            common::live::Streams::Fresh,
         )
         .await;
         println!("Q Commons:");
@@ -69,6 +70,7 @@ async fn main() {
                 pids: vec![std::process::id()],
                 what: "server and participants in one process",
             },
+            common::live::Streams::Fresh,
         )
         .await;
     }

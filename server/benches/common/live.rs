@@ -84,10 +84,33 @@ pub async fn post(
     }
 }
 
+/// How each screen asks for its live stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Streams {
+    /// As the first request on a connection of its own, as every screen behind nginx does
+    /// (the server's lean path for live streams).
+    Fresh,
+    /// On a connection kept alive from an earlier request, as a browser talking to the app
+    /// directly asks (hyper serves these). `LOAD_REUSE=1` in `scripts/load.sh`.
+    Reused,
+}
+
+impl Streams {
+    pub fn from_env() -> Self {
+        match std::env::var("LOAD_REUSE").as_deref() {
+            Ok("1") => Streams::Reused,
+            _ => Streams::Fresh,
+        }
+    }
+}
+
 /// One participant's screen: reads its event stream and notes when each change arrives.
 /// The boards it was sent are counted in `boards`; a stream that cannot open or breaks is
-/// counted in `broken`.
+/// counted in `broken`. With [`Streams::Reused`] it first asks for `/health` on a client of
+/// its own, so that the stream goes on that kept-alive connection.
 async fn watch_stream(
+    streams: Streams,
+    base: String,
     client: LiveClient,
     url: String,
     cookie: String,
@@ -95,6 +118,24 @@ async fn watch_stream(
     broken: Arc<AtomicUsize>,
     mut stop: watch::Receiver<bool>,
 ) -> (Vec<(Key, Instant)>, usize) {
+    let client = match streams {
+        Streams::Fresh => client,
+        Streams::Reused => {
+            let own = live_client();
+            let warmed = match own
+                .get(format!("{base}/health").parse().expect("url"))
+                .await
+            {
+                Ok(res) => res.into_body().collect().await.is_ok(),
+                Err(_) => false,
+            };
+            if !warmed {
+                broken.fetch_add(1, Ordering::Relaxed);
+                return (Vec::new(), 0);
+            }
+            own
+        }
+    };
     let req = http::Request::get(&url)
         .header("cookie", &cookie)
         .header("accept", "text/event-stream")
@@ -336,7 +377,7 @@ impl Memory {
 /// Run the load on workshop `w` served at `base`: open every screen, post every note, move
 /// to the vote, cast two dots each, and print what every screen saw. The number of failed
 /// requests and broken streams (the caller fails on any).
-pub async fn drive(base: &str, w: &Workshop, rate: f64, memory: Memory) -> usize {
+pub async fn drive(base: &str, w: &Workshop, rate: f64, memory: Memory, streams: Streams) -> usize {
     let n = w.participants.len();
     let client = live_client();
     let before = memory.kib();
@@ -352,6 +393,8 @@ pub async fn drive(base: &str, w: &Workshop, rate: f64, memory: Memory) -> usize
             .iter()
             .map(|c| {
                 tokio::spawn(watch_stream(
+                    streams,
+                    base.to_owned(),
                     client.clone(),
                     stream_url.clone(),
                     c.clone(),
@@ -524,7 +567,7 @@ pub async fn drive(base: &str, w: &Workshop, rate: f64, memory: Memory) -> usize
     let notes = sent_notes.lock().unwrap().clone();
     let votes = sent_votes.lock().unwrap().clone();
     println!(
-        "N = {n}: {n} connections open in {} (in two halves); memory per connection ({}): {idle:.1} KiB idle ({one_more:.1} KiB for each screen of the second half), {busy:.1} KiB at the busiest; moving to the vote re-sent {alive} boards in {} (over HTTP, until the last arrived); unexpected resyncs {resyncs}",
+        "N = {n}: {n} connections open in {} (in two halves, {streams:?}); memory per connection ({}): {idle:.1} KiB idle ({one_more:.1} KiB for each screen of the second half), {busy:.1} KiB at the busiest; moving to the vote re-sent {alive} boards in {} (over HTTP, until the last arrived); unexpected resyncs {resyncs}",
         super::ms(connected_in),
         memory.what,
         super::ms(resync_all),
