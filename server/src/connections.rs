@@ -15,6 +15,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use bytes::{Buf, Bytes};
 use http::{HeaderMap, Request, Response, header};
+use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
 use std::io;
 use std::net::SocketAddr;
@@ -170,9 +171,17 @@ async fn answer(tcp: &mut TcpStream, response: Response<Body>) -> io::Result<()>
     tcp.write_all(&response_head(parts.status, &parts.headers, length))
         .await?;
     loop {
-        let frame = match next_event(tcp, &mut body).await {
-            Next::Frame(frame) => frame,
-            Next::Gone(gone) => return gone,
+        let frame = tokio::select! {
+            frame = body.frame() => frame,
+            ready = tcp.readable() => {
+                ready?;
+                match tcp.try_read(&mut [0u8; 64]) {
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                    // Gone (or talking out of turn): the stream ends here.
+                    Ok(_) => return Ok(()),
+                    Err(e) => return Err(e),
+                }
+            }
         };
         let (data, ended) = match frame {
             None => (Bytes::new(), true),
@@ -182,12 +191,8 @@ async fn answer(tcp: &mut TcpStream, response: Response<Body>) -> io::Result<()>
             if length.is_some() {
                 tcp.write_all(&data).await?;
             } else {
-                // The chunk's size line, without allocating.
-                let mut size = io::Cursor::new([0u8; 18]);
-                io::Write::write_fmt(&mut size, format_args!("{:x}\r\n", data.len()))?;
-                let written = size.position() as usize;
-                let size = size.into_inner();
-                tcp.write_all_buf(&mut Buf::chain(&size[..written], data).chain(&b"\r\n"[..]))
+                let size = Bytes::from(format!("{:x}\r\n", data.len()));
+                tcp.write_all_buf(&mut size.chain(data).chain(&b"\r\n"[..]))
                     .await?;
             }
         }
@@ -199,38 +204,6 @@ async fn answer(tcp: &mut TcpStream, response: Response<Body>) -> io::Result<()>
         tcp.write_all(b"0\r\n\r\n").await?;
     }
     tcp.shutdown().await
-}
-
-/// What a live stream waits for: its next frame (`None`: it ended), or the screen going
-/// away (or talking out of turn), after which nothing more is sent.
-enum Next {
-    Frame(Option<Result<hyper::body::Frame<Bytes>, axum::Error>>),
-    Gone(io::Result<()>),
-}
-
-/// The stream's next frame, or the screen gone. The socket's read readiness is polled in
-/// place (tokio keeps one waker slot per direction for it) rather than through a
-/// `readable()` future, which joins and leaves the socket's list of waiters under its lock
-/// on every event, for every screen.
-fn next_event<'a>(tcp: &'a TcpStream, body: &'a mut Body) -> impl Future<Output = Next> {
-    use axum::body::HttpBody as _;
-    std::future::poll_fn(move |cx| {
-        if let Poll::Ready(frame) = Pin::new(&mut *body).poll_frame(cx) {
-            return Poll::Ready(Next::Frame(frame));
-        }
-        loop {
-            match tcp.poll_read_ready(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(e)) => return Poll::Ready(Next::Gone(Err(e))),
-                Poll::Ready(Ok(())) => match tcp.try_read(&mut [0u8; 64]) {
-                    // Readiness was stale: tokio cleared it; ask again to be woken.
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-                    Ok(_) => return Poll::Ready(Next::Gone(Ok(()))),
-                    Err(e) => return Poll::Ready(Next::Gone(Err(e))),
-                },
-            }
-        }
-    })
 }
 
 /// The most bytes of waiting events put into one write.
